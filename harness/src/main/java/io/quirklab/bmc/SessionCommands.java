@@ -1,0 +1,165 @@
+package io.quirklab.bmc;
+
+import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.ByteWriter;
+import io.quirklab.ipmi.CompletionCode;
+import io.quirklab.ipmi.NetFn;
+import io.quirklab.ipmi.Privilege;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Session set-up and housekeeping commands (App netFn); Activate Session itself lives in the dispatcher. */
+final class SessionCommands {
+    private static final int LAN_CHANNEL = 1;
+    private static final int CURRENT_CHANNEL = 0x0E;
+
+    private final BmcConfig config;
+    private final SessionTable sessions;
+
+    SessionCommands(BmcConfig config, SessionTable sessions) {
+        this.config = config;
+        this.sessions = sessions;
+    }
+
+    void register(CommandTable t) {
+        t.addSessionless(NetFn.APP, NetFn.Cmd.GET_CHANNEL_AUTH_CAPABILITIES, "Get Channel Auth Capabilities", this::authCapabilities);
+        t.addSessionless(NetFn.APP, NetFn.Cmd.GET_SESSION_CHALLENGE, "Get Session Challenge", this::challenge);
+        t.add(NetFn.APP, NetFn.Cmd.SET_SESSION_PRIVILEGE, "Set Session Privilege", Privilege.CALLBACK, this::setPrivilege);
+        t.add(NetFn.APP, NetFn.Cmd.CLOSE_SESSION, "Close Session", Privilege.CALLBACK, this::close);
+        t.add(NetFn.APP, NetFn.Cmd.GET_SESSION_INFO, "Get Session Info", Privilege.USER, this::info);
+    }
+
+    /** Auth types advertised: the enabled ones, plus OEM when the firmware insists on it. */
+    private Set<AuthType> advertised() {
+        Set<AuthType> s = EnumSet.noneOf(AuthType.class);
+        s.addAll(config.authTypes());
+        if (config.has(FirmwareQuirk.OEM_AUTH_REQUIRED)) {
+            s.add(AuthType.OEM);
+        }
+        return s;
+    }
+
+    private Reply authCapabilities(CommandContext ctx, byte[] d) {
+        if (d.length < 2) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int channel = d[0] & 0x0F;
+        if (channel != CURRENT_CHANNEL && channel != LAN_CHANNEL) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        // Bit 7 of the request asks for IPMI 2.0 data; an IPMI 1.5 BMC ignores it and keeps bit 7 of its answer clear.
+        int login = 0;
+        boolean named = config.users().stream().anyMatch(u -> !u.name().isEmpty());
+        boolean nullUser = config.users().stream().anyMatch(u -> u.name().isEmpty());
+        boolean anonymous = config.users().stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
+        login |= named ? 0x04 : 0;
+        login |= nullUser ? 0x02 : 0;
+        login |= anonymous ? 0x01 : 0;
+        return Reply.ok(new ByteWriter().u8(LAN_CHANNEL).u8(AuthType.mask(advertised())).u8(login).u8(0)
+                .u24le(0).u8(0).toByteArray());
+    }
+
+    private Reply challenge(CommandContext ctx, byte[] d) {
+        if (d.length < 17) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        AuthType type;
+        try {
+            type = AuthType.fromCode(d[0] & 0x0F);
+        } catch (RuntimeException e) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (!config.authTypes().contains(type)) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (config.has(FirmwareQuirk.OEM_AUTH_REQUIRED) && !config.authTypes().contains(AuthType.OEM)) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        String name = userName(d);
+        Optional<User> user = config.users().stream().filter(u -> u.name().equals(name)).findFirst();
+        if (user.isEmpty()) {
+            return Reply.error(name.isEmpty() ? 0x82 : 0x81); // null user names not enabled / invalid user name
+        }
+        SessionTable.Challenge ch = sessions.newChallenge(user.get(), type, ctx.model().clock().millis());
+        return Reply.ok(new ByteWriter().u32le(ch.tempId()).bytes(ch.challenge()).toByteArray());
+    }
+
+    private static String userName(byte[] d) {
+        int end = 1;
+        while (end < 17 && d[end] != 0) {
+            end++;
+        }
+        return new String(d, 1, end - 1, StandardCharsets.ISO_8859_1);
+    }
+
+    private Reply setPrivilege(CommandContext ctx, byte[] d) {
+        if (d.length < 1) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        Session s = ctx.session();
+        int requested = d[0] & 0x0F;
+        if (requested == 0) {
+            return Reply.ok(s.privilege().level());
+        }
+        if (requested > Privilege.OEM.level()) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (requested > s.maxPrivilege().level()) {
+            return Reply.error(0x81); // requested level exceeds the session's limit
+        }
+        if (requested > s.user().maxPrivilege().level()) {
+            return Reply.error(0x80); // requested level not available for this user
+        }
+        s.privilege(Privilege.fromLevel(requested));
+        return Reply.ok(requested);
+    }
+
+    private Reply close(CommandContext ctx, byte[] d) {
+        if (d.length < 4) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int id = (d[0] & 0xFF) | (d[1] & 0xFF) << 8 | (d[2] & 0xFF) << 16 | (d[3] & 0xFF) << 24;
+        if (id != ctx.session().id() && !ctx.privilege().atLeast(Privilege.ADMINISTRATOR)) {
+            return Reply.error(CompletionCode.INSUFFICIENT_PRIVILEGE);
+        }
+        return sessions.close(id) ? Reply.ok() : Reply.error(0x87); // invalid session ID in request
+    }
+
+    private Reply info(CommandContext ctx, byte[] d) {
+        if (d.length < 1) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int index = d[0] & 0xFF;
+        Session target;
+        var all = sessions.snapshot();
+        if (index == 0) {
+            target = ctx.session();
+        } else if (index == 0xFE) {
+            if (d.length < 2) {
+                return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+            }
+            target = all.stream().filter(s -> s.handle() == (d[1] & 0xFF)).findFirst().orElse(null);
+        } else if (index == 0xFF) {
+            if (d.length < 5) {
+                return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+            }
+            int id = (d[1] & 0xFF) | (d[2] & 0xFF) << 8 | (d[3] & 0xFF) << 16 | (d[4] & 0xFF) << 24;
+            target = all.stream().filter(s -> s.id() == id).findFirst().orElse(null);
+        } else {
+            target = index <= all.size() ? all.get(index - 1) : null;
+        }
+        ByteWriter w = new ByteWriter().u8(target == null ? 0 : target.handle()).u8(sessions.capacity()).u8(all.size());
+        if (target == null) {
+            return Reply.ok(w.toByteArray());
+        }
+        w.u8(target.user().id()).u8(target.privilege().level()).u8(LAN_CHANNEL);
+        InetSocketAddress peer = target.peer();
+        byte[] ip = peer != null && peer.getAddress() != null && peer.getAddress().getAddress().length == 4
+                ? peer.getAddress().getAddress() : new byte[4];
+        w.bytes(ip).bytes(new byte[6]).u16le(peer == null ? 0 : peer.getPort());
+        return Reply.ok(w.toByteArray());
+    }
+}

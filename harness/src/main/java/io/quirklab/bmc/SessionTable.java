@@ -1,0 +1,133 @@
+package io.quirklab.bmc;
+
+import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.Privilege;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Pending challenges and active sessions, both bounded. Not thread-safe: the BMC serialises access.
+ */
+final class SessionTable {
+    /** Challenges not activated within this time are forgotten. */
+    static final long CHALLENGE_TTL_MILLIS = 30_000;
+    /** At most this many outstanding challenges; the oldest is evicted, so a flood cannot grow memory. */
+    static final int MAX_PENDING = 32;
+
+    record Challenge(int tempId, byte[] challenge, User user, AuthType authType, long createdMillis) {
+    }
+
+    private final int capacity;
+    private final long idleMillis;
+    private final RandomGenerator random;
+    private final Map<Integer, Challenge> pending = new LinkedHashMap<>();
+    private final Map<Integer, Session> active = new LinkedHashMap<>();
+    private int nextHandle = 1;
+
+    SessionTable(int capacity, long idleMillis, RandomGenerator random) {
+        this.capacity = capacity;
+        this.idleMillis = idleMillis;
+        this.random = random;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    Challenge newChallenge(User user, AuthType authType, long now) {
+        expire(now);
+        if (pending.size() >= MAX_PENDING) {
+            Iterator<Integer> it = pending.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+        int tempId = freshId();
+        byte[] c = new byte[16];
+        random.nextBytes(c);
+        Challenge ch = new Challenge(tempId, c, user, authType, now);
+        pending.put(tempId, ch);
+        return ch;
+    }
+
+    Optional<Challenge> challenge(int tempId, long now) {
+        expire(now);
+        return Optional.ofNullable(pending.get(tempId));
+    }
+
+    boolean full(long now) {
+        expire(now);
+        return active.size() >= capacity;
+    }
+
+    Session activate(Challenge ch, Privilege maxPrivilege, InetSocketAddress peer, int initialOutbound, long now) {
+        pending.remove(ch.tempId());
+        int id = freshId();
+        int inbound = random.nextInt() | 1; // any non-zero start
+        Session s = new Session(nextHandle(), id, ch.user(), ch.authType(), maxPrivilege, peer, inbound, initialOutbound, now);
+        active.put(id, s);
+        return s;
+    }
+
+    Optional<Session> session(int id, long now) {
+        expire(now);
+        return Optional.ofNullable(active.get(id));
+    }
+
+    boolean close(int id) {
+        return active.remove(id) != null;
+    }
+
+    Collection<Session> active() {
+        return List.copyOf(active.values());
+    }
+
+    int activeCount() {
+        return active.size();
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** Forgets stale challenges and closes idle sessions. */
+    void expire(long now) {
+        pending.values().removeIf(c -> now - c.createdMillis() > CHALLENGE_TTL_MILLIS);
+        active.values().removeIf(s -> now - s.lastActivityMillis() > idleMillis);
+    }
+
+    private int nextHandle() {
+        // Handles are 1..255 and must not collide with a live session's.
+        for (int i = 0; i < 255; i++) {
+            int h = nextHandle;
+            nextHandle = nextHandle % 255 + 1;
+            boolean used = false;
+            for (Session s : active.values()) {
+                used |= s.handle() == h;
+            }
+            if (!used) {
+                return h;
+            }
+        }
+        throw new IllegalStateException("no free session handle");
+    }
+
+    private int freshId() {
+        while (true) {
+            int id = random.nextInt();
+            if (id != 0 && !active.containsKey(id) && !pending.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    List<Session> snapshot() {
+        return new ArrayList<>(active.values());
+    }
+}

@@ -1,0 +1,77 @@
+package io.quirklab.cli;
+
+import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.SimulatedBmc;
+import io.quirklab.bmc.UdpBmcServer;
+import io.quirklab.client.ClientOptions;
+import io.quirklab.client.IpmiCallException;
+import io.quirklab.client.IpmiLanClient;
+import io.quirklab.reference.IpmiSim;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quirklab bench}: throughput figures, printed, never asserted. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Sessionless round trips per second (Get Channel Auth Capabilities) of the Java client",
+                "against the simulated SMDC and against OpenIPMI's ipmi_sim, in one run. Bounded in count and time."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Time limit per target (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "2000", description = "Untimed round trips first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count < 1 || count > 1_000_000 || seconds < 1 || seconds > 120) {
+            throw new IllegalArgumentException("--count must be 1..1000000 and --seconds 1..120");
+        }
+        System.out.printf("round trips: Get Channel Auth Capabilities outside a session, one client, one socket, %d at most in %d s%n",
+                count, seconds);
+        try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults()),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), l -> { })) {
+            measure("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort());
+        }
+        if (IpmiSim.binary().isEmpty()) {
+            System.out.println("ipmi_sim        : skipped (not installed: apt-get install openipmi)");
+        } else {
+            try (IpmiSim sim = IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10))) {
+                measure("ipmi_sim", sim.address(), sim.port());
+            }
+        }
+        return 0;
+    }
+
+    private void measure(String name, String host, int port) throws IpmiCallException {
+        ClientOptions o = ClientOptions.of(host, port, "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
+        try (IpmiLanClient c = IpmiLanClient.open(o)) {
+            for (int i = 0; i < warmup; i++) {
+                c.authCapabilities();
+            }
+        }
+        long[] rtt = new long[count];
+        int n = 0;
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(seconds).toNanos();
+        try (IpmiLanClient c = IpmiLanClient.open(o)) {
+            while (n < count && System.nanoTime() < deadline) {
+                long t0 = System.nanoTime();
+                c.authCapabilities();
+                rtt[n++] = System.nanoTime() - t0;
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long[] done = Arrays.copyOf(rtt, n);
+        Arrays.sort(done);
+        System.out.printf("%-16s: %8.0f round trips/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us)%n", name, n / secs, n, secs,
+                done[n / 2] / 1e3, done[Math.min(n - 1, (int) (n * 0.99))] / 1e3);
+    }
+}

@@ -1,0 +1,97 @@
+package io.quirklab.cli;
+
+import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.bmc.SimulatedBmc;
+import io.quirklab.bmc.UdpBmcServer;
+import io.quirklab.ipmi.AuthType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quirklab smdc}: the simulated SMDC on a UDP socket. */
+@Command(name = "smdc", mixinStandardHelpOptions = true,
+        description = {"Serve the simulated Tyan SMDC (IPMI 1.5 over LAN) on a UDP socket until interrupted,",
+                "logging one line per exchange. Example:",
+                "  quirklab smdc --bind 127.0.0.2 --user admin:secret --quirk session-id-zero"})
+public final class SmdcCommand implements Callable<Integer> {
+    @Option(names = "--bind", required = true, paramLabel = "ADDRESS",
+            description = "Exact address to serve on (a 127.x loopback address or one in 198.18.0.0/15); never the wildcard.")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "623", description = "UDP port (default: ${DEFAULT-VALUE}; below 1024 needs root).")
+    int port;
+
+    @Option(names = "--user", paramLabel = "NAME:PASS[:PRIV]",
+            description = "A user; repeatable. PRIV is CALLBACK, USER, OPERATOR or ADMINISTRATOR (default). Default user: admin:secret.")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--quirk", paramLabel = "NAME",
+            description = "Firmware quirk; repeatable: session-id-zero, reused-sequence, oem-auth-required.")
+    List<String> quirks = new ArrayList<>();
+
+    @Option(names = "--auth", split = ",", paramLabel = "TYPE",
+            description = "Enabled auth types, comma-separated (default: none,md2,md5,password; add oem if needed).")
+    List<String> auth = new ArrayList<>();
+
+    @Option(names = "--max-sessions", defaultValue = "4", description = "Session table size (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--idle-timeout", defaultValue = "60", description = "Seconds before an idle session is closed (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
+    @Option(names = "--quiet", description = "Do not log each exchange.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        BmcConfig config = config();
+        InetAddress addr = InetAddress.getByName(bind);
+        AddressPolicy.requireTestAddress(addr);
+        SimulatedBmc bmc = new SimulatedBmc(config);
+        DateTimeFormatter t = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+        CountDownLatch stop = new CountDownLatch(1);
+        try (UdpBmcServer server = UdpBmcServer.start(bmc, new InetSocketAddress(addr, port),
+                line -> {
+                    if (!quiet) {
+                        System.out.println(LocalTime.now().format(t) + " " + line);
+                    }
+                })) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            System.out.printf("simulated SMDC (%s, firmware %s, IANA %d) on udp %s:%d; users: %s; quirks: %s; Ctrl-C stops%n",
+                    config.identity().boardProduct(), config.identity().firmwareText(), config.identity().manufacturerId(),
+                    addr.getHostAddress(), server.localAddress().getPort(),
+                    String.join(", ", config.users().stream().map(u -> u.name() + " (" + u.maxPrivilege() + ")").toList()),
+                    config.quirks().isEmpty() ? "none" : String.join(", ", config.quirks().stream().map(FirmwareQuirk::cliName).toList()));
+            System.out.flush();
+            stop.await();
+        }
+        return 0;
+    }
+
+    BmcConfig config() {
+        BmcConfig c = BmcConfig.smdcDefaults().withMaxSessions(maxSessions).withIdleTimeout(Duration.ofSeconds(idleSeconds));
+        if (!users.isEmpty()) {
+            c = c.withUsers(BmcConfig.parseUsers(users));
+        }
+        Set<FirmwareQuirk> q = EnumSet.noneOf(FirmwareQuirk.class);
+        quirks.forEach(n -> q.add(FirmwareQuirk.parse(n)));
+        c = c.withQuirks(q);
+        if (!auth.isEmpty()) {
+            Set<AuthType> a = EnumSet.noneOf(AuthType.class);
+            auth.forEach(n -> a.add(AuthType.fromCliName(n)));
+            c = c.withAuthTypes(a);
+        }
+        return c;
+    }
+}

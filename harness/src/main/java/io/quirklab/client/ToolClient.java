@@ -1,0 +1,115 @@
+package io.quirklab.client;
+
+import io.quirklab.host.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The real IPMI tools the harness drives, with timeouts and retries set so a dropped reply costs as little
+ * time as each tool allows. Each builds an argument list; {@link #run} executes it through the {@link CommandRunner}.
+ */
+public enum ToolClient {
+    /** ipmitool -I lan. */
+    IPMITOOL_LAN("ipmitool-lan", "ipmitool", "ipmitool"),
+    /** ipmiutil; always talks to UDP 623. */
+    IPMIUTIL("ipmiutil", "ipmiutil", "ipmiutil"),
+    /** FreeIPMI tools with -D LAN. */
+    FREEIPMI("freeipmi", "bmc-info", "freeipmi-tools");
+
+    /** The operations every tool can do the same way. */
+    public enum Operation { MC_INFO, CHASSIS_STATUS }
+
+    /**
+     * Where and how to reach the BMC.
+     *
+     * @param host     address
+     * @param port     UDP port
+     * @param user     user name
+     * @param password password
+     * @param extra    tool-specific extra arguments (e.g. FreeIPMI's -W idzero), appended last
+     */
+    public record Target(String host, int port, String user, String password, List<String> extra) {
+        public static Target of(String host, int port, String user, String password) {
+            return new Target(host, port, user, password, List.of());
+        }
+    }
+
+    private final String id;
+    private final String probeBinary;
+    private final String debianPackage;
+
+    ToolClient(String id, String probeBinary, String debianPackage) {
+        this.id = id;
+        this.probeBinary = probeBinary;
+        this.debianPackage = debianPackage;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean available() {
+        return CommandRunner.which(probeBinary).isPresent();
+    }
+
+    public Optional<Path> binary() {
+        return CommandRunner.which(probeBinary);
+    }
+
+    /** The sentence a skipped cell shows. */
+    public String installHint() {
+        return probeBinary + " is not installed: apt-get install " + debianPackage;
+    }
+
+    /** True when the tool can reach a BMC on this port (ipmiutil is fixed to 623). */
+    public boolean supportsPort(int port) {
+        return this != IPMIUTIL || port == 623;
+    }
+
+    public List<String> command(Operation op, Target t) {
+        List<String> c = new ArrayList<>();
+        switch (this) {
+            case IPMITOOL_LAN -> {
+                c.addAll(List.of("ipmitool", "-I", "lan", "-H", t.host(), "-p", Integer.toString(t.port()),
+                        "-U", t.user(), "-P", t.password(), "-N", "1", "-R", "2"));
+                c.addAll(op == Operation.MC_INFO ? List.of("mc", "info") : List.of("chassis", "status"));
+            }
+            case IPMIUTIL -> {
+                c.addAll(List.of("ipmiutil", op == Operation.MC_INFO ? "health" : "health", "-N", t.host(), "-U", t.user(),
+                        "-P", t.password(), "-F", "lan"));
+            }
+            case FREEIPMI -> {
+                c.add(op == Operation.MC_INFO ? "bmc-info" : "ipmi-chassis");
+                c.addAll(List.of("-D", "LAN", "-h", t.host() + ":" + t.port(), "-u", t.user(), "-p", t.password(),
+                        "-l", "ADMIN", "--session-timeout=4000", "--retransmission-timeout=1000"));
+                if (op == Operation.CHASSIS_STATUS) {
+                    c.add("--get-status");
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        c.addAll(t.extra());
+        return c;
+    }
+
+    /** Runs one operation; stdout is the value on success. */
+    public CallOutcome<String> run(CommandRunner runner, Operation op, Target t, Duration timeout) {
+        if (!available()) {
+            return new CallOutcome<>(null, Failure.IO_ERROR, installHint(), 0, List.of(), 0);
+        }
+        CommandRunner.Result r = runner.run(timeout, command(op, t));
+        long micros = r.elapsed().toNanos() / 1000;
+        if (r.ok()) {
+            return new CallOutcome<>(r.stdout(), null, "ok", 1, List.of(), micros);
+        }
+        String line = r.firstLine();
+        Failure f = r.timedOut() || line.toLowerCase().contains("timeout") || line.toLowerCase().contains("timed out")
+                || line.contains("Unable to establish") || line.contains("connection timeout") ? Failure.TIMEOUT
+                : line.toLowerCase().contains("password") || line.toLowerCase().contains("username") ? Failure.AUTH_FAILED
+                : Failure.PROTOCOL_ERROR;
+        return new CallOutcome<>(null, f, r.commandLine() + ": " + line, 1, List.of(), micros);
+    }
+}

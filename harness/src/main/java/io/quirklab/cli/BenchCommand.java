@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code quirklab bench}: throughput figures, printed, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Sessionless round trips per second (Get Channel Auth Capabilities) of the Java client",
-                "against the simulated SMDC and against OpenIPMI's ipmi_sim, in one run. Bounded in count and time."})
+        description = {"Print round trips per second of the Java client (benchmark).",
+                "Sessionless Get Channel Auth Capabilities against the simulated SMDC and OpenIPMI's ipmi_sim,",
+                "in one run. Bounded in count and time."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}).")
     int count;

@@ -36,7 +36,7 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code quirklab ipmi}: the project's own IPMI 1.5 LAN client. */
 @Command(name = "ipmi", mixinStandardHelpOptions = true,
-        description = {"The Java IPMI 1.5 LAN client. Exit code 0 on success, otherwise 1 with a one-line reason.",
+        description = {"The Java IPMI 1.5 LAN client.", "Exit code 0 on success, otherwise 1 with a one-line reason.",
                 "Example: quirklab ipmi -H 127.0.0.2 -U admin -P secret mc-info"},
         subcommands = {IpmiCommand.Ping.class, IpmiCommand.Caps.class, IpmiCommand.McInfo.class, IpmiCommand.ChassisStatusCmd.class,
                 IpmiCommand.PowerStatus.class, IpmiCommand.Power.class, IpmiCommand.SdrList.class, IpmiCommand.SelInfoCmd.class,

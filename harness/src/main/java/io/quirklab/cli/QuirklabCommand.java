@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code quirklab} command line. */
 @Command(name = "quirklab", mixinStandardHelpOptions = true, versionProvider = QuirklabCommand.Version.class,
-        description = {"Reproduces UDP delivery failures caused by packet quirks and faulty NIC offloads,",
-                "with a simulated Tyan SMDC BMC and real IPMI clients."},
+        description = {"Reproduce UDP delivery failures caused by packet quirks and NIC offloads",
+                "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
         subcommands = {RunCommand.class, SmdcCommand.class, IpmiCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuirklabCommand implements Runnable {

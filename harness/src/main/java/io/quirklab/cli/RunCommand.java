@@ -7,6 +7,10 @@ import io.quirklab.client.CallOutcome;
 import io.quirklab.client.ClientCommand;
 import io.quirklab.client.ClientCommands;
 import io.quirklab.client.ClientOptions;
+import io.quirklab.client.ChassisStatus;
+import io.quirklab.client.DeviceId;
+import io.quirklab.client.SelInfo;
+import io.quirklab.client.SensorReading;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.ToolClient;
 import io.quirklab.host.CommandRunner;
@@ -15,10 +19,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,9 +30,9 @@ import picocli.CommandLine.Option;
  * address and drives every available client against it, printing one row per client and operation.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"The main job: start the simulated SMDC on a loopback address and run every client",
-                "(the Java client, ipmitool, ipmiutil, FreeIPMI - those installed) against it.",
-                "Exit code 0 when every available client succeeded, 1 otherwise."})
+        description = {"Main job: run every installed client against the simulated SMDC.",
+                "Serves the SMDC on a loopback address and drives the Java client, ipmitool, ipmiutil and FreeIPMI",
+                "(those installed) against it. Exit code 0 when every available client succeeded, 1 otherwise."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.2", description = "Loopback address for the simulated SMDC (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -37,7 +40,37 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "623", description = "UDP port (default: ${DEFAULT-VALUE}; ipmiutil only speaks 623, which needs root).")
     int port;
 
-    record Row(String client, String operation, CallOutcome<?> outcome, String skipped) {
+    record Row(String client, String operation, CallOutcome<?> outcome, String skipped, Function<Object, String> summary) {
+        static Row tool(String client, String operation, CallOutcome<?> outcome, String skipped) {
+            return new Row(client, operation, outcome, skipped, v -> firstLines(String.valueOf(v)));
+        }
+    }
+
+    /** What the Java client does in the main job, and how each result reads in one line. */
+    enum JavaOperation {
+        PING("ping", false, ClientCommands::ping, v -> "pong: IPMI supported"),
+        MC_INFO("mc-info", true, ClientCommands::mcInfo, v -> {
+            DeviceId d = (DeviceId) v;
+            return String.format("IANA %d, product 0x%04x, firmware %s, IPMI %s", d.manufacturerId(), d.productId(), d.firmware(), d.ipmiVersion());
+        }),
+        CHASSIS_STATUS("chassis-status", true, ClientCommands::chassisStatus, v -> "power " + (((ChassisStatus) v).powerOn() ? "on" : "off")),
+        SDR_LIST("sdr-list", true, ClientCommands::sdrList, v -> {
+            List<?> l = (List<?>) v;
+            return l.size() + " sensors: " + String.join(", ", l.stream().map(r -> ((SensorReading) r).name() + " " + ((SensorReading) r).valueText()).toList());
+        }),
+        SEL_INFO("sel-info", true, ClientCommands::selInfo, v -> ((SelInfo) v).entries() + " SEL entries");
+
+        final String label;
+        final boolean session;
+        final ClientCommand<?> command;
+        final Function<Object, String> summary;
+
+        JavaOperation(String label, boolean session, ClientCommand<?> command, Function<Object, String> summary) {
+            this.label = label;
+            this.session = session;
+            this.command = command;
+            this.summary = summary;
+        }
     }
 
     @Override
@@ -55,29 +88,23 @@ public final class RunCommand implements Callable<Integer> {
             System.out.printf("simulated SMDC (%s, firmware %s) on udp %s:%d%n", config.identity().boardProduct(),
                     config.identity().firmwareText(), bind, p);
             ClientOptions opts = ClientOptions.of(bind, p, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
-            Map<String, ClientCommand<?>> javaOps = new LinkedHashMap<>();
-            javaOps.put("ping", ClientCommands::ping);
-            javaOps.put("mc-info", ClientCommands::mcInfo);
-            javaOps.put("chassis-status", ClientCommands::chassisStatus);
-            javaOps.put("sdr-list", ClientCommands::sdrList);
-            javaOps.put("sel-info", ClientCommands::selInfo);
-            for (var e : javaOps.entrySet()) {
-                rows.add(new Row("java", e.getKey(), IpmiCall.run(opts, !e.getKey().equals("ping"), e.getValue()), null));
+            for (JavaOperation op : JavaOperation.values()) {
+                rows.add(new Row("java", op.label, IpmiCall.run(opts, op.session, op.command), null, op.summary));
                 progress(rows);
             }
             CommandRunner runner = new CommandRunner();
             for (ToolClient tool : ToolClient.values()) {
                 for (ToolClient.Operation op : ToolClient.Operation.values()) {
-                    String opName = op.name().toLowerCase().replace('_', '-');
+                    String opName = tool == ToolClient.IPMIUTIL ? "health" : op.name().toLowerCase().replace('_', '-');
                     if (tool == ToolClient.IPMIUTIL && op == ToolClient.Operation.CHASSIS_STATUS) {
                         continue; // ipmiutil health already covers chassis status
                     }
                     if (!tool.available()) {
-                        rows.add(new Row(tool.id(), opName, null, tool.installHint()));
+                        rows.add(Row.tool(tool.id(), opName, null, tool.installHint()));
                     } else if (!tool.supportsPort(p)) {
-                        rows.add(new Row(tool.id(), opName, null, tool.id() + " only talks to UDP 623; run as root to bind it"));
+                        rows.add(Row.tool(tool.id(), opName, null, tool.id() + " only talks to UDP 623; run as root to bind it"));
                     } else {
-                        rows.add(new Row(tool.id(), opName, tool.run(runner, op,
+                        rows.add(Row.tool(tool.id(), opName, tool.run(runner, op,
                                 ToolClient.Target.of(bind, p, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD), Duration.ofSeconds(20)), null));
                     }
                     progress(rows);
@@ -97,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
             failed += ok ? 0 : 1;
             passed += ok ? 1 : 0;
             System.out.printf("%-13s %-15s %-9s %7d ms  %s%n", r.client(), r.operation(), ok ? "OK" : r.outcome().failure(),
-                    r.outcome().elapsedMicros() / 1000, ok ? summary(r.outcome().value()) : r.outcome().message());
+                    r.outcome().elapsedMicros() / 1000, ok ? clip(r.summary().apply(r.outcome().value())) : r.outcome().message());
         }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("%n%d passed, %d failed, %d skipped in %.1f s%n", passed, failed, rows.size() - passed - failed, secs);
@@ -111,8 +138,14 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static String summary(Object v) {
-        String s = String.valueOf(v).replaceAll("\\s+", " ").trim();
-        return s.length() > 70 ? s.substring(0, 67) + "..." : s;
+    /** The lines of a tool's output that show what the BMC said about itself, squeezed into one. */
+    static String firstLines(String out) {
+        List<String> lines = out.lines().map(l -> l.replaceAll("\\s+", " ").trim()).filter(l -> !l.isEmpty()).toList();
+        List<String> telling = lines.stream().filter(l -> l.matches("(?i)(manufacturer|firmware|bmc version|system power|chassis_power).*")).toList();
+        return String.join("; ", (telling.isEmpty() ? lines : telling).stream().limit(3).toList());
+    }
+
+    private static String clip(String s) {
+        return s.length() > 100 ? s.substring(0, 97) + "..." : s;
     }
 }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code quirklab smdc}: the simulated SMDC on a UDP socket. */
 @Command(name = "smdc", mixinStandardHelpOptions = true,
-        description = {"Serve the simulated Tyan SMDC (IPMI 1.5 over LAN) on a UDP socket until interrupted,",
-                "logging one line per exchange. Example:",
+        description = {"Serve the simulated Tyan SMDC on a UDP socket.",
+                "IPMI 1.5 over LAN, until interrupted, logging one line per exchange. Example:",
                 "  quirklab smdc --bind 127.0.0.2 --user admin:secret --quirk session-id-zero"})
 public final class SmdcCommand implements Callable<Integer> {
     @Option(names = "--bind", required = true, paramLabel = "ADDRESS",

@@ -83,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
         BmcConfig config = BmcConfig.smdcDefaults();
         List<Row> rows = new ArrayList<>();
         long start = System.nanoTime();
-        try (UdpBmcServer server = UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(addr, port), line -> { })) {
+        try (UdpBmcServer server = startServer(config, addr)) {
             int p = server.localAddress().getPort();
             System.out.printf("simulated SMDC (%s, firmware %s) on udp %s:%d%n", config.identity().boardProduct(),
                     config.identity().firmwareText(), bind, p);
@@ -129,6 +129,19 @@ public final class RunCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("%n%d passed, %d failed, %d skipped in %.1f s%n", passed, failed, rows.size() - passed - failed, secs);
         return failed == 0 ? 0 : 1;
+    }
+
+    /** Binds the SMDC; without root, port 623 falls back to a free port (ipmiutil is then skipped). */
+    private UdpBmcServer startServer(BmcConfig config, InetAddress addr) throws IOException {
+        try {
+            return UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(addr, port), line -> { });
+        } catch (IOException e) {
+            if (port >= 1024 || !String.valueOf(e.getMessage()).contains("ermission")) {
+                throw e;
+            }
+            System.out.println("note: cannot bind UDP port " + port + " without root; using a free port instead");
+            return UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(addr, 0), line -> { });
+        }
     }
 
     private static void progress(List<Row> rows) {

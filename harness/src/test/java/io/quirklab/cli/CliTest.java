@@ -1,0 +1,97 @@
+package io.quirklab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.SimulatedBmc;
+import io.quirklab.bmc.UdpBmcServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line as a lab engineer uses it: exit codes, one-line reasons, JSON, refusals. */
+class CliTest {
+    private UdpBmcServer server;
+    private String port;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults()), new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0), l -> { });
+        port = Integer.toString(server.localAddress().getPort());
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        server.close();
+    }
+
+    private int run(String... args) {
+        var cl = QuirklabCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(System.out, true));
+        cl.setErr(new java.io.PrintWriter(System.err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void mcInfoPrintsLikeIpmitoolAndExitsZero() {
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "mc-info")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Manufacturer ID           : 6653", "Firmware Revision         : 1.05");
+    }
+
+    @Test
+    void jsonCarriesResultAttemptsAndTimings() throws IOException {
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "--json", "chassis-status")).isZero();
+        JsonNode doc = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(doc.get("ok").asBoolean()).isTrue();
+        assertThat(doc.at("/result/powerOn").asBoolean()).isTrue();
+        assertThat(doc.at("/outcome/attempts").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(doc.at("/outcome/datagrams/0/rttMicros").asLong()).isPositive();
+    }
+
+    @Test
+    void wrongPasswordExitsOneWithAOneLineReason() {
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "nope", "--timeout", "100", "--retries", "0", "mc-info")).isEqualTo(1);
+        String e = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(e).startsWith("Error: TIMEOUT: Activate Session").doesNotContain("\n");
+    }
+
+    @Test
+    void rawPrintsResponseBytes() {
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "raw", "0x06", "0x01")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(" 20 01 01 05 51");
+    }
+
+    @Test
+    void refusesAddressesOutsideTheTestRanges() {
+        assertThat(run("ipmi", "-H", "192.168.1.10", "-P", "x", "mc-info")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a test address");
+        assertThat(run("smdc", "--bind", "10.1.2.3")).isNotZero();
+        assertThat(run("smdc", "--bind", "0.0.0.0")).isNotZero();
+    }
+
+    @Test
+    void badArgumentsGetAClearMessage() {
+        assertThat(run("smdc", "--bind", "127.0.0.12", "--quirk", "no-such-quirk")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown firmware quirk 'no-such-quirk'", "session-id-zero");
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "power", "sideways")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown power action 'sideways'");
+    }
+}

@@ -15,7 +15,7 @@ public final class Session {
     private final AuthType authType;
     private final Privilege maxPrivilege;
     private final InetSocketAddress peer;
-    private Privilege privilege = Privilege.USER;
+    private Privilege privilege;
     private int highestInbound;
     private int seenBelow; // bit i set: highestInbound - 1 - i was received
     private int nextOutbound;
@@ -30,6 +30,8 @@ public final class Session {
         this.authType = authType;
         this.maxPrivilege = maxPrivilege;
         this.peer = peer;
+        // IPMI 1.5 sessions start at User level, or lower when that is all the session may have.
+        this.privilege = maxPrivilege.atLeast(Privilege.USER) ? Privilege.USER : maxPrivilege;
         this.highestInbound = initialInbound - 1;
         this.seenBelow = 0;
         this.nextOutbound = initialOutbound;

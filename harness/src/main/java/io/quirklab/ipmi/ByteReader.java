@@ -9,7 +9,7 @@ final class ByteReader {
     private int pos;
 
     ByteReader(byte[] buf, int off, int len) {
-        if (off < 0 || len < 0 || off + len > buf.length) {
+        if (off < 0 || len < 0 || off > buf.length - len) {
             throw new MalformedPacketException("range " + off + "+" + len + " outside " + buf.length + " bytes");
         }
         this.buf = buf;

@@ -1,0 +1,143 @@
+package io.quirklab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.LabState;
+import io.quirklab.lab.VirtualLab;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code quirklab lab}: the embedded virtual lab. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Manage the virtual lab (Linux, root).",
+                "A veth pair: qlab-dut (198.18.0.1/24) in this host's stack, qlab-resp in network namespace qlab,",
+                "where the responder answers for every persona at 198.18.0.10 upward on UDP 623."},
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Restore.class,
+                LabCommand.Fault.class})
+public final class LabCommand implements Runnable {
+    @Option(names = "--state-dir", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Where the lab keeps its state and restore journal (default: /run/quirklab).")
+    Path stateDir;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing COMMAND: up, down, status, restore, fault");
+    }
+
+    VirtualLab lab() {
+        return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
+    }
+
+    static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"),
+                QuirklabCommand.class.getName()), personas);
+    }
+
+    static void print(LabState s, boolean json) throws Exception {
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+            return;
+        }
+        System.out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
+                s.responderInterface(), s.netns(), s.responderPid());
+        System.out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+        System.out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
+        for (LabState.PersonaInfo p : s.personas()) {
+            System.out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
+                    p.quirks().isEmpty() ? "-" : String.join(", ", p.quirks()));
+        }
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        LabCommand parent;
+    }
+
+    @Command(name = "up", description = "Create the lab (idempotent; removes leftovers of a killed run first) and start the responder.")
+    static final class Up extends Sub {
+        @Option(names = "--personas", paramLabel = "FILE", description = "Persona catalogue (YAML); default: the built-in one.")
+        Path personas;
+
+        @Option(names = "--json", description = "Print the lab state as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            print(parent.lab().up(launch(Optional.ofNullable(personas).map(Path::toAbsolutePath))), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Remove everything the lab made (links, namespace, nftables table, responder).")
+    static final class Down extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            List<String> report = parent.lab().down();
+            report.forEach(l -> System.out.println("lab: " + l));
+            boolean failed = report.stream().anyMatch(l -> l.startsWith("could not"));
+            System.out.println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
+            return failed ? 1 : 0;
+        }
+    }
+
+    @Command(name = "restore", description = "Remove leftovers of a run that was killed (reads the restore journal).")
+    static final class Restore extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            List<String> report = parent.lab().restore();
+            if (report.isEmpty()) {
+                System.out.println("lab: nothing to restore");
+            }
+            report.forEach(l -> System.out.println("lab: " + l));
+            return report.stream().anyMatch(l -> l.startsWith("could not")) ? 1 : 0;
+        }
+    }
+
+    @Command(name = "status", description = "Interfaces, fault model and personas of the running lab.")
+    static final class Status extends Sub {
+        @Option(names = "--json", description = "Machine-readable.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            VirtualLab lab = parent.lab();
+            Optional<LabState> s = lab.readState();
+            if (s.isEmpty()) {
+                System.err.println("lab: not up" + (lab.journal().isEmpty() ? "" : " (leftovers of an earlier run exist: quirklab lab restore)"));
+                return 1;
+            }
+            print(s.get(), json);
+            if (!lab.healthy(s.get())) {
+                System.err.println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "fault", description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
+            "custom (with --expr 'NFT MATCH EXPRESSION'), or off."})
+    static final class Fault extends Sub {
+        @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom or off")
+        String model;
+
+        @Option(names = "--expr", paramLabel = "EXPR", description = "nftables match expression for custom, e.g. 'ip ttl 255'.")
+        String expression;
+
+        @Override
+        public Integer call() throws Exception {
+            FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
+            LabState s = parent.lab().fault(m);
+            System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+            return 0;
+        }
+    }
+}

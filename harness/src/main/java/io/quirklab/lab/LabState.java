@@ -1,0 +1,50 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * What {@code lab up} built, as written to {@code lab.json} and printed by {@code lab status --json}.
+ *
+ * @param kind                "virtual"
+ * @param netns               the responder's network namespace
+ * @param dutInterface        the DUT end (this host's stack)
+ * @param dutAddress          its address with prefix
+ * @param responderInterface  the responder end, inside the namespace
+ * @param responderPid        the responder process
+ * @param controlSocket       the responder's control socket
+ * @param faultModel          the emulated offload fault in force, or null
+ * @param personas            every persona with its address, MAC and quirks
+ * @param started             when the lab came up (ISO-8601)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record LabState(String kind, String netns, @JsonProperty("dut_interface") String dutInterface,
+                       @JsonProperty("dut_address") String dutAddress,
+                       @JsonProperty("responder_interface") String responderInterface,
+                       @JsonProperty("responder_pid") long responderPid,
+                       @JsonProperty("control_socket") String controlSocket,
+                       @JsonProperty("fault_model") Fault faultModel, List<PersonaInfo> personas, String started) {
+
+    /** The fault model as recorded. */
+    public record Fault(String name, String expression, String description) {
+        static Fault of(FaultModel m) {
+            return m == null ? null : new Fault(m.name(), m.expression(), m.describe());
+        }
+    }
+
+    /** A persona as the lab reports it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PersonaInfo(String name, String address, String mac, String expected, List<String> quirks, String description) {
+    }
+
+    public LabState withFault(FaultModel m) {
+        return new LabState(kind, netns, dutInterface, dutAddress, responderInterface, responderPid, controlSocket, Fault.of(m),
+                personas, started);
+    }
+
+    public PersonaInfo persona(String name) {
+        return personas.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "no persona '" + name + "' in this lab (known: " + String.join(", ", personas.stream().map(PersonaInfo::name).toList()) + ")"));
+    }
+}

@@ -1,0 +1,231 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.host.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the harness creates on the host, written down (and flushed to disk) before it is created, so a
+ * killed run can be undone by the next start or by {@code quirklab lab restore}. Undo runs in reverse order and
+ * is idempotent: what is already gone counts as undone.
+ */
+public final class RestoreJournal {
+    /** One thing the harness made. Only the fields its kind needs are set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String kind, String name, String family, String netns, Long pid, Long startTicks, String path,
+                        String created) {
+        static Entry netns(String name) {
+            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString());
+        }
+
+        static Entry link(String name) {
+            return new Entry("link", name, null, null, null, null, null, Instant.now().toString());
+        }
+
+        static Entry nftTable(String family, String name) {
+            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString());
+        }
+
+        static Entry process(String name, long pid, long startTicks) {
+            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString());
+        }
+
+        static Entry file(Path p) {
+            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString());
+        }
+
+        public String describe() {
+            return switch (kind) {
+                case "netns" -> "network namespace " + name;
+                case "link" -> "network link " + name;
+                case "nft-table" -> "nftables table " + family + " " + name;
+                case "process" -> name + " (pid " + pid + ")";
+                case "file" -> "file " + path;
+                default -> kind + " " + name;
+            };
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Path file;
+    private final CommandRunner runner;
+
+    public RestoreJournal(Path file, CommandRunner runner) {
+        this.file = file;
+        this.runner = runner;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Appends the entry and forces it to disk before the caller creates the thing. */
+    public synchronized void record(Entry e) {
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] line = (JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
+            try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(line));
+                ch.force(true);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the restore journal " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Entries in creation order; an unreadable line is reported, not skipped silently. */
+    public synchronized List<Entry> entries() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<Entry> out = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readValue(lines.get(i), Entry.class));
+                } catch (IOException ex) {
+                    // Only the last line can be cut by a crash mid-write, and what it names was not created yet.
+                    if (i < lines.size() - 1) {
+                        throw new IOException(file + " line " + (i + 1) + " is corrupt: " + ex.getMessage(), ex);
+                    }
+                }
+            }
+            return out;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public boolean isEmpty() {
+        return entries().isEmpty();
+    }
+
+    /**
+     * Undoes every entry, newest first.
+     *
+     * @return one line per entry: what was removed, already gone, or could not be removed (and why)
+     */
+    public synchronized List<String> undoAll() {
+        List<Entry> all = entries();
+        List<String> report = new ArrayList<>();
+        List<Entry> failed = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Entry e = all.get(i);
+            Optional<String> problem = undo(e);
+            if (problem.isPresent()) {
+                failed.add(0, e);
+                report.add("could not remove " + e.describe() + ": " + problem.get());
+            } else {
+                report.add("removed " + e.describe());
+            }
+        }
+        rewrite(failed);
+        return report;
+    }
+
+    private void rewrite(List<Entry> keep) {
+        try {
+            if (keep.isEmpty()) {
+                Files.deleteIfExists(file);
+                return;
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            StringBuilder sb = new StringBuilder();
+            for (Entry e : keep) {
+                sb.append(JSON.writeValueAsString(e)).append('\n');
+            }
+            Files.writeString(tmp, sb.toString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Undoes one entry; empty when it is gone (now or already). */
+    private Optional<String> undo(Entry e) {
+        switch (e.kind()) {
+            case "process":
+                return stopProcess(e);
+            case "nft-table": {
+                if (!runner.run(COMMAND_TIMEOUT, List.of("nft", "list", "table", e.family(), e.name())).ok()) {
+                    return Optional.empty();
+                }
+                return failure(runner.run(COMMAND_TIMEOUT, List.of("nft", "delete", "table", e.family(), e.name())));
+            }
+            case "link": {
+                if (!Files.exists(Path.of("/sys/class/net", e.name()))) {
+                    return Optional.empty();
+                }
+                return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "link", "del", e.name())));
+            }
+            case "netns": {
+                if (!Files.exists(Path.of("/run/netns", e.name()))) {
+                    return Optional.empty();
+                }
+                return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "netns", "del", e.name())));
+            }
+            case "file":
+                try {
+                    Files.deleteIfExists(Path.of(e.path()));
+                    return Optional.empty();
+                } catch (IOException ex) {
+                    return Optional.of(ex.getMessage());
+                }
+            default:
+                return Optional.of("unknown kind '" + e.kind() + "' (journal written by a newer quirklab?)");
+        }
+    }
+
+    private static Optional<String> failure(CommandRunner.Result r) {
+        return r.ok() ? Optional.empty() : Optional.of(r.commandLine() + ": " + r.firstLine());
+    }
+
+    /** Ends the process only if it is still the one we started: same PID and same start time. */
+    private static Optional<String> stopProcess(Entry e) {
+        Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
+        if (h.isEmpty() || !h.get().isAlive() || startTicks(e.pid()) != e.startTicks()) {
+            return Optional.empty();
+        }
+        h.get().destroy();
+        try {
+            h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception timeout) {
+            h.get().destroyForcibly();
+            try {
+                h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception stillThere) {
+                return Optional.of("pid " + e.pid() + " does not exit");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */
+    public static long startTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[19]);
+        } catch (IOException | RuntimeException ex) {
+            return -1;
+        }
+    }
+}

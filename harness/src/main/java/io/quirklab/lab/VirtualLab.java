@@ -1,0 +1,290 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.host.CommandRunner;
+import io.quirklab.responder.ControlChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The embedded virtual lab on one Linux host (root): a veth pair whose DUT end ({@value #DUT_IF}, 198.18.0.1/24)
+ * stays in this host's stack and whose responder end ({@value #RESP_IF}, no address) lives in network namespace
+ * {@value #NETNS}, where the responder process owns the personas' addresses in user space. The namespace keeps the
+ * host stack from forwarding or answering the personas' traffic itself. Everything made is journaled first.
+ */
+public final class VirtualLab {
+    public static final String NETNS = "qlab";
+    public static final String DUT_IF = "qlab-dut";
+    public static final String RESP_IF = "qlab-resp";
+    public static final String DUT_ADDRESS = "198.18.0.1";
+    public static final int PREFIX = 24;
+    public static final String PERSONA_BASE = "198.18.0.10";
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path stateDir;
+    private final CommandRunner runner = new CommandRunner();
+    private final RestoreJournal journal;
+    private final Consumer<String> progress;
+
+    public VirtualLab(Path stateDir, Consumer<String> progress) {
+        this.stateDir = stateDir;
+        this.journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), runner);
+        this.progress = progress;
+    }
+
+    /** The state directory: -Dquirklab.state, $QUIRKLAB_STATE, else /run/quirklab (tmpfs: gone after a reboot, like the links). */
+    public static Path defaultStateDir() {
+        String p = System.getProperty("quirklab.state", System.getenv().getOrDefault("QUIRKLAB_STATE", "/run/quirklab"));
+        return Path.of(p);
+    }
+
+    public Path stateFile() {
+        return stateDir.resolve("lab.json");
+    }
+
+    public Path controlSocket() {
+        return stateDir.resolve("responder.sock");
+    }
+
+    public Path responderLog() {
+        return stateDir.resolve("responder.log");
+    }
+
+    public RestoreJournal journal() {
+        return journal;
+    }
+
+    /** What the responder process is started with. */
+    public record ResponderLaunch(List<String> javaCommand, Optional<Path> personasFile) {
+    }
+
+    /**
+     * Brings the lab up, idempotently: a healthy lab is left as it is; leftovers of a killed run are removed first.
+     */
+    public LabState up(ResponderLaunch launch) throws IOException {
+        try (FileLock lock = lock()) {
+            Optional<LabState> current = readState();
+            if (current.isPresent() && healthy(current.get())) {
+                progress.accept("lab already up (responder pid " + current.get().responderPid() + ")");
+                return current.get();
+            }
+            if (!journal.isEmpty()) {
+                progress.accept("removing leftovers of an earlier run");
+                journal.undoAll().forEach(l -> progress.accept("  " + l));
+            }
+            Files.deleteIfExists(stateFile());
+            Prerequisites.require(runner);
+            try {
+                return create(launch);
+            } catch (IOException | RuntimeException e) {
+                progress.accept("lab up failed, removing what was made: " + e.getMessage());
+                journal.undoAll().forEach(l -> progress.accept("  " + l));
+                Files.deleteIfExists(stateFile());
+                throw e;
+            }
+        }
+    }
+
+    private LabState create(ResponderLaunch launch) throws IOException {
+        journal.record(RestoreJournal.Entry.netns(NETNS));
+        host("ip", "netns", "add", NETNS);
+        journal.record(RestoreJournal.Entry.link(DUT_IF));
+        host("ip", "link", "add", DUT_IF, "type", "veth", "peer", "name", RESP_IF, "netns", NETNS);
+        // IPv6 off on both ends before they go up: no link-local addresses, no router solicitations in captures.
+        sysctl(null, "net.ipv6.conf." + DUT_IF + ".disable_ipv6");
+        sysctl(NETNS, "net.ipv6.conf." + RESP_IF + ".disable_ipv6");
+        host("ip", "addr", "add", DUT_ADDRESS + "/" + PREFIX, "dev", DUT_IF);
+        // veth marks frames without a checksum state as verified unless rx offload is off; off, the stack checks every
+        // UDP checksum in software, as a NIC that reports "not verified" makes it do. tx off keeps request checksums final.
+        host("ethtool", "-K", DUT_IF, "rx", "off", "tx", "off");
+        host("ip", "link", "set", DUT_IF, "up");
+        host("ip", "netns", "exec", NETNS, "ip", "link", "set", RESP_IF, "up");
+        progress.accept("created " + DUT_IF + " (" + DUT_ADDRESS + "/" + PREFIX + ") <-> " + RESP_IF + " in netns " + NETNS);
+
+        Path socket = controlSocket();
+        journal.record(RestoreJournal.Entry.file(socket));
+        journal.record(RestoreJournal.Entry.file(responderLog()));
+        journal.record(RestoreJournal.Entry.file(stateFile()));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
+        cmd.addAll(launch.javaCommand());
+        cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE));
+        launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
+        progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
+        JsonNode status = awaitResponder(p, socket);
+        List<LabState.PersonaInfo> personas = new ArrayList<>();
+        for (JsonNode n : status.get("personas")) {
+            personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
+        }
+        LabState state = new LabState("virtual", NETNS, DUT_IF, DUT_ADDRESS + "/" + PREFIX, RESP_IF, p.pid(), socket.toString(),
+                null, personas, Instant.now().toString());
+        writeState(state);
+        return state;
+    }
+
+    private JsonNode awaitResponder(Process p, Path socket) throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(responderLog()));
+            }
+            if (Files.exists(socket)) {
+                try {
+                    return ControlChannel.call(socket, ControlChannel.request("status"));
+                } catch (IOException e) {
+                    last = e;
+                }
+            }
+            try {
+                p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the responder", e);
+            }
+        }
+        throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
+                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + tail(responderLog()));
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Removes everything the lab made. */
+    public List<String> down() throws IOException {
+        try (FileLock lock = lock()) {
+            List<String> report = journal.undoAll();
+            Files.deleteIfExists(stateFile());
+            return report;
+        }
+    }
+
+    /** Switches the emulated offload fault; null turns it off. */
+    public LabState fault(FaultModel model) throws IOException {
+        try (FileLock lock = lock()) {
+            LabState state = readState().orElseThrow(() -> new IOException("the lab is not up (run: quirklab lab up)"));
+            if (runner.run(COMMAND_TIMEOUT, List.of("nft", "list", "table", FaultModel.FAMILY, FaultModel.TABLE)).ok()) {
+                host("nft", "delete", "table", FaultModel.FAMILY, FaultModel.TABLE);
+            }
+            if (model != null) {
+                String rules = model.ruleset(DUT_IF);
+                CommandRunner.Result check = runner.run(COMMAND_TIMEOUT, List.of("nft", "-c", "-f", "-"), rules.getBytes());
+                if (!check.ok()) {
+                    throw new IOException("nftables rejects fault model " + model.name()
+                            + (model.expression() != null ? " '" + model.expression() + "'" : "") + ": " + check.firstLine());
+                }
+                RestoreJournal.Entry table = RestoreJournal.Entry.nftTable(FaultModel.FAMILY, FaultModel.TABLE);
+                if (journal.entries().stream().noneMatch(e -> e.kind().equals("nft-table"))) {
+                    journal.record(table);
+                }
+                CommandRunner.Result apply = runner.run(COMMAND_TIMEOUT, List.of("nft", "-f", "-"), rules.getBytes());
+                if (!apply.ok()) {
+                    throw new IOException("nft -f failed: " + apply.firstLine());
+                }
+            }
+            LabState next = state.withFault(model);
+            writeState(next);
+            return next;
+        }
+    }
+
+    /** Removes leftovers of a killed run; returns what was done. */
+    public List<String> restore() throws IOException {
+        return down();
+    }
+
+    public Optional<LabState> readState() throws IOException {
+        if (!Files.exists(stateFile())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(stateFile().toFile(), LabState.class));
+        } catch (IOException e) {
+            throw new IOException("the lab state " + stateFile() + " is unreadable (" + e.getMessage() + "); run: quirklab lab restore", e);
+        }
+    }
+
+    /** True when the links exist and the responder answers. */
+    public boolean healthy(LabState s) {
+        if (!Files.exists(Path.of("/sys/class/net", s.dutInterface()))) {
+            return false;
+        }
+        try {
+            ControlChannel.call(Path.of(s.controlSocket()), ControlChannel.request("status"));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void writeState(LabState s) throws IOException {
+        Files.createDirectories(stateDir);
+        Path tmp = stateDir.resolve("lab.json.tmp");
+        JSON.writeValue(tmp.toFile(), s);
+        Files.move(tmp, stateFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private FileLock lock() throws IOException {
+        Files.createDirectories(stateDir);
+        Path lockFile = stateDir.resolve("lab.lock");
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                l = ch.lock(); // another quirklab is changing the lab; wait for it
+            }
+            return l;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void sysctl(String netns, String key) {
+        Path f = Path.of("/proc/sys", key.replace('.', '/'));
+        if (netns == null && !Files.exists(f)) {
+            return; // kernel without IPv6
+        }
+        List<String> c = new ArrayList<>();
+        if (netns != null) {
+            c.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        c.addAll(List.of("sysctl", "-qw", key + "=1"));
+        CommandRunner.Result r = runner.run(COMMAND_TIMEOUT, c);
+        if (!r.ok() && !r.firstLine().contains("No such file")) {
+            throw new UncheckedIOException(new IOException(r.commandLine() + ": " + r.firstLine()));
+        }
+    }
+
+    private void host(String... command) throws IOException {
+        CommandRunner.Result r = runner.run(COMMAND_TIMEOUT, List.of(command));
+        if (!r.ok()) {
+            throw new IOException(r.commandLine() + " failed: " + r.firstLine());
+        }
+    }
+}

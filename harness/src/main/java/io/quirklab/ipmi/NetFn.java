@@ -35,6 +35,7 @@ public final class NetFn {
         public static final int CLOSE_SESSION = 0x3C;
         public static final int GET_SESSION_INFO = 0x3D;
         public static final int GET_CHANNEL_INFO = 0x42;
+        public static final int GET_CHANNEL_CIPHER_SUITES = 0x54;
         // Storage
         public static final int GET_FRU_INVENTORY_AREA_INFO = 0x10;
         public static final int READ_FRU_DATA = 0x11;

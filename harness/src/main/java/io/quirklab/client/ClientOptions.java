@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param privilege privilege to run at (ipmitool's default is ADMINISTRATOR)
  * @param timeout   how long to wait for each reply
  * @param retries   retransmissions after the first attempt
+ * @param lanplus   IPMI 2.0 / RMCP+ session options, or null for an IPMI 1.5 session
  */
 public record ClientOptions(String host, int port, String user, String password, AuthType authType, Privilege privilege,
-                            Duration timeout, int retries) {
+                            Duration timeout, int retries, Lanplus lanplus) {
     public ClientOptions {
         if (retries < 0 || retries > 20) {
             throw new IllegalArgumentException("retries must be 0..20");
@@ -27,19 +28,30 @@ public record ClientOptions(String host, int port, String user, String password,
         }
     }
 
+    /** IPMI 1.5 options. */
+    public ClientOptions(String host, int port, String user, String password, AuthType authType, Privilege privilege,
+                         Duration timeout, int retries) {
+        this(host, port, user, password, authType, privilege, timeout, retries, null);
+    }
+
     public static ClientOptions of(String host, int port, String user, String password) {
         return new ClientOptions(host, port, user, password, null, Privilege.ADMINISTRATOR, Duration.ofSeconds(1), 2);
     }
 
     public ClientOptions withAuthType(AuthType t) {
-        return new ClientOptions(host, port, user, password, t, privilege, timeout, retries);
+        return new ClientOptions(host, port, user, password, t, privilege, timeout, retries, lanplus);
     }
 
     public ClientOptions withPrivilege(Privilege p) {
-        return new ClientOptions(host, port, user, password, authType, p, timeout, retries);
+        return new ClientOptions(host, port, user, password, authType, p, timeout, retries, lanplus);
     }
 
     public ClientOptions withTimeout(Duration d, int r) {
-        return new ClientOptions(host, port, user, password, authType, privilege, d, r);
+        return new ClientOptions(host, port, user, password, authType, privilege, d, r, lanplus);
+    }
+
+    /** An IPMI 2.0 / RMCP+ session instead of IPMI 1.5 (null: back to 1.5). */
+    public ClientOptions withLanplus(Lanplus l) {
+        return new ClientOptions(host, port, user, password, authType, privilege, timeout, retries, l);
     }
 }

@@ -1,7 +1,9 @@
 package io.quirklab.bmc;
 
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.Privilege;
+import io.quirklab.ipmi.RakpMessages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,9 +19,12 @@ import java.util.Set;
  * @param quirks      firmware quirks in force
  * @param maxSessions size of the session table (active sessions)
  * @param idleTimeout a session idle for longer is closed
+ * @param cipherSuites RMCP+ cipher suites offered; empty for an IPMI 1.5-only BMC, which drops RMCP+ datagrams
+ * @param kg          the BMC key Kg (20 bytes) that RMCP+ session keys derive from, or null to derive them from the
+ *                    user's password
  */
 public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> authTypes, Set<FirmwareQuirk> quirks,
-                        int maxSessions, Duration idleTimeout) {
+                        int maxSessions, Duration idleTimeout, Set<CipherSuite> cipherSuites, byte[] kg) {
     public static final String DEFAULT_USER = "admin";
     public static final String DEFAULT_PASSWORD = "secret";
 
@@ -33,6 +38,17 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive");
         }
+        cipherSuites = cipherSuites.isEmpty() ? EnumSet.noneOf(CipherSuite.class) : EnumSet.copyOf(cipherSuites);
+        if (kg != null && kg.length != RakpMessages.KEY_LENGTH) {
+            throw new IllegalArgumentException("Kg must be 20 bytes");
+        }
+        kg = kg == null ? null : kg.clone();
+    }
+
+    /** An IPMI 1.5-only configuration, as before RMCP+ existed. */
+    public BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> authTypes, Set<FirmwareQuirk> quirks,
+                     int maxSessions, Duration idleTimeout) {
+        this(identity, users, authTypes, quirks, maxSessions, idleTimeout, EnumSet.noneOf(CipherSuite.class), null);
     }
 
     /** The Tyan SMDC defaults: user admin/secret (ADMINISTRATOR), auth none/MD2/MD5/password, 4 sessions, 60 s idle. */
@@ -44,27 +60,52 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
     }
 
     public BmcConfig withUsers(List<User> newUsers) {
-        return new BmcConfig(identity, newUsers, authTypes, quirks, maxSessions, idleTimeout);
+        return new BmcConfig(identity, newUsers, authTypes, quirks, maxSessions, idleTimeout, cipherSuites, kg);
     }
 
     public BmcConfig withQuirks(Set<FirmwareQuirk> newQuirks) {
-        return new BmcConfig(identity, users, authTypes, newQuirks, maxSessions, idleTimeout);
+        return new BmcConfig(identity, users, authTypes, newQuirks, maxSessions, idleTimeout, cipherSuites, kg);
     }
 
     public BmcConfig withAuthTypes(Set<AuthType> newTypes) {
-        return new BmcConfig(identity, users, newTypes, quirks, maxSessions, idleTimeout);
+        return new BmcConfig(identity, users, newTypes, quirks, maxSessions, idleTimeout, cipherSuites, kg);
     }
 
     public BmcConfig withMaxSessions(int n) {
-        return new BmcConfig(identity, users, authTypes, quirks, n, idleTimeout);
+        return new BmcConfig(identity, users, authTypes, quirks, n, idleTimeout, cipherSuites, kg);
     }
 
     public BmcConfig withIdleTimeout(Duration d) {
-        return new BmcConfig(identity, users, authTypes, quirks, maxSessions, d);
+        return new BmcConfig(identity, users, authTypes, quirks, maxSessions, d, cipherSuites, kg);
     }
 
     public BmcConfig withIdentity(BmcIdentity id) {
-        return new BmcConfig(id, users, authTypes, quirks, maxSessions, idleTimeout);
+        return new BmcConfig(id, users, authTypes, quirks, maxSessions, idleTimeout, cipherSuites, kg);
+    }
+
+    /** Offers exactly these RMCP+ cipher suites; none makes the BMC IPMI 1.5-only again. */
+    public BmcConfig withCipherSuites(Set<CipherSuite> suites) {
+        return new BmcConfig(identity, users, authTypes, quirks, maxSessions, idleTimeout, suites, kg);
+    }
+
+    /** IPMI 1.5 and 2.0: every cipher suite the project implements (0, 1, 2, 3, 17). */
+    public BmcConfig withIpmi20() {
+        return withCipherSuites(EnumSet.allOf(CipherSuite.class));
+    }
+
+    /** Sets the BMC key Kg (null: session keys derive from the user's password, as without Kg). */
+    public BmcConfig withKg(byte[] key) {
+        return new BmcConfig(identity, users, authTypes, quirks, maxSessions, idleTimeout, cipherSuites, key == null ? null : key.clone());
+    }
+
+    /** True when the BMC speaks RMCP+ (IPMI 2.0) besides IPMI 1.5. */
+    public boolean ipmi20() {
+        return !cipherSuites.isEmpty();
+    }
+
+    /** The highest privilege any user may take: what an Open Session asking for "the highest" is granted. */
+    public Privilege highestPrivilege() {
+        return users.stream().map(User::maxPrivilege).max(Privilege::compareTo).orElse(Privilege.CALLBACK);
     }
 
     /** Users from command-line specs, numbered from 2 as IPMI reserves ID 1 for the null user. */

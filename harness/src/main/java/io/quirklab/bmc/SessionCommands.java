@@ -2,11 +2,13 @@ package io.quirklab.bmc;
 
 import io.quirklab.ipmi.AuthType;
 import io.quirklab.ipmi.ByteWriter;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.NetFn;
 import io.quirklab.ipmi.Privilege;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +17,8 @@ import java.util.Set;
 final class SessionCommands {
     private static final int LAN_CHANNEL = 1;
     private static final int CURRENT_CHANNEL = 0x0E;
+    /** Get Channel Cipher Suites returns the record data in pieces of this size (IPMI v2.0 section 22.15). */
+    private static final int CIPHER_SUITE_CHUNK = 16;
 
     private final BmcConfig config;
     private final SessionTable sessions;
@@ -30,6 +34,9 @@ final class SessionCommands {
         t.add(NetFn.APP, NetFn.Cmd.SET_SESSION_PRIVILEGE, "Set Session Privilege", Privilege.CALLBACK, this::setPrivilege);
         t.add(NetFn.APP, NetFn.Cmd.CLOSE_SESSION, "Close Session", Privilege.CALLBACK, this::close);
         t.add(NetFn.APP, NetFn.Cmd.GET_SESSION_INFO, "Get Session Info", Privilege.USER, this::info);
+        if (config.ipmi20()) {
+            t.addSessionless(NetFn.APP, NetFn.Cmd.GET_CHANNEL_CIPHER_SUITES, "Get Channel Cipher Suites", this::cipherSuites);
+        }
     }
 
     /** Auth types advertised: the enabled ones, plus OEM when the firmware insists on it. */
@@ -51,6 +58,7 @@ final class SessionCommands {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
         }
         // Bit 7 of the request asks for IPMI 2.0 data; an IPMI 1.5 BMC ignores it and keeps bit 7 of its answer clear.
+        boolean extended = config.ipmi20() && (d[0] & 0x80) != 0;
         int login = 0;
         boolean named = config.users().stream().anyMatch(u -> !u.name().isEmpty());
         boolean nullUser = config.users().stream().anyMatch(u -> u.name().isEmpty());
@@ -58,8 +66,29 @@ final class SessionCommands {
         login |= named ? 0x04 : 0;
         login |= nullUser ? 0x02 : 0;
         login |= anonymous ? 0x01 : 0;
-        return Reply.ok(new ByteWriter().u8(LAN_CHANNEL).u8(AuthType.mask(advertised())).u8(login).u8(0)
+        login |= extended && config.kg() != null ? 0x20 : 0; // Kg set to a non-zero value
+        int types = AuthType.mask(advertised()) | (extended ? 0x80 : 0);
+        int connections = extended ? 0x03 : 0; // IPMI 2.0 and IPMI 1.5 connections
+        return Reply.ok(new ByteWriter().u8(LAN_CHANNEL).u8(types).u8(login).u8(connections)
                 .u24le(0).u8(0).toByteArray());
+    }
+
+    /** Get Channel Cipher Suites (0x54): the offered suites as records, or the algorithms they use, 16 bytes a call. */
+    private Reply cipherSuites(CommandContext ctx, byte[] d) {
+        if (d.length < 3) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int channel = d[0] & 0x0F;
+        int payloadType = d[1] & 0x3F;
+        if (channel != CURRENT_CHANNEL && channel != LAN_CHANNEL || payloadType > 1) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        boolean bySuite = (d[2] & 0x80) != 0;
+        int index = d[2] & 0x3F;
+        byte[] all = bySuite ? CipherSuite.records(config.cipherSuites()) : CipherSuite.algorithmTags(config.cipherSuites());
+        int from = Math.min(all.length, index * CIPHER_SUITE_CHUNK);
+        byte[] piece = Arrays.copyOfRange(all, from, Math.min(all.length, from + CIPHER_SUITE_CHUNK));
+        return Reply.ok(new ByteWriter().u8(LAN_CHANNEL).bytes(piece).toByteArray());
     }
 
     private Reply challenge(CommandContext ctx, byte[] d) {

@@ -1,7 +1,9 @@
 package io.quirklab.bmc;
 
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.Privilege;
+import io.quirklab.ipmi.SessionKeys;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,12 +15,13 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Pending challenges and active sessions, both bounded. Not thread-safe: the BMC serialises access.
+ * Pending IPMI 1.5 challenges, pending RMCP+ set-ups and active sessions of both kinds, all bounded. Not
+ * thread-safe: the BMC serialises access.
  */
 final class SessionTable {
     /** Challenges not activated within this time are forgotten. */
     static final long CHALLENGE_TTL_MILLIS = 30_000;
-    /** At most this many outstanding challenges; the oldest is evicted, so a flood cannot grow memory. */
+    /** At most this many outstanding challenges (and as many RMCP+ set-ups); the oldest is evicted, so a flood cannot grow memory. */
     static final int MAX_PENDING = 32;
 
     record Challenge(int tempId, byte[] challenge, User user, AuthType authType, long createdMillis) {
@@ -29,6 +32,7 @@ final class SessionTable {
     private final RandomGenerator random;
     private final Map<Integer, Challenge> pending = new LinkedHashMap<>();
     private final Map<Integer, Session> active = new LinkedHashMap<>();
+    private final Map<Integer, RakpHandshake> handshakes = new LinkedHashMap<>();
     private int nextHandle = 1;
 
     SessionTable(int capacity, long idleMillis, RandomGenerator random) {
@@ -43,11 +47,7 @@ final class SessionTable {
 
     Challenge newChallenge(User user, AuthType authType, long now) {
         expire(now);
-        if (pending.size() >= MAX_PENDING) {
-            Iterator<Integer> it = pending.keySet().iterator();
-            it.next();
-            it.remove();
-        }
+        evictOldest(pending);
         int tempId = freshId();
         byte[] c = new byte[16];
         random.nextBytes(c);
@@ -75,6 +75,36 @@ final class SessionTable {
         return s;
     }
 
+    /** Starts an RMCP+ set-up after an Open Session request; its BMC session ID is fresh and non-zero. */
+    RakpHandshake newHandshake(int consoleId, CipherSuite suite, Privilege maxPrivilege, InetSocketAddress peer, long now) {
+        expire(now);
+        evictOldest(handshakes);
+        RakpHandshake h = new RakpHandshake(freshId(), consoleId, suite, maxPrivilege, peer, now);
+        handshakes.put(h.bmcId, h);
+        return h;
+    }
+
+    Optional<RakpHandshake> handshake(int bmcId, long now) {
+        expire(now);
+        return Optional.ofNullable(handshakes.get(bmcId));
+    }
+
+    void abandon(RakpHandshake h) {
+        handshakes.remove(h.bmcId);
+    }
+
+    /** RAKP 3 verified: the set-up becomes an active session under the same BMC session ID. */
+    Session activate(RakpHandshake h, SessionKeys keys, long now) {
+        handshakes.remove(h.bmcId);
+        Session s = new Session(nextHandle(), h.bmcId, h.user(), h.requestedPrivilege(), h.peer, h.consoleId, keys, now);
+        active.put(s.id(), s);
+        return s;
+    }
+
+    int handshakeCount() {
+        return handshakes.size();
+    }
+
     Optional<Session> session(int id, long now) {
         expire(now);
         return Optional.ofNullable(active.get(id));
@@ -96,9 +126,18 @@ final class SessionTable {
         return pending.size();
     }
 
-    /** Forgets stale challenges and closes idle sessions. */
+    private static void evictOldest(Map<Integer, ?> map) {
+        if (map.size() >= MAX_PENDING) {
+            Iterator<Integer> it = map.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** Forgets stale challenges and set-ups and closes idle sessions. */
     void expire(long now) {
         pending.values().removeIf(c -> now - c.createdMillis() > CHALLENGE_TTL_MILLIS);
+        handshakes.values().removeIf(h -> now - h.createdMillis > CHALLENGE_TTL_MILLIS);
         active.values().removeIf(s -> now - s.lastActivityMillis() > idleMillis);
     }
 
@@ -121,7 +160,7 @@ final class SessionTable {
     private int freshId() {
         while (true) {
             int id = random.nextInt();
-            if (id != 0 && !active.containsKey(id) && !pending.containsKey(id)) {
+            if (id != 0 && !active.containsKey(id) && !pending.containsKey(id) && !handshakes.containsKey(id)) {
                 return id;
             }
         }

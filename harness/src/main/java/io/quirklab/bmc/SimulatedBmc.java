@@ -37,6 +37,8 @@ public final class SimulatedBmc {
     private final Clock clock;
     private final SessionTable sessions;
     private final CommandTable commands = new CommandTable();
+    private final CommandDispatcher dispatcher;
+    private final RmcpPlusEndpoint rmcpPlus;
     private final Map<Exchange.Drop, AtomicLong> drops = new EnumMap<>(Exchange.Drop.class);
     private final AtomicLong answered = new AtomicLong();
 
@@ -56,6 +58,8 @@ public final class SimulatedBmc {
         AppCommands.register(commands);
         ChassisCommands.register(commands);
         StorageCommands.register(commands);
+        this.dispatcher = new CommandDispatcher(commands, model);
+        this.rmcpPlus = config.ipmi20() ? new RmcpPlusEndpoint(config, model, sessions, dispatcher, random) : null;
     }
 
     public BmcConfig config() {
@@ -81,6 +85,11 @@ public final class SimulatedBmc {
 
     public synchronized int pendingChallenges() {
         return sessions.pendingCount();
+    }
+
+    /** RMCP+ session set-ups between Open Session and RAKP 3. */
+    public synchronized int pendingHandshakes() {
+        return sessions.handshakeCount();
     }
 
     /** Handles one UDP payload from {@code peer}. Never throws for any input. */
@@ -121,12 +130,15 @@ public final class SimulatedBmc {
         if (rmcp.classId() != RmcpPacket.CLASS_IPMI) {
             return Exchange.dropped(Exchange.Drop.UNSUPPORTED_CLASS, "RMCP class " + rmcp.classId());
         }
+        long now = clock.millis();
         if (Session15Packet.isRmcpPlus(rmcp.body())) {
-            return Exchange.dropped(Exchange.Drop.RMCP_PLUS_UNSUPPORTED, "IPMI 2.0 payload to a 1.5-only BMC");
+            if (rmcpPlus == null) {
+                return Exchange.dropped(Exchange.Drop.RMCP_PLUS_UNSUPPORTED, "IPMI 2.0 payload to a 1.5-only BMC");
+            }
+            return rmcpPlus.handle(rmcp.body(), peer, now);
         }
         Session15Packet pkt = Session15Packet.decode(rmcp.body());
         IpmiRequest rq = IpmiRequest.decode(pkt.message());
-        long now = clock.millis();
         if (pkt.sessionId() == 0) {
             return sessionless(pkt, rq, peer);
         }
@@ -153,14 +165,12 @@ public final class SimulatedBmc {
     }
 
     private Exchange sessionless(Session15Packet pkt, IpmiRequest rq, InetSocketAddress peer) {
-        Optional<CommandTable.Entry> entry = commands.lookup(rq.netFn(), rq.cmd());
-        if (entry.isEmpty() || !entry.get().sessionless()) {
+        Optional<CommandDispatcher.Outcome> outcome = dispatcher.sessionless(rq, peer);
+        if (outcome.isEmpty()) {
             return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq.toString());
         }
-        Reply reply = run(entry.get(), new CommandContext(model, null, Privilege.CALLBACK, peer), rq);
-        IpmiResponse rs = rq.respond(reply.completionCode(), reply.data());
-        Session15Packet out = Session15Packet.of(AuthType.NONE, 0, 0, null, rs.encode());
-        return Exchange.answered(out.toDatagram(), entry.get().name() + " (no session) -> " + CompletionCode.describe(rs.completionCode()));
+        Session15Packet out = Session15Packet.of(AuthType.NONE, 0, 0, null, outcome.get().response().encode());
+        return Exchange.answered(out.toDatagram(), outcome.get().summary("no session"));
     }
 
     private Exchange activate(Session15Packet pkt, IpmiRequest rq, SessionTable.Challenge ch, InetSocketAddress peer, long now) {
@@ -216,6 +226,9 @@ public final class SimulatedBmc {
     }
 
     private Exchange inSession(Session s, Session15Packet pkt, IpmiRequest rq, InetSocketAddress peer, long now) {
+        if (s.isRmcpPlus()) {
+            return Exchange.dropped(Exchange.Drop.AUTH_TYPE_MISMATCH, String.format("session %08x is an RMCP+ session, message has IPMI 1.5 %s", s.id(), pkt.authType()));
+        }
         if (pkt.authType() != s.authType()) {
             return Exchange.dropped(Exchange.Drop.AUTH_TYPE_MISMATCH, String.format("session %08x uses %s, message has %s", s.id(), s.authType(), pkt.authType()));
         }
@@ -226,36 +239,11 @@ public final class SimulatedBmc {
             return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, String.format("session %08x sequence %08x", s.id(), pkt.sequence()));
         }
         s.touch(now);
-        Optional<CommandTable.Entry> entry = commands.lookup(rq.netFn(), rq.cmd());
-        Reply reply;
-        String name;
-        if (entry.isEmpty()) {
-            reply = Reply.error(CompletionCode.INVALID_COMMAND);
-            name = String.format("netFn 0x%02x cmd 0x%02x", rq.netFn(), rq.cmd());
-        } else if (!s.privilege().atLeast(entry.get().minPrivilege())) {
-            reply = Reply.error(CompletionCode.INSUFFICIENT_PRIVILEGE);
-            name = entry.get().name();
-        } else {
-            reply = run(entry.get(), new CommandContext(model, s, s.privilege(), peer), rq);
-            name = entry.get().name();
-        }
-        IpmiResponse rs = rq.respond(reply.completionCode(), reply.data());
+        CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         int sid = config.has(FirmwareQuirk.SESSION_ID_ZERO) ? 0 : s.id();
-        Session15Packet out = sign(Session15Packet.of(s.authType(), s.takeOutbound(), sid, placeholder(s.authType()), rs.encode()),
-                s.user().password16());
-        return Exchange.answered(out.toDatagram(), String.format("%s (session %08x) -> %s", name, s.id(), CompletionCode.describe(rs.completionCode())));
-    }
-
-    private Reply run(CommandTable.Entry entry, CommandContext ctx, IpmiRequest rq) {
-        try {
-            Reply r = entry.handler().handle(ctx, rq.data());
-            if (r.data().length > MAX_DATAGRAM - 64) {
-                return Reply.error(CompletionCode.CANNOT_RETURN_REQUESTED_BYTES);
-            }
-            return r;
-        } catch (RuntimeException ex) {
-            return Reply.error(CompletionCode.UNSPECIFIED);
-        }
+        Session15Packet out = sign(Session15Packet.of(s.authType(), s.takeOutbound(), sid, placeholder(s.authType()),
+                outcome.response().encode()), s.user().password16());
+        return Exchange.answered(out.toDatagram(), outcome.summary(String.format("session %08x", s.id())));
     }
 
     private static byte[] placeholder(AuthType t) {

@@ -2,6 +2,7 @@ package io.quirklab.bmc;
 
 import io.quirklab.ipmi.AuthCodes;
 import io.quirklab.ipmi.Privilege;
+import io.quirklab.ipmi.RakpMessages;
 
 /**
  * A BMC user.
@@ -29,5 +30,10 @@ public record User(int id, String name, String password, Privilege maxPrivilege)
 
     public byte[] password16() {
         return AuthCodes.pad16(password);
+    }
+
+    /** Kuid: the password as the 20-byte key of the RMCP+ key exchange. */
+    public byte[] key20() {
+        return RakpMessages.key20(password);
     }
 }

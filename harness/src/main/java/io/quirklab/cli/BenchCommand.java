@@ -6,6 +6,8 @@ import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.client.ClientOptions;
 import io.quirklab.client.IpmiCallException;
 import io.quirklab.client.IpmiLanClient;
+import io.quirklab.client.Lanplus;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.reference.IpmiSim;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Print round trips per second of the Java client (benchmark).",
                 "Sessionless Get Channel Auth Capabilities against the simulated SMDC and OpenIPMI's ipmi_sim,",
+                "then full IPMI 2.0 / RMCP+ session set-ups per second (suites 3 and 17; ipmi_sim: 3),",
                 "in one run. Bounded in count and time."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}).")
@@ -30,25 +33,57 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2000", description = "Untimed round trips first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--setups", defaultValue = "2000", description = "RMCP+ session set-ups per target and suite at most (default: ${DEFAULT-VALUE}).")
+    int setups;
+
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || count > 1_000_000 || seconds < 1 || seconds > 120) {
-            throw new IllegalArgumentException("--count must be 1..1000000 and --seconds 1..120");
+        if (count < 1 || count > 1_000_000 || seconds < 1 || seconds > 120 || setups < 1 || setups > 100_000) {
+            throw new IllegalArgumentException("--count must be 1..1000000, --setups 1..100000 and --seconds 1..120");
         }
         System.out.printf("round trips: Get Channel Auth Capabilities outside a session, one client, one socket, %d at most in %d s%n",
                 count, seconds);
-        try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults()),
+        try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
                 new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), l -> { })) {
             measure("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort());
+            System.out.printf("lanplus session set-ups: Get Channel Auth Capabilities, Open Session, RAKP 1-4, Set Session Privilege,"
+                    + " Close Session; %d at most in %d s%n", setups, seconds);
+            for (CipherSuite suite : new CipherSuite[] {CipherSuite.SUITE_3, CipherSuite.SUITE_17}) {
+                measureSetUps("simulated SMDC", suite, "127.0.0.3", smdc.localAddress().getPort());
+            }
         }
         if (IpmiSim.binary().isEmpty()) {
             System.out.println("ipmi_sim        : skipped (not installed: apt-get install openipmi)");
         } else {
             try (IpmiSim sim = IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10))) {
                 measure("ipmi_sim", sim.address(), sim.port());
+                measureSetUps("ipmi_sim", CipherSuite.SUITE_3, sim.address(), sim.port());
             }
         }
         return 0;
+    }
+
+    /** Full RMCP+ session set-ups and tear-downs, one after another on one client socket each, after a tenth of the warm-up. */
+    private void measureSetUps(String name, CipherSuite suite, String host, int port) throws IpmiCallException {
+        ClientOptions o = ClientOptions.of(host, port, "admin", "secret").withTimeout(Duration.ofMillis(500), 0)
+                .withLanplus(Lanplus.suite(suite));
+        for (int i = 0; i < warmup / 10; i++) {
+            try (IpmiLanClient c = IpmiLanClient.open(o)) {
+                c.openSession();
+            }
+        }
+        long[] took = new long[setups];
+        int n = 0;
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(seconds).toNanos();
+        while (n < setups && System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            try (IpmiLanClient c = IpmiLanClient.open(o)) {
+                c.openSession();
+            } // close() sends Close Session
+            took[n++] = System.nanoTime() - t0;
+        }
+        report(String.format("%s, %s", name, suite), "set-ups", n, (System.nanoTime() - start) / 1e9, Arrays.copyOf(took, n));
     }
 
     private void measure(String name, String host, int port) throws IpmiCallException {
@@ -69,10 +104,12 @@ public final class BenchCommand implements Callable<Integer> {
                 rtt[n++] = System.nanoTime() - t0;
             }
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        long[] done = Arrays.copyOf(rtt, n);
+        report(name, "round trips", n, (System.nanoTime() - start) / 1e9, Arrays.copyOf(rtt, n));
+    }
+
+    private static void report(String name, String what, int n, double secs, long[] done) {
         Arrays.sort(done);
-        System.out.printf("%-16s: %8.0f round trips/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us)%n", name, n / secs, n, secs,
+        System.out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us)%n", name, n / secs, what, n, secs,
                 done[n / 2] / 1e3, done[Math.min(n - 1, (int) (n * 0.99))] / 1e3);
     }
 }

@@ -10,10 +10,12 @@ import io.quirklab.client.ClientCommands;
 import io.quirklab.client.ClientOptions;
 import io.quirklab.client.DeviceId;
 import io.quirklab.client.IpmiCall;
+import io.quirklab.client.Lanplus;
 import io.quirklab.client.SelInfo;
 import io.quirklab.client.SensorReading;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.IpmiResponse;
 import io.quirklab.ipmi.Privilege;
@@ -34,10 +36,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 
-/** {@code quirklab ipmi}: the project's own IPMI 1.5 LAN client. */
+/** {@code quirklab ipmi}: the project's own IPMI LAN client, IPMI 1.5 or (with --lanplus) IPMI 2.0 / RMCP+. */
 @Command(name = "ipmi", mixinStandardHelpOptions = true,
-        description = {"The Java IPMI 1.5 LAN client.", "Exit code 0 on success, otherwise 1 with a one-line reason.",
-                "Example: quirklab ipmi -H 127.0.0.2 -U admin -P secret mc-info"},
+        description = {"The Java IPMI client: IPMI 1.5 LAN, or IPMI 2.0 / RMCP+ with --lanplus.",
+                "Exit code 0 on success, otherwise 1 with a one-line reason.",
+                "Example: quirklab ipmi -H 127.0.0.2 -U admin -P secret mc-info",
+                "         quirklab ipmi -H 127.0.0.2 -U admin -P secret --lanplus -C 17 sdr-list"},
         subcommands = {IpmiCommand.Ping.class, IpmiCommand.Caps.class, IpmiCommand.McInfo.class, IpmiCommand.ChassisStatusCmd.class,
                 IpmiCommand.PowerStatus.class, IpmiCommand.Power.class, IpmiCommand.SdrList.class, IpmiCommand.SelInfoCmd.class,
                 IpmiCommand.Raw.class})
@@ -60,6 +64,18 @@ public final class IpmiCommand implements Runnable {
     @Option(names = "-L", defaultValue = "ADMINISTRATOR", scope = ScopeType.INHERIT, paramLabel = "PRIV",
             description = "Session privilege: USER, OPERATOR, ADMINISTRATOR (default: ${DEFAULT-VALUE}).")
     String privilege;
+
+    @Option(names = "--lanplus", scope = ScopeType.INHERIT,
+            description = "IPMI 2.0 / RMCP+ session (ipmitool's -I lanplus) instead of IPMI 1.5.")
+    boolean lanplus;
+
+    @Option(names = "-C", scope = ScopeType.INHERIT, paramLabel = "SUITE",
+            description = "RMCP+ cipher suite: 0, 1, 2, 3 or 17 (default: the strongest both sides support, as ipmitool picks it).")
+    String cipherSuite;
+
+    @Option(names = "-k", scope = ScopeType.INHERIT, paramLabel = "KG",
+            description = "RMCP+ BMC key Kg, when the BMC has one set (text, at most 20 bytes).")
+    String kg;
 
     @Option(names = "--timeout", defaultValue = "1000", scope = ScopeType.INHERIT, paramLabel = "MS", description = "Per-attempt timeout in ms (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
@@ -84,8 +100,12 @@ public final class IpmiCommand implements Runnable {
         if (!anyAddress) {
             AddressPolicy.requireTestAddress(addr);
         }
+        if (!lanplus && (cipherSuite != null || kg != null)) {
+            throw new IllegalArgumentException("-C and -k apply to IPMI 2.0 sessions: add --lanplus");
+        }
+        Lanplus plus = lanplus ? new Lanplus(cipherSuite == null ? null : CipherSuite.parse(cipherSuite), null).withKg(kg) : null;
         return new ClientOptions(host, port, user, password, auth == null ? null : AuthType.fromCliName(auth),
-                Privilege.parse(privilege), Duration.ofMillis(timeoutMs), retries);
+                Privilege.parse(privilege), Duration.ofMillis(timeoutMs), retries, plus);
     }
 
     <T> int execute(boolean session, ClientCommand<T> command, Function<T, String> text) throws UnknownHostException {

@@ -5,6 +5,8 @@ import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
+import io.quirklab.ipmi.RakpMessages;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,8 +24,10 @@ import picocli.CommandLine.Option;
 /** {@code quirklab smdc}: the simulated SMDC on a UDP socket. */
 @Command(name = "smdc", mixinStandardHelpOptions = true,
         description = {"Serve the simulated Tyan SMDC on a UDP socket.",
-                "IPMI 1.5 over LAN, until interrupted, logging one line per exchange. Example:",
-                "  quirklab smdc --bind 127.0.0.2 --user admin:secret --quirk session-id-zero"})
+                "IPMI 1.5 over LAN (and IPMI 2.0 / RMCP+ with --ipmi 2.0), until interrupted, logging one line per exchange.",
+                "Examples:",
+                "  quirklab smdc --bind 127.0.0.2 --user admin:secret --quirk session-id-zero",
+                "  quirklab smdc --bind 127.0.0.2 --ipmi 2.0 --cipher-suites 3,17"})
 public final class SmdcCommand implements Callable<Integer> {
     @Option(names = "--bind", required = true, paramLabel = "ADDRESS",
             description = "Exact address to serve on (a 127.x loopback address or one in 198.18.0.0/15); never the wildcard.")
@@ -43,6 +47,19 @@ public final class SmdcCommand implements Callable<Integer> {
     @Option(names = "--auth", split = ",", paramLabel = "TYPE",
             description = "Enabled auth types, comma-separated (default: none,md2,md5,password; add oem if needed).")
     List<String> auth = new ArrayList<>();
+
+    @Option(names = "--ipmi", defaultValue = "1.5", paramLabel = "VERSION",
+            description = "1.5: IPMI 1.5 only, RMCP+ datagrams dropped, like the Tyan SMDC (default); "
+                    + "2.0: IPMI 1.5 and 2.0 / RMCP+ (cipher suites 0, 1, 2, 3 and 17 unless --cipher-suites says otherwise).")
+    String ipmi;
+
+    @Option(names = "--cipher-suites", paramLabel = "LIST",
+            description = "With --ipmi 2.0: the RMCP+ cipher suites offered, comma-separated, from 0, 1, 2, 3, 17 (default: all).")
+    String cipherSuites;
+
+    @Option(names = "--kg", paramLabel = "KEY",
+            description = "With --ipmi 2.0: the BMC key Kg RMCP+ session keys derive from (text, at most 20 bytes; default: none).")
+    String kg;
 
     @Option(names = "--max-sessions", defaultValue = "4", description = "Session table size (default: ${DEFAULT-VALUE}).")
     int maxSessions;
@@ -68,9 +85,9 @@ public final class SmdcCommand implements Callable<Integer> {
                     }
                 })) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.printf("simulated SMDC (%s, firmware %s, IANA %d) on udp %s:%d; users: %s; quirks: %s; Ctrl-C stops%n",
+            System.out.printf("simulated SMDC (%s, firmware %s, IANA %d, %s) on udp %s:%d; users: %s; quirks: %s; Ctrl-C stops%n",
                     config.identity().boardProduct(), config.identity().firmwareText(), config.identity().manufacturerId(),
-                    addr.getHostAddress(), server.localAddress().getPort(),
+                    protocols(config), addr.getHostAddress(), server.localAddress().getPort(),
                     String.join(", ", config.users().stream().map(u -> u.name() + " (" + u.maxPrivilege() + ")").toList()),
                     config.quirks().isEmpty() ? "none" : String.join(", ", config.quirks().stream().map(FirmwareQuirk::cliName).toList()));
             System.out.flush();
@@ -92,6 +109,23 @@ public final class SmdcCommand implements Callable<Integer> {
             auth.forEach(n -> a.add(AuthType.fromCliName(n)));
             c = c.withAuthTypes(a);
         }
+        switch (ipmi.trim()) {
+            case "1.5" -> {
+                if (cipherSuites != null || kg != null) {
+                    throw new IllegalArgumentException("--cipher-suites and --kg need --ipmi 2.0");
+                }
+            }
+            case "2.0", "2" -> {
+                c = cipherSuites == null ? c.withIpmi20() : c.withCipherSuites(CipherSuite.parseList(cipherSuites));
+                c = c.withKg(kg == null ? null : RakpMessages.key20(kg));
+            }
+            default -> throw new IllegalArgumentException("--ipmi must be 1.5 or 2.0, not '" + ipmi + "'");
+        }
         return c;
+    }
+
+    static String protocols(BmcConfig c) {
+        return c.ipmi20() ? "IPMI 1.5 and 2.0, cipher suites " + String.join(",", c.cipherSuites().stream()
+                .map(s -> Integer.toString(s.id())).toList()) + (c.kg() != null ? ", Kg set" : "") : "IPMI 1.5 only";
     }
 }

@@ -1,21 +1,26 @@
 package io.quirklab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
+import io.quirklab.ipmi.CipherSuite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command line as a lab engineer uses it: exit codes, one-line reasons, JSON, refusals. */
 class CliTest {
@@ -28,7 +33,7 @@ class CliTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        server = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults()), new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0), l -> { });
+        server = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()), new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0), l -> { });
         port = Integer.toString(server.localAddress().getPort());
         oldOut = System.out;
         oldErr = System.err;
@@ -93,5 +98,48 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown firmware quirk 'no-such-quirk'", "session-id-zero");
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "power", "sideways")).isNotZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown power action 'sideways'");
+    }
+
+    private static BmcConfig smdc(String... args) {
+        SmdcCommand c = new SmdcCommand();
+        new CommandLine(c).parseArgs(args);
+        return c.config();
+    }
+
+    @Test
+    void smdcIsIpmi15OnlyUnlessToldOtherwise() {
+        assertThat(smdc("--bind", "127.0.0.24").ipmi20()).isFalse();
+        assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "1.5").ipmi20()).isFalse();
+        assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "2.0").cipherSuites()).containsExactlyInAnyOrder(CipherSuite.values());
+        BmcConfig some = smdc("--bind", "127.0.0.24", "--ipmi", "2.0", "--cipher-suites", "3,17", "--kg", "lab");
+        assertThat(some.cipherSuites()).containsExactlyInAnyOrder(CipherSuite.SUITE_3, CipherSuite.SUITE_17);
+        assertThat(some.kg()).hasSize(20).startsWith('l', 'a', 'b', 0);
+        assertThat(SmdcCommand.protocols(some)).isEqualTo("IPMI 1.5 and 2.0, cipher suites 3,17, Kg set");
+        assertThatThrownBy(() -> smdc("--bind", "127.0.0.24", "--cipher-suites", "3")).hasMessageContaining("--ipmi 2.0");
+        assertThatThrownBy(() -> smdc("--bind", "127.0.0.24", "--ipmi", "3.0")).hasMessageContaining("1.5 or 2.0");
+        assertThatThrownBy(() -> smdc("--bind", "127.0.0.24", "--ipmi", "2.0", "--cipher-suites", "3,8")).hasMessageContaining("'8'");
+    }
+
+    @Test
+    void ipmiLanplusRunsEveryCommandWithOrWithoutDashC() {
+        for (String[] suite : new String[][] {{}, {"-C", "3"}, {"-C", "17"}, {"-C", "0"}}) {
+            for (String command : new String[] {"mc-info", "chassis-status", "power-status", "sdr-list", "sel-info", "caps", "ping"}) {
+                String[] base = {"ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "--lanplus"};
+                String[] args = Stream.of(base, suite, new String[] {command}).flatMap(Arrays::stream).toArray(String[]::new);
+                assertThat(run(args)).as(String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8)).isZero();
+            }
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Manufacturer ID           : 6653", "IPMI v2.0   : supported");
+        assertThat(server.bmc().activeSessions()).isZero();
+    }
+
+    @Test
+    void dashCNeedsLanplusAndAKnownSuite() {
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "-C", "3", "mc-info")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("add --lanplus");
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "--lanplus", "-C", "5", "mc-info")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unsupported cipher suite '5'");
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "wrong", "--lanplus", "mc-info")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Error: AUTH_FAILED: RAKP 2");
     }
 }

@@ -8,8 +8,10 @@ import io.quirklab.client.ClientOptions;
 import io.quirklab.client.DeviceId;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.ChassisStatus;
+import io.quirklab.client.Lanplus;
 import io.quirklab.host.CommandRunner;
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.reference.IpmiSim;
 import io.quirklab.testing.Require;
 import java.io.IOException;
@@ -24,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Java client against OpenIPMI's ipmi_sim, a BMC it was not written against, cross-checked with ipmitool. */
+/**
+ * The Java client against OpenIPMI's ipmi_sim, a BMC it was not written against, cross-checked with ipmitool:
+ * IPMI 1.5 sessions, and RMCP+ sessions with the suites ipmi_sim has (0-3; it has no 17).
+ */
 @DisplayName("Java client against OpenIPMI ipmi_sim on 127.0.0.77")
 class JavaClientAgainstIpmiSimIT {
     static IpmiSim sim;
@@ -55,17 +60,10 @@ class JavaClientAgainstIpmiSimIT {
     @Test
     void reportsTheSameDeviceIdAsIpmitool() {
         Tools.require("ipmitool", "ipmitool");
-        CommandRunner.Result r = new CommandRunner().run(Duration.ofSeconds(30), List.of("ipmitool", "-I", "lan", "-H", sim.address(),
-                "-p", Integer.toString(sim.port()), "-U", IpmiSim.USER, "-P", IpmiSim.PASSWORD, "mc", "info"));
-        assertThat(r.ok()).as(Tools.describe(r)).isTrue();
+        CommandRunner.Result r = ipmitool("-I", "lan", "mc", "info");
         CallOutcome<DeviceId> java = IpmiCall.run(options(), true, ClientCommands::mcInfo);
         assertThat(java.ok()).as(java.message()).isTrue();
-        DeviceId d = java.value();
-        assertThat(d.deviceId()).isEqualTo(Integer.parseInt(field(r.stdout(), "Device ID")));
-        assertThat(d.manufacturerId()).isEqualTo(Integer.parseInt(field(r.stdout(), "Manufacturer ID"))).isEqualTo(IpmiSim.MANUFACTURER_ID);
-        assertThat(d.firmware()).isEqualTo(field(r.stdout(), "Firmware Revision"));
-        assertThat(d.ipmiVersion()).isEqualTo(field(r.stdout(), "IPMI Version"));
-        assertThat(d.productId()).isEqualTo(IpmiSim.PRODUCT_ID);
+        assertSameDevice(r.stdout(), java.value());
     }
 
     /** ipmi_sim reuses a sequence number after activation; a mature client must not stumble on it. */
@@ -73,6 +71,42 @@ class JavaClientAgainstIpmiSimIT {
     @EnumSource(value = AuthType.class, names = {"NONE", "MD2", "MD5", "PASSWORD"})
     void sessionsWorkWithEveryAuthTypeDespiteTheReusedSequence(AuthType type) {
         CallOutcome<ChassisStatus> out = IpmiCall.run(options().withAuthType(type), true, ClientCommands::chassisStatus);
+        assertThat(out.ok()).as(out.message()).isTrue();
+        assertThat(out.attempts()).as("no retransmissions: %s", out.datagrams()).isEqualTo(out.answered());
+    }
+
+    private static CommandRunner.Result ipmitool(String... args) {
+        List<String> c = new java.util.ArrayList<>(List.of("ipmitool", "-H", sim.address(), "-p", Integer.toString(sim.port()),
+                "-U", IpmiSim.USER, "-P", IpmiSim.PASSWORD));
+        c.addAll(List.of(args));
+        CommandRunner.Result r = new CommandRunner().run(Duration.ofSeconds(30), c);
+        assertThat(r.ok()).as(Tools.describe(r)).isTrue();
+        return r;
+    }
+
+    private static void assertSameDevice(String ipmitoolOutput, DeviceId d) {
+        assertThat(d.deviceId()).isEqualTo(Integer.parseInt(field(ipmitoolOutput, "Device ID")));
+        assertThat(d.deviceRevision()).isEqualTo(Integer.parseInt(field(ipmitoolOutput, "Device Revision")));
+        assertThat(d.manufacturerId()).isEqualTo(Integer.parseInt(field(ipmitoolOutput, "Manufacturer ID"))).isEqualTo(IpmiSim.MANUFACTURER_ID);
+        assertThat(d.firmware()).isEqualTo(field(ipmitoolOutput, "Firmware Revision"));
+        assertThat(d.ipmiVersion()).isEqualTo(field(ipmitoolOutput, "IPMI Version"));
+        assertThat(d.productId()).isEqualTo(IpmiSim.PRODUCT_ID);
+    }
+
+    @Test
+    void lanplusSuite3ReportsTheSameDeviceIdAsIpmitool() {
+        Tools.require("ipmitool", "ipmitool");
+        CommandRunner.Result r = ipmitool("-I", "lanplus", "-C", "3", "mc", "info");
+        CallOutcome<DeviceId> java = IpmiCall.run(options().withLanplus(Lanplus.suite(CipherSuite.SUITE_3)), true, ClientCommands::mcInfo);
+        assertThat(java.ok()).as(java.message()).isTrue();
+        assertSameDevice(r.stdout(), java.value());
+        assertThat(java.message()).as("ipmi_sim's Open Session privilege 0 is tolerated, and said so").contains("privilege 0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CipherSuite.class, names = {"SUITE_0", "SUITE_1", "SUITE_2", "SUITE_3"})
+    void lanplusSessionsWorkWithEverySuiteIpmiSimHas(CipherSuite suite) {
+        CallOutcome<ChassisStatus> out = IpmiCall.run(options().withLanplus(Lanplus.suite(suite)), true, ClientCommands::chassisStatus);
         assertThat(out.ok()).as(out.message()).isTrue();
         assertThat(out.attempts()).as("no retransmissions: %s", out.datagrams()).isEqualTo(out.answered());
     }

@@ -34,13 +34,16 @@ final class SmdcFixture implements AutoCloseable {
     }
 
     static SmdcFixture start(String host, FirmwareQuirk... quirks) {
-        Require.root("the real tools (ipmiutil, ipmiping, rmcpping) only talk to UDP 623, a privileged port");
         EnumSet<FirmwareQuirk> q = EnumSet.noneOf(FirmwareQuirk.class);
         q.addAll(List.of(quirks));
+        return start(host, BmcConfig.smdcDefaults().withQuirks(q));
+    }
+
+    static SmdcFixture start(String host, BmcConfig config) {
+        Require.root("the real tools (ipmiutil, ipmiping, rmcpping) only talk to UDP 623, a privileged port");
         List<String> log = new CopyOnWriteArrayList<>();
         try {
-            UdpBmcServer s = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withQuirks(q)),
-                    new InetSocketAddress(InetAddress.getByName(host), 623), log::add);
+            UdpBmcServer s = UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(InetAddress.getByName(host), 623), log::add);
             return new SmdcFixture(host, s, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,7 +60,16 @@ final class SmdcFixture implements AutoCloseable {
     }
 
     List<String> ipmitool(String... args) {
-        List<String> c = new ArrayList<>(List.of("ipmitool", "-I", "lan", "-H", host, "-U", USER, "-P", PASSWORD));
+        return tool(List.of("ipmitool", "-I", "lan", "-H", host, "-U", USER, "-P", PASSWORD), args);
+    }
+
+    /** ipmitool -I lanplus; put {@code -C N} first in {@code args} to pin a cipher suite. */
+    List<String> ipmitoolLanplus(String... args) {
+        return tool(List.of("ipmitool", "-I", "lanplus", "-H", host, "-U", USER, "-P", PASSWORD), args);
+    }
+
+    private static List<String> tool(List<String> base, String... args) {
+        List<String> c = new ArrayList<>(base);
         c.addAll(List.of(args));
         return c;
     }

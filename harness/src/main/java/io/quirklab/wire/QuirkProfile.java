@@ -17,7 +17,9 @@ package io.quirklab.wire;
  * @param ipChecksum    CORRECT or WRONG (negative control)
  * @param trailingBytes bytes after the UDP datagram counted in the IP total length (UDP length stays exact), 0..64
  * @param udpChecksum   CORRECT, NONE (0x0000), NEGATIVE_ZERO (sum tuned to zero, sent as 0xFFFF), ZERO_AS_NONE
- *                      (sum tuned to zero, sent as 0x0000), WRONG (negative control)
+ *                      (sum tuned to zero, sent as 0x0000), WRONG (negative control). Only ASF pongs and sessionless
+ *                      replies can be tuned (responder.ChecksumTuner); replies inside a session, whose auth code covers
+ *                      the message, keep their correct checksum
  * @param sourcePort    UDP source port of replies (623 when null)
  * @param payloadParity NATURAL, EVEN or ODD UDP payload length (a pad byte after the RMCP message when needed)
  * @param ethPadding    ZEROS or JUNK bytes padding frames under 60 bytes

@@ -1,0 +1,262 @@
+package io.quirklab.responder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.testing.TestFrames;
+import io.quirklab.wire.MacAddress;
+import io.quirklab.wire.QuirkProfile;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.net.Inet4Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PersonaCatalogueTest {
+    private static final Inet4Address BASE = TestFrames.ip("198.18.0.10");
+    private static final List<String> BUILT_IN_NAMES = List.of("clean", "smdc-tyan", "id-echo", "id-zero", "id-fixed",
+            "df-clear", "evil-bit", "mf-set", "frag-offset", "ttl-1", "tos-ef", "ip-options-nop", "ip-options-rr",
+            "trailing-bytes", "udp-csum-none", "udp-csum-negative-zero", "udp-csum-zero-as-none", "sport-6230",
+            "payload-odd", "payload-even", "eth-padding-junk", "vlan-tagged", "broadcast-dst", "delayed-300ms",
+            "duplicate-replies", "bad-udp-csum", "bad-ip-csum");
+    private static final Set<String> DROPPED = Set.of("mf-set", "frag-offset", "sport-6230", "vlan-tagged", "bad-udp-csum",
+            "bad-ip-csum");
+
+    @Test
+    void builtInCatalogueInQuirksOrder() {
+        PersonaCatalogue c = PersonaCatalogue.builtIn();
+        assertThat(c.names()).containsExactlyElementsOf(BUILT_IN_NAMES);
+        for (int i = 0; i < c.personas().size(); i++) {
+            Persona p = c.personas().get(i);
+            assertThat(p.address()).isEqualTo(TestFrames.ip("198.18.0." + (10 + i)));
+            assertThat(p.mac()).isEqualTo(MacAddress.local(i + 1));
+            assertThat(p.description()).as(p.name()).isNotBlank().doesNotContain("\n");
+            assertThat(p.bmc().identity().manufacturerId()).isEqualTo(BmcConfig.smdcDefaults().identity().manufacturerId());
+            assertThat(p.bmc().quirks()).isEmpty();
+        }
+        assertThat(new HashSet<>(c.personas().stream().map(Persona::address).toList())).hasSize(BUILT_IN_NAMES.size());
+        assertThat(new HashSet<>(c.personas().stream().map(Persona::mac).toList())).hasSize(BUILT_IN_NAMES.size());
+    }
+
+    @Test
+    void expectationsOfACorrectStack() {
+        for (Persona p : PersonaCatalogue.builtIn().personas()) {
+            assertThat(p.expected()).as(p.name()).isEqualTo(DROPPED.contains(p.name()) ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED);
+        }
+    }
+
+    @Test
+    void singleDimensionPersonasChangeExactlyOneThing() throws ReflectiveOperationException {
+        for (Persona p : PersonaCatalogue.builtIn().personas()) {
+            int set = 0;
+            for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
+                if (!Objects.equals(rc.getAccessor().invoke(p.quirks()), rc.getAccessor().invoke(QuirkProfile.CLEAN))) {
+                    set++;
+                }
+            }
+            int expected = switch (p.name()) {
+                case "clean" -> 0;
+                case "smdc-tyan", "id-fixed" -> 2; // template + DF clear; ip-id fixed + its value
+                default -> 1;
+            };
+            assertThat(set).as("quirk fields set in %s", p.name()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void everyQuirkProfileComponentHasItsKebabCaseKey() throws ReflectiveOperationException {
+        StringBuilder yaml = new StringBuilder("personas:\n  - name: all\n    quirks:\n");
+        for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
+            String key = rc.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            String value = switch (key) {
+                case "ip-id" -> "fixed";
+                case "ip-id-value", "ttl", "tos", "trailing-bytes", "source-port", "vlan-id", "delay-millis" -> "1";
+                default -> rc.getType() == Boolean.class ? "true" : ((Enum<?>) rc.getType().getEnumConstants()[1]).name();
+            };
+            yaml.append("      ").append(key).append(": ").append(value).append('\n');
+        }
+        QuirkProfile q = parse(yaml.toString()).get("all").quirks();
+        for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
+            assertThat(rc.getAccessor().invoke(q)).as(rc.getName()).isNotNull();
+        }
+    }
+
+    @Test
+    void builtInValues() {
+        PersonaCatalogue c = PersonaCatalogue.builtIn();
+        QuirkProfile tyan = c.get("smdc-tyan").quirks();
+        assertThat(tyan.template()).isEqualTo(QuirkProfile.Template.REQUEST);
+        assertThat(tyan.dontFragment()).isFalse();
+        assertThat(c.get("id-fixed").quirks().ipIdValue()).isEqualTo(0x1234);
+        assertThat(c.get("tos-ef").quirks().tos()).isEqualTo(0xB8);
+        assertThat(c.get("ttl-1").quirks().ttl()).isEqualTo(1);
+        assertThat(c.get("sport-6230").quirks().effectiveSourcePort()).isEqualTo(6230);
+        assertThat(c.get("vlan-tagged").quirks().vlanId()).isEqualTo(100);
+        assertThat(c.get("delayed-300ms").quirks().effectiveDelayMillis()).isEqualTo(300);
+        assertThat(c.get("duplicate-replies").quirks().effectiveDuplicate()).isTrue();
+        assertThat(c.get("frag-offset").quirks().fragment()).isEqualTo(QuirkProfile.Fragment.OFFSET);
+        assertThat(c.get("udp-csum-zero-as-none").quirks().udpChecksum()).isEqualTo(QuirkProfile.UdpChecksum.ZERO_AS_NONE);
+        assertThat(c.get("trailing-bytes").quirks().trailingBytes()).isEqualTo(10);
+        assertThatThrownBy(() -> c.get("nope")).hasMessageStartingWith("no persona 'nope' (known: clean, smdc-tyan, ");
+    }
+
+    @Test
+    void addressesStartAtTheGivenBase() {
+        PersonaCatalogue c = PersonaCatalogue.builtIn(TestFrames.ip("198.19.1.0"));
+        assertThat(c.personas().get(0).address()).isEqualTo(TestFrames.ip("198.19.1.0"));
+        assertThat(c.personas().get(26).address()).isEqualTo(TestFrames.ip("198.19.1.26"));
+        assertThatThrownBy(() -> PersonaCatalogue.builtIn(TestFrames.ip("192.168.1.10")))
+                .hasMessage("base address 192.168.1.10 is outside 198.18.0.0/15");
+    }
+
+    @Test
+    void explicitAddressMacAndFirmwareQuirks() {
+        PersonaCatalogue c = parse("""
+                personas:
+                  - name: idzero
+                    description: "Old Tyan firmware"
+                    expected: client_rejected
+                    quirks: { ip-id: fixed, ip-id-value: 7, udp-checksum: NEGATIVE_ZERO }
+                    firmware-quirks: [session-id-zero, reused-sequence]
+                    address: 198.19.200.1
+                    mac: 02:aa:bb:cc:dd:ee
+                  - name: second
+                """);
+        Persona p = c.get("idzero");
+        assertThat(p.expected()).isEqualTo(Verdict.CLIENT_REJECTED);
+        assertThat(p.quirks().ipId()).isEqualTo(QuirkProfile.IpId.FIXED);
+        assertThat(p.quirks().udpChecksum()).isEqualTo(QuirkProfile.UdpChecksum.NEGATIVE_ZERO);
+        assertThat(p.bmc().quirks()).containsExactlyInAnyOrder(FirmwareQuirk.SESSION_ID_ZERO, FirmwareQuirk.REUSED_SEQUENCE);
+        assertThat(p.address()).isEqualTo(TestFrames.ip("198.19.200.1"));
+        assertThat(p.mac()).isEqualTo(MacAddress.parse("02:aa:bb:cc:dd:ee"));
+        Persona second = c.get("second");
+        assertThat(second.address()).isEqualTo(TestFrames.ip("198.18.0.11"));
+        assertThat(second.quirks()).isEqualTo(QuirkProfile.CLEAN);
+        assertThat(second.expected()).isEqualTo(Verdict.DELIVERED);
+        assertThat(second.description()).isEmpty();
+    }
+
+    @Test
+    void loadNamesTheFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("lab-personas.yaml");
+        Files.writeString(f, "personas:\n  - name: x\n    quirks: { ttl: 300 }\n");
+        assertThatThrownBy(() -> PersonaCatalogue.load(f, BASE))
+                .hasMessage("lab-personas.yaml: persona 'x', field 'ttl': 300 is outside 1..255 (line 3)");
+        Files.writeString(f, "personas:\n  - name: x\n");
+        assertThat(PersonaCatalogue.load(f, BASE).names()).containsExactly("x");
+    }
+
+    @Test
+    void badChoiceNamesFilePersonaFieldValueAllowedValuesAndLine() {
+        assertError("""
+                personas:
+                  - name: clean
+                  - name: id-zero
+                    quirks: { ip-id: zeroo }
+                """, "personas.yaml: persona 'id-zero', field 'ip-id': 'zeroo' is not one of fresh, echo, zero, fixed (line 4)");
+        assertError("""
+                personas:
+                  - name: a
+                    quirks:
+                      fragment: maybe
+                """, "personas.yaml: persona 'a', field 'fragment': 'maybe' is not one of none, more-fragments, offset (line 4)");
+        assertError("""
+                personas:
+                  - name: a
+                    expected: fine
+                """, "personas.yaml: persona 'a', field 'expected': 'fine' is not one of delivered, delivered-nic-flagged, "
+                + "dropped-in-stack, lost-before-dut, no-request, client-rejected, harness-error (line 3)");
+        assertError("""
+                personas:
+                  - name: a
+                    quirks: { duplicate: yes }
+                """, "personas.yaml: persona 'a', field 'duplicate': 'yes' is not one of true, false (line 3)");
+        assertError("""
+                personas:
+                  - name: a
+                    firmware-quirks: [session-id-zero, idzero]
+                """, "personas.yaml: persona 'a', field 'firmware-quirks': 'idzero' is not one of session-id-zero, "
+                + "reused-sequence, oem-auth-required (line 3)");
+    }
+
+    @Test
+    void rangesAndNumbers() {
+        assertError("personas:\n  - name: a\n    quirks: { ttl: 0 }\n",
+                "personas.yaml: persona 'a', field 'ttl': 0 is outside 1..255 (line 3)");
+        assertError("personas:\n  - name: a\n    quirks: { vlan-id: 4095 }\n",
+                "personas.yaml: persona 'a', field 'vlan-id': 4095 is outside 1..4094 (line 3)");
+        assertError("personas:\n  - name: a\n    quirks: { trailing-bytes: lots }\n",
+                "personas.yaml: persona 'a', field 'trailing-bytes': 'lots' is not a whole number in 0..64 (line 3)");
+        assertError("personas:\n  - name: a\n    quirks: { ip-id: fixed }\n",
+                "personas.yaml: persona 'a', field 'ip-id': 'fixed' needs ip-id-value (0..65535) (line 3)");
+        assertError("personas:\n  - name: a\n    quirks: { ip-id-value: 5 }\n",
+                "personas.yaml: persona 'a', field 'ip-id-value' only means something with ip-id: fixed (line 3)");
+    }
+
+    @Test
+    void unknownFields() {
+        assertError("personas:\n  - name: a\n    quirks: { ttll: 3 }\n",
+                "personas.yaml: persona 'a', field 'ttll' is not a quirk (known: template, ip-id, ip-id-value, dont-fragment, "
+                        + "evil-bit, fragment, ttl, tos, ip-options, ip-checksum, trailing-bytes, udp-checksum, source-port, "
+                        + "payload-parity, eth-padding, vlan-id, destination, delay-millis, duplicate) (line 3)");
+        assertError("personas:\n  - name: a\n    adress: 198.18.0.99\n",
+                "personas.yaml: persona 'a', field 'adress' is not a persona field (known: name, description, expected, "
+                        + "quirks, firmware-quirks, address, mac) (line 3)");
+        assertError("persona:\n  - name: a\n", "personas.yaml: unknown top-level field 'persona' (known: personas) (line 2)");
+    }
+
+    @Test
+    void duplicatesAreRejected() {
+        assertError("personas:\n  - name: a\n  - name: a\n", "personas.yaml: persona 'a', field 'name': 'a' is used twice (line 3)");
+        assertError("personas:\n  - name: a\n    address: 198.18.0.11\n  - name: b\n",
+                "personas.yaml: persona 'b', field 'address': '198.18.0.11' is already taken by persona 'a' (line 4)");
+        assertError("personas:\n  - name: a\n    mac: 02:51:4c:00:00:02\n  - name: b\n",
+                "personas.yaml: persona 'b', field 'mac': '02:51:4c:00:00:02' is already taken by persona 'a' (line 4)");
+        assertError("personas:\n  - name: a\n    quirks: { ttl: 3, ttl: 4 }\n", "personas.yaml: field 'ttl' appears twice (line 3)");
+    }
+
+    @Test
+    void onlyBenchmarkingAddresses() {
+        assertError("personas:\n  - name: a\n    address: 10.0.0.5\n",
+                "personas.yaml: persona 'a', field 'address': '10.0.0.5' is outside 198.18.0.0/15, the only range test traffic may use (line 3)");
+        assertError("personas:\n  - name: a\n    address: 198.20.0.1\n",
+                "personas.yaml: persona 'a', field 'address': '198.20.0.1' is outside 198.18.0.0/15, the only range test traffic may use (line 3)");
+        assertError("personas:\n  - name: a\n    address: bmc.example.com\n",
+                "personas.yaml: persona 'a', field 'address': 'bmc.example.com' is not a dotted IPv4 address (line 3)");
+        assertError("personas:\n  - name: a\n    mac: ff:ff:ff:ff:ff:ff\n",
+                "personas.yaml: persona 'a', field 'mac': 'ff:ff:ff:ff:ff:ff' is not a unicast address (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", "personas:\n  - name: a\n  - name: b\n",
+                TestFrames.ip("198.19.255.255")))
+                .hasMessage("p.yaml: persona 'b', field 'address' is missing, and base 198.19.255.255 + 1 would leave 198.18.0.0/15 (line 3)");
+    }
+
+    @Test
+    void malformedDocuments() {
+        assertError("", "personas.yaml: is empty; expected a 'personas:' list");
+        assertError("personas: 3\n", "personas.yaml: field 'personas' must be a list of personas (line 1)");
+        assertError("personas:\n  - description: nameless\n",
+                "personas.yaml: persona #1, field 'name' is missing (every persona needs a unique name) (line 2)");
+        assertError("personas:\n  - name: Bad Name\n",
+                "personas.yaml: persona #1, field 'name': 'Bad Name' is not a name (lower-case letters, digits and '-') (line 2)");
+        assertThatThrownBy(() -> parse("personas:\n  - name: a\n    quirks: { ttl: 3\n"))
+                .isInstanceOf(PersonaCatalogue.CatalogueException.class).hasMessageStartingWith("personas.yaml: not valid YAML: ")
+                .hasMessageContaining("(line ");
+    }
+
+    private static PersonaCatalogue parse(String yaml) {
+        return PersonaCatalogue.parse("personas.yaml", yaml, BASE);
+    }
+
+    private static void assertError(String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(PersonaCatalogue.CatalogueException.class).hasMessage(message);
+    }
+}

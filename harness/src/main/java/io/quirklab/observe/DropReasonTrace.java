@@ -1,0 +1,181 @@
+package io.quirklab.observe;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The kernel's own drop reasons (kernel 5.17+): the {@code skb:kfree_skb} tracepoint prints "reason: UDP_CSUM" for
+ * every freed-because-dropped packet. Traced in a private ftrace instance ({@code instances/quirklab-PID}) so the
+ * system's own tracing is left alone; the instance is removed on {@link #stop}, on {@link #close}, on failure and at
+ * JVM exit. Needs tracefs mounted and root; without them {@link #unavailable} says so in a sentence and nothing is
+ * mounted or changed.
+ */
+public final class DropReasonTrace implements AutoCloseable {
+    public static final List<Path> ROOTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+    static final String EVENT = "events/skb/kfree_skb";
+    static final String NOT_SPECIFIED = "NOT_SPECIFIED";
+    static final int ETH_P_IP = 0x0800;
+    /** The trace buffer is bounded anyway; this bounds what we parse of it. */
+    static final int MAX_LINES = 200_000;
+    private static final Pattern REASON = Pattern.compile("\\bkfree_skb:.*\\breason:\\s*(\\S+)");
+    private static final Pattern NOT_SPECIFIED_VALUE = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"" + NOT_SPECIFIED + "\"\\s*}");
+
+    private final Path instance;
+    private final Thread cleanupAtExit;
+    private final String filter;
+
+    private DropReasonTrace(Path instance, String filter) {
+        this.instance = instance;
+        this.filter = filter;
+        this.cleanupAtExit = new Thread(this::removeInstance, "drop-reason-trace-cleanup");
+    }
+
+    /** The tracefs root that offers kfree_skb, if any. */
+    static Optional<Path> root() {
+        return ROOTS.stream().filter(r -> Files.isDirectory(r.resolve(EVENT))).findFirst();
+    }
+
+    /** Why drop reasons cannot be traced here (one sentence), or empty when they can. */
+    public static Optional<String> unavailable() {
+        if (root().isEmpty()) {
+            return Optional.of("kfree_skb drop reasons unavailable: tracefs is not mounted (no " + ROOTS.get(0).resolve(EVENT)
+                    + "); mount -t tracefs nodev /sys/kernel/tracing on a 5.17+ kernel to get them");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return Optional.of("kfree_skb drop reasons unavailable: tracing needs root");
+        }
+        return Optional.empty();
+    }
+
+    /** Starts tracing in a new private instance; on failure nothing is left behind. */
+    public static DropReasonTrace start() throws IOException {
+        Optional<String> why = unavailable();
+        if (why.isPresent()) {
+            throw new IOException(why.get());
+        }
+        return start(root().orElseThrow(), "quirklab-" + ProcessHandle.current().pid());
+    }
+
+    static DropReasonTrace start(Path root, String instanceName) throws IOException {
+        Path instance = root.resolve("instances").resolve(instanceName);
+        if (Files.isDirectory(instance)) {
+            Files.delete(instance); // left by a crashed run that had our PID
+        }
+        Files.createDirectory(instance);
+        DropReasonTrace trace = null;
+        try {
+            Path event = instance.resolve(EVENT);
+            OptionalInt notSpecified = notSpecifiedValue(Files.readString(event.resolve("format")));
+            String filter = "protocol == " + ETH_P_IP + (notSpecified.isPresent() ? " && reason != " + notSpecified.getAsInt() : "");
+            if (!write(event.resolve("filter"), filter)) {
+                filter = write(event.resolve("filter"), "protocol == " + ETH_P_IP) ? "protocol == " + ETH_P_IP : "none";
+            }
+            trace = new DropReasonTrace(instance, filter);
+            Runtime.getRuntime().addShutdownHook(trace.cleanupAtExit);
+            if (!write(event.resolve("enable"), "1")) {
+                throw new IOException("cannot enable " + event.resolve("enable"));
+            }
+            return trace;
+        } catch (IOException | RuntimeException e) {
+            if (trace != null) {
+                trace.close();
+            } else {
+                deleteQuietly(instance);
+            }
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /** The filter the kernel accepted ("protocol == 2048 && reason != 2"), or "none". */
+    public String filter() {
+        return filter;
+    }
+
+    public Path instance() {
+        return instance;
+    }
+
+    /** Stops tracing, removes the instance, and counts the drop reasons seen (NOT_SPECIFIED left out). */
+    public Map<String, Long> stop() throws IOException {
+        try {
+            write(instance.resolve(EVENT).resolve("enable"), "0");
+            try (BufferedReader r = Files.newBufferedReader(instance.resolve("trace"), StandardCharsets.UTF_8)) {
+                return parseTrace(r.lines().limit(MAX_LINES).toList());
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Removes the instance (idempotent). */
+    @Override
+    public void close() {
+        removeInstance();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is already exiting, or the hook was never added
+        }
+    }
+
+    private void removeInstance() {
+        if (Files.isDirectory(instance)) {
+            write(instance.resolve(EVENT).resolve("enable"), "0");
+            deleteQuietly(instance);
+        }
+    }
+
+    /** Counts by reason; NOT_SPECIFIED is noise (every unexplained free) and left out. */
+    static Map<String, Long> parseTrace(List<String> lines) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String line : lines) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = REASON.matcher(line);
+            if (m.find() && !NOT_SPECIFIED.equals(m.group(1))) {
+                out.merge(m.group(1), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The numeric value of NOT_SPECIFIED in the event's print format (it moved between kernels). */
+    static OptionalInt notSpecifiedValue(String format) {
+        Matcher m = NOT_SPECIFIED_VALUE.matcher(format);
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /** Writes a tracefs control file (no create, no truncate); false when the kernel refused it. */
+    private static boolean write(Path file, String value) {
+        try {
+            Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** rmdir: tracefs removes an instance's whole tree with its directory. */
+    private static void deleteQuietly(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (NoSuchFileException e) {
+            // gone already
+        } catch (IOException | RuntimeException e) {
+            System.err.println("quirklab: could not remove trace instance " + dir + ": " + e.getMessage() + " (rmdir it by hand)");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.quirklab.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.client.CallOutcome;
+import io.quirklab.client.DatagramTiming;
+import io.quirklab.client.Failure;
+import io.quirklab.matrix.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VerdictRulesTest {
+    static final Evidence.Client OK = Evidence.Client.succeeded(1);
+    static final Evidence.Client TIMEOUT = Evidence.Client.failed(Failure.TIMEOUT, "Error: Unable to establish IPMI v1.5 / RMCP session", 4);
+    static final DutWire FOUR_GOOD_REPLIES = new DutWire(4, 0, 0, 0, 0, 0, 0);
+    static final OsReport.Source SNMP = new OsReport.Source(OsReport.SNMP, true, "/proc/net/snmp");
+    static final OsReport.Source NO_TRACE = new OsReport.Source(OsReport.KFREE_SKB, false, "tracefs is not mounted");
+
+    static OsReport counters(Map<String, Long> deltas) {
+        return new OsReport(deltas, Map.of(), Map.of(), List.of(SNMP, NO_TRACE));
+    }
+
+    /** A timed-out probe whose 4 replies reached the DUT interface. */
+    static Evidence onWire(DutWire wire, OsReport os) {
+        return Evidence.of(TIMEOUT).withJournal(4, 4).withDutWire(wire).withOs(os);
+    }
+
+    static VerdictRules.Decision decide(Evidence e) {
+        return VerdictRules.decide(e);
+    }
+
+    @Test
+    void clientSuccessIsDelivered() {
+        VerdictRules.Decision d = decide(Evidence.of(OK).withJournal(1, 1).withDutWire(new DutWire(1, 0, 0, 0, 0, 0, 0)));
+        assertThat(d.verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(d.reason()).isNull();
+        assertThat(d.explanation()).contains("1 of 1 requests answered");
+    }
+
+    @Test
+    void successWithTheNicsChecksumCounterRisingIsFlagged() {
+        OsReport os = new OsReport(Map.of(), Map.of("rx_csum_offload_errors", 3L, "rx_packets", 10L), Map.of(), List.of());
+        VerdictRules.Decision d = decide(Evidence.of(OK).withOs(os));
+        assertThat(d.verdict()).isEqualTo(Verdict.DELIVERED_NIC_FLAGGED);
+        assertThat(d.reason()).isEqualTo(VerdictRules.NIC_CSUM);
+        assertThat(d.explanation()).contains("rx_csum_offload_errors +3").contains("ethtool -S").doesNotContain("rx_packets");
+    }
+
+    @Test
+    void otherNicCountersRisingDoNotFlag() {
+        OsReport os = new OsReport(Map.of(), Map.of("rx_packets", 10L, "rx_csum_offload_good", 10L), Map.of(), List.of());
+        assertThat(decide(Evidence.of(OK).withOs(os)).verdict()).isEqualTo(Verdict.DELIVERED);
+    }
+
+    @Test
+    void aFailureThatIsNotATimeoutIsTheClientRejectingTheReply() {
+        for (Failure f : List.of(Failure.PROTOCOL_ERROR, Failure.AUTH_FAILED, Failure.COMPLETION_CODE)) {
+            VerdictRules.Decision d = decide(Evidence.of(Evidence.Client.failed(f, "bad reply", 1)).withJournal(1, 1));
+            assertThat(d.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
+            assertThat(d.reason()).isEqualTo(f.name());
+            assertThat(d.explanation()).contains("bad reply");
+        }
+    }
+
+    @Test
+    void aClientThatCouldNotRunIsAHarnessError() {
+        VerdictRules.Decision d = decide(Evidence.of(Evidence.Client.failed(Failure.IO_ERROR,
+                "ipmitool is not installed: apt-get install ipmitool", 0)));
+        assertThat(d.verdict()).isEqualTo(Verdict.HARNESS_ERROR);
+        assertThat(d.reason()).isEqualTo(VerdictRules.CLIENT_IO_ERROR);
+        assertThat(d.explanation()).contains("apt-get install ipmitool");
+    }
+
+    @Test
+    void aTimeoutWithoutARequestAtTheResponderIsNoRequest() {
+        VerdictRules.Decision d = decide(Evidence.of(TIMEOUT).withJournal(0, 0).withDutWire(new DutWire(0, 0, 0, 0, 0, 0, 0)));
+        assertThat(d.verdict()).isEqualTo(Verdict.NO_REQUEST);
+        assertThat(d.explanation()).contains("no request");
+    }
+
+    @Test
+    void requestsSeenButNoReplySentIsTheHarnessesFault() {
+        VerdictRules.Decision d = decide(Evidence.of(TIMEOUT).withJournal(4, 0));
+        assertThat(d.verdict()).isEqualTo(Verdict.HARNESS_ERROR);
+        assertThat(d.reason()).isEqualTo(VerdictRules.NO_REPLY_SENT);
+        assertThat(d.explanation()).contains("4 requests").contains("simulated BMC stayed silent");
+    }
+
+    @Test
+    void repliesSentButNotOnTheDutWireAreLostBeforeTheDut() {
+        VerdictRules.Decision d = decide(Evidence.of(TIMEOUT).withJournal(4, 4).withDutWire(new DutWire(0, 0, 0, 0, 0, 0, 0))
+                .withOs(counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));
+        assertThat(d.verdict()).isEqualTo(Verdict.LOST_BEFORE_DUT);
+        assertThat(d.explanation()).contains("sent 4 replies").contains("none from the persona");
+        assertThat(decide(Evidence.of(TIMEOUT).withJournal(4, 4).withDutWire(new DutWire(0, 0, 0, 0, 0, 0, 17))).explanation())
+                .contains("dropped 17 frames");
+    }
+
+    @Test
+    void aKernelDropReasonComesFirst() {
+        OsReport os = new OsReport(Map.of(SnmpCounters.UDP_NO_PORTS, 9L), Map.of(), Map.of("UDP_CSUM", 4L, "NO_SOCKET", 1L),
+                List.of(SNMP, new OsReport.Source(OsReport.KFREE_SKB, true, "tracefs filter: protocol == 2048 && reason != 2")));
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, os));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.explanation()).contains("kfree_skb reason UDP_CSUM x4 (tracefs)")
+                .contains("while the capture shows valid UDP checksums: the stack saw a different checksum than the wire")
+                .contains("also NO_SOCKET x1");
+    }
+
+    @Test
+    void kernelReasonsWithAMeaningOfOursAreTranslated() {
+        OsReport os = new OsReport(Map.of(), Map.of(), Map.of("NO_SOCKET", 4L), List.of());
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, os));
+        assertThat(d.reason()).isEqualTo(VerdictRules.NO_PORT);
+        assertThat(d.explanation()).contains("kfree_skb reason NO_SOCKET x4");
+        OsReport other = new OsReport(Map.of(), Map.of(), Map.of("OTHERHOST", 4L), List.of());
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, other)).reason()).isEqualTo("OTHERHOST");
+    }
+
+    @Test
+    void udpChecksumErrorsWithValidChecksumsOnTheWireMeanTheStackSawOtherBytes() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L,
+                SnmpCounters.UDP_IN_ERRORS, 4L))));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.explanation()).isEqualTo("4 replies reached the DUT interface but the client timed out: Udp.InCsumErrors +4 "
+                + "while the capture shows valid UDP checksums: the stack saw a different checksum than the wire");
+    }
+
+    @Test
+    void udpChecksumErrorsWithBadChecksumsOnTheWireMeanTheyArrivedCorrupt() {
+        VerdictRules.Decision d = decide(onWire(new DutWire(4, 4, 0, 0, 0, 0, 0), counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.explanation()).contains("4 of 4 replies with wrong UDP checksums: they arrived corrupt");
+    }
+
+    @Test
+    void headerErrorsWithABadIpChecksumOnTheWireAreIpChecksumDrops() {
+        VerdictRules.Decision d = decide(onWire(new DutWire(4, 0, 4, 0, 0, 0, 0), counters(Map.of(SnmpCounters.IP_IN_HDR_ERRORS, 4L))));
+        assertThat(d.reason()).isEqualTo(VerdictRules.IP_CSUM);
+        assertThat(d.explanation()).contains("Ip.InHdrErrors +4").contains("wrong IP header checksums");
+    }
+
+    @Test
+    void headerErrorsWithGoodIpChecksumsAreOtherHeaderDrops() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.IP_IN_HDR_ERRORS, 4L))));
+        assertThat(d.reason()).isEqualTo(VerdictRules.IP_HDR);
+        assertThat(d.explanation()).contains("Ip.InHdrErrors +4 with valid IP header checksums");
+    }
+
+    @Test
+    void fragmentsOnTheWireOrReassemblyFailuresAreFragmentDrops() {
+        VerdictRules.Decision byCounter = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.IP_REASM_FAILS, 4L))));
+        assertThat(byCounter.reason()).isEqualTo(VerdictRules.FRAGMENT);
+        assertThat(byCounter.explanation()).contains("Ip.ReasmFails +4");
+        VerdictRules.Decision byWire = decide(onWire(new DutWire(4, 0, 0, 0, 4, 0, 0), counters(Map.of())));
+        assertThat(byWire.reason()).isEqualTo(VerdictRules.FRAGMENT);
+        assertThat(byWire.explanation()).contains("4 replies on the wire were fragments");
+    }
+
+    @Test
+    void noListeningSocketIsNoPort() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_NO_PORTS, 4L))));
+        assertThat(d.reason()).isEqualTo(VerdictRules.NO_PORT);
+        assertThat(d.explanation()).contains("Udp.NoPorts +4");
+    }
+
+    @Test
+    void aFullSocketBufferAndOtherUdpErrorsHaveTheirOwnReasons() {
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_RCVBUF_ERRORS, 4L, SnmpCounters.UDP_IN_ERRORS, 4L))))
+                .reason()).isEqualTo(VerdictRules.UDP_RCVBUF);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_ERRORS, 4L)))).reason())
+                .isEqualTo(VerdictRules.UDP_ERROR);
+    }
+
+    @Test
+    void taggedRepliesWithoutAVlanDeviceAreVlanDrops() {
+        DutWire tagged = new DutWire(4, 0, 0, 0, 0, 4, 0);
+        VerdictRules.Decision d = decide(onWire(tagged, counters(Map.of())));
+        assertThat(d.reason()).isEqualTo(VerdictRules.VLAN);
+        assertThat(d.explanation()).contains("4 of 4 replies on the wire carry an 802.1Q tag");
+        assertThat(decide(onWire(tagged, counters(Map.of())).withDutVlanDevice(true)).reason()).isEqualTo(VerdictRules.UNKNOWN);
+    }
+
+    @Test
+    void withoutAnyReasonItIsUnknownAndSaysWhichSourcesWereThere() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 3L))));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UNKNOWN);
+        assertThat(d.explanation()).contains("no OS source names a reason").contains("snmp yes")
+                .contains("kfree_skb no (tracefs is not mounted)");
+    }
+
+    @Test
+    void withoutADutCaptureOnlyTheOsCanStillTellADrop() {
+        VerdictRules.Decision byOs = decide(Evidence.of(TIMEOUT).withJournal(4, 4).withOs(counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));
+        assertThat(byOs.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(byOs.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(byOs.explanation()).contains("there is no DUT capture").contains("Udp.InCsumErrors +4");
+        VerdictRules.Decision nothing = decide(Evidence.of(TIMEOUT).withJournal(4, 4).withOs(counters(Map.of())));
+        assertThat(nothing.verdict()).isEqualTo(Verdict.HARNESS_ERROR);
+        assertThat(nothing.reason()).isEqualTo(VerdictRules.NO_DUT_CAPTURE);
+    }
+
+    @Test
+    void clientEvidenceComesFromTheCallOutcome() {
+        CallOutcome<String> out = new CallOutcome<>(null, Failure.TIMEOUT, "timed out", 3,
+                List.of(new DatagramTiming("Get Device ID", 1, 0, -1, 23), new DatagramTiming("Get Device ID", 2, 1000, 500, 23)), 4000);
+        Evidence.Client c = Evidence.Client.of(out, 1);
+        assertThat(c).isEqualTo(new Evidence.Client(Failure.TIMEOUT, "timed out", 1, 3, 1));
+        assertThat(c.ok()).isFalse();
+    }
+
+    @Test
+    void theRulesCannotSeeTheFaultModel() throws IOException {
+        List<Class<?>> classes = new java.util.ArrayList<>(List.of(VerdictRules.class, Evidence.class, DutWire.class, OsReport.class));
+        classes.addAll(List.of(VerdictRules.class.getDeclaredClasses()));
+        classes.addAll(List.of(Evidence.class.getDeclaredClasses()));
+        for (Class<?> k : classes) {
+            try (InputStream in = k.getResourceAsStream(k.getName().substring(k.getName().lastIndexOf('.') + 1) + ".class")) {
+                String constantPool = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(constantPool).as(k.getName()).doesNotContain("io/quirklab/lab").doesNotContain("FaultModel");
+            }
+        }
+    }
+}

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "quirklab", mixinStandardHelpOptions = true, versionProvider = QuirklabCommand.Version.class,
         description = {"Reproduce UDP delivery failures caused by packet quirks and NIC offloads",
                 "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
-        subcommands = {RunCommand.class, LabCommand.class, SmdcCommand.class, IpmiCommand.class,
-                BenchCommand.class,
+        subcommands = {RunCommand.class, LabCommand.class, ProbeCommand.class, SmdcCommand.class, IpmiCommand.class,
+                BenchCommand.class, ResponderCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuirklabCommand implements Runnable {
     @CommandLine.Spec

@@ -74,7 +74,7 @@ public enum ToolClient {
         switch (this) {
             case IPMITOOL_LAN -> {
                 c.addAll(List.of("ipmitool", "-I", "lan", "-H", t.host(), "-p", Integer.toString(t.port()),
-                        "-U", t.user(), "-P", t.password(), "-N", "1", "-R", "2"));
+                        "-U", t.user(), "-P", t.password(), "-N", "1", "-R", "1"));
                 c.addAll(op == Operation.MC_INFO ? List.of("mc", "info") : List.of("chassis", "status"));
             }
             case IPMIUTIL -> {
@@ -84,7 +84,7 @@ public enum ToolClient {
             case FREEIPMI -> {
                 c.add(op == Operation.MC_INFO ? "bmc-info" : "ipmi-chassis");
                 c.addAll(List.of("-D", "LAN", "-h", t.host() + ":" + t.port(), "-u", t.user(), "-p", t.password(),
-                        "-l", "ADMIN", "--session-timeout=4000", "--retransmission-timeout=1000"));
+                        "-l", "ADMIN", "--session-timeout=3000", "--retransmission-timeout=1000"));
                 if (op == Operation.CHASSIS_STATUS) {
                     c.add("--get-status");
                 }
@@ -100,15 +100,21 @@ public enum ToolClient {
         if (!available()) {
             return new CallOutcome<>(null, Failure.IO_ERROR, installHint(), 0, List.of(), 0);
         }
-        CommandRunner.Result r = runner.run(timeout, command(op, t));
+        return outcome(runner.run(timeout, command(op, t)));
+    }
+
+    /** A finished tool run as a {@link CallOutcome}: the kind of failure read from its exit and its first error line. */
+    public static CallOutcome<String> outcome(CommandRunner.Result r) {
         long micros = r.elapsed().toNanos() / 1000;
         if (r.ok()) {
             return new CallOutcome<>(r.stdout(), null, "ok", 1, List.of(), micros);
         }
         String line = r.firstLine();
-        Failure f = r.timedOut() || line.toLowerCase().contains("timeout") || line.toLowerCase().contains("timed out")
-                || line.contains("Unable to establish") || line.contains("connection timeout") ? Failure.TIMEOUT
-                : line.toLowerCase().contains("password") || line.toLowerCase().contains("username") ? Failure.AUTH_FAILED
+        String lower = line.toLowerCase(java.util.Locale.ROOT);
+        Failure f = r.timedOut() || lower.contains("timeout") || lower.contains("timed out") || line.contains("Unable to establish")
+                || lower.contains("no response") || lower.contains("receive from bmc failed") ? Failure.TIMEOUT
+                : lower.contains("password") || lower.contains("username") || lower.contains("privilege") ? Failure.AUTH_FAILED
+                : r.exitCode() == -1 ? Failure.IO_ERROR
                 : Failure.PROTOCOL_ERROR;
         return new CallOutcome<>(null, f, r.commandLine() + ": " + line, 1, List.of(), micros);
     }

@@ -102,6 +102,13 @@ public final class VirtualLab {
     }
 
     private LabState create(ResponderLaunch launch) throws IOException {
+        // Never journal (and so never later remove) what someone else made: refuse before touching anything.
+        for (Path p : List.of(Path.of("/run/netns", NETNS), Path.of("/sys/class/net", DUT_IF))) {
+            if (Files.exists(p)) {
+                throw new IOException(p + " already exists but is not in this lab's journal (" + journal.file()
+                        + "): another lab (a different --state-dir) or something else uses it; take that lab down first");
+            }
+        }
         journal.record(RestoreJournal.Entry.netns(NETNS));
         host("ip", "netns", "add", NETNS);
         journal.record(RestoreJournal.Entry.link(DUT_IF));
@@ -177,11 +184,20 @@ public final class VirtualLab {
 
     /** Removes everything the lab made. */
     public List<String> down() throws IOException {
+        List<String> report;
         try (FileLock lock = lock()) {
-            List<String> report = journal.undoAll();
+            report = journal.undoAll();
             Files.deleteIfExists(stateFile());
-            return report;
+            if (journal.isEmpty()) {
+                Files.deleteIfExists(stateDir.resolve("lab.lock"));
+            }
         }
+        try {
+            Files.deleteIfExists(stateDir); // only when empty: leaves a user's other files alone
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // something else lives there
+        }
+        return report;
     }
 
     /** Switches the emulated offload fault; null turns it off. */

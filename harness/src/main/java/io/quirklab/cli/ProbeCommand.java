@@ -1,0 +1,64 @@
+package io.quirklab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.lab.LabState;
+import io.quirklab.lab.Probe;
+import io.quirklab.lab.VirtualLab;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code quirklab probe}: one observed exchange with one persona on the virtual lab. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {"Run one exchange with a persona on the virtual lab and print its verdict and evidence.",
+                "Example: quirklab probe smdc-tyan --client ipmitool"})
+public final class ProbeCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PERSONA", description = "Persona name (quirklab lab status lists them).")
+    String persona;
+
+    @Option(names = "--client", defaultValue = "java", description = "java, ipmitool, ipmiutil or freeipmi (default: ${DEFAULT-VALUE}).")
+    String client;
+
+    @Option(names = "--json", description = "Print the result and evidence as JSON.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the evidence (pcaps) goes (default: reports/probes/PERSONA__CLIENT__TIME).")
+    Path out;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lab state directory (default: /run/quirklab).")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Probe.ClientKind kind = Probe.ClientKind.parse(client);
+        VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
+        LabState state = lab.readState().orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
+        Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Probe.Result r = new Probe(state).run(persona, kind, dir);
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+        } else {
+            System.out.printf("%s x %s (fault model %s): %s%s%n", r.persona(), r.client(),
+                    state.faultModel() == null ? "off" : state.faultModel().name(), r.verdict(), r.reason() == null ? "" : " (" + r.reason() + ")");
+            System.out.println("  expected " + r.expected() + (r.asExpected() ? ": as expected" : ": DIFFERENT - a finding"));
+            System.out.println("  " + r.explanation());
+            var e = r.evidence();
+            System.out.printf("  responder: %d request(s) seen, %d reply(ies) sent%n", e.requestsSeen(), e.repliesSent());
+            if (e.dutWire() != null) {
+                System.out.printf("  DUT wire : %s%n", e.dutWire());
+            }
+            Map<String, Long> c = e.os().counterDeltas();
+            System.out.println("  counters : " + (c.isEmpty() ? "no change" : c));
+            System.out.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + e.client().message()));
+            System.out.println("  evidence : " + dir.toAbsolutePath());
+        }
+        return r.verdict() == io.quirklab.matrix.Verdict.HARNESS_ERROR ? 2 : 0;
+    }
+}

@@ -1,0 +1,147 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quirklab.bmc.BmcConfig;
+import io.quirklab.client.CallOutcome;
+import io.quirklab.client.ClientCommands;
+import io.quirklab.client.ClientOptions;
+import io.quirklab.client.Failure;
+import io.quirklab.client.IpmiCall;
+import io.quirklab.client.ToolClient;
+import io.quirklab.host.CommandRunner;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.observe.DutCapture;
+import io.quirklab.observe.Evidence;
+import io.quirklab.observe.OsEvidence;
+import io.quirklab.observe.OsReport;
+import io.quirklab.observe.VerdictRules;
+import io.quirklab.responder.ControlChannel;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One exchange on a lab, observed at every point: the client's outcome (4), the DUT capture (2b), OS counters (3)
+ * and the responder's journal (1, 2). The verdict comes from {@link VerdictRules} over that evidence only.
+ */
+public final class Probe {
+    /** The clients a probe can drive, each asking for the device ID inside a session. */
+    public enum ClientKind {
+        JAVA, IPMITOOL, IPMIUTIL, FREEIPMI;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static ClientKind parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown client '" + s + "' (java, ipmitool, ipmiutil, freeipmi)");
+            }
+        }
+
+        ToolClient tool() {
+            return switch (this) {
+                case IPMITOOL -> ToolClient.IPMITOOL_LAN;
+                case IPMIUTIL -> ToolClient.IPMIUTIL;
+                case FREEIPMI -> ToolClient.FREEIPMI;
+                default -> null;
+            };
+        }
+    }
+
+    /**
+     * What one probe found.
+     *
+     * @param persona      persona name
+     * @param address      its address
+     * @param client       client id
+     * @param expected     the verdict a correct stack gives this persona
+     * @param verdict      the verdict from the evidence
+     * @param reason       reason token or null
+     * @param explanation  which evidence said so
+     * @param evidence     the evidence record
+     * @param clientOutput what the client printed (tools) or its outcome message (Java)
+     * @param durationMillis wall time of the exchange
+     * @param responderPcap the responder's view of the exchange, or null
+     */
+    public record Result(String persona, String address, String client, String expected, Verdict verdict, String reason,
+                         String explanation, Evidence evidence, @JsonProperty("client_output") String clientOutput,
+                         @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap) {
+        public boolean asExpected() {
+            return verdict.name().equals(expected);
+        }
+    }
+
+    private final LabState lab;
+    private final CommandRunner runner = new CommandRunner();
+
+    public Probe(LabState lab) {
+        this.lab = lab;
+    }
+
+    /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
+    public Result run(String personaName, ClientKind client, Path evidenceDir) throws IOException {
+        LabState.PersonaInfo p = lab.persona(personaName);
+        Inet4Address address = (Inet4Address) InetAddress.getByName(p.address());
+        Files.createDirectories(evidenceDir);
+        ToolClient tool = client.tool();
+        if (tool != null && !tool.available()) {
+            return harnessError(p, client, tool.installHint());
+        }
+        long t0 = System.currentTimeMillis() * 1000;
+        long start = System.nanoTime();
+        Evidence.Client outcome;
+        String output;
+        DutCapture.Frames frames;
+        OsReport os;
+        try (DutCapture capture = DutCapture.start(lab.dutInterface(), address);
+             OsEvidence osEvidence = OsEvidence.begin(runner, lab.dutInterface())) {
+            if (tool == null) {
+                ClientOptions o = ClientOptions.of(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD)
+                        .withTimeout(Duration.ofSeconds(1), 1);
+                CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo);
+                outcome = Evidence.Client.of(r);
+                output = r.ok() ? String.valueOf(r.value()) : r.message();
+            } else {
+                CommandRunner.Result r = runner.run(Duration.ofSeconds(60),
+                        tool.command(ToolClient.Operation.MC_INFO, ToolClient.Target.of(p.address(), 623, BmcConfig.DEFAULT_USER,
+                                BmcConfig.DEFAULT_PASSWORD)));
+                outcome = Evidence.Client.of(ToolClient.outcome(r), r.exitCode());
+                output = (r.stdout() + r.stderr()).strip();
+            }
+            frames = capture.stop();
+            os = osEvidence.end();
+        }
+        long durationMillis = (System.nanoTime() - start) / 1_000_000;
+        long t1 = System.currentTimeMillis() * 1000;
+        Path dutPcap = evidenceDir.resolve("dut.pcap");
+        frames.writePcap(dutPcap);
+        Path responderPcap = evidenceDir.resolve("responder.pcap");
+        ObjectNode rq = ControlChannel.request("journal").put("from", t0).put("to", t1).put("persona", personaName)
+                .put("pcap", responderPcap.toAbsolutePath().toString());
+        JsonNode journal = ControlChannel.call(Path.of(lab.controlSocket()), rq);
+        Evidence e = new Evidence(outcome, journal.get("requests_seen").asInt(), journal.get("replies_sent").asInt(), frames.summary(),
+                os, false, dutPcap);
+        VerdictRules.Decision d = VerdictRules.decide(e);
+        return new Result(p.name(), p.address(), client.id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e, output,
+                durationMillis, responderPcap.toString());
+    }
+
+    private Result harnessError(LabState.PersonaInfo p, ClientKind client, String why) {
+        Evidence e = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null, OsReport.none(), false, null);
+        return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, "MISSING_TOOL", why, e, why, 0, null);
+    }
+
+    public static List<ClientKind> allClients() {
+        return List.of(ClientKind.values());
+    }
+}

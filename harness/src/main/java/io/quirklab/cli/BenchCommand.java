@@ -13,6 +13,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quirklab.lab.LabState;
+import io.quirklab.lab.VirtualLab;
+import io.quirklab.responder.ControlChannel;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +30,7 @@ import picocli.CommandLine.Option;
         description = {"Print round trips per second of the Java client (benchmark).",
                 "Sessionless Get Channel Auth Capabilities against the simulated SMDC and OpenIPMI's ipmi_sim,",
                 "then full IPMI 2.0 / RMCP+ session set-ups per second (suites 3 and 17; ipmi_sim: 3),",
-                "in one run. Bounded in count and time."})
+                "in one run; with --lab also the virtual lab's responder. Bounded in count and time."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}).")
     int count;
@@ -35,6 +43,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--setups", defaultValue = "2000", description = "RMCP+ session set-ups per target and suite at most (default: ${DEFAULT-VALUE}).")
     int setups;
+
+    @Option(names = "--lab", description = {"Also measure the virtual lab (Linux, root): reply latency of the responder (request",
+            "captured to reply injected) and sustained exchanges/s with the clean persona. Uses the running lab, or brings one",
+            "up and down around the run."})
+    boolean lab;
 
     @Override
     public Integer call() throws Exception {
@@ -60,7 +73,77 @@ public final class BenchCommand implements Callable<Integer> {
                 measureSetUps("ipmi_sim", CipherSuite.SUITE_3, sim.address(), sim.port());
             }
         }
+        if (lab) {
+            measureLab();
+        }
         return 0;
+    }
+
+    /**
+     * The same sessionless exchange against the clean persona on the virtual lab: client rate with losses counted
+     * (zero expected), and the responder's own latency from its journal (capture timestamp to injection).
+     */
+    private void measureLab() throws Exception {
+        VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
+        Optional<LabState> running = vl.readState().filter(vl::healthy);
+        LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(Optional.empty()));
+        try {
+            String host = state.persona("clean").address();
+            ClientOptions o = ClientOptions.of(host, 623, "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
+            int lost = 0;
+            try (IpmiLanClient c = IpmiLanClient.open(o)) {
+                for (int i = 0; i < warmup; i++) {
+                    c.authCapabilities();
+                }
+            }
+            long[] rtt = new long[count];
+            int n = 0;
+            long fromMicros = System.currentTimeMillis() * 1000;
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofSeconds(seconds).toNanos();
+            try (IpmiLanClient c = IpmiLanClient.open(o)) {
+                while (n + lost < count && System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    try {
+                        c.authCapabilities();
+                        rtt[n++] = System.nanoTime() - t0;
+                    } catch (IpmiCallException e) {
+                        lost++;
+                    }
+                }
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            long toMicros = System.currentTimeMillis() * 1000;
+            System.out.printf("virtual lab: the same exchange with persona clean at %s through %s and the responder%n", host, state.dutInterface());
+            report("virtual lab", "exchanges", n, secs, Arrays.copyOf(rtt, n));
+            System.out.printf("%-16s: %d lost of %d%n", "virtual lab", lost, n + lost);
+            JsonNode j = ControlChannel.call(Path.of(state.controlSocket()),
+                    ControlChannel.request("journal").put("from", fromMicros).put("to", toMicros).put("persona", "clean"));
+            List<Long> latency = new ArrayList<>();
+            long seen = -1;
+            for (JsonNode e : j.get("entries")) {
+                if (!e.get("kind").asText().equals("rmcp")) {
+                    continue;
+                }
+                if (e.get("dir").asText().equals("IN")) {
+                    seen = e.get("ts").asLong();
+                } else if (seen >= 0) {
+                    latency.add(e.get("ts").asLong() - seen);
+                    seen = -1;
+                }
+            }
+            if (latency.isEmpty()) {
+                System.out.println("responder       : no journal entries for the run (journal evicted?)");
+            } else {
+                long[] l = latency.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf("%-16s: reply latency (request captured to reply injected) p50 %d us, p99 %d us over %d replies%n",
+                        "responder", l[l.length / 2], l[Math.min(l.length - 1, (int) (l.length * 0.99))], l.length);
+            }
+        } finally {
+            if (running.isEmpty()) {
+                vl.down();
+            }
+        }
     }
 
     /** Full RMCP+ session set-ups and tear-downs, one after another on one client socket each, after a tenth of the warm-up. */

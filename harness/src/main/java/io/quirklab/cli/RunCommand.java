@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +31,11 @@ import picocli.CommandLine.Option;
  * address and drives every available client against it, printing one row per client and operation.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Main job: run every installed client against the simulated SMDC.",
-                "Serves the SMDC on a loopback address and drives the Java client, ipmitool, ipmiutil and FreeIPMI",
-                "(those installed) against it. Exit code 0 when every available client succeeded, 1 otherwise."})
+        description = {"Main job: reproduce the seed on the virtual lab (or the SMDC on a socket).",
+                "As root on Linux: brings the virtual lab up (unless it is), probes the personas with every installed",
+                "client with the emulated offload fault off and on, prints the delivery matrix and takes down what it",
+                "brought up. Exit 1 for harness errors only. Elsewhere (or --socket): the SMDC on a loopback socket and",
+                "every installed client against it; exit 1 when one fails."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.2", description = "Loopback address for the simulated SMDC (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -73,8 +76,47 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--socket", description = "Socket mode: the SMDC on a loopback UDP socket instead of the virtual lab.")
+    boolean socket;
+
+    @Option(names = "--personas", split = ",", paramLabel = "NAME",
+            description = "Virtual lab: personas to probe (default: clean,smdc-tyan; 'all' for the whole catalogue).")
+    List<String> personas = new ArrayList<>(List.of("clean", "smdc-tyan"));
+
+    @Option(names = "--clients", split = ",", paramLabel = "CLIENT",
+            description = "Virtual lab: java, ipmitool, ipmiutil, freeipmi (default: all installed).")
+    List<String> clients = new ArrayList<>();
+
+    @Option(names = "--fault", defaultValue = "df-clear", paramLabel = "MODEL",
+            description = "Virtual lab: the emulated offload fault for offload=on (default: ${DEFAULT-VALUE}).")
+    String fault;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Virtual lab state directory (default: /run/quirklab).")
+    java.nio.file.Path stateDir;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        Optional<String> why = socket ? Optional.of("--socket given") : virtualLabUnavailable();
+        if (why.isEmpty()) {
+            return new MatrixRun(personas, clients, fault, stateDir != null ? stateDir : io.quirklab.lab.VirtualLab.defaultStateDir()).call();
+        }
+        if (!socket) {
+            System.out.println("note: socket mode, because the virtual lab cannot run here: " + why.get());
+        }
+        return socketMode();
+    }
+
+    /** Why the virtual lab cannot run on this machine, or empty when it can. */
+    static Optional<String> virtualLabUnavailable() {
+        try {
+            io.quirklab.lab.Prerequisites.require(new io.quirklab.host.CommandRunner());
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
+        return io.quirklab.wire.PcapLink.available();
+    }
+
+    private int socketMode() throws IOException {
         InetAddress addr = InetAddress.getByName(bind);
         AddressPolicy.requireTestAddress(addr);
         if (!addr.isLoopbackAddress()) {

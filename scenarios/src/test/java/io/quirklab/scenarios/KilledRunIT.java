@@ -1,0 +1,64 @@
+package io.quirklab.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.lab.VirtualLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** kill -9 in the middle of lab up or of a probe leaves nothing behind after lab restore. */
+@DisplayName("killed runs")
+class KilledRunIT {
+    Path stateDir;
+
+    @BeforeEach
+    void prerequisites() throws Exception {
+        LabFixture.requirePrerequisites();
+        stateDir = Files.createTempDirectory("quirklab-kill-state");
+    }
+
+    private void awaitPath(Path p, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!Files.exists(p) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(p).exists();
+    }
+
+    @Test
+    void killDuringLabUp() throws Exception {
+        Process up = new ProcessBuilder(LabFixture.cliProcess("lab", "--state-dir", stateDir.toString(), "up"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // Kill it once the veth exists: half-built, with the responder starting.
+        awaitPath(Path.of("/sys/class/net", VirtualLab.DUT_IF), Duration.ofSeconds(30));
+        up.destroyForcibly().waitFor();
+        LabFixture.Cli restore = LabFixture.cli("lab", "--state-dir", stateDir.toString(), "restore");
+        assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
+        assertThat(restore.out()).contains("removed network link " + VirtualLab.DUT_IF);
+        LabFixture.assertNoTrace(stateDir);
+    }
+
+    @Test
+    void killDuringAProbeThenNextLabUpCleansFirst() throws Exception {
+        assertThat(LabFixture.cli("lab", "--state-dir", stateDir.toString(), "up").exit()).isZero();
+        LabFixture.cli("lab", "--state-dir", stateDir.toString(), "fault", "df-clear");
+        // A probe of a dropped cell takes seconds; kill it while it waits for replies.
+        Process probe = new ProcessBuilder(LabFixture.cliProcess("probe", "smdc-tyan", "--client", "ipmitool", "--state-dir",
+                stateDir.toString(), "--out", stateDir.resolve("probe").toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(1500);
+        assertThat(probe.isAlive()).as("probe still running when killed").isTrue();
+        probe.destroyForcibly().waitFor();
+        // The next lab up after a crash first removes the leftovers; here the lab itself is still fine.
+        LabFixture.Cli up = LabFixture.cli("lab", "--state-dir", stateDir.toString(), "up");
+        assertThat(up.exit()).as(up.err()).isZero();
+        LabFixture.Cli restore = LabFixture.cli("lab", "--state-dir", stateDir.toString(), "restore");
+        assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
+        assertThat(restore.out()).contains("removed nftables table netdev qlab_fault");
+        LabFixture.assertNoTrace(stateDir);
+    }
+}

@@ -1,0 +1,112 @@
+package io.quirklab.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.cli.QuirklabCommand;
+import io.quirklab.host.CommandRunner;
+import io.quirklab.lab.VirtualLab;
+import io.quirklab.testing.Require;
+import io.quirklab.wire.PcapLink;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The virtual lab for scenario tests: prerequisites, the CLI in-process, and the "no trace left" check. */
+final class LabFixture {
+    static final CommandRunner RUN = new CommandRunner();
+
+    private LabFixture() {
+    }
+
+    static void requirePrerequisites() {
+        Require.root("the virtual lab creates a network namespace, a veth pair and an nftables table");
+        for (String[] t : new String[][] {{"ip", "iproute2"}, {"nft", "nftables"}, {"ethtool", "ethtool"}, {"tcpdump", "tcpdump"},
+            {"ipmitool", "ipmitool"}}) {
+            Tools.require(t[0], t[1]);
+        }
+        Optional<String> pcap = PcapLink.available();
+        Require.capability(Require.TOOLS, pcap.isEmpty(), "Test requires packet capture: " + pcap.orElse(""));
+        Require.capability(Require.ROOT, !Files.exists(Path.of("/sys/class/net", VirtualLab.DUT_IF)),
+                "a virtual lab is already up on this host (" + VirtualLab.DUT_IF + " exists): run 'quirklab lab down' first");
+    }
+
+    /** What a CLI run printed and returned. */
+    record Cli(int exit, String out, String err) {
+    }
+
+    /** Runs the quirklab command line in this JVM (the responder it starts is a separate process). */
+    static synchronized Cli cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            var cl = QuirklabCommand.commandLine();
+            cl.setOut(new java.io.PrintWriter(System.out, true));
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int rc = cl.execute(args);
+            return new Cli(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** The quirklab command line as a separate process (for kill -9 tests). */
+    static List<String> cliProcess(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> c = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), QuirklabCommand.class.getName()));
+        c.addAll(List.of(args));
+        return c;
+    }
+
+    static long udpCounter(String name) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            String[] head = null;
+            for (String l : lines) {
+                if (l.startsWith("Udp:")) {
+                    if (head == null) {
+                        head = l.split("\\s+");
+                    } else {
+                        String[] v = l.split("\\s+");
+                        for (int i = 1; i < head.length; i++) {
+                            if (head[i].equals(name)) {
+                                return Long.parseLong(v[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no Udp " + name + " in /proc/net/snmp");
+    }
+
+    /** Asserts that nothing of the lab is left on this host. */
+    static void assertNoTrace(Path stateDir) {
+        String links = RUN.run(Duration.ofSeconds(10), List.of("ip", "-o", "link")).stdout();
+        assertThat(links).doesNotContain(VirtualLab.DUT_IF).doesNotContain(VirtualLab.RESP_IF);
+        assertThat(RUN.run(Duration.ofSeconds(10), List.of("ip", "netns", "list")).stdout()).doesNotContain(VirtualLab.NETNS);
+        assertThat(RUN.run(Duration.ofSeconds(10), List.of("nft", "list", "tables")).stdout()).doesNotContain("qlab");
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
+        assertThat(stateDir.resolve("lab.json")).doesNotExist();
+        assertThat(stateDir.resolve("restore-journal.jsonl")).doesNotExist();
+    }
+
+    static CommandRunner.Result ipmitool(String host, String... command) {
+        List<String> c = new ArrayList<>(List.of("ipmitool", "-I", "lan", "-H", host, "-U", "admin", "-P", "secret", "-N", "1", "-R", "1"));
+        c.addAll(List.of(command));
+        return RUN.run(Duration.ofSeconds(30), c);
+    }
+}

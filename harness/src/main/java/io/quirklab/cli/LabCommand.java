@@ -3,6 +3,7 @@ package io.quirklab.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
 import java.nio.file.Path;
@@ -66,12 +67,22 @@ public final class LabCommand implements Runnable {
         @Option(names = "--personas", paramLabel = "FILE", description = "Persona catalogue (YAML); default: the built-in one.")
         Path personas;
 
+        @Option(names = "--lab", paramLabel = "FILE", description = "Lab file (YAML): its personas and fault model.")
+        Path labFile;
+
         @Option(names = "--json", description = "Print the lab state as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            print(parent.lab().up(launch(Optional.ofNullable(personas).map(Path::toAbsolutePath))), json);
+            Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
+            Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personas)).map(Path::toAbsolutePath);
+            VirtualLab lab = parent.lab();
+            LabState s = lab.up(launch(catalogue));
+            if (file.flatMap(LabFile::faultModel).isPresent()) {
+                s = lab.fault(file.get().faultModel().get());
+            }
+            print(s, json);
             return 0;
         }
     }
@@ -126,14 +137,24 @@ public final class LabCommand implements Runnable {
     @Command(name = "fault", description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
             "custom (with --expr 'NFT MATCH EXPRESSION'), or off."})
     static final class Fault extends Sub {
-        @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom or off")
+        @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom, off, or lab (with --lab)")
         String model;
 
         @Option(names = "--expr", paramLabel = "EXPR", description = "nftables match expression for custom, e.g. 'ip ttl 255'.")
         String expression;
 
+        @Option(names = "--lab", paramLabel = "FILE", description = "Take the model from a lab file's fault-model (MODEL is then 'lab').")
+        Path labFile;
+
         @Override
         public Integer call() throws Exception {
+            if (labFile != null) {
+                FaultModel m = LabFile.read(labFile).faultModel()
+                        .orElseThrow(() -> new IllegalArgumentException(labFile + " has no fault-model"));
+                LabState s = parent.lab().fault(m);
+                System.out.println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                return 0;
+            }
             FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
             LabState s = parent.lab().fault(m);
             System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));

@@ -162,8 +162,10 @@ class VirtualLabIT {
 
     @Test
     @Order(3)
-    void customFaultModelIsAppliedAndDetectedByTheSameRules() throws IOException {
-        fault("custom", "--expr", "ip ttl 1");
+    void customFaultModelFromALabFileIsAppliedAndDetectedByTheSameRules() throws IOException {
+        Path labFile = Files.writeString(evidence.resolve("custom-lab.yaml"),
+                "kind: virtual\nfault-model:\n  name: custom\n  expression: \"ip ttl 1\"\n");
+        assertThat(fault("lab", "--lab", labFile.toString())).contains("ip ttl 1");
         try {
             Probe probe = new Probe(new VirtualLab(stateDir, l -> { }).readState().orElseThrow());
             Probe.Result hit = probe.run("ttl-1", Probe.ClientKind.JAVA, evidence.resolve("custom-hit"));

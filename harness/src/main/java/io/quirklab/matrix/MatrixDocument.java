@@ -1,0 +1,304 @@
+package io.quirklab.matrix;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The matrix document ({@code matrix.json}, MATRIX.md): one run's environment, axes and cells. It is the contract
+ * between the suites, the reports, {@code quirklab compare} and baselines, so readers reject an unknown major
+ * version and ignore fields they do not know (fields may be added within a major version).
+ *
+ * @param schema      {@value #SCHEMA}
+ * @param run         when, which version, which lab
+ * @param environment where it ran
+ * @param axes        the personas, clients and offload states, in display order
+ * @param cells       one per (persona, client, offload)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record MatrixDocument(String schema, Run run, Environment environment, Axes axes, List<Cell> cells) {
+    public static final String SCHEMA = "quirklab.matrix/1";
+    static final String SCHEMA_PREFIX = "quirklab.matrix/";
+    static final int MAJOR = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * One run.
+     *
+     * @param id               run id (also the directory name under reports/runs)
+     * @param started          ISO-8601 instant
+     * @param finished         ISO-8601 instant, null while running
+     * @param quirklabVersion  the harness version
+     * @param lab              the lab in use
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Run(String id, String started, String finished, @JsonProperty("quirklab_version") String quirklabVersion, Lab lab) {
+    }
+
+    /**
+     * The lab of one run.
+     *
+     * @param kind       virtual, second-nic, ...
+     * @param file       the lab file, as given
+     * @param faultModel the virtual lab's fault model for offload=on, or null
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Lab(String kind, String file, @JsonProperty("fault_model") String faultModel) {
+    }
+
+    /**
+     * Where a run happened (ARCHITECTURE.md "environment").
+     *
+     * @param os           operating system
+     * @param host         host name
+     * @param java         Java runtime version
+     * @param dutInterface the interface under test
+     * @param clients      client family -> version ("ipmitool" -> "1.8.19")
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Environment(Os os, String host, String java, @JsonProperty("dut_interface") DutInterface dutInterface,
+                              Map<String, String> clients) {
+        public Environment {
+            clients = clients == null ? Map.of() : new LinkedHashMap<>(clients);
+        }
+
+        /** "Debian GNU/Linux 12 / veth (virtual) / 6.1.0-26-amd64": OS + NIC + driver, for Allure's parentSuite. */
+        public String label() {
+            String osName = os == null ? "unknown OS" : Objects.toString(os.name(), os.family());
+            if (dutInterface == null) {
+                return osName;
+            }
+            String nic = dutInterface.model() != null ? dutInterface.model() : dutInterface.name();
+            String driver = dutInterface.driver() == null ? "" : " / " + dutInterface.driver()
+                    + (dutInterface.driverVersion() == null ? "" : " " + dutInterface.driverVersion());
+            return osName + " / " + nic + driver;
+        }
+    }
+
+    /**
+     * @param family  linux, windows, macos
+     * @param name    "Debian GNU/Linux 12", "Windows 11 Pro"
+     * @param version "12", "10.0.22631"
+     * @param build   kernel release on Linux, build.UBR on Windows
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Os(String family, String name, String version, String build) {
+    }
+
+    /**
+     * The DUT interface. Fields a platform does not offer are null.
+     *
+     * @param offloads stable offload keys ("rx_udp4_checksum") -> "on"/"off" (or the OS's own value)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DutInterface(String name, String mac, String model, @JsonProperty("pci_id") String pciId, String driver,
+                               @JsonProperty("driver_version") String driverVersion, @JsonProperty("driver_date") String driverDate,
+                               @JsonProperty("driver_file") String driverFile, String firmware,
+                               @JsonProperty("link_speed") String linkSpeed, Map<String, String> offloads) {
+        public DutInterface {
+            offloads = offloads == null ? Map.of() : new LinkedHashMap<>(offloads);
+        }
+    }
+
+    /** The axes in display order. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Axes(List<String> personas, List<String> clients, List<String> offload) {
+        public Axes {
+            personas = List.copyOf(personas);
+            clients = List.copyOf(clients);
+            offload = List.copyOf(offload);
+        }
+    }
+
+    /**
+     * One cell.
+     *
+     * @param persona     persona name
+     * @param client      client id (java-lan, ipmitool-lanplus, ...)
+     * @param offload     offload state ("on", "off")
+     * @param verdict     the verdict from the evidence
+     * @param reason      reason token or null
+     * @param expected    the verdict a correct stack gives (persona's expected)
+     * @param attempts    requests the client sent
+     * @param delivered   requests that got an answer to the client
+     * @param durationMs  wall time of the cell
+     * @param explanation which evidence gave the verdict, in a sentence
+     * @param known       why the deviation is already known (known-issues file or baseline), or null
+     * @param evidence    the observations
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
+                       long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
+                       CellEvidence evidence) {
+        public Key key() {
+            return new Key(persona, client, offload);
+        }
+
+        /** The verdict differs from what a correct stack does. */
+        public boolean finding() {
+            return !verdict.name().equals(expected);
+        }
+    }
+
+    /** The identity of a cell across files. */
+    public record Key(String persona, String client, String offload) {
+        @Override
+        public String toString() {
+            return persona + " x " + client + " x offload=" + offload;
+        }
+
+        /** File-name form: persona__client__offload. */
+        public String slug() {
+            return persona + "__" + client + "__" + offload;
+        }
+    }
+
+    /**
+     * What one cell observed. Paths are relative to the matrix file's directory.
+     *
+     * @param repliesSent             replies the responder sent (its journal)
+     * @param requestsSeen            requests the responder saw
+     * @param repliesOnDutWire        replies the DUT capture saw, null without a capture
+     * @param dutWireUdpChecksumValid every reply on the DUT wire had a valid UDP checksum, null without a capture
+     * @param counters                OS counter deltas ("Udp.InCsumErrors" -> 4)
+     * @param nicCounters             NIC counter deltas (ethtool -S)
+     * @param dropReasons             kernel/OS drop reasons with counts
+     * @param reasonSource            which source gave the reason (snmp, kfree_skb, pktmon, netstat, capture), or null
+     * @param clientExit              the tool's exit code, null for the Java client
+     * @param clientMessage           the client's one-line outcome
+     * @param pcap                    the exchange as seen at the DUT interface
+     * @param responderPcap           the responder's view of the exchange
+     * @param evidenceFile            the full evidence record (JSON)
+     * @param clientOutput            the client's output
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CellEvidence(@JsonProperty("replies_sent") int repliesSent, @JsonProperty("requests_seen") int requestsSeen,
+                               @JsonProperty("replies_on_dut_wire") Integer repliesOnDutWire,
+                               @JsonProperty("dut_wire_udp_checksum_valid") Boolean dutWireUdpChecksumValid,
+                               Map<String, Long> counters, @JsonProperty("nic_counters") Map<String, Long> nicCounters,
+                               @JsonProperty("drop_reasons") Map<String, Long> dropReasons,
+                               @JsonProperty("reason_source") String reasonSource,
+                               @JsonProperty("client_exit") Integer clientExit, @JsonProperty("client_message") String clientMessage,
+                               String pcap, @JsonProperty("responder_pcap") String responderPcap,
+                               @JsonProperty("evidence_file") String evidenceFile, @JsonProperty("client_output") String clientOutput) {
+        public CellEvidence {
+            counters = counters == null ? Map.of() : new LinkedHashMap<>(counters);
+            nicCounters = nicCounters == null ? Map.of() : new LinkedHashMap<>(nicCounters);
+            dropReasons = dropReasons == null ? Map.of() : new LinkedHashMap<>(dropReasons);
+        }
+    }
+
+    public MatrixDocument {
+        cells = cells == null ? List.of() : List.copyOf(cells);
+    }
+
+    /** The cell with this key. */
+    public Optional<Cell> cell(Key key) {
+        return cells.stream().filter(c -> c.key().equals(key)).findFirst();
+    }
+
+    public Optional<Cell> cell(String persona, String client, String offload) {
+        return cell(new Key(persona, client, offload));
+    }
+
+    /** A copy with other cells (a run in progress, a filtered view). */
+    public MatrixDocument withCells(List<Cell> newCells) {
+        return new MatrixDocument(schema, run, environment, axes, newCells);
+    }
+
+    public MatrixDocument withRun(Run newRun) {
+        return new MatrixDocument(schema, newRun, environment, axes, cells);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the matrix document", e);
+        }
+    }
+
+    /** Writes atomically (a temporary file moved into place), so a reader never sees half a document. */
+    public void write(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".matrix", ".tmp");
+        try {
+            Files.writeString(tmp, toJson() + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a matrix document; an unknown major version, a missing schema or a broken file is an IOException that
+     * names the file and what is wrong.
+     */
+    public static MatrixDocument read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such matrix file");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a JSON document: " + e.getMessage(), e);
+        }
+        return parse(tree, file.toString());
+    }
+
+    /** Parses a document already read; {@code origin} names it in errors. */
+    public static MatrixDocument parse(JsonNode tree, String origin) throws IOException {
+        if (tree == null || !tree.isObject()) {
+            throw new IOException(origin + ": not a matrix document (expected a JSON object)");
+        }
+        String schema = tree.path("schema").asText("");
+        if (!schema.startsWith(SCHEMA_PREFIX)) {
+            throw new IOException(origin + ": not a quirklab matrix document (schema is '" + schema + "', expected " + SCHEMA + ")");
+        }
+        String version = schema.substring(SCHEMA_PREFIX.length());
+        int major;
+        try {
+            major = Integer.parseInt(version.split("\\.")[0]);
+        } catch (NumberFormatException e) {
+            throw new IOException(origin + ": unreadable schema version '" + version + "'");
+        }
+        if (major != MAJOR) {
+            throw new IOException(origin + ": matrix schema major version " + major + " is not supported by this quirklab "
+                    + "(it reads " + SCHEMA + "); use a quirklab release that knows version " + major);
+        }
+        MatrixDocument doc;
+        try {
+            doc = JSON.treeToValue(tree, MatrixDocument.class);
+        } catch (IOException e) {
+            throw new IOException(origin + ": malformed matrix document: " + e.getMessage(), e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < doc.cells().size(); i++) {
+            Cell c = doc.cells().get(i);
+            if (c.persona() == null || c.client() == null || c.offload() == null || c.verdict() == null) {
+                problems.add("cells[" + i + "] lacks persona, client, offload or verdict");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException(origin + ": " + String.join("; ", problems));
+        }
+        return doc;
+    }
+}

@@ -1,138 +1,191 @@
 package io.quirklab.cli;
 
-import io.quirklab.client.ToolClient;
+import io.quirklab.host.CommandRunner;
+import io.quirklab.lab.EnvironmentFingerprint;
 import io.quirklab.lab.FaultModel;
-import io.quirklab.lab.LabState;
+import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabSession;
+import io.quirklab.lab.MatrixPlan;
+import io.quirklab.lab.MatrixRecorder;
 import io.quirklab.lab.Probe;
+import io.quirklab.lab.RunOutputs;
 import io.quirklab.lab.VirtualLab;
+import io.quirklab.lab.VirtualLabSession;
+import io.quirklab.matrix.CellJudge;
+import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The main job on the virtual lab: personas x clients x offload (the emulated fault off, then on), one probe per
- * cell, printed as a matrix. The full report (matrix.json, Allure) belongs to the scenario suites.
+ * The main job on a lab: the matrix of the lab file (personas x clients x offload states), one probe per cell,
+ * recorded under {@code reports/runs/<run-id>/} as it goes, printed as a table at the end.
  */
 final class MatrixRun {
-    private final List<String> personas;
-    private final List<String> clients;
-    private final String fault;
-    private final Path stateDir;
-
-    MatrixRun(List<String> personas, List<String> clients, String fault, Path stateDir) {
-        this.personas = personas;
-        this.clients = clients;
-        this.fault = fault;
-        this.stateDir = stateDir;
+    /**
+     * What to run.
+     *
+     * @param labFile  the lab file
+     * @param personas persona names or "all" (empty: the lab file's)
+     * @param clients  client ids (empty: the lab file's)
+     * @param offload  offload states (empty: the lab file's)
+     * @param fault    a fault model overriding the lab file's, or null
+     * @param baseline a baseline run, or null
+     * @param reports  the reports directory (runs/ goes under it)
+     * @param stateDir the virtual lab's state directory
+     */
+    record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
+                   Path reports, Path stateDir) {
     }
 
-    /** One probed cell. */
-    record Cell(String persona, String client, String offload, Probe.Result result) {
+    private final Options o;
+    private final PrintStream out = System.out;
+
+    MatrixRun(Options o) {
+        this.o = o;
     }
 
     int call() throws Exception {
-        FaultModel model = FaultModel.of(fault);
-        List<Probe.ClientKind> kinds = chosenClients();
-        VirtualLab lab = new VirtualLab(stateDir, line -> System.out.println("lab: " + line));
-        Optional<LabState> running = lab.readState().filter(lab::healthy);
-        LabState state = running.isPresent() ? running.get() : lab.up(LabCommand.launch(Optional.empty()));
-        FaultModel before = running.flatMap(r -> Optional.ofNullable(r.faultModel()))
-                .map(f -> new FaultModel(f.name(), f.expression())).orElse(null);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: take down what this run brought up (a kill -9 is cleaned by the next lab up or lab restore).
-            try {
-                if (running.isEmpty()) {
-                    lab.down();
-                } else {
-                    lab.fault(before);
-                }
-            } catch (Exception ignored) {
-                // best effort at shutdown
+        FaultModel model = o.fault() != null ? FaultModel.of(o.fault()) : o.labFile().faultModel().orElse(FaultModel.of("df-clear"));
+        Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
+        VirtualLab lab = new VirtualLab(o.stateDir(), line -> out.println("lab: " + line));
+        try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(o.labFile().personas()), model,
+                line -> out.println("lab: " + line))) {
+            MatrixPlan plan = MatrixPlan.of(session.state(), o.labFile(), o.personas(), o.clients(), o.offload(), baseline);
+            plan.missing().forEach(m -> out.println("note: " + m.hint() + "; the " + m.client().id() + " cells are left out"));
+            List<String> na = plan.notApplicable(session.state());
+            if (!na.isEmpty()) {
+                out.println("note: " + na.size() + " persona x client pairs are left out: an RMCP+ (lanplus) client needs a persona "
+                        + "that speaks IPMI 2.0 (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")");
             }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        List<String> names = personas.equals(List.of("all")) ? state.personas().stream().map(LabState.PersonaInfo::name).toList() : personas;
-        names.forEach(state::persona); // unknown names fail here, before any probe
-        Path runDir = Path.of("reports", "runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        List<Cell> cells = new ArrayList<>();
-        int total = names.size() * kinds.size() * 2;
+            return run(session, plan, model);
+        }
+    }
+
+    private int run(LabSession session, MatrixPlan plan, FaultModel model) throws IOException {
+        Instant started = Instant.now();
+        MatrixDocument.Environment env = EnvironmentFingerprint.of(new CommandRunner(), session.state().dutInterface());
+        String runId = MatrixRecorder.runId(started, env.os().family(), session.state().dutInterface());
+        MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
+                new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, QuirklabCommand.version(),
+                        new MatrixDocument.Lab(session.kind(), o.labFile().file() == null ? null : o.labFile().file().toString(),
+                                model.name())),
+                env, plan.axes(), List.of());
+        MatrixRecorder recorder = new MatrixRecorder(o.reports().resolve("runs").resolve(runId), skeleton, plan.judge());
+        List<MatrixPlan.Planned> cells = plan.cells(session.state());
+        out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", runId, cells.size(), plan.personas().size(),
+                plan.clients().size(), String.join("/", plan.offload()), env.label(), session.offloadDescription());
         long start = System.nanoTime();
-        try {
-            for (String offload : List.of("off", "on")) {
-                LabState s = lab.fault(offload.equals("on") ? model : null);
-                for (String persona : names) {
-                    for (Probe.ClientKind k : kinds) {
-                        Path dir = runDir.resolve("cells").resolve(persona + "__" + k.id() + "__" + offload);
-                        Probe.Result r = new Probe(s).run(persona, k, dir);
-                        cells.add(new Cell(persona, k.id(), offload, r));
-                        System.out.printf("[%d/%d] %s x %s x offload=%s: %s%s%n", cells.size(), total, persona, k.id(), offload,
-                                r.verdict(), r.reason() == null ? "" : " (" + r.reason() + ")");
-                    }
+        String current = null;
+        boolean console = System.console() != null && !"true".equals(System.getenv("CI"));
+        try (ProgressBar bar = console ? new ProgressBarBuilder().setTaskName("cells").setInitialMax(cells.size())
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build() : null) {
+            int done = 0;
+            for (MatrixPlan.Planned p : cells) {
+                if (!p.offload().equals(current)) {
+                    session.offload(p.offload());
+                    current = p.offload();
+                }
+                if (bar != null) {
+                    bar.setExtraMessage(p.toString());
+                }
+                Probe.Result r = new Probe(session.state()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
+                MatrixRecorder.Recorded rec = recorder.record(p.offload(), r);
+                done++;
+                if (bar != null) {
+                    bar.step();
+                } else {
+                    out.printf("[%d/%d] %s: %s%n", done, cells.size(), p, rec.judgement().message().split(": ", 2)[0]);
                 }
             }
-        } finally {
-            if (running.isEmpty()) {
-                lab.down();
-            } else {
-                lab.fault(before);
-            }
-            Runtime.getRuntime().removeShutdownHook(hook);
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        print(cells, model, state);
-        System.out.printf("%n%d cells in %.1f s (%.2f cells/s); evidence per cell (pcaps) under %s%n", cells.size(), secs,
-                cells.size() / secs, runDir.toAbsolutePath());
-        return cells.stream().anyMatch(c -> c.result().verdict() == Verdict.HARNESS_ERROR) ? 1 : 0;
-    }
-
-    private List<Probe.ClientKind> chosenClients() {
-        List<Probe.ClientKind> out = new ArrayList<>();
-        if (clients.isEmpty()) {
-            for (Probe.ClientKind k : Probe.ClientKind.values()) {
-                ToolClient t = switch (k) {
-                    case IPMITOOL -> ToolClient.IPMITOOL_LAN;
-                    case IPMIUTIL -> ToolClient.IPMIUTIL;
-                    case FREEIPMI -> ToolClient.FREEIPMI;
-                    default -> null;
-                };
-                if (t == null || t.available()) {
-                    out.add(k);
-                } else {
-                    System.out.println("note: " + t.installHint() + "; its cells are left out");
+        MatrixDocument doc = recorder.finish();
+        RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, recorder.judgements());
+        printTable(doc, recorder.judgements(), session.offloadDescription());
+        Map<String, Long> t = recorder.totals();
+        out.printf("%n%d cells in %.1f s (%.2f cells/s): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
+                doc.cells().size(), secs, doc.cells().size() / Math.max(secs, 0.001), t.get("passed"), t.get("known"), t.get("failed"),
+                t.get("harness_errors"), plan.baseline().isPresent() ? ", " + t.get("regressions") + " regressions against baseline "
+                        + plan.baseline().get().run().id() : "");
+        out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
+        written.paths().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
+        out.println("evidence per cell (pcaps, evidence.json, client output): " + recorder.runDir().resolve("cells").toAbsolutePath());
+        boolean broken = t.get("harness_errors") > 0;
+        boolean regressed = t.get("regressions") > 0;
+        if (regressed) {
+            out.println("regressions against the baseline:");
+            recorder.judgements().forEach((k, j) -> {
+                if (j.regression()) {
+                    out.println("  " + k + ": " + j.message());
                 }
+            });
+        }
+        return broken || regressed ? 1 : 0;
+    }
+
+    /** One table per offload state: personas down, clients across, a short verdict in each cell. */
+    private void printTable(MatrixDocument doc, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, String offloadMeaning) {
+        out.printf("%ndelivery matrix on %s; %s%n", doc.environment().label(), offloadMeaning);
+        out.println("(! a finding: not what a correct stack does; ~ a known deviation; - not applicable)");
+        List<String> clients = doc.axes().clients();
+        int w = Math.max(15, clients.stream().mapToInt(String::length).max().orElse(10) + 1);
+        int pw = Math.max(18, doc.axes().personas().stream().mapToInt(String::length).max().orElse(10) + 1);
+        for (String offload : doc.axes().offload()) {
+            out.printf("%noffload=%s%n", offload);
+            StringBuilder head = new StringBuilder(String.format("%-" + pw + "s", "PERSONA"));
+            clients.forEach(c -> head.append(String.format("%-" + w + "s", c)));
+            out.println(head.toString().stripTrailing() + "  EXPECTED");
+            for (String persona : doc.axes().personas()) {
+                StringBuilder row = new StringBuilder(String.format("%-" + pw + "s", persona));
+                String expected = "";
+                for (String client : clients) {
+                    Optional<MatrixDocument.Cell> c = doc.cell(persona, client, offload);
+                    row.append(String.format("%-" + w + "s", c.map(x -> shortText(x, judgements.get(x.key()))).orElse("-")));
+                    expected = c.map(MatrixDocument.Cell::expected).orElse(expected);
+                }
+                out.println(row.toString().stripTrailing() + "  " + expected);
             }
-        } else {
-            clients.forEach(c -> out.add(Probe.ClientKind.parse(c)));
         }
-        return out;
-    }
-
-    private static void print(List<Cell> cells, FaultModel model, LabState state) {
-        Map<String, Map<String, Cell>> rows = new LinkedHashMap<>();
-        for (Cell c : cells) {
-            rows.computeIfAbsent(c.persona() + "|" + c.client(), k -> new LinkedHashMap<>()).put(c.offload(), c);
+        Map<String, String> findings = new LinkedHashMap<>();
+        for (MatrixDocument.Cell c : doc.cells()) {
+            CellJudge.Judgement j = judgements.get(c.key());
+            if (j != null && (j.outcome() == CellJudge.Outcome.FAILED || j.outcome() == CellJudge.Outcome.BROKEN)) {
+                findings.put(c.key().toString(), j.message());
+            }
         }
-        System.out.printf("%ndelivery matrix on %s (%s); offload=on is the emulated fault %s%n", state.dutInterface(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version"), model.name());
-        String fmt = "%-18s %-9s %-30s %-30s %s%n";
-        System.out.printf(fmt, "PERSONA", "CLIENT", "OFFLOAD=off", "OFFLOAD=on", "EXPECTED");
-        for (Map<String, Cell> row : rows.values()) {
-            Cell any = row.values().iterator().next();
-            System.out.printf(fmt, any.persona(), any.client(), text(row.get("off")), text(row.get("on")), any.result().expected());
+        if (!findings.isEmpty()) {
+            out.printf("%nfindings (%d):%n", findings.size());
+            findings.forEach((k, v) -> out.println("  " + k + ": " + v));
         }
     }
 
-    private static String text(Cell c) {
-        if (c == null) {
-            return "-";
-        }
-        Probe.Result r = c.result();
-        return r.verdict() + (r.reason() == null ? "" : " (" + r.reason() + ")");
+    static String shortText(MatrixDocument.Cell c, CellJudge.Judgement j) {
+        String v = switch (c.verdict()) {
+            case DELIVERED -> "ok";
+            case DELIVERED_NIC_FLAGGED -> "ok+nic";
+            case DROPPED_IN_STACK -> "drop";
+            case LOST_BEFORE_DUT -> "lost";
+            case NO_REQUEST -> "noreq";
+            case CLIENT_REJECTED -> "rejected";
+            case HARNESS_ERROR -> "ERROR";
+        };
+        String reason = c.reason() == null || c.verdict() == Verdict.DELIVERED ? "" : " " + c.reason();
+        String mark = j == null ? "" : switch (j.outcome()) {
+            case KNOWN -> "~";
+            case FAILED, BROKEN -> "!";
+            default -> "";
+        };
+        return mark + v + reason;
     }
 }

@@ -31,11 +31,12 @@ import picocli.CommandLine.Option;
  * address and drives every available client against it, printing one row per client and operation.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Main job: reproduce the seed on the virtual lab (or the SMDC on a socket).",
-                "As root on Linux: brings the virtual lab up (unless it is), probes the personas with every installed",
-                "client with the emulated offload fault off and on, prints the delivery matrix and takes down what it",
-                "brought up. Exit 1 for harness errors only. Elsewhere (or --socket): the SMDC on a loopback socket and",
-                "every installed client against it; exit 1 when one fails."})
+        description = {"Main job: the delivery matrix of a lab (or the SMDC on a socket).",
+                "As root on Linux: brings the virtual lab up (unless it is), probes every persona x installed client x",
+                "offload state of the lab file, records reports/runs/<run-id>/ (matrix.json, matrix.html, Allure results,",
+                "evidence per cell), prints the matrix and takes down what it brought up. Exit 1 only for harness errors",
+                "or regressions against --baseline. Elsewhere (or --socket): the SMDC on a loopback socket and every",
+                "installed client against it; exit 1 when one fails."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.2", description = "Loopback address for the simulated SMDC (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -79,26 +80,53 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket", description = "Socket mode: the SMDC on a loopback UDP socket instead of the virtual lab.")
     boolean socket;
 
+    @Option(names = "--lab", paramLabel = "FILE",
+            description = "Lab file (default: scenarios/labs/virtual.yaml when present, else the built-in virtual lab).")
+    java.nio.file.Path labFile;
+
     @Option(names = "--personas", split = ",", paramLabel = "NAME",
-            description = "Virtual lab: personas to probe (default: clean,smdc-tyan; 'all' for the whole catalogue).")
-    List<String> personas = new ArrayList<>(List.of("clean", "smdc-tyan"));
+            description = "Personas to probe (default: the lab file's, else all; e.g. clean,smdc-tyan for a one-minute check).")
+    List<String> personas = new ArrayList<>();
 
     @Option(names = "--clients", split = ",", paramLabel = "CLIENT",
-            description = "Virtual lab: java, ipmitool, ipmiutil, freeipmi (default: all installed).")
+            description = "Clients: java-lan, java-lanplus, ipmitool-lan, ipmitool-lanplus, ipmiutil, freeipmi "
+                    + "(default: the lab file's, else all installed).")
     List<String> clients = new ArrayList<>();
 
-    @Option(names = "--fault", defaultValue = "df-clear", paramLabel = "MODEL",
-            description = "Virtual lab: the emulated offload fault for offload=on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offload", split = ",", paramLabel = "STATE",
+            description = "Offload states in run order: off, on (default: the lab file's, else off,on).")
+    List<String> offload = new ArrayList<>();
+
+    @Option(names = "--fault", paramLabel = "MODEL",
+            description = "Virtual lab: the emulated offload fault for offload=on, overriding the lab file's (default: df-clear).")
     String fault;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "A baseline matrix.json (e.g. reports/baselines/NAME.json): exit 1 on regressions against it.")
+    java.nio.file.Path baseline;
+
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
+            description = "Where runs/<run-id>/ goes (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path reports;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Virtual lab state directory (default: /run/quirklab).")
     java.nio.file.Path stateDir;
+
+    /** The embedded virtual lab file, when run from the project root. */
+    static final java.nio.file.Path EMBEDDED_LAB = java.nio.file.Path.of("scenarios", "labs", "virtual.yaml");
 
     @Override
     public Integer call() throws Exception {
         Optional<String> why = socket ? Optional.of("--socket given") : virtualLabUnavailable();
         if (why.isEmpty()) {
-            return new MatrixRun(personas, clients, fault, stateDir != null ? stateDir : io.quirklab.lab.VirtualLab.defaultStateDir()).call();
+            io.quirklab.lab.LabFile lab = labFile != null ? io.quirklab.lab.LabFile.read(labFile)
+                    : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
+                    : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
+            return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
+                    stateDir != null ? stateDir : io.quirklab.lab.VirtualLab.defaultStateDir())).call();
+        }
+        if (labFile != null) {
+            throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());
         }
         if (!socket) {
             System.out.println("note: socket mode, because the virtual lab cannot run here: " + why.get());

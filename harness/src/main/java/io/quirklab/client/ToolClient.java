@@ -14,6 +14,8 @@ import java.util.Optional;
 public enum ToolClient {
     /** ipmitool -I lan. */
     IPMITOOL_LAN("ipmitool-lan", "ipmitool", "ipmitool"),
+    /** ipmitool -I lanplus (IPMI 2.0 / RMCP+), strongest common cipher suite as ipmitool picks it. */
+    IPMITOOL_LANPLUS("ipmitool-lanplus", "ipmitool", "ipmitool"),
     /** ipmiutil; always talks to UDP 623. */
     IPMIUTIL("ipmiutil", "ipmiutil", "ipmiutil"),
     /** FreeIPMI tools with -D LAN. */
@@ -77,6 +79,11 @@ public enum ToolClient {
                         "-U", t.user(), "-P", t.password(), "-N", "1", "-R", "1"));
                 c.addAll(op == Operation.MC_INFO ? List.of("mc", "info") : List.of("chassis", "status"));
             }
+            case IPMITOOL_LANPLUS -> {
+                c.addAll(List.of("ipmitool", "-I", "lanplus", "-H", t.host(), "-p", Integer.toString(t.port()),
+                        "-U", t.user(), "-P", t.password(), "-N", "1", "-R", "1"));
+                c.addAll(op == Operation.MC_INFO ? List.of("mc", "info") : List.of("chassis", "status"));
+            }
             case IPMIUTIL -> {
                 c.addAll(List.of("ipmiutil", op == Operation.MC_INFO ? "health" : "health", "-N", t.host(), "-U", t.user(),
                         "-P", t.password(), "-F", "lan"));
@@ -103,17 +110,33 @@ public enum ToolClient {
         return outcome(runner.run(timeout, command(op, t)));
     }
 
+    private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile(
+            "(?i).*(error|fail|unable|timeout|timed out|invalid|not support|denied|rejected).*");
+
+    /** The first line that reads like an error, else the first line. */
+    static String tellingLine(CommandRunner.Result r) {
+        for (String s : List.of(r.stderr(), r.stdout())) {
+            for (String l : s.split("\\R")) {
+                if (ERROR_LINE.matcher(l).matches()) {
+                    return l.trim();
+                }
+            }
+        }
+        return r.firstLine();
+    }
+
     /** A finished tool run as a {@link CallOutcome}: the kind of failure read from its exit and its first error line. */
     public static CallOutcome<String> outcome(CommandRunner.Result r) {
         long micros = r.elapsed().toNanos() / 1000;
         if (r.ok()) {
             return new CallOutcome<>(r.stdout(), null, "ok", 1, List.of(), micros);
         }
-        String line = r.firstLine();
-        String lower = line.toLowerCase(java.util.Locale.ROOT);
-        Failure f = r.timedOut() || lower.contains("timeout") || lower.contains("timed out") || line.contains("Unable to establish")
-                || lower.contains("no response") || lower.contains("receive from bmc failed") ? Failure.TIMEOUT
-                : lower.contains("password") || lower.contains("username") || lower.contains("privilege") ? Failure.AUTH_FAILED
+        // The telling line is not always the first: ipmiutil prints its banner first and its error last.
+        String line = tellingLine(r);
+        String all = (r.stderr() + "\n" + r.stdout()).toLowerCase(java.util.Locale.ROOT);
+        Failure f = r.timedOut() || all.contains("timeout") || all.contains("timed out") || all.contains("unable to establish")
+                || all.contains("no response") || all.contains("receive from bmc failed") ? Failure.TIMEOUT
+                : all.contains("password") || all.contains("username") || all.contains("user name") || all.contains("privilege") ? Failure.AUTH_FAILED
                 : r.exitCode() == -1 ? Failure.IO_ERROR
                 : Failure.PROTOCOL_ERROR;
         return new CallOutcome<>(null, f, r.commandLine() + ": " + line, 1, List.of(), micros);

@@ -8,32 +8,61 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import io.quirklab.matrix.KnownIssues;
+import io.quirklab.matrix.Verdict;
 
 /**
- * A lab file (YAML) for the virtual lab: which personas, and which emulated fault model is the offload axis'
- * "on" state. Other lab kinds and the client/offload axes come with the scenario suites.
+ * A lab file (YAML): the lab kind, the personas, the clients, the offload axis, the emulated fault model that is the
+ * virtual lab's offload=on state, and the known issues of this lab.
  *
  * <pre>
  * kind: virtual
  * personas: my-personas.yaml        # optional, relative to this file; default: the built-in catalogue
+ * persona-names: [clean, smdc-tyan] # optional: which of them the matrix runs; default: all
+ * clients: [java-lan, ipmitool-lan] # optional; default: every client (those not installed are skipped)
+ * offload: [off, on]                # optional; the offload axis in run order; default: off, on
  * fault-model:
  *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes or custom
  *   expression: "ip ttl 1"          # custom only: an nftables match expression
+ * known-issues:                     # optional: deviations already understood (see KnownIssues)
+ *   - { persona: smdc-tyan, client: "*", offload: "on", verdict: DROPPED_IN_STACK, reason: UDP_CSUM, why: "..." }
  * </pre>
  *
- * @param file       where it was read from
- * @param personas   persona catalogue, resolved against the file's directory, or empty for the built-in one
- * @param faultModel the fault model, or empty
+ * @param file         where it was read from
+ * @param kind         the lab kind ("virtual")
+ * @param personas     persona catalogue, resolved against the file's directory, or empty for the built-in one
+ * @param personaNames the personas the matrix runs, or empty for all
+ * @param clients      the matrix's clients, or empty for all
+ * @param offload      the offload axis states in run order
+ * @param faultModel   the fault model, or empty
+ * @param knownIssues  the known issues
  */
-public record LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
+public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
+                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
+            + "known-issues[].persona/client/offload/verdict/reason/why";
+    public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
-    record Raw(String kind, String personas, @JsonProperty("fault-model") RawFault faultModel) {
+    /** Compatible constructor for the first lab-file format: personas and a fault model. */
+    public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
+        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE);
+    }
+
+    record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
+               List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
+               @JsonProperty("known-issues") List<RawKnown> knownIssues) {
     }
 
     record RawFault(String name, String expression) {
+    }
+
+    record RawKnown(String persona, String client, String offload, String verdict, String reason, String why) {
     }
 
     /** Reads and validates; every error names the file, the field and, when known, the line. */
@@ -46,20 +75,22 @@ public record LabFile(Path file, Optional<Path> personas, Optional<FaultModel> f
             raw = YAML.readValue(file.toFile(), Raw.class);
         } catch (JsonMappingException e) {
             String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> a + "." + b).orElse("(top level)");
-            String last = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+                    .reduce((a, b) -> a + "." + b).orElse("(top level)").replace(".[", "[");
+            String last = e.getPath().stream().map(r -> r.getFieldName()).filter(java.util.Objects::nonNull)
+                    .reduce((a, b) -> b).orElse(null);
             int line = lineOf(file, last).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
             throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "': "
                     + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
-                    + " (known fields: kind, personas, fault-model.name, fault-model.expression)", e);
+                    + " (known fields: " + FIELDS + ")", e);
         } catch (IOException e) {
             throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
         }
         if (raw == null) {
             throw new IOException(file + ": empty lab file");
         }
-        if (raw.kind() != null && !raw.kind().equals("virtual")) {
-            throw new IOException(file + ", field 'kind': '" + raw.kind() + "' is not supported yet (virtual)");
+        String kind = raw.kind() == null ? "virtual" : raw.kind();
+        if (!kind.equals("virtual")) {
+            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual)");
         }
         Optional<FaultModel> fault = Optional.empty();
         if (raw.faultModel() != null) {
@@ -69,15 +100,92 @@ public record LabFile(Path file, Optional<Path> personas, Optional<FaultModel> f
                 }
                 fault = Optional.of(new FaultModel(raw.faultModel().name(), raw.faultModel().expression()));
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + ", field 'fault-model.name': " + e.getMessage(), e);
+                throw new IOException(at(file, "fault-model") + ".name': " + e.getMessage(), e);
             }
         }
         Path dir = file.toAbsolutePath().getParent();
         Optional<Path> personas = Optional.ofNullable(raw.personas()).map(dir::resolve);
         if (personas.isPresent() && !Files.isRegularFile(personas.get())) {
-            throw new IOException(file + ", field 'personas': no such file " + personas.get());
+            throw new IOException(at(file, "personas") + "': no such file " + personas.get());
         }
-        return new LabFile(file, personas, fault);
+        List<Probe.ClientKind> clients = new ArrayList<>();
+        for (String c : raw.clients() == null ? List.<String>of() : raw.clients()) {
+            try {
+                Probe.ClientKind k = Probe.ClientKind.parse(String.valueOf(c));
+                if (clients.contains(k)) {
+                    throw new IllegalArgumentException("'" + c + "' is listed twice");
+                }
+                clients.add(k);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(at(file, "clients") + "': " + e.getMessage(), e);
+            }
+        }
+        List<String> offload = raw.offload() == null ? OFFLOAD_STATES : offloadStates(file, raw.offload());
+        List<KnownIssues.Entry> known = new ArrayList<>();
+        List<RawKnown> rawKnown = raw.knownIssues() == null ? List.of() : raw.knownIssues();
+        for (int i = 0; i < rawKnown.size(); i++) {
+            RawKnown k = rawKnown.get(i);
+            String where = at(file, "known-issues") + "[" + i + "]";
+            if (k == null || k.verdict() == null) {
+                throw new IOException(where + ".verdict': missing; one of " + verdicts());
+            }
+            Verdict v;
+            try {
+                v = Verdict.valueOf(k.verdict().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ".verdict': '" + k.verdict() + "' is not a verdict (" + verdicts() + ")", e);
+            }
+            if (k.client() != null && !k.client().equals("*")) {
+                try {
+                    Probe.ClientKind.parse(k.client());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(where + ".client': " + e.getMessage() + " or *", e);
+                }
+            }
+            String off = k.offload() == null ? null : normaliseOffload(k.offload());
+            String client = k.client() == null || k.client().equals("*") ? k.client() : Probe.ClientKind.parse(k.client()).id();
+            known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
+        }
+        return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
+                List.copyOf(clients), offload, fault, new KnownIssues(known));
+    }
+
+    private static List<String> offloadStates(Path file, List<String> raw) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String s : raw) {
+            String n = normaliseOffload(String.valueOf(s));
+            if (!OFFLOAD_STATES.contains(n)) {
+                throw new IOException(at(file, "offload") + "': '" + s + "' is not an offload state (off, on)");
+            }
+            if (out.contains(n)) {
+                throw new IOException(at(file, "offload") + "': '" + s + "' is listed twice");
+            }
+            out.add(n);
+        }
+        if (out.isEmpty()) {
+            throw new IOException(at(file, "offload") + "': empty; list off, on or both");
+        }
+        return List.copyOf(out);
+    }
+
+    /** YAML 1.1 readers turn a bare on/off into a boolean; take both spellings. */
+    static String normaliseOffload(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "true" -> "on";
+            case "false" -> "off";
+            default -> t;
+        };
+    }
+
+    private static String verdicts() {
+        return String.join(", ", java.util.Arrays.stream(Verdict.values()).map(Enum::name).toList());
+    }
+
+    /** "FILE line N, field 'F" (the caller closes the quote, so it can name a sub-field) for a key. */
+    private static String at(Path file, String key) {
+        int line = lineOf(file, key).orElse(-1);
+        return file + (line > 0 ? " line " + line : "") + ", field '" + key;
     }
 
     /** The line where a key is written; Jackson's YAML locations point past it. */
@@ -88,7 +196,8 @@ public record LabFile(Path file, Optional<Path> personas, Optional<FaultModel> f
         try {
             var lines = Files.readAllLines(file);
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).stripLeading().startsWith(key + ":")) {
+                String l = lines.get(i).stripLeading();
+                if (l.startsWith(key + ":") || l.startsWith("- " + key + ":")) {
                     return Optional.of(i + 1);
                 }
             }

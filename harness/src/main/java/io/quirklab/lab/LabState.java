@@ -35,7 +35,12 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
 
     /** A persona as the lab reports it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PersonaInfo(String name, String address, String mac, String expected, List<String> quirks, String description) {
+    public record PersonaInfo(String name, String address, String mac, String expected, List<String> quirks, String description,
+                              String ipmi) {
+        /** Speaks IPMI 2.0 / RMCP+ besides 1.5 (older lab.json files without the field: 1.5 only). */
+        public boolean ipmi20() {
+            return "2.0".equals(ipmi);
+        }
     }
 
     public LabState withFault(FaultModel m) {

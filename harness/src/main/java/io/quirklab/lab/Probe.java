@@ -9,6 +9,7 @@ import io.quirklab.client.ClientCommands;
 import io.quirklab.client.ClientOptions;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiCall;
+import io.quirklab.client.Lanplus;
 import io.quirklab.client.ToolClient;
 import io.quirklab.host.CommandRunner;
 import io.quirklab.matrix.Verdict;
@@ -34,27 +35,65 @@ import java.util.Locale;
 public final class Probe {
     /** The clients a probe can drive, each asking for the device ID inside a session. */
     public enum ClientKind {
-        JAVA, IPMITOOL, IPMIUTIL, FREEIPMI;
+        /** The project's own client, IPMI 1.5 session. */
+        JAVA_LAN("java-lan", null, false),
+        /** The project's own client, RMCP+ session with the strongest common cipher suite. */
+        JAVA_LANPLUS("java-lanplus", null, true),
+        IPMITOOL_LAN("ipmitool-lan", ToolClient.IPMITOOL_LAN, false),
+        IPMITOOL_LANPLUS("ipmitool-lanplus", ToolClient.IPMITOOL_LANPLUS, true),
+        IPMIUTIL("ipmiutil", ToolClient.IPMIUTIL, false),
+        FREEIPMI("freeipmi", ToolClient.FREEIPMI, false);
 
+        private final String id;
+        private final ToolClient tool;
+        private final boolean lanplus;
+
+        ClientKind(String id, ToolClient tool, boolean lanplus) {
+            this.id = id;
+            this.tool = tool;
+            this.lanplus = lanplus;
+        }
+
+        /** The id used in matrices, test names and on the command line. */
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return id;
         }
 
+        /** Needs a persona that speaks IPMI 2.0. */
+        public boolean lanplus() {
+            return lanplus;
+        }
+
+        /** The wrapped tool, or null for the Java client. */
+        public ToolClient tool() {
+            return tool;
+        }
+
+        /** Installed on this machine (the Java client always is). */
+        public boolean available() {
+            return tool == null || tool.available();
+        }
+
+        /** Accepts the ids above and the short forms java, ipmitool (both IPMI 1.5), ipmiutil-lan, freeipmi-lan. */
         public static ClientKind parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown client '" + s + "' (java, ipmitool, ipmiutil, freeipmi)");
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            String canonical = switch (t) {
+                case "java" -> "java-lan";
+                case "ipmitool" -> "ipmitool-lan";
+                case "ipmiutil-lan" -> "ipmiutil";
+                case "freeipmi-lan" -> "freeipmi";
+                default -> t;
+            };
+            for (ClientKind k : values()) {
+                if (k.id.equals(canonical)) {
+                    return k;
+                }
             }
+            throw new IllegalArgumentException("unknown client '" + s + "' (" + String.join(", ", ids()) + ")");
         }
 
-        ToolClient tool() {
-            return switch (this) {
-                case IPMITOOL -> ToolClient.IPMITOOL_LAN;
-                case IPMIUTIL -> ToolClient.IPMIUTIL;
-                case FREEIPMI -> ToolClient.FREEIPMI;
-                default -> null;
-            };
+        public static List<String> ids() {
+            return java.util.Arrays.stream(values()).map(ClientKind::id).toList();
         }
     }
 
@@ -72,10 +111,12 @@ public final class Probe {
      * @param clientOutput what the client printed (tools) or its outcome message (Java)
      * @param durationMillis wall time of the exchange
      * @param responderPcap the responder's view of the exchange, or null
+     * @param reasonSource  which evidence source named the reason (snmp, kfree_skb, capture, ...), or null
      */
     public record Result(String persona, String address, String client, String expected, Verdict verdict, String reason,
                          String explanation, Evidence evidence, @JsonProperty("client_output") String clientOutput,
-                         @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap) {
+                         @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap,
+                         @JsonProperty("reason_source") String reasonSource) {
         public boolean asExpected() {
             return verdict.name().equals(expected);
         }
@@ -108,6 +149,9 @@ public final class Probe {
             if (tool == null) {
                 ClientOptions o = ClientOptions.of(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD)
                         .withTimeout(Duration.ofSeconds(1), 1);
+                if (client.lanplus()) {
+                    o = o.withLanplus(Lanplus.bestSuite());
+                }
                 CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo);
                 outcome = Evidence.Client.of(r);
                 output = r.ok() ? String.valueOf(r.value()) : r.message();
@@ -133,12 +177,17 @@ public final class Probe {
                 os, false, dutPcap);
         VerdictRules.Decision d = VerdictRules.decide(e);
         return new Result(p.name(), p.address(), client.id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e, output,
-                durationMillis, responderPcap.toString());
+                durationMillis, responderPcap.toString(), reasonSource(d));
     }
 
     private Result harnessError(LabState.PersonaInfo p, ClientKind client, String why) {
         Evidence e = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null, OsReport.none(), false, null);
-        return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, "MISSING_TOOL", why, e, why, 0, null);
+        return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, "MISSING_TOOL", why, e, why, 0, null, "harness");
+    }
+
+    /** The source of a decision's reason, as far as the rules say. */
+    private static String reasonSource(VerdictRules.Decision d) {
+        return null;
     }
 
     public static List<ClientKind> allClients() {

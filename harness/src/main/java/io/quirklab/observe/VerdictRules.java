@@ -28,6 +28,8 @@ public final class VerdictRules {
     public static final String NO_REPLY_SENT = "NO_REPLY_SENT";
     public static final String NO_DUT_CAPTURE = "NO_DUT_CAPTURE";
     public static final String CLIENT_IO_ERROR = "CLIENT_IO_ERROR";
+    /** The stack delivered the replies to a socket and the client timed out anyway: it discarded them silently. */
+    public static final String IGNORED = "IGNORED";
 
     /** Kernel drop reasons that mean the same as one of ours; any other keeps the kernel's name. */
     static final Map<String, String> KERNEL_REASONS = Map.of("IP_INHDR", IP_HDR, "NO_SOCKET", NO_PORT, "SOCKET_RCVBUFF", UDP_RCVBUF,
@@ -102,6 +104,15 @@ public final class VerdictRules {
                     + " replies but the DUT capture has none from the persona"
                     + (w.droppedFrames() > 0 ? " (it dropped " + w.droppedFrames() + " frames at its bounds)" : ""));
         }
+        long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
+        long dropped = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS) + e.os().counter(SnmpCounters.UDP_NO_PORTS)
+                + e.os().counter(SnmpCounters.UDP_IN_ERRORS) + e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS) + w.fragments()
+                + e.os().dropReasons().values().stream().mapToLong(Long::longValue).sum();
+        if (toSockets > 0 && toSockets > dropped && w.vlanTagged() == 0) {
+            return new Decision(Verdict.CLIENT_REJECTED, IGNORED, "the stack delivered " + toSockets + " of the " + w.replies()
+                    + " replies on the DUT wire to sockets (" + SnmpCounters.UDP_IN_DATAGRAMS + " +" + toSockets + ", drops " + dropped
+                    + ") and the client still timed out: it discarded them" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
+        }
         String onWire = w.replies() + " replies reached the DUT interface but the client timed out: ";
         return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because()))
                 .orElse(new Decision(Verdict.DROPPED_IN_STACK, UNKNOWN, onWire + "no OS source names a reason ("
@@ -146,7 +157,8 @@ public final class VerdictRules {
         long fails = e.os().counter(SnmpCounters.IP_REASM_FAILS);
         long timeouts = e.os().counter(SnmpCounters.IP_REASM_TIMEOUT);
         int onWire = e.dutWire() == null ? 0 : e.dutWire().fragments();
-        if (fails <= 0 && timeouts <= 0 && onWire == 0) {
+        if (onWire == 0) {
+            // Reassembly counters alone do not name this probe: a fragment of an earlier probe times out 30 s later.
             return Optional.empty();
         }
         String counters = fails > 0 || timeouts > 0

@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  *     expected: DELIVERED              # a Verdict; default DELIVERED
  *     quirks: { template: request }    # kebab-case QuirkProfile fields
  *     firmware-quirks: []              # FirmwareQuirk.cliName() values
+ *     ipmi: "1.5"                      # "1.5" (1.5 only, like the SMDC) or "2.0" (1.5 and RMCP+); default "2.0"
  *     address: 198.18.0.11             # optional: base + index
  *     mac: 02:51:4c:00:00:02           # optional: MacAddress.local(index + 1)
  * </pre>
@@ -54,7 +55,7 @@ public final class PersonaCatalogue {
     public static final String DEFAULT_BASE = "198.18.0.10";
 
     private static final List<String> PERSONA_FIELDS =
-            List.of("name", "description", "expected", "quirks", "firmware-quirks", "address", "mac");
+            List.of("name", "description", "expected", "quirks", "firmware-quirks", "ipmi", "address", "mac");
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private final List<Persona> personas;
@@ -233,8 +234,14 @@ public final class PersonaCatalogue {
             Inet4Address address = text(n, "address").map(a -> personaAddress(line(n, "address"), a))
                     .orElseGet(() -> offset(n, index));
             MacAddress mac = text(n, "mac").map(m -> mac(line(n, "mac"), m)).orElseGet(() -> MacAddress.local(index + 1));
-            return new Persona(name.text(), description, address, mac, quirks,
-                    BmcConfig.smdcDefaults().withQuirks(firmware), expected);
+            BmcConfig bmc = BmcConfig.smdcDefaults().withQuirks(firmware);
+            String ipmi = text(n, "ipmi").orElse("2.0");
+            if (ipmi.equals("2.0")) {
+                bmc = bmc.withIpmi20();
+            } else if (!ipmi.equals("1.5")) {
+                throw error(line(n, "ipmi"), "ipmi", "'" + ipmi + "' is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
+            }
+            return new Persona(name.text(), description, address, mac, quirks, bmc, expected);
         }
 
         private QuirkProfile quirks(Node q) {

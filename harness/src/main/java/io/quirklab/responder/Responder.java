@@ -216,7 +216,8 @@ public final class Responder implements AutoCloseable {
             Persona p = l.persona;
             ObjectNode n = ps.addObject();
             n.put("name", p.name()).put("address", p.address().getHostAddress()).put("mac", p.mac().toString())
-                    .put("expected", p.expected().name()).put("description", p.description());
+                    .put("expected", p.expected().name()).put("description", p.description())
+                    .put("ipmi", p.bmc().ipmi20() ? "2.0" : "1.5");
             ArrayNode q = n.putArray("quirks");
             QuirkNames.describe(p.quirks()).forEach(q::add);
             p.bmc().quirks().forEach(fq -> q.add("firmware=" + fq.cliName()));

@@ -3,6 +3,8 @@ package io.quirklab.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quirklab.matrix.KnownIssues;
+import io.quirklab.matrix.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +42,45 @@ class LabFileTest {
         assertThatThrownBy(() -> LabFile.read(g)).hasMessageContaining("field 'fault-model.name'").hasMessageContaining("df-clear, id-echo");
         Path h = write("fault-model:\n  name: custom\n");
         assertThatThrownBy(() -> LabFile.read(h)).hasMessageContaining("needs an nftables match expression");
-        Path i = write("kind: second-nic\n");
-        assertThatThrownBy(() -> LabFile.read(i)).hasMessageContaining("'second-nic' is not supported yet");
+        Path i = write("kind: remote-agent\n");
+        assertThatThrownBy(() -> LabFile.read(i)).hasMessageContaining("'remote-agent' is not supported yet");
         Path j = write("personas: missing.yaml\n");
         assertThatThrownBy(() -> LabFile.read(j)).hasMessageContaining("no such file");
         assertThatThrownBy(() -> LabFile.read(dir.resolve("nope.yaml"))).hasMessageContaining("no such lab file");
+    }
+
+    @Test
+    void clientsOffloadAndKnownIssuesAreRead() throws IOException {
+        LabFile f = LabFile.read(write("""
+                kind: virtual
+                persona-names: [clean, smdc-tyan]
+                clients: [java, ipmitool-lanplus, freeipmi]
+                offload: [on, off]
+                known-issues:
+                  - persona: smdc-tyan
+                    offload: on
+                    verdict: dropped_in_stack
+                    reason: UDP_CSUM
+                    why: the emulated fault
+                """));
+        assertThat(f.personaNames()).containsExactly("clean", "smdc-tyan");
+        assertThat(f.clients()).containsExactly(Probe.ClientKind.JAVA_LAN, Probe.ClientKind.IPMITOOL_LANPLUS, Probe.ClientKind.FREEIPMI);
+        assertThat(f.offload()).containsExactly("on", "off");
+        KnownIssues.Entry e = f.knownIssues().entries().get(0);
+        assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the emulated fault"));
+    }
+
+    @Test
+    void badClientsOffloadAndKnownIssuesNameTheirLineAndField() throws IOException {
+        Path a = write("kind: virtual\nclients: [java, ipmitool-lanpls]\n");
+        assertThatThrownBy(() -> LabFile.read(a)).hasMessageContaining("line 2, field 'clients'")
+                .hasMessageContaining("unknown client 'ipmitool-lanpls'").hasMessageContaining("java-lanplus");
+        Path b = write("kind: virtual\noffload: [of]\n");
+        assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("line 2, field 'offload'").hasMessageContaining("(off, on)");
+        Path c = write("kind: virtual\nknown-issues:\n  - persona: clean\n    verdict: DROPED\n");
+        assertThatThrownBy(() -> LabFile.read(c)).hasMessageContaining("line 2, field 'known-issues[0].verdict'")
+                .hasMessageContaining("'DROPED' is not a verdict");
+        Path d = write("kind: virtual\nknown-issues:\n  - persona: clean\n    verdikt: DELIVERED\n");
+        assertThatThrownBy(() -> LabFile.read(d)).hasMessageContaining("line 4").hasMessageContaining("verdikt");
     }
 }

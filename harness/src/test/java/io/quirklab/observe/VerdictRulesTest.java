@@ -154,10 +154,15 @@ class VerdictRulesTest {
     }
 
     @Test
-    void fragmentsOnTheWireOrReassemblyFailuresAreFragmentDrops() {
-        VerdictRules.Decision byCounter = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.IP_REASM_FAILS, 4L))));
+    void fragmentsOnTheWireAreFragmentDropsButLateReassemblyTimeoutsAloneAreNot() {
+        VerdictRules.Decision byCounter = decide(onWire(new DutWire(4, 0, 0, 0, 4, 0, 0),
+                counters(Map.of(SnmpCounters.IP_REASM_FAILS, 4L))));
         assertThat(byCounter.reason()).isEqualTo(VerdictRules.FRAGMENT);
         assertThat(byCounter.explanation()).contains("Ip.ReasmFails +4");
+        // an earlier probe's fragments time out 30 s later, during this one: not this probe's reason
+        VerdictRules.Decision late = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.IP_REASM_FAILS, 4L,
+                SnmpCounters.UDP_NO_PORTS, 4L))));
+        assertThat(late.reason()).isEqualTo(VerdictRules.NO_PORT);
         VerdictRules.Decision byWire = decide(onWire(new DutWire(4, 0, 0, 0, 4, 0, 0), counters(Map.of())));
         assertThat(byWire.reason()).isEqualTo(VerdictRules.FRAGMENT);
         assertThat(byWire.explanation()).contains("4 replies on the wire were fragments");
@@ -189,7 +194,7 @@ class VerdictRulesTest {
 
     @Test
     void withoutAnyReasonItIsUnknownAndSaysWhichSourcesWereThere() {
-        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 3L))));
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of("Ip.InReceives", 4L))));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(d.reason()).isEqualTo(VerdictRules.UNKNOWN);
         assertThat(d.explanation()).contains("no OS source names a reason").contains("snmp yes")
@@ -227,5 +232,20 @@ class VerdictRulesTest {
                 assertThat(constantPool).as(k.getName()).doesNotContain("io/quirklab/lab").doesNotContain("FaultModel");
             }
         }
+    }
+
+    @Test
+    void repliesTheStackDeliveredToSocketsButTheClientIgnoredAreRejectedNotDropped() {
+        // FreeIPMI against payload-odd: 10 of 12 replies reached its socket, 2 came after it closed it
+        VerdictRules.Decision d = decide(onWire(new DutWire(12, 0, 0, 0, 0, 0, 0),
+                counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 10L, SnmpCounters.UDP_NO_PORTS, 2L))));
+        assertThat(d.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
+        assertThat(d.reason()).isEqualTo(VerdictRules.IGNORED);
+        assertThat(d.explanation()).contains("Udp.InDatagrams +10").contains("discarded");
+        // checksum drops outnumber deliveries: still a drop in the stack
+        VerdictRules.Decision drop = decide(onWire(FOUR_GOOD_REPLIES,
+                counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 1L, SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));
+        assertThat(drop.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(drop.reason()).isEqualTo(VerdictRules.UDP_CSUM);
     }
 }

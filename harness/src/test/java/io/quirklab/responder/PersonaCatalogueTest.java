@@ -210,7 +210,7 @@ class PersonaCatalogueTest {
                         + "payload-parity, eth-padding, vlan-id, destination, delay-millis, duplicate) (line 3)");
         assertError("personas:\n  - name: a\n    adress: 198.18.0.99\n",
                 "personas.yaml: persona 'a', field 'adress' is not a persona field (known: name, description, expected, "
-                        + "quirks, firmware-quirks, address, mac) (line 3)");
+                        + "quirks, firmware-quirks, ipmi, address, mac) (line 3)");
         assertError("persona:\n  - name: a\n", "personas.yaml: unknown top-level field 'persona' (known: personas) (line 2)");
     }
 
@@ -258,5 +258,14 @@ class PersonaCatalogueTest {
 
     private static void assertError(String yaml, String message) {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(PersonaCatalogue.CatalogueException.class).hasMessage(message);
+    }
+
+    @Test
+    void ipmiVersionDefaultsToTwoAndTheSmdcSpeaksOnlyOneFive() {
+        PersonaCatalogue c = PersonaCatalogue.builtIn();
+        assertThat(c.find("smdc-tyan").orElseThrow().bmc().ipmi20()).isFalse();
+        assertThat(c.find("clean").orElseThrow().bmc().ipmi20()).isTrue();
+        assertError("personas:\n  - name: a\n    ipmi: \"3.0\"\n",
+                "personas.yaml: persona 'a', field 'ipmi': '3.0' is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+) (line 3)");
     }
 }

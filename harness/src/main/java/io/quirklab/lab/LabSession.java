@@ -1,0 +1,31 @@
+package io.quirklab.lab;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The one lab object of a run: it owns set-up and clean-up, switches the offload axis and hands out the lab state
+ * probes need. Suites share one session for the whole run; closing it undoes what it set up (and only that).
+ */
+public interface LabSession extends AutoCloseable {
+    /** "virtual", "second-nic", ... */
+    String kind();
+
+    /** The lab as it is now (personas, DUT interface, control socket). */
+    LabState state();
+
+    /** The offload axis states this lab can switch, in run order. */
+    List<String> offloadStates();
+
+    /** Puts the lab into one offload state ("on" or "off"); returns the state probes should use. */
+    LabState offload(String state) throws IOException;
+
+    /** What offload=on means here, for reports ("emulated fault df-clear", "ethtool -K qlab-dut rx on"). */
+    String offloadDescription();
+
+    /** The fault model name behind offload=on on a virtual lab, or null. */
+    String faultModelName();
+
+    @Override
+    void close() throws IOException;
+}

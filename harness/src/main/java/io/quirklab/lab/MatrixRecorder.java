@@ -1,0 +1,141 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.matrix.CellJudge;
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.observe.DutWire;
+import io.quirklab.observe.Evidence;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one run's directory ({@code reports/runs/<run-id>/}): a sub-directory of evidence per cell and
+ * {@code matrix.json}, rewritten after every cell so a run that dies keeps every cell it finished.
+ */
+public final class MatrixRecorder {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(Path.class,
+                    new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()));
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path runDir;
+    private final CellJudge judge;
+    private final List<MatrixDocument.Cell> cells = new ArrayList<>();
+    private final Map<MatrixDocument.Key, CellJudge.Judgement> judgements = new LinkedHashMap<>();
+    private MatrixDocument document;
+
+    /**
+     * @param runDir   the run's directory (created)
+     * @param skeleton run, environment and axes; its cells are ignored
+     * @param judge    known issues and baseline for the judgement of each cell
+     */
+    public MatrixRecorder(Path runDir, MatrixDocument skeleton, CellJudge judge) throws IOException {
+        this.runDir = runDir;
+        this.judge = judge;
+        this.document = skeleton.withCells(List.of());
+        Files.createDirectories(runDir.resolve("cells"));
+        document.write(matrixFile());
+    }
+
+    /** A run id from its start and where it ran: 20261122T101503Z-linux-qlab-dut. */
+    public static String runId(Instant started, String osFamily, String iface) {
+        String tail = (osFamily + "-" + iface).replaceAll("[^A-Za-z0-9._-]", "_");
+        return ID.format(started.truncatedTo(ChronoUnit.SECONDS)) + "-" + tail;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public Path matrixFile() {
+        return runDir.resolve("matrix.json");
+    }
+
+    /** Where the evidence of a cell goes (the directory a {@link Probe} writes its pcaps into). */
+    public Path cellDir(MatrixDocument.Key key) {
+        return runDir.resolve("cells").resolve(key.slug());
+    }
+
+    /** Records a probed cell: writes its evidence record and client output, adds it, rewrites matrix.json. */
+    public synchronized Recorded record(String offload, Probe.Result r) throws IOException {
+        MatrixDocument.Key key = new MatrixDocument.Key(r.persona(), r.client(), offload);
+        Path dir = cellDir(key);
+        Files.createDirectories(dir);
+        Path evidenceFile = dir.resolve("evidence.json");
+        JSON.writeValue(evidenceFile.toFile(), r);
+        Path clientFile = dir.resolve("client.txt");
+        Files.writeString(clientFile, r.clientOutput() == null ? "" : r.clientOutput() + "\n");
+        Evidence e = r.evidence();
+        DutWire w = e.dutWire();
+        MatrixDocument.CellEvidence ce = new MatrixDocument.CellEvidence(e.repliesSent(), e.requestsSeen(),
+                w == null ? null : w.replies(), w == null ? null : w.udpChecksumsValid(), e.os().counterDeltas(),
+                e.os().nicCounterDeltas(), e.os().dropReasons(), r.reasonSource(), e.client().exitCode(), e.client().message(),
+                relative(e.pcap()), relative(r.responderPcap() == null ? null : Path.of(r.responderPcap())), relative(evidenceFile),
+                relative(clientFile));
+        MatrixDocument.Cell cell = new MatrixDocument.Cell(r.persona(), r.client(), offload, r.verdict(), r.reason(), r.expected(),
+                e.client().attempts(), e.client().answered(), r.durationMillis(), r.explanation(), null, ce);
+        CellJudge.Judgement j = judge.judge(cell);
+        if (j.known() != null) {
+            cell = new MatrixDocument.Cell(cell.persona(), cell.client(), cell.offload(), cell.verdict(), cell.reason(), cell.expected(),
+                    cell.attempts(), cell.delivered(), cell.durationMs(), cell.explanation(), j.known(), cell.evidence());
+        }
+        cells.removeIf(c -> c.key().equals(key));
+        cells.add(cell);
+        judgements.put(key, j);
+        document = document.withCells(cells);
+        document.write(matrixFile());
+        return new Recorded(cell, j);
+    }
+
+    /** A cell as recorded, with its judgement. */
+    public record Recorded(MatrixDocument.Cell cell, CellJudge.Judgement judgement) {
+    }
+
+    /** Marks the run finished and writes the final matrix.json. */
+    public synchronized MatrixDocument finish() throws IOException {
+        MatrixDocument.Run run = document.run();
+        document = document.withRun(new MatrixDocument.Run(run.id(), run.started(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                run.quirklabVersion(), run.lab()));
+        document.write(matrixFile());
+        return document;
+    }
+
+    public synchronized MatrixDocument document() {
+        return document;
+    }
+
+    public synchronized Map<MatrixDocument.Key, CellJudge.Judgement> judgements() {
+        return new LinkedHashMap<>(judgements);
+    }
+
+    /** Cells by outcome: how many passed, were known, failed, broke; and regressions. */
+    public synchronized Map<String, Long> totals() {
+        Map<String, Long> t = new LinkedHashMap<>();
+        for (CellJudge.Outcome o : CellJudge.Outcome.values()) {
+            t.put(o.name().toLowerCase(java.util.Locale.ROOT), judgements.values().stream().filter(j -> j.outcome() == o).count());
+        }
+        t.put("regressions", judgements.values().stream().filter(CellJudge.Judgement::regression).count());
+        t.put("harness_errors", cells.stream().filter(c -> c.verdict() == Verdict.HARNESS_ERROR).count());
+        return t;
+    }
+
+    private String relative(Path p) {
+        if (p == null) {
+            return null;
+        }
+        Path abs = p.toAbsolutePath().normalize();
+        Path base = runDir.toAbsolutePath().normalize();
+        return abs.startsWith(base) ? base.relativize(abs).toString().replace('\\', '/') : abs.toString();
+    }
+}

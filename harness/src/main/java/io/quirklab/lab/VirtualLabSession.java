@@ -1,0 +1,123 @@
+package io.quirklab.lab;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A run on the virtual lab: brings the lab up unless it is already up (then uses it as it is), switches the emulated
+ * fault model for offload=on, and on close (or JVM shutdown) takes down what it brought up, or puts back the fault
+ * model a lab that was already up had. A kill -9 is cleaned by the next {@code lab up} or {@code lab restore}.
+ */
+public final class VirtualLabSession implements LabSession {
+    private final VirtualLab lab;
+    private final FaultModel model;
+    private final boolean broughtUp;
+    private final FaultModel before;
+    private final Thread hook;
+    private LabState state;
+    private boolean closed;
+
+    private VirtualLabSession(VirtualLab lab, FaultModel model, LabState state, boolean broughtUp, FaultModel before) {
+        this.lab = lab;
+        this.model = model;
+        this.state = state;
+        this.broughtUp = broughtUp;
+        this.before = before;
+        this.hook = new Thread(() -> {
+            try {
+                undo();
+            } catch (IOException | RuntimeException ignored) {
+                // best effort at shutdown; lab restore finishes the job
+            }
+        }, "quirklab-lab-session-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Opens a session.
+     *
+     * @param lab      the virtual lab (state directory)
+     * @param launch   how to start the responder if the lab is not up
+     * @param model    the fault model that is offload=on
+     * @param progress one line per step
+     */
+    public static VirtualLabSession open(VirtualLab lab, VirtualLab.ResponderLaunch launch, FaultModel model,
+                                         Consumer<String> progress) throws IOException {
+        Optional<LabState> running = lab.readState().filter(lab::healthy);
+        if (running.isPresent()) {
+            progress.accept("using the virtual lab that is already up (" + running.get().personas().size() + " personas); "
+                    + "it stays up afterwards");
+            LabState.Fault f = running.get().faultModel();
+            FaultModel before = f == null ? null : new FaultModel(f.name(), f.expression());
+            return new VirtualLabSession(lab, model, running.get(), false, before);
+        }
+        LabState s = lab.up(launch);
+        return new VirtualLabSession(lab, model, s, true, null);
+    }
+
+    @Override
+    public String kind() {
+        return "virtual";
+    }
+
+    @Override
+    public synchronized LabState state() {
+        return state;
+    }
+
+    @Override
+    public List<String> offloadStates() {
+        return LabFile.OFFLOAD_STATES;
+    }
+
+    @Override
+    public synchronized LabState offload(String offload) throws IOException {
+        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
+            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
+        }
+        state = lab.fault(offload.equals("on") ? model : null);
+        return state;
+    }
+
+    @Override
+    public String offloadDescription() {
+        return "offload=on is the emulated faulty offload '" + model.name() + "' (" + model.describe() + ")";
+    }
+
+    @Override
+    public String faultModelName() {
+        return model.name();
+    }
+
+    /** True when this session brought the lab up (and will take it down). */
+    public boolean broughtUp() {
+        return broughtUp;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            undo();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private synchronized void undo() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (broughtUp) {
+            lab.down();
+        } else {
+            lab.fault(before);
+        }
+    }
+}

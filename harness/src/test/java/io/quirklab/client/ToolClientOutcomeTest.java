@@ -1,0 +1,40 @@
+package io.quirklab.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.host.CommandRunner;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** How a finished tool run is read: outputs as the real tools print them (recorded on this project's lab). */
+class ToolClientOutcomeTest {
+    private static CommandRunner.Result result(int exit, String stdout, String stderr) {
+        return new CommandRunner.Result("tool", exit, stdout, stderr, false, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void ipmiutilPrintsItsBannerFirstAndTheTimeoutLast() {
+        // ipmiutil 3.18 against a persona whose replies the stack drops (exit 253)
+        CallOutcome<String> o = ToolClient.outcome(result(253, "ipmiutil health ver 3.18\n",
+                "ipmilan_open_session error, rv = -3\nipmilan receive from BMC failed\nipmiutil health, receive from BMC failed\n"));
+        assertThat(o.failure()).isEqualTo(Failure.TIMEOUT);
+        assertThat(o.message()).contains("ipmilan_open_session error").doesNotContain("ver 3.18");
+    }
+
+    @Test
+    void ipmitoolSessionFailureIsATimeoutAndAPasswordErrorIsAuth() {
+        assertThat(ToolClient.outcome(result(1, "", "Error: Unable to establish IPMI v1.5 / RMCP session\n")).failure())
+                .isEqualTo(Failure.TIMEOUT);
+        assertThat(ToolClient.outcome(result(1, "", "Error: Unable to establish IPMI v2 / RMCP+ session\n")).failure())
+                .isEqualTo(Failure.TIMEOUT);
+        assertThat(ToolClient.outcome(result(1, "", "> Activate Session error:\tInvalid user name\n")).failure())
+                .isEqualTo(Failure.AUTH_FAILED);
+    }
+
+    @Test
+    void otherErrorsAreProtocolErrorsAndSuccessIsNotAFailure() {
+        CallOutcome<String> bad = ToolClient.outcome(result(1, "", "Get Device ID command failed: 0xc1 Invalid command\n"));
+        assertThat(bad.failure()).isEqualTo(Failure.PROTOCOL_ERROR);
+        assertThat(ToolClient.outcome(result(0, "Device ID : 32\n", "")).ok()).isTrue();
+    }
+}

@@ -105,7 +105,7 @@ final class MatrixRun {
                 if (bar != null) {
                     bar.step();
                 } else {
-                    out.printf("[%d/%d] %s: %s%n", done, cells.size(), p, rec.judgement().message().split(": ", 2)[0]);
+                    out.printf("[%d/%d] %s: %s%n", done, cells.size(), p, progressText(rec));
                 }
             }
         }
@@ -139,7 +139,7 @@ final class MatrixRun {
         out.printf("%ndelivery matrix on %s; %s%n", doc.environment().label(), offloadMeaning);
         out.println("(! a finding: not what a correct stack does; ~ a known deviation; - not applicable)");
         List<String> clients = doc.axes().clients();
-        int w = Math.max(15, clients.stream().mapToInt(String::length).max().orElse(10) + 1);
+        int w = Math.max(19, clients.stream().mapToInt(String::length).max().orElse(10) + 2);
         int pw = Math.max(18, doc.axes().personas().stream().mapToInt(String::length).max().orElse(10) + 1);
         for (String offload : doc.axes().offload()) {
             out.printf("%noffload=%s%n", offload);
@@ -151,7 +151,8 @@ final class MatrixRun {
                 String expected = "";
                 for (String client : clients) {
                     Optional<MatrixDocument.Cell> c = doc.cell(persona, client, offload);
-                    row.append(String.format("%-" + w + "s", c.map(x -> shortText(x, judgements.get(x.key()))).orElse("-")));
+                    String text = c.map(x -> shortText(x, judgements.get(x.key()))).orElse("-");
+                    row.append(String.format("%-" + w + "s", text.length() >= w ? text.substring(0, w - 2) + "~" : text));
                     expected = c.map(MatrixDocument.Cell::expected).orElse(expected);
                 }
                 out.println(row.toString().stripTrailing() + "  " + expected);
@@ -168,6 +169,18 @@ final class MatrixRun {
             out.printf("%nfindings (%d):%n", findings.size());
             findings.forEach((k, v) -> out.println("  " + k + ": " + v));
         }
+    }
+
+    /** "DELIVERED", "DROPPED_IN_STACK (UDP_CSUM) - known: ...", "DELIVERED - FINDING, expected DROPPED_IN_STACK". */
+    static String progressText(MatrixRecorder.Recorded rec) {
+        MatrixDocument.Cell c = rec.cell();
+        String v = c.verdict() + (c.reason() == null ? "" : " (" + c.reason() + ")");
+        return switch (rec.judgement().outcome()) {
+            case PASSED -> v;
+            case KNOWN -> v + " - known: " + rec.judgement().known();
+            case FAILED -> v + " - FINDING, expected " + c.expected() + (rec.judgement().regression() ? " (REGRESSION)" : "");
+            case BROKEN -> v + " - HARNESS ERROR: " + c.explanation();
+        };
     }
 
     static String shortText(MatrixDocument.Cell c, CellJudge.Judgement j) {

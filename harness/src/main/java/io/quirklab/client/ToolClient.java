@@ -113,6 +113,21 @@ public enum ToolClient {
     private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile(
             "(?i).*(error|fail|unable|timeout|timed out|invalid|not support|denied|rejected).*");
 
+    /** Words of a tool that received a reply and refused it (not a timeout). */
+    private static final java.util.regex.Pattern REJECTION = java.util.regex.Pattern.compile(
+            "not supported|invalid|mismatch|unexpected|does not support|bad (checksum|length|response)|malformed");
+
+    private static String firstMatching(CommandRunner.Result r, java.util.regex.Pattern p) {
+        for (String s : List.of(r.stderr(), r.stdout())) {
+            for (String l : s.split("\\R")) {
+                if (p.matcher(l.toLowerCase(java.util.Locale.ROOT)).find()) {
+                    return l.trim();
+                }
+            }
+        }
+        return r.firstLine();
+    }
+
     /** The first line that reads like an error, else the first line. */
     static String tellingLine(CommandRunner.Result r) {
         for (String s : List.of(r.stderr(), r.stdout())) {
@@ -134,11 +149,18 @@ public enum ToolClient {
         // The telling line is not always the first: ipmiutil prints its banner first and its error last.
         String line = tellingLine(r);
         String all = (r.stderr() + "\n" + r.stdout()).toLowerCase(java.util.Locale.ROOT);
-        Failure f = r.timedOut() || all.contains("timeout") || all.contains("timed out") || all.contains("unable to establish")
+        // A tool that got a reply it did not like says so before its generic "unable to establish" line.
+        Failure f = r.timedOut() ? Failure.TIMEOUT
+                : all.contains("password") || all.contains("username") || all.contains("user name") || all.contains("privilege")
+                ? Failure.AUTH_FAILED
+                : REJECTION.matcher(all).find() ? Failure.PROTOCOL_ERROR
+                : all.contains("timeout") || all.contains("timed out") || all.contains("unable to establish")
                 || all.contains("no response") || all.contains("receive from bmc failed") ? Failure.TIMEOUT
-                : all.contains("password") || all.contains("username") || all.contains("user name") || all.contains("privilege") ? Failure.AUTH_FAILED
                 : r.exitCode() == -1 ? Failure.IO_ERROR
                 : Failure.PROTOCOL_ERROR;
+        if (f == Failure.PROTOCOL_ERROR) {
+            line = REJECTION.matcher(all).find() ? firstMatching(r, REJECTION) : line;
+        }
         return new CallOutcome<>(null, f, r.commandLine() + ": " + line, 1, List.of(), micros);
     }
 }

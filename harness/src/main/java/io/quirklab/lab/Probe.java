@@ -173,8 +173,16 @@ public final class Probe {
         ObjectNode rq = ControlChannel.request("journal").put("from", t0).put("to", t1).put("persona", personaName)
                 .put("pcap", responderPcap.toAbsolutePath().toString());
         JsonNode journal = ControlChannel.call(Path.of(lab.controlSocket()), rq);
-        Evidence e = new Evidence(outcome, journal.get("requests_seen").asInt(), journal.get("replies_sent").asInt(), frames.summary(),
-                os, false, dutPcap);
+        int requestsSeen = journal.get("requests_seen").asInt();
+        int repliesSent = journal.get("replies_sent").asInt();
+        if (tool != null) {
+            // A tool does not say how many requests it sent or how many answers it read: the responder saw the
+            // requests, and what the stack handed to sockets is what got through.
+            long toSockets = Math.min(os.counter(io.quirklab.observe.SnmpCounters.UDP_IN_DATAGRAMS), frames.summary().replies());
+            outcome = new Evidence.Client(outcome.failure(), outcome.message(), outcome.exitCode(), requestsSeen,
+                    outcome.ok() ? Math.max(toSockets, 1) : toSockets);
+        }
+        Evidence e = new Evidence(outcome, requestsSeen, repliesSent, frames.summary(), os, false, dutPcap);
         VerdictRules.Decision d = VerdictRules.decide(e);
         return new Result(p.name(), p.address(), client.id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e, output,
                 durationMillis, responderPcap.toString(), reasonSource(d));

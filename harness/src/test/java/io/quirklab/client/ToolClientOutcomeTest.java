@@ -37,4 +37,16 @@ class ToolClientOutcomeTest {
         assertThat(bad.failure()).isEqualTo(Failure.PROTOCOL_ERROR);
         assertThat(ToolClient.outcome(result(0, "Device ID : 32\n", "")).ok()).isTrue();
     }
+
+    @Test
+    void aReplyTheToolRefusedBeforeGivingUpIsAProtocolErrorNotATimeout() {
+        // ipmitool 1.8.19 against duplicate-replies: the duplicate answer is taken for the next request's
+        CallOutcome<String> o = ToolClient.outcome(result(1, "", "Authentication type NONE not supported\n"
+                + "Error: Unable to establish LAN session\nError: Unable to establish IPMI v1.5 / RMCP session\n"));
+        assertThat(o.failure()).isEqualTo(Failure.PROTOCOL_ERROR);
+        assertThat(o.message()).contains("Authentication type NONE not supported");
+        // ipmitool against a persona whose replies never arrive: only the generic lines
+        assertThat(ToolClient.outcome(result(1, "", "Error: Unable to establish LAN session\n"
+                + "Error: Unable to establish IPMI v1.5 / RMCP session\n")).failure()).isEqualTo(Failure.TIMEOUT);
+    }
 }

@@ -36,6 +36,16 @@ final class LabFixture {
                 "a virtual lab is already up on this host (" + VirtualLab.DUT_IF + " exists): run 'quirklab lab down' first");
     }
 
+    /** The delivery matrix needs root, the lab's tools and pcap; a lab already up is used as it is. */
+    static void requireMatrixPrerequisites() {
+        Require.root("the virtual lab creates a network namespace, a veth pair and an nftables table");
+        for (String[] t : new String[][] {{"ip", "iproute2"}, {"nft", "nftables"}, {"ethtool", "ethtool"}}) {
+            Tools.require(t[0], t[1]);
+        }
+        Optional<String> pcap = PcapLink.available();
+        Require.capability(Require.TOOLS, pcap.isEmpty(), "Test requires packet capture: " + pcap.orElse(""));
+    }
+
     /** What a CLI run printed and returned. */
     record Cli(int exit, String out, String err) {
     }

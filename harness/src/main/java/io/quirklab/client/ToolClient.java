@@ -66,6 +66,15 @@ public enum ToolClient {
         return probeBinary + " is not installed: apt-get install " + debianPackage;
     }
 
+    /**
+     * How long one matrix cell may take with this tool before the harness stops it. ipmiutil has no timeout option
+     * and spends 16 s (2 s x 4 tries, twice) on a BMC that never answers; an answering BMC is done in well under a
+     * second, so it is stopped after 6 s and the cell counts as a timeout. The others time out by themselves first.
+     */
+    public Duration cellBudget() {
+        return this == IPMIUTIL ? Duration.ofSeconds(6) : Duration.ofSeconds(60);
+    }
+
     /** True when the tool can reach a BMC on this port (ipmiutil is fixed to 623). */
     public boolean supportsPort(int port) {
         return this != IPMIUTIL || port == 623;
@@ -158,6 +167,9 @@ public enum ToolClient {
                 || all.contains("no response") || all.contains("receive from bmc failed") ? Failure.TIMEOUT
                 : r.exitCode() == -1 ? Failure.IO_ERROR
                 : Failure.PROTOCOL_ERROR;
+        if (r.timedOut()) {
+            line = "no answer within " + r.elapsed().toSeconds() + " s: stopped by the harness";
+        }
         if (f == Failure.PROTOCOL_ERROR) {
             line = REJECTION.matcher(all).find() ? firstMatching(r, REJECTION) : line;
         }

@@ -156,7 +156,7 @@ public final class Probe {
                 outcome = Evidence.Client.of(r);
                 output = r.ok() ? String.valueOf(r.value()) : r.message();
             } else {
-                CommandRunner.Result r = runner.run(Duration.ofSeconds(60),
+                CommandRunner.Result r = runner.run(tool.cellBudget(),
                         tool.command(ToolClient.Operation.MC_INFO, ToolClient.Target.of(p.address(), 623, BmcConfig.DEFAULT_USER,
                                 BmcConfig.DEFAULT_PASSWORD)));
                 outcome = Evidence.Client.of(ToolClient.outcome(r), r.exitCode());

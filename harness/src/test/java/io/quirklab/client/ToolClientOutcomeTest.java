@@ -49,4 +49,13 @@ class ToolClientOutcomeTest {
         assertThat(ToolClient.outcome(result(1, "", "Error: Unable to establish LAN session\n"
                 + "Error: Unable to establish IPMI v1.5 / RMCP session\n")).failure()).isEqualTo(Failure.TIMEOUT);
     }
+
+    @Test
+    void aToolStoppedAtItsCellBudgetTimedOut() {
+        CallOutcome<String> o = ToolClient.outcome(new CommandRunner.Result("ipmiutil health", -1, "ipmiutil health ver 3.18\n", "",
+                true, Duration.ofSeconds(6)));
+        assertThat(o.failure()).isEqualTo(Failure.TIMEOUT);
+        assertThat(o.message()).contains("no answer within 6 s: stopped by the harness");
+        assertThat(ToolClient.IPMIUTIL.cellBudget()).isLessThan(ToolClient.IPMITOOL_LAN.cellBudget());
+    }
 }

@@ -111,7 +111,8 @@ final class MatrixRun {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         MatrixDocument doc = recorder.finish();
-        RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, recorder.judgements());
+        RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()),
+                new io.quirklab.report.AllureResults(recorder.runDir().resolve("allure-results")), true);
         printTable(doc, recorder.judgements(), session.offloadDescription());
         Map<String, Long> t = recorder.totals();
         out.printf("%n%d cells in %.1f s (%.2f cells/s): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.quirklab.lab.MatrixPlan;
 import io.quirklab.lab.MatrixRecorder;
 import io.quirklab.matrix.CellJudge;
+import io.quirklab.report.CellReport;
 import io.quirklab.testing.Require;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,8 @@ class DeliveryMatrixIT {
 
     private static void check(MatrixSession session, MatrixPlan.Planned p) throws Exception {
         MatrixRecorder.Recorded rec = session.run(p);
+        new CellReport(session.environment, rec.cell(), session.quirks().getOrDefault(p.persona(), java.util.List.of()),
+                session.recorder.runDir()).decorateCurrentTest();
         CellJudge.Judgement j = rec.judgement();
         switch (j.outcome()) {
             case PASSED, KNOWN -> {

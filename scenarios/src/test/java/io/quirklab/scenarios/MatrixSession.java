@@ -149,9 +149,7 @@ final class MatrixSession implements AutoCloseable {
 
     /** Persona -> its quirks, for the report's parameters. */
     java.util.Map<String, List<String>> quirks() {
-        java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
-        lab.state().personas().forEach(p -> m.put(p.name(), p.quirks() == null ? List.of() : p.quirks()));
-        return m;
+        return RunOutputs.quirks(lab.state());
     }
 
     @Override
@@ -159,7 +157,7 @@ final class MatrixSession implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         try {
             MatrixDocument doc = recorder.finish();
-            RunOutputs.Written w = RunOutputs.write(recorder.runDir(), doc, recorder.judgements());
+            RunOutputs.Written w = RunOutputs.write(recorder.runDir(), doc, quirks(), io.quirklab.report.AllureResults.configured(), false);
             System.out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
             w.paths().forEach((what, path) -> System.out.println(what + ": " + path.toAbsolutePath()));
         } catch (IOException | RuntimeException e) {

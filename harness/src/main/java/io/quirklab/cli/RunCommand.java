@@ -165,10 +165,7 @@ public final class RunCommand implements Callable<Integer> {
             CommandRunner runner = new CommandRunner();
             for (ToolClient tool : ToolClient.values()) {
                 for (ToolClient.Operation op : ToolClient.Operation.values()) {
-                    String opName = tool == ToolClient.IPMIUTIL ? "health" : op.name().toLowerCase().replace('_', '-');
-                    if (tool == ToolClient.IPMIUTIL && op == ToolClient.Operation.CHASSIS_STATUS) {
-                        continue; // ipmiutil health already covers chassis status
-                    }
+                    String opName = op.name().toLowerCase().replace('_', '-');
                     if (!tool.available()) {
                         rows.add(Row.tool(tool.id(), opName, null, tool.installHint()));
                     } else if (!tool.supportsPort(p)) {

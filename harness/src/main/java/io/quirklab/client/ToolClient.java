@@ -94,8 +94,13 @@ public enum ToolClient {
                 c.addAll(op == Operation.MC_INFO ? List.of("mc", "info") : List.of("chassis", "status"));
             }
             case IPMIUTIL -> {
-                c.addAll(List.of("ipmiutil", op == Operation.MC_INFO ? "health" : "health", "-N", t.host(), "-U", t.user(),
+                // mc info is a raw Get Device ID (bus 0, BMC 0x20, netFn App/LUN 0 = 0x18, cmd 0x01): a session and one
+                // command, where "health" runs a dozen commands; chassis status is part of "health".
+                c.addAll(List.of("ipmiutil", op == Operation.MC_INFO ? "cmd" : "health", "-N", t.host(), "-U", t.user(),
                         "-P", t.password(), "-F", "lan"));
+                if (op == Operation.MC_INFO) {
+                    c.addAll(List.of("00", "20", "18", "01"));
+                }
             }
             case FREEIPMI -> {
                 c.add(op == Operation.MC_INFO ? "bmc-info" : "ipmi-chassis");

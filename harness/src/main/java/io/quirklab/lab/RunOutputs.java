@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.matrix.Heatmap;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.report.AllureResults;
 import java.io.IOException;
@@ -35,6 +36,9 @@ public final class RunOutputs {
     public static Written write(Path runDir, MatrixDocument doc, Map<String, List<String>> quirks, AllureResults allure, boolean cells)
             throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
+        Path html = runDir.resolve("matrix.html");
+        Heatmap.write(doc, html);
+        out.put("matrix.html", html);
         if (cells) {
             allure.writeMatrix(doc, runDir, quirks);
         } else {

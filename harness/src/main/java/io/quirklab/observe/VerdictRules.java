@@ -104,14 +104,19 @@ public final class VerdictRules {
                     + " replies but the DUT capture has none from the persona"
                     + (w.droppedFrames() > 0 ? " (it dropped " + w.droppedFrames() + " frames at its bounds)" : ""));
         }
-        long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
+        // Replies the stack's drop counters do not account for were handed to a socket: if the client still timed
+        // out, it read them and did not accept them. (Udp.InDatagrams says that too, but it counts every datagram
+        // of the host, so it only has to agree, not to decide.)
         long dropped = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS) + e.os().counter(SnmpCounters.UDP_NO_PORTS)
-                + e.os().counter(SnmpCounters.UDP_IN_ERRORS) + e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS) + w.fragments()
+                + e.os().counter(SnmpCounters.UDP_IN_ERRORS) + e.os().counter(SnmpCounters.UDP_RCVBUF_ERRORS)
+                + e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS) + w.fragments() + w.badUdpChecksums() + w.badIpChecksums()
                 + e.os().dropReasons().values().stream().mapToLong(Long::longValue).sum();
-        if (toSockets > 0 && toSockets > dropped && w.vlanTagged() == 0) {
-            return new Decision(Verdict.CLIENT_REJECTED, IGNORED, "the stack delivered " + toSockets + " of the " + w.replies()
-                    + " replies on the DUT wire to sockets (" + SnmpCounters.UDP_IN_DATAGRAMS + " +" + toSockets + ", drops " + dropped
-                    + ") and the client still timed out: it discarded them" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
+        long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
+        boolean osCounted = e.os().available(OsReport.SNMP);
+        if (osCounted && w.replies() > dropped && toSockets > 0 && w.vlanTagged() == 0) {
+            return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
+                    + "drop counters account for " + dropped + " of them and " + SnmpCounters.UDP_IN_DATAGRAMS + " rose (+" + toSockets
+                    + "): the client read replies it did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
         }
         String onWire = w.replies() + " replies reached the DUT interface but the client timed out: ";
         return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because()))

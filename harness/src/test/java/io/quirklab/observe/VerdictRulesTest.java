@@ -241,7 +241,12 @@ class VerdictRulesTest {
                 counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 10L, SnmpCounters.UDP_NO_PORTS, 2L))));
         assertThat(d.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
         assertThat(d.reason()).isEqualTo(VerdictRules.IGNORED);
-        assertThat(d.explanation()).contains("Udp.InDatagrams +10").contains("discarded");
+        assertThat(d.explanation()).contains("account for 2 of them").contains("did not accept");
+        // host-wide noise in Udp.InDatagrams does not turn a drop into a rejection
+        VerdictRules.Decision noisy = decide(onWire(new DutWire(2, 0, 0, 0, 0, 0, 0),
+                counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 623L, SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));
+        assertThat(noisy.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(noisy.reason()).isEqualTo(VerdictRules.UDP_CSUM);
         // checksum drops outnumber deliveries: still a drop in the stack
         VerdictRules.Decision drop = decide(onWire(FOUR_GOOD_REPLIES,
                 counters(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 1L, SnmpCounters.UDP_IN_CSUM_ERRORS, 4L))));

@@ -32,6 +32,17 @@ import io.quirklab.matrix.Verdict;
  *   - { persona: smdc-tyan, client: "*", offload: "on", verdict: DROPPED_IN_STACK, reason: UDP_CSUM, why: "..." }
  * </pre>
  *
+ * A second-nic lab (the responder on a second port of this machine, cabled to the DUT port; the offload axis is the
+ * DUT NIC's real receive UDP checksum offload) has no fault model and says instead:
+ *
+ * <pre>
+ * kind: second-nic
+ * dut-interface: enp3s0             # the NIC under test, with an address in the personas' /24
+ * responder:
+ *   interface: enp4s0               # the second port: up, no IPv4 address
+ * persona-base: 198.18.1.10         # default; 198.18.0.0/15 only
+ * </pre>
+ *
  * @param file         where it was read from
  * @param kind         the lab kind ("virtual")
  * @param personas     persona catalogue, resolved against the file's directory, or empty for the built-in one
@@ -40,23 +51,38 @@ import io.quirklab.matrix.Verdict;
  * @param offload      the offload axis states in run order
  * @param faultModel   the fault model, or empty
  * @param knownIssues  the known issues
+ * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
-                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues) {
+                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic) {
+    /**
+     * A second port of this machine, cabled to the DUT port: the responder injects there.
+     *
+     * @param dutInterface       the NIC under test (has an address in the personas' /24)
+     * @param responderInterface the second port (up, no IPv4 address)
+     * @param personaBase        the first persona's address (198.18.0.0/15 only)
+     */
+    public record SecondNic(String dutInterface, String responderInterface, String personaBase) {
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
-            + "known-issues[].persona/client/offload/verdict/reason/why";
+            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
     public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
-        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE);
+        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty());
     }
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
-               @JsonProperty("known-issues") List<RawKnown> knownIssues) {
+               @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
+               RawResponder responder, @JsonProperty("persona-base") String personaBase) {
+    }
+
+    record RawResponder(@JsonProperty("interface") String iface) {
     }
 
     record RawFault(String name, String expression) {
@@ -89,8 +115,39 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             throw new IOException(file + ": empty lab file");
         }
         String kind = raw.kind() == null ? "virtual" : raw.kind();
-        if (!kind.equals("virtual")) {
-            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual)");
+        if (!kind.equals("virtual") && !kind.equals("second-nic")) {
+            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual, second-nic)");
+        }
+        Optional<SecondNic> secondNic = Optional.empty();
+        if (kind.equals("second-nic")) {
+            if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
+                throw new IOException(file + ", field 'dut-interface': missing; a second-nic lab names the NIC under test");
+            }
+            if (raw.responder() == null || raw.responder().iface() == null || raw.responder().iface().isBlank()) {
+                throw new IOException(file + ", field 'responder.interface': missing; the second port, cabled to the DUT port");
+            }
+            if (raw.responder().iface().equals(raw.dutInterface())) {
+                throw new IOException(at(file, "interface") + "': the responder needs another port than the DUT interface");
+            }
+            if (raw.faultModel() != null) {
+                throw new IOException(at(file, "fault-model") + "': a second-nic lab toggles the real offload; fault models are "
+                        + "for the virtual lab");
+            }
+            String base = raw.personaBase() == null ? "198.18.1.10" : raw.personaBase();
+            try {
+                java.net.InetAddress a = java.net.InetAddress.getByName(base);
+                byte[] b = a.getAddress();
+                if (b.length != 4 || (b[0] & 0xFF) != 198 || ((b[1] & 0xFF) != 18 && (b[1] & 0xFF) != 19)) {
+                    throw new IllegalArgumentException("'" + base + "' is outside 198.18.0.0/15, the only range quirklab sends test "
+                            + "traffic to");
+                }
+            } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+                throw new IOException(at(file, "persona-base") + "': " + e.getMessage(), e);
+            }
+            secondNic = Optional.of(new SecondNic(raw.dutInterface(), raw.responder().iface(), base));
+        } else if (raw.dutInterface() != null || raw.responder() != null || raw.personaBase() != null) {
+            throw new IOException(at(file, raw.dutInterface() != null ? "dut-interface" : raw.responder() != null ? "responder" : "persona-base")
+                    + "': only for kind second-nic (the virtual lab makes its own interfaces)");
         }
         Optional<FaultModel> fault = Optional.empty();
         if (raw.faultModel() != null) {
@@ -147,7 +204,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
-                List.copyOf(clients), offload, fault, new KnownIssues(known));
+                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic);
     }
 
     private static List<String> offloadStates(Path file, List<String> raw) throws IOException {

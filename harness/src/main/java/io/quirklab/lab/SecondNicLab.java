@@ -1,0 +1,176 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.host.CommandRunner;
+import io.quirklab.responder.ControlChannel;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A second port of this machine, cabled to the DUT port, carries the responder: the DUT interface keeps its own
+ * address in the personas' /24 and the harness creates nothing on the network, it only starts the responder on the
+ * second port (which must be up and carry no IPv4 address). The responder process and its files are journaled, so
+ * {@link #down()} and the next start remove what a killed run left.
+ */
+public final class SecondNicLab {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path stateDir;
+    private final Consumer<String> progress;
+    private final RestoreJournal journal;
+    private final CommandRunner runner = new CommandRunner();
+
+    public SecondNicLab(Path stateDir, Consumer<String> progress) {
+        this.stateDir = stateDir;
+        this.progress = progress;
+        this.journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), runner);
+    }
+
+    /** Where a second-nic lab keeps its state unless told otherwise. */
+    public static Path defaultStateDir() {
+        return VirtualLab.defaultStateDir().resolve("second-nic");
+    }
+
+    public Path stateFile() {
+        return stateDir.resolve("lab.json");
+    }
+
+    Path controlSocket() {
+        return stateDir.resolve("responder.sock");
+    }
+
+    Path responderLog() {
+        return stateDir.resolve("responder.log");
+    }
+
+    /** Checks the two ports and starts the responder on the second one. */
+    public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
+        Files.createDirectories(stateDir);
+        if (!journal.isEmpty()) {
+            progress.accept("removing leftovers of an earlier run");
+            journal.undoAll().forEach(l -> progress.accept("  " + l));
+        }
+        Inet4Address base = (Inet4Address) InetAddress.getByName(nic.personaBase());
+        checkPorts(nic, base);
+        try {
+            return start(nic, launch);
+        } catch (IOException | RuntimeException e) {
+            progress.accept("second-nic lab failed, removing what was started: " + e.getMessage());
+            journal.undoAll().forEach(l -> progress.accept("  " + l));
+            throw e;
+        }
+    }
+
+    private void checkPorts(LabFile.SecondNic nic, Inet4Address base) throws IOException {
+        for (String iface : List.of(nic.dutInterface(), nic.responderInterface())) {
+            if (!Files.exists(Path.of("/sys/class/net", iface))) {
+                throw new IOException("no interface " + iface + " on this machine (ip -br link lists them)");
+            }
+        }
+        String resp = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.responderInterface())).stdout();
+        if (!resp.isBlank()) {
+            throw new IOException(nic.responderInterface() + " carries an IPv4 address (" + resp.strip().split("\\s+")[3]
+                    + "): the responder's port must have none, or this host's stack answers for it");
+        }
+        String state = read(Path.of("/sys/class/net", nic.responderInterface(), "operstate"));
+        if (!"up".equals(state) && !"unknown".equals(state)) {
+            throw new IOException(nic.responderInterface() + " is " + state + ": bring it up first (ip link set "
+                    + nic.responderInterface() + " up) and check the cable to " + nic.dutInterface());
+        }
+        String dut = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout();
+        byte[] b = base.getAddress();
+        String prefix = (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + ".";
+        if (!dut.contains(" " + prefix)) {
+            throw new IOException(nic.dutInterface() + " has no address in " + prefix + "0/24, where the personas live (from "
+                    + nic.personaBase() + "): give it one, e.g. ip addr add " + prefix + "1/24 dev " + nic.dutInterface());
+        }
+    }
+
+    private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
+        Path socket = controlSocket();
+        journal.record(RestoreJournal.Entry.file(socket));
+        journal.record(RestoreJournal.Entry.file(responderLog()));
+        journal.record(RestoreJournal.Entry.file(stateFile()));
+        List<String> cmd = new ArrayList<>(launch.javaCommand());
+        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase()));
+        launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
+        progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
+        JsonNode status = awaitResponder(p, socket);
+        List<LabState.PersonaInfo> personas = new ArrayList<>();
+        for (JsonNode n : status.get("personas")) {
+            personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
+        }
+        String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()
+                .strip().split("\\s+");
+        String dutAddress = dutAddr.length > 3 ? dutAddr[3] : null;
+        LabState state = new LabState("second-nic", null, nic.dutInterface(), dutAddress, nic.responderInterface(), p.pid(),
+                socket.toString(), null, personas, Instant.now().toString());
+        JSON.writeValue(stateFile().toFile(), state);
+        return state;
+    }
+
+    private JsonNode awaitResponder(Process p, Path socket) throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("the responder exited with code " + p.exitValue() + ": " + VirtualLab.tail(responderLog()));
+            }
+            if (Files.exists(socket)) {
+                try {
+                    return ControlChannel.call(socket, ControlChannel.request("status"));
+                } catch (IOException e) {
+                    last = e;
+                }
+            }
+            try {
+                p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the responder", e);
+            }
+        }
+        throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
+                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + VirtualLab.tail(responderLog()));
+    }
+
+    /** Stops the responder and removes its files; returns what was done. */
+    public List<String> down() throws IOException {
+        List<String> done = journal.undoAll();
+        try {
+            Files.deleteIfExists(stateDir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // other files live there
+        }
+        return done;
+    }
+
+    public Optional<LabState> readState() throws IOException {
+        return Files.exists(stateFile()) ? Optional.of(JSON.readValue(stateFile().toFile(), LabState.class)) : Optional.empty();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

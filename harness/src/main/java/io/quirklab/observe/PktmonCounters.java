@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,8 +59,7 @@ public record PktmonCounters(Map<String, Long> dropsByComponent, Map<String, Str
         if (counters != null && counters.isArray()) {
             component(node, counters, drops, reasons);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (!f.getKey().equalsIgnoreCase("counters")) {
                 walk(f.getValue(), drops, reasons);
             }
@@ -102,8 +100,7 @@ public record PktmonCounters(Map<String, Long> dropsByComponent, Map<String, Str
 
     /** The first text field, at any depth, whose name mentions "reason". */
     private static String reasonIn(JsonNode node) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (f.getKey().toLowerCase(Locale.ROOT).contains("reason") && f.getValue().isTextual()) {
                 return f.getValue().asText();
             }
@@ -119,8 +116,7 @@ public record PktmonCounters(Map<String, Long> dropsByComponent, Map<String, Str
 
     /** A field by name, ignoring case ("Counters", "counters"). */
     private static JsonNode field(JsonNode node, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (f.getKey().equalsIgnoreCase(name)) {
                 return f.getValue();
             }

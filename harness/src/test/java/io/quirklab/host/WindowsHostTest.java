@@ -240,6 +240,22 @@ class WindowsHostTest {
     }
 
     @Test
+    void aSilentExit87FromPowerShellIsAnErrorThatSaysSo() throws IOException {
+        FakeI211 fake = new FakeI211(3);
+        fake.rec.on(SET, fails(87, "")); // ERROR_INVALID_PARAMETER, without a word
+        WindowsHost host = fake.host();
+        try (OffloadJournal journal = OffloadJournal.open(tmp, host, l -> { })) {
+            assertThatThrownBy(() -> host.setRxUdp4Checksum(IF, false, journal)).isInstanceOf(IOException.class)
+                    .hasMessageEndingWith(PowerShell.shown("Set-NetAdapterChecksumOffload -Name 'Ethernet 2' -UdpIPv4Enabled TxEnabled")
+                            + ": exit 87");
+            assertThat(journal.mine()).isEmpty();
+        }
+        RecordedCommands rec = new RecordedCommands().on(ADAPTER, fixture("windows/get-netadapter.json")).on(ADVANCED_ALL, fails(87, ""));
+        assertThatThrownBy(() -> new WindowsHost(rec.runner()).fingerprint(IF)).isInstanceOf(IOException.class)
+                .hasMessageContaining("Get-NetAdapterAdvancedProperty").hasMessageEndingWith(": exit 87");
+    }
+
+    @Test
     void anAdapterThatDoesNotComeBackIsReportedWithinTheBound() throws IOException {
         FakeI211 fake = new FakeI211(3);
         fake.rec.on(SET, inv -> {

@@ -1,6 +1,7 @@
 package io.quirklab.host;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,19 +22,76 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one way the harness runs an external program: bounded by a timeout, output captured in the right charset,
  * the command line recorded for the report. A program that overruns is killed (with its children) by PID.
+ *
+ * <p>Output is decoded by {@link #decode}: a byte-order mark, or UTF-16 text without one (a NUL in every other byte,
+ * as Windows tools such as {@code pktmon format} write it), wins over the runner's charset. Where the programs run
+ * is an {@link Executor}: real processes by default, recorded outputs in tests of the Windows and macOS adapters.
  */
 public final class CommandRunner {
     /** Output beyond this many bytes per stream is dropped, so a chatty tool cannot exhaust memory. */
     static final int MAX_CAPTURE = 4 << 20;
 
     private final Charset charset;
+    private final Executor executor;
 
     public CommandRunner() {
         this(StandardCharsets.UTF_8);
     }
 
+    /** @param charset how output without a byte-order mark or UTF-16 pattern is decoded */
     public CommandRunner(Charset charset) {
-        this.charset = charset;
+        this(charset, CommandRunner::execute);
+    }
+
+    /**
+     * @param charset  how output without a byte-order mark or UTF-16 pattern is decoded
+     * @param executor where the programs run (tests pass recorded outputs)
+     */
+    public CommandRunner(Charset charset, Executor executor) {
+        this.charset = Objects.requireNonNull(charset);
+        this.executor = Objects.requireNonNull(executor);
+    }
+
+    /**
+     * Runs one program and returns its raw output; a fake returns recorded bytes instead.
+     */
+    @FunctionalInterface
+    public interface Executor {
+        /**
+         * @param invocation what to run
+         * @return the raw outcome
+         * @throws IOException when the program cannot be started (not installed, not executable)
+         */
+        Raw execute(Invocation invocation) throws IOException;
+    }
+
+    /**
+     * One program to run.
+     *
+     * @param command the program and its arguments
+     * @param shown   the command line as the report shows it
+     * @param stdin   bytes for its standard input, or null for none
+     * @param timeout how long it may take
+     */
+    public record Invocation(List<String> command, String shown, byte[] stdin, Duration timeout) {
+        public Invocation {
+            command = List.copyOf(command);
+        }
+    }
+
+    /**
+     * What a program did, before decoding.
+     *
+     * @param exitCode exit code (ignored when timed out)
+     * @param stdout   standard output bytes
+     * @param stderr   standard error bytes
+     * @param timedOut killed at the timeout
+     */
+    public record Raw(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {
+        public Raw {
+            stdout = stdout == null ? new byte[0] : stdout;
+            stderr = stderr == null ? new byte[0] : stderr;
+        }
     }
 
     /**
@@ -42,8 +103,14 @@ public final class CommandRunner {
      * @param stderr      standard error (or why it could not start)
      * @param timedOut    killed at the timeout
      * @param elapsed     wall time
+     * @param started     false when the program could not be started at all (typically: not installed)
      */
-    public record Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed) {
+    public record Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed,
+                         boolean started) {
+        public Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed) {
+            this(commandLine, exitCode, stdout, stderr, timedOut, elapsed, true);
+        }
+
         public boolean ok() {
             return exitCode == 0 && !timedOut;
         }
@@ -59,6 +126,12 @@ public final class CommandRunner {
             }
             return timedOut ? "timed out" : "exit " + exitCode;
         }
+
+        /** "CMD: first line (exit N)" for error messages. */
+        public String describeFailure() {
+            String first = firstLine();
+            return commandLine + ": " + first + (timedOut || first.equals("exit " + exitCode) || !started ? "" : " (exit " + exitCode + ")");
+        }
     }
 
     public Result run(Duration timeout, List<String> command) {
@@ -66,26 +139,49 @@ public final class CommandRunner {
     }
 
     public Result run(Duration timeout, List<String> command, byte[] stdin) {
-        String line = quote(command);
+        return run(timeout, command, stdin, quote(command));
+    }
+
+    /**
+     * Runs {@code command} and records it as {@code shown} (e.g. a PowerShell script instead of its encoded form).
+     */
+    public Result run(Duration timeout, List<String> command, byte[] stdin, String shown) {
         long start = System.nanoTime();
-        Process p;
+        Raw raw;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
-            p = pb.start();
+            raw = executor.execute(new Invocation(command, shown, stdin, timeout));
         } catch (IOException e) {
-            return new Result(line, -1, "", "cannot start " + command.get(0) + ": " + e.getMessage(), false, Duration.ZERO);
+            return new Result(shown, -1, "", "cannot start " + command.get(0) + ": " + e.getMessage(), false, Duration.ZERO, false);
         }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        return new Result(shown, raw.timedOut() ? -1 : raw.exitCode(), decode(raw.stdout(), charset), decode(raw.stderr(), charset),
+                raw.timedOut(), elapsed, true);
+    }
+
+    /** Runs and insists on success. */
+    public Result require(Duration timeout, List<String> command) {
+        Result r = run(timeout, command);
+        if (!r.ok()) {
+            throw new UncheckedIOException(new IOException(r.commandLine() + ": " + r.firstLine()));
+        }
+        return r;
+    }
+
+    /** The real executor: a child process, killed with its descendants at the timeout. */
+    private static Raw execute(Invocation inv) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(inv.command());
+        pb.redirectInput(inv.stdin() == null ? ProcessBuilder.Redirect.from(nullDevice()) : ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
         CompletableFuture<byte[]> out = drain(p.getInputStream());
         CompletableFuture<byte[]> err = drain(p.getErrorStream());
         boolean timedOut = false;
         try {
-            if (stdin != null) {
+            if (inv.stdin() != null) {
                 try (var in = p.getOutputStream()) {
-                    in.write(stdin);
+                    in.write(inv.stdin());
                 }
             }
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(inv.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -99,9 +195,15 @@ public final class CommandRunner {
         } catch (IOException e) {
             // the program closed its stdin early; its exit code tells the rest
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new Result(line, timedOut ? -1 : p.exitValue(), new String(out.join(), charset), new String(err.join(), charset),
-                timedOut, elapsed);
+        return new Raw(timedOut ? -1 : p.exitValue(), out.join(), err.join(), timedOut);
+    }
+
+    private static File nullDevice() {
+        return new File(isWindows() ? "NUL" : "/dev/null");
+    }
+
+    static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
 
     private static CompletableFuture<byte[]> drain(InputStream in) {
@@ -122,38 +224,104 @@ public final class CommandRunner {
         });
     }
 
-    /** The first executable called {@code name} on PATH. */
+    /**
+     * Decodes tool output: a UTF-8, UTF-16LE or UTF-16BE byte-order mark decides (and is dropped); without one, text
+     * whose every other byte is mostly NUL is UTF-16 (little-endian when the NULs are at odd offsets); anything else
+     * is decoded with {@code fallback}.
+     */
+    public static String decode(byte[] bytes, Charset fallback) {
+        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+            return new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8);
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) {
+            return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16LE);
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) {
+            return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16BE);
+        }
+        Charset utf16 = utf16WithoutBom(bytes);
+        return new String(bytes, utf16 != null ? utf16 : fallback);
+    }
+
+    /** UTF-16LE/BE when NULs sit at one parity of offsets and (almost) never at the other, else null. */
+    static Charset utf16WithoutBom(byte[] bytes) {
+        int pairs = Math.min(bytes.length, 8192) / 2;
+        if (pairs < 2) {
+            return null;
+        }
+        int evenNul = 0;
+        int oddNul = 0;
+        for (int i = 0; i < pairs; i++) {
+            evenNul += bytes[2 * i] == 0 ? 1 : 0;
+            oddNul += bytes[2 * i + 1] == 0 ? 1 : 0;
+        }
+        if (oddNul * 10 >= pairs * 3 && evenNul * 20 <= pairs) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (evenNul * 10 >= pairs * 3 && oddNul * 20 <= pairs) {
+            return StandardCharsets.UTF_16BE;
+        }
+        return null;
+    }
+
+    /** The first executable called {@code name} on PATH (on Windows also NAME.exe and the other PATHEXT forms). */
     public static Optional<Path> which(String name) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        List<String> dirs = new ArrayList<>(List.of(path.split(java.io.File.pathSeparator)));
+        List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
         dirs.add("/usr/sbin");
         dirs.add("/sbin");
+        List<String> names = new ArrayList<>(List.of(name));
+        if (isWindows()) {
+            for (String ext : System.getenv().getOrDefault("PATHEXT", ".EXE;.CMD;.BAT").split(";")) {
+                names.add(name + ext.toLowerCase(Locale.ROOT));
+            }
+        }
         for (String d : dirs) {
-            Path p = Path.of(d, name);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
+            for (String n : names) {
+                Path p = Path.of(d, n);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    return Optional.of(p);
+                }
             }
         }
         return Optional.empty();
     }
 
+    /**
+     * The command line for the report, shell-quoted; a PowerShell {@code -EncodedCommand} is shown decoded, as
+     * {@code -Command "..."}, so the report says what ran.
+     */
     static String quote(List<String> command) {
         StringBuilder sb = new StringBuilder();
-        for (String a : command) {
+        for (int i = 0; i < command.size(); i++) {
+            String a = command.get(i);
             if (sb.length() > 0) {
                 sb.append(' ');
+            }
+            if (a.equalsIgnoreCase("-EncodedCommand") && i + 1 < command.size()) {
+                Optional<String> script = decodePowerShell(command.get(i + 1));
+                if (script.isPresent()) {
+                    sb.append("-Command \"").append(script.get().replace("\"", "\\\"")).append('"');
+                    i++;
+                    continue;
+                }
             }
             sb.append(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return sb.toString();
     }
 
-    /** Runs and insists on success. */
-    public Result require(Duration timeout, List<String> command) {
-        Result r = run(timeout, command);
-        if (!r.ok()) {
-            throw new UncheckedIOException(new IOException(r.commandLine() + ": " + r.firstLine()));
+    /** The script of a PowerShell {@code -EncodedCommand} argument (base64 of UTF-16LE), if it is one. */
+    public static Optional<String> decodePowerShell(String encoded) {
+        try {
+            return Optional.of(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_16LE));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
-        return r;
+    }
+
+    /** The {@code -EncodedCommand} argument for a PowerShell script. */
+    public static String encodePowerShell(String script) {
+        return Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
     }
 }

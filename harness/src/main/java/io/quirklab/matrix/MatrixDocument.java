@@ -103,15 +103,36 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
     /**
      * The DUT interface. Fields a platform does not offer are null.
      *
-     * @param offloads stable offload keys ("rx_udp4_checksum") -> "on"/"off" (or the OS's own value)
+     * @param name           interface name (Linux "enp3s0", Windows alias "Ethernet 2", macOS "en0")
+     * @param mac            MAC address, lower case with colons
+     * @param model          NIC model ("Intel(R) I211 Gigabit Network Connection"), "veth (virtual)" for virtual NICs
+     * @param pciId          PCI vendor:device ("8086:1539")
+     * @param driver         driver name (Linux module, Windows driver description, macOS driver/kext)
+     * @param driverVersion  driver version (Linux: the module's version, else what ethtool -i says)
+     * @param driverDate     driver date (Windows, YYYY-MM-DD)
+     * @param driverFile     driver file ("e1r68x64.sys", the Linux module file)
+     * @param firmware       NIC firmware version
+     * @param linkSpeed      link speed as the OS states it ("1000 Mb/s", "1 Gbps")
+     * @param offloads       stable offload keys ({@code io.quirklab.host.OffloadKeys}: "rx_udp4_checksum", "tso", "lso",
+     *                       "rss", ...) -> "on"/"off" (or the OS's own value for global switches)
+     * @param pciSubsystemId PCI subsystem vendor:device ("8086:0000"), tells board makers apart
+     * @param driverProvider who ships the driver (Windows "Intel", "Microsoft")
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DutInterface(String name, String mac, String model, @JsonProperty("pci_id") String pciId, String driver,
                                @JsonProperty("driver_version") String driverVersion, @JsonProperty("driver_date") String driverDate,
                                @JsonProperty("driver_file") String driverFile, String firmware,
-                               @JsonProperty("link_speed") String linkSpeed, Map<String, String> offloads) {
+                               @JsonProperty("link_speed") String linkSpeed, Map<String, String> offloads,
+                               @JsonProperty("pci_subsystem_id") String pciSubsystemId,
+                               @JsonProperty("driver_provider") String driverProvider) {
         public DutInterface {
             offloads = offloads == null ? Map.of() : new LinkedHashMap<>(offloads);
+        }
+
+        /** The shape before pci_subsystem_id and driver_provider were added. */
+        public DutInterface(String name, String mac, String model, String pciId, String driver, String driverVersion, String driverDate,
+                            String driverFile, String firmware, String linkSpeed, Map<String, String> offloads) {
+            this(name, mac, model, pciId, driver, driverVersion, driverDate, driverFile, firmware, linkSpeed, offloads, null, null);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * counters and starts the drop-reason trace, {@link #end} snapshots again and reports what changed. Never throws: a
  * source that cannot be read is listed as unavailable with the reason, and the verdict works with what is left.
  */
-public final class OsEvidence implements AutoCloseable {
+public final class OsEvidence implements EvidenceSession {
     private final CommandRunner runner;
     private final String dutIface;
     private final SnmpCounters snmpBefore;
@@ -55,6 +55,7 @@ public final class OsEvidence implements AutoCloseable {
     }
 
     /** Takes the "after" snapshots, stops the trace, and reports the changes (idempotent). */
+    @Override
     public synchronized OsReport end() {
         if (report != null) {
             return report;

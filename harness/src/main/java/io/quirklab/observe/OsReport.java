@@ -1,32 +1,77 @@
 package io.quirklab.observe;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the DUT's operating system and NIC reported while one probe ran: observation point (3).
+ * What the DUT's operating system and NIC reported while one probe ran: observation point (3), the same record
+ * whatever the OS. Linux fills it from /proc/net/snmp, {@code ethtool -S} and kfree_skb; Windows from PktMon and
+ * {@code netstat -s}; macOS from {@code netstat -s}.
  *
- * @param counterDeltas    kernel counters that changed ("Udp.InCsumErrors" -> 4); unchanged ones are left out
+ * @param counterDeltas    kernel counters that changed ("Udp.InCsumErrors" -> 4); unchanged ones are left out. Windows
+ *                         and macOS counters are given the same names where they mean the same thing
  * @param nicCounterDeltas NIC counters ({@code ethtool -S}) that changed
- * @param dropReasons      kfree_skb drop reasons seen ("UDP_CSUM" -> 4), NOT_SPECIFIED left out
+ * @param dropReasons      drop reasons seen ("UDP_CSUM" -> 4): kfree_skb's, or the reasons of {@link #drops}
  * @param sources          each source and whether it was available, with a sentence when it was not
+ * @param drops            individual drops with the packet they dropped, where the OS says so (PktMon); empty otherwise
  */
 public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
-                       List<Source> sources) {
+                       List<Source> sources, List<Drop> drops) {
     public static final String SNMP = "snmp";
     public static final String ETHTOOL = "ethtool";
     public static final String KFREE_SKB = "kfree_skb";
+    /** Windows Packet Monitor: drop events with reasons and the dropped packet. */
+    public static final String PKTMON = "pktmon";
+    /** {@code netstat -s -p udp} (Windows, macOS): counters only. */
+    public static final String NETSTAT = "netstat";
 
     /**
      * One source of OS evidence.
      *
-     * @param name      {@link #SNMP}, {@link #ETHTOOL} or {@link #KFREE_SKB}
+     * @param name      {@link #SNMP}, {@link #ETHTOOL}, {@link #KFREE_SKB}, {@link #PKTMON} or {@link #NETSTAT}
      * @param available whether it could be read
      * @param note      what it offered ("rx checksum-error counters: none"), or why it was not available
      */
     public record Source(String name, boolean available, String note) {
+    }
+
+    /**
+     * One UDP/IPv4 flow; a null address or a port of 0 matches any.
+     *
+     * @param src     source address ("198.18.0.10")
+     * @param srcPort source port (623 for a BMC reply)
+     * @param dst     destination address
+     * @param dstPort destination port
+     */
+    public record Flow(String src, int srcPort, String dst, int dstPort) {
+        /** Whether {@code packet} belongs to this flow (wildcards match anything). */
+        public boolean matches(Flow packet) {
+            return packet != null && (src == null || src.equals(packet.src)) && (srcPort == 0 || srcPort == packet.srcPort)
+                    && (dst == null || dst.equals(packet.dst)) && (dstPort == 0 || dstPort == packet.dstPort);
+        }
+
+        @Override
+        public String toString() {
+            return (src == null ? "*" : src) + "." + (srcPort == 0 ? "*" : srcPort) + " > " + (dst == null ? "*" : dst) + "."
+                    + (dstPort == 0 ? "*" : dstPort);
+        }
+    }
+
+    /**
+     * Drops the OS reported as events.
+     *
+     * @param source    the source that reported them ({@link #PKTMON})
+     * @param reason    our token ("UDP_CSUM")
+     * @param detail    the OS's own words ("INET: checksum is invalid")
+     * @param component where in the stack (PktMon component id, with its name when known), or null
+     * @param count     how many
+     * @param packet    the dropped packet's flow, or null when the OS did not say
+     * @param length    the UDP length the OS printed, or null
+     */
+    public record Drop(String source, String reason, String detail, String component, long count, Flow packet, Integer length) {
     }
 
     public OsReport {
@@ -34,11 +79,32 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
         nicCounterDeltas = nonZero(nicCounterDeltas);
         dropReasons = nonZero(dropReasons);
         sources = List.copyOf(sources);
+        drops = drops == null ? List.of() : List.copyOf(drops);
+    }
+
+    /** A report without individual drops (Linux: kfree_skb gives reasons without packets). */
+    public OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
+                    List<Source> sources) {
+        this(counterDeltas, nicCounterDeltas, dropReasons, sources, List.of());
+    }
+
+    /** A report whose drop reasons are counted from {@code drops}. */
+    public static OsReport withDrops(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, List<Source> sources,
+                                     List<Drop> drops) {
+        return new OsReport(counterDeltas, nicCounterDeltas, count(drops), sources, drops);
     }
 
     /** A report without any source: nothing was observed. */
     public static OsReport none() {
         return new OsReport(Map.of(), Map.of(), Map.of(), List.of());
+    }
+
+    private static Map<String, Long> count(List<Drop> drops) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Drop d : drops) {
+            out.merge(d.reason(), d.count(), Long::sum);
+        }
+        return out;
     }
 
     private static Map<String, Long> nonZero(Map<String, Long> m) {
@@ -64,6 +130,29 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
 
     public boolean available(String source) {
         return sources.stream().anyMatch(s -> s.name().equals(source) && s.available());
+    }
+
+    /** Which source {@link #counterDeltas} came from: {@link #NETSTAT} when only netstat was read, else {@link #SNMP}. */
+    public String counterSource() {
+        return available(NETSTAT) && !available(SNMP) ? NETSTAT : SNMP;
+    }
+
+    /** Which source named {@link #dropReasons}: the source of {@link #drops}, else {@link #KFREE_SKB}. */
+    public String dropReasonSource() {
+        return drops.isEmpty() ? KFREE_SKB : drops.get(0).source();
+    }
+
+    /**
+     * This report narrowed to the drops of {@code flows} (one cell's replies): drops without a packet, or of other
+     * flows, are left out and the reasons are counted again. Counters cannot be told apart by flow and stay as they
+     * are; a report without individual drops is returned unchanged.
+     */
+    public OsReport forFlows(Collection<Flow> flows) {
+        if (drops.isEmpty()) {
+            return this;
+        }
+        List<Drop> mine = drops.stream().filter(d -> flows.stream().anyMatch(f -> f.matches(d.packet()))).toList();
+        return new OsReport(counterDeltas, nicCounterDeltas, count(mine), sources, mine);
     }
 
     /** "snmp yes, ethtool yes, kfree_skb no (tracefs is not mounted ...)" for explanations. */

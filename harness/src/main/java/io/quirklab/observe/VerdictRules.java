@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 /**
  * ARCHITECTURE.md's verdict table as a pure function of {@link Evidence}: the client's outcome decides between
  * delivered, rejected and timed out; a timeout is placed on the path by the journal and the DUT capture; a drop in
- * the stack gets its reason from the first OS source that names one (table {@link #STACK_REASONS}, in order).
+ * the stack gets its reason from the first OS source that names one (table {@link #STACK_REASONS}, in order). Every
+ * decision names the source of its reason ({@link Decision#source}), whatever the OS: kfree_skb or snmp on Linux,
+ * pktmon or netstat on Windows, netstat on macOS.
  */
 public final class VerdictRules {
     public static final String UDP_CSUM = "UDP_CSUM";
@@ -35,29 +37,44 @@ public final class VerdictRules {
     static final Map<String, String> KERNEL_REASONS = Map.of("IP_INHDR", IP_HDR, "NO_SOCKET", NO_PORT, "SOCKET_RCVBUFF", UDP_RCVBUF,
             "FRAG_REASM_TIMEOUT", FRAGMENT, "FRAG_TOO_FAR", FRAGMENT);
 
+    /** The DUT-side capture, as a reason source. */
+    public static final String CAPTURE = "capture";
+    /** The client's own outcome, as a reason source. */
+    public static final String CLIENT = "client";
+    /** The responder journal, as a reason source. */
+    public static final String JOURNAL = "journal";
+
     /**
      * One verdict.
      *
      * @param verdict     the verdict
      * @param reason      a short machine token (MATRIX.md "reason"), or null
      * @param explanation one or two sentences naming the evidence and its source
+     * @param source      which source gave the reason (MATRIX.md "reason_source"): {@link OsReport#KFREE_SKB},
+     *                    {@link OsReport#SNMP}, {@link OsReport#PKTMON}, {@link OsReport#NETSTAT}, {@link OsReport#ETHTOOL},
+     *                    {@link #CAPTURE}, {@link #CLIENT} or {@link #JOURNAL}; null when there is no reason or no
+     *                    source named one
      */
-    public record Decision(Verdict verdict, String reason, String explanation) {
+    public record Decision(Verdict verdict, String reason, String explanation, String source) {
+        /** A decision without a reason source. */
+        public Decision(Verdict verdict, String reason, String explanation) {
+            this(verdict, reason, explanation, null);
+        }
     }
 
-    /** A reason and the sentence that says which source gave it. */
-    private record Reason(String token, String because) {
+    /** A reason, the sentence that says what gave it, and the name of that source. */
+    private record Reason(String token, String because, String source) {
     }
 
     /** Why replies that reached the DUT interface died in the stack: the first rule that applies wins. */
     private static final List<Function<Evidence, Optional<Reason>>> STACK_REASONS = List.of(
-            VerdictRules::kernelDropReason,
+            VerdictRules::osDropReason,
             VerdictRules::udpChecksumCounter,
             VerdictRules::ipHeaderCounter,
             VerdictRules::fragments,
             counter(SnmpCounters.UDP_NO_PORTS, NO_PORT, "no socket listened on the reply's destination port"),
             counter(SnmpCounters.UDP_RCVBUF_ERRORS, UDP_RCVBUF, "the client's socket buffer was full"),
-            counter(SnmpCounters.UDP_IN_ERRORS, UDP_ERROR, "the stack rejected the UDP datagram without a checksum error"),
+            VerdictRules::udpErrors,
             VerdictRules::vlanTag);
 
     private VerdictRules() {
@@ -70,17 +87,18 @@ public final class VerdictRules {
             if (nic > 0) {
                 return new Decision(Verdict.DELIVERED_NIC_FLAGGED, NIC_CSUM, "the client got its replies, but the NIC's receive "
                         + "checksum-error counters rose (" + nicCounters(e) + ", ethtool -S): the NIC judged them bad and "
-                        + "the stack re-checked them in software");
+                        + "the stack re-checked them in software", OsReport.ETHTOOL);
             }
             return new Decision(Verdict.DELIVERED, null, "the client got its replies (" + c.answered() + " of " + c.attempts()
                     + " requests answered)");
         }
         if (c.failure() == Failure.IO_ERROR) {
-            return new Decision(Verdict.HARNESS_ERROR, CLIENT_IO_ERROR, "the client could not run or use its socket: " + c.message());
+            return new Decision(Verdict.HARNESS_ERROR, CLIENT_IO_ERROR, "the client could not run or use its socket: " + c.message(),
+                    CLIENT);
         }
         if (c.failure() != Failure.TIMEOUT) {
             return new Decision(Verdict.CLIENT_REJECTED, c.failure().name(), "the client failed with " + c.failure()
-                    + ", not a timeout, so replies reached it: " + c.message());
+                    + ", not a timeout, so replies reached it: " + c.message(), CLIENT);
         }
         if (e.requestsSeen() == 0) {
             return new Decision(Verdict.NO_REQUEST, null, "the client timed out and the responder journal has no request: "
@@ -88,16 +106,16 @@ public final class VerdictRules {
         }
         if (e.repliesSent() == 0) {
             return new Decision(Verdict.HARNESS_ERROR, NO_REPLY_SENT, "the responder journal has " + e.requestsSeen()
-                    + " requests but no reply: the simulated BMC stayed silent");
+                    + " requests but no reply: the simulated BMC stayed silent", JOURNAL);
         }
         Optional<Reason> reason = STACK_REASONS.stream().map(r -> r.apply(e)).flatMap(Optional::stream).findFirst();
         DutWire w = e.dutWire();
         if (w == null) {
             return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), "the responder sent " + e.repliesSent()
-                            + " replies and the client timed out; there is no DUT capture, but " + r.because()))
+                            + " replies and the client timed out; there is no DUT capture, but " + r.because(), r.source()))
                     .orElse(new Decision(Verdict.HARNESS_ERROR, NO_DUT_CAPTURE, "the responder sent " + e.repliesSent()
                             + " replies and the client timed out, but without a DUT capture lost cannot be told from dropped ("
-                            + e.os().describeSources() + ")"));
+                            + e.os().describeSources() + ")", CAPTURE));
         }
         if (w.replies() == 0) {
             return new Decision(Verdict.LOST_BEFORE_DUT, null, "the responder sent " + e.repliesSent()
@@ -119,16 +137,21 @@ public final class VerdictRules {
                     + "): the client read replies it did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
         }
         String onWire = w.replies() + " replies reached the DUT interface but the client timed out: ";
-        return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because()))
+        return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because(), r.source()))
                 .orElse(new Decision(Verdict.DROPPED_IN_STACK, UNKNOWN, onWire + "no OS source names a reason ("
                         + e.os().describeSources() + ")"));
     }
 
-    private static Optional<Reason> kernelDropReason(Evidence e) {
-        Map<String, Long> reasons = e.os().dropReasons();
-        if (reasons.isEmpty()) {
+    /** Drop reasons the OS named: kfree_skb's (Linux) or PktMon's (Windows). */
+    private static Optional<Reason> osDropReason(Evidence e) {
+        if (e.os().dropReasons().isEmpty()) {
             return Optional.empty();
         }
+        return OsReport.PKTMON.equals(e.os().dropReasonSource()) ? pktmonDropReason(e) : kernelDropReason(e);
+    }
+
+    private static Optional<Reason> kernelDropReason(Evidence e) {
+        Map<String, Long> reasons = e.os().dropReasons();
         List<Map.Entry<String, Long>> byCount = reasons.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
@@ -137,13 +160,48 @@ public final class VerdictRules {
         String others = byCount.size() == 1 ? "" : "; also " + byCount.subList(1, byCount.size()).stream()
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
         return Optional.of(new Reason(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + " (tracefs)"
-                + wireNote(e, token) + others));
+                + wireNote(e, token) + others, OsReport.KFREE_SKB));
+    }
+
+    /** PktMon's drop events: the most frequent reason, in Windows' own words, with the component that dropped. */
+    private static Optional<Reason> pktmonDropReason(Evidence e) {
+        Map<String, Long> reasons = e.os().dropReasons();
+        String top = reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        List<OsReport.Drop> drops = e.os().drops().stream().filter(d -> d.reason().equals(top)).toList();
+        String words = drops.stream().map(OsReport.Drop::detail).distinct().collect(Collectors.joining("', '"));
+        String where = drops.stream().map(OsReport.Drop::component).filter(java.util.Objects::nonNull).distinct()
+                .collect(Collectors.joining(", "));
+        long n = reasons.get(top);
+        String others = reasons.size() == 1 ? "" : "; also " + reasons.entrySet().stream().filter(x -> !x.getKey().equals(top))
+                .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
+        return Optional.of(new Reason(top, "PktMon logged " + n + " drop" + (n == 1 ? "" : "s") + " with DropReason '" + words + "'"
+                + (where.isEmpty() ? "" : " at component " + where) + " (pktmon)" + wireNote(e, top) + others, OsReport.PKTMON));
     }
 
     private static Optional<Reason> udpChecksumCounter(Evidence e) {
         long n = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS);
         return n <= 0 ? Optional.empty()
-                : Optional.of(new Reason(UDP_CSUM, SnmpCounters.UDP_IN_CSUM_ERRORS + " +" + n + wireNote(e, UDP_CSUM)));
+                : Optional.of(new Reason(UDP_CSUM, counterName(e, SnmpCounters.UDP_IN_CSUM_ERRORS) + " +" + n + wireNote(e, UDP_CSUM),
+                        e.os().counterSource()));
+    }
+
+    /** Udp.InErrors: on Linux the stack's other UDP errors (checksum errors came first); netstat does not say why. */
+    private static Optional<Reason> udpErrors(Evidence e) {
+        long n = e.os().counter(SnmpCounters.UDP_IN_ERRORS);
+        if (n <= 0) {
+            return Optional.empty();
+        }
+        boolean netstat = OsReport.NETSTAT.equals(e.os().counterSource());
+        return Optional.of(new Reason(UDP_ERROR, counterName(e, SnmpCounters.UDP_IN_ERRORS) + " +" + n + ": " + (netstat
+                ? "the stack counted UDP receive errors without saying why (a checksum drop counts here too; PktMon names the reason)"
+                : "the stack rejected the UDP datagram without a checksum error"), e.os().counterSource()));
+    }
+
+    /** The counter's name, with where it came from when that is not /proc/net/snmp (whose names these are). */
+    private static String counterName(Evidence e, String key) {
+        return OsReport.NETSTAT.equals(e.os().counterSource()) ? key + " (netstat -s)" : key;
     }
 
     private static Optional<Reason> ipHeaderCounter(Evidence e) {
@@ -152,10 +210,11 @@ public final class VerdictRules {
             return Optional.empty();
         }
         boolean badOnWire = e.dutWire() != null && !e.dutWire().ipChecksumsValid();
+        String name = counterName(e, SnmpCounters.IP_IN_HDR_ERRORS);
         return Optional.of(badOnWire
-                ? new Reason(IP_CSUM, SnmpCounters.IP_IN_HDR_ERRORS + " +" + n + wireNote(e, IP_CSUM))
-                : new Reason(IP_HDR, SnmpCounters.IP_IN_HDR_ERRORS + " +" + n + " with valid IP header checksums on the wire: "
-                        + "the stack rejected another header field"));
+                ? new Reason(IP_CSUM, name + " +" + n + wireNote(e, IP_CSUM), e.os().counterSource())
+                : new Reason(IP_HDR, name + " +" + n + " with valid IP header checksums on the wire: "
+                        + "the stack rejected another header field", e.os().counterSource()));
     }
 
     private static Optional<Reason> fragments(Evidence e) {
@@ -170,13 +229,14 @@ public final class VerdictRules {
                 ? SnmpCounters.IP_REASM_FAILS + " +" + Math.max(fails, 0) + ", " + SnmpCounters.IP_REASM_TIMEOUT + " +" + Math.max(timeouts, 0)
                 : "no reassembly counter rose";
         return Optional.of(new Reason(FRAGMENT, onWire + " replies on the wire were fragments (" + counters
-                + "): the stack waited for pieces that never came"));
+                + "): the stack waited for pieces that never came", fails > 0 || timeouts > 0 ? e.os().counterSource() : CAPTURE));
     }
 
     private static Function<Evidence, Optional<Reason>> counter(String key, String token, String meaning) {
         return e -> {
             long n = e.os().counter(key);
-            return n <= 0 ? Optional.empty() : Optional.of(new Reason(token, key + " +" + n + ": " + meaning));
+            return n <= 0 ? Optional.empty()
+                    : Optional.of(new Reason(token, counterName(e, key) + " +" + n + ": " + meaning, e.os().counterSource()));
         };
     }
 
@@ -186,7 +246,7 @@ public final class VerdictRules {
             return Optional.empty();
         }
         return Optional.of(new Reason(VLAN, w.vlanTagged() + " of " + w.replies() + " replies on the wire carry an 802.1Q tag "
-                + "and the DUT has no VLAN device for it (DUT capture): the stack discards tagged frames it has no device for"));
+                + "and the DUT has no VLAN device for it (DUT capture): the stack discards tagged frames it has no device for", CAPTURE));
     }
 
     /** What the capture adds to a checksum reason: the same bytes bad on the wire, or good on the wire and bad in the stack. */

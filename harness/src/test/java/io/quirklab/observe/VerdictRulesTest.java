@@ -222,6 +222,71 @@ class VerdictRulesTest {
     }
 
     @Test
+    void aPktmonDropWithAChecksumReasonIsDroppedInTheStackAndNamesPktmon() {
+        OsReport.Flow cell = new OsReport.Flow("198.18.0.10", 623, "198.18.0.1", 50123);
+        OsReport.Drop drop = new OsReport.Drop(OsReport.PKTMON, VerdictRules.UDP_CSUM, "INET: checksum is invalid", "49 TCP/IP (tcpip.sys)", 1,
+                cell, 48);
+        OsReport os = OsReport.withDrops(Map.of(SnmpCounters.UDP_IN_ERRORS, 4L), Map.of(), List.of(
+                new OsReport.Source(OsReport.PKTMON, true, "filter UDP 623"), new OsReport.Source(OsReport.NETSTAT, true, "netstat -s -p udp")),
+                List.of(drop, drop, drop, drop));
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, os));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.source()).isEqualTo(OsReport.PKTMON);
+        assertThat(d.explanation()).contains("PktMon logged 4 drops with DropReason 'INET: checksum is invalid' at component 49 TCP/IP")
+                .contains("(pktmon)").contains("while the capture shows valid UDP checksums");
+    }
+
+    @Test
+    void aPktmonReportFromTheWindowsFixtureNamesTheCellsDropsOnly() {
+        String text = io.quirklab.host.CommandRunner.decode(HostFixtures.bytes("windows/pktmon-drops-utf16le.txt"), StandardCharsets.UTF_8);
+        OsReport all = OsReport.withDrops(Map.of(), Map.of(), List.of(new OsReport.Source(OsReport.PKTMON, true, "log")),
+                PktmonLog.parse(text).drops());
+        OsReport other = all.forFlows(List.of(new OsReport.Flow("198.18.0.12", 623, "198.18.0.1", 0)));
+        VerdictRules.Decision mine = decide(onWire(FOUR_GOOD_REPLIES, all.forFlows(List.of(new OsReport.Flow("198.18.0.10", 623, "198.18.0.1",
+                50123)))));
+        assertThat(mine.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(mine.source()).isEqualTo(OsReport.PKTMON);
+        assertThat(mine.explanation()).contains("PktMon logged 2 drops");
+        VerdictRules.Decision notMine = decide(onWire(FOUR_GOOD_REPLIES, other));
+        assertThat(notMine.reason()).isEqualTo(VerdictRules.UNKNOWN);
+        assertThat(notMine.source()).isNull();
+    }
+
+    @Test
+    void netstatCountersNameNetstatAsTheirSource() {
+        OsReport mac = new OsReport(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L), Map.of(), Map.of(),
+                List.of(new OsReport.Source(OsReport.NETSTAT, true, "netstat -s -p udp")));
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, mac));
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
+        assertThat(d.explanation()).contains("Udp.InCsumErrors (netstat -s) +4");
+        OsReport windows = new OsReport(Map.of(SnmpCounters.UDP_IN_ERRORS, 4L), Map.of(), Map.of(), List.of(
+                new OsReport.Source(OsReport.PKTMON, false, "pktmon start exited 87"), new OsReport.Source(OsReport.NETSTAT, true, "netstat")));
+        VerdictRules.Decision w = decide(onWire(FOUR_GOOD_REPLIES, windows));
+        assertThat(w.reason()).isEqualTo(VerdictRules.UDP_ERROR);
+        assertThat(w.source()).isEqualTo(OsReport.NETSTAT);
+        assertThat(w.explanation()).contains("without saying why").doesNotContain("without a checksum error");
+    }
+
+    @Test
+    void everyReasonNamesItsSource() {
+        OsReport kfree = new OsReport(Map.of(), Map.of(), Map.of("UDP_CSUM", 4L), List.of(SNMP));
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, kfree)).source()).isEqualTo(OsReport.KFREE_SKB);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L)))).source()).isEqualTo(OsReport.SNMP);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_NO_PORTS, 4L)))).source()).isEqualTo(OsReport.SNMP);
+        assertThat(decide(onWire(new DutWire(4, 0, 0, 0, 4, 0, 0), counters(Map.of()))).source()).isEqualTo(VerdictRules.CAPTURE);
+        assertThat(decide(onWire(new DutWire(4, 0, 0, 0, 0, 4, 0), counters(Map.of()))).source()).isEqualTo(VerdictRules.CAPTURE);
+        OsReport nic = new OsReport(Map.of(), Map.of("rx_csum_offload_errors", 3L), Map.of(), List.of());
+        assertThat(decide(Evidence.of(OK).withOs(nic)).source()).isEqualTo(OsReport.ETHTOOL);
+        assertThat(decide(Evidence.of(Evidence.Client.failed(Failure.PROTOCOL_ERROR, "bad", 1)).withJournal(1, 1)).source())
+                .isEqualTo(VerdictRules.CLIENT);
+        assertThat(decide(Evidence.of(TIMEOUT).withJournal(4, 0)).source()).isEqualTo(VerdictRules.JOURNAL);
+        assertThat(decide(Evidence.of(OK)).source()).isNull();
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of()))).source()).isNull();
+    }
+
+    @Test
     void theRulesCannotSeeTheFaultModel() throws IOException {
         List<Class<?>> classes = new java.util.ArrayList<>(List.of(VerdictRules.class, Evidence.class, DutWire.class, OsReport.class));
         classes.addAll(List.of(VerdictRules.class.getDeclaredClasses()));

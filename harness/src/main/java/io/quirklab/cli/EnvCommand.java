@@ -1,0 +1,79 @@
+package io.quirklab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.host.HostAdapter;
+import io.quirklab.lab.VirtualLab;
+import io.quirklab.matrix.MatrixDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quirklab env}: the environment fingerprint a matrix run records (changes nothing). */
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = {"Print this host's environment fingerprint: OS and build, the DUT interface (model, PCI ids, driver,",
+                "firmware, link speed, every offload setting) and the installed IPMI clients. Changes nothing.",
+                "Default interface: the virtual lab's " + VirtualLab.DUT_IF + " when it exists, else the default route's."})
+public final class EnvCommand implements Callable<Integer> {
+    @Option(names = "--iface", paramLabel = "IF", description = "The DUT interface (Windows: the adapter's Name).")
+    String iface;
+
+    @Option(names = "--json", description = "Print the environment as matrix.json does (snake_case).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        HostAdapter host = HostAdapter.detect();
+        Optional<String> chosen = Optional.ofNullable(iface).or(() -> defaultInterface(host, Path.of("/sys/class/net")));
+        if (chosen.isEmpty()) {
+            System.err.println("env: no interface given and no default route found: pass --iface IF (" + host.howToListInterfaces() + ")");
+            return 2;
+        }
+        MatrixDocument.Environment env = host.fingerprint(chosen.get());
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(env));
+        } else {
+            print(env);
+        }
+        return 0;
+    }
+
+    /** The virtual lab's DUT end when it exists (Linux), else the interface of the default route. */
+    static Optional<String> defaultInterface(HostAdapter host, Path sysClassNet) {
+        if (HostAdapter.LINUX.equals(host.family()) && Files.exists(sysClassNet.resolve(VirtualLab.DUT_IF))) {
+            return Optional.of(VirtualLab.DUT_IF);
+        }
+        return host.defaultInterface();
+    }
+
+    private static void print(MatrixDocument.Environment env) {
+        MatrixDocument.Os os = env.os();
+        System.out.printf("os        : %s (%s; version %s, build %s)%n", os.name(), os.family(), orDash(os.version()), orDash(os.build()));
+        System.out.printf("host      : %s%n", env.host());
+        System.out.printf("java      : %s%n", env.java());
+        MatrixDocument.DutInterface d = env.dutInterface();
+        System.out.printf("interface : %s (MAC %s)%n", d.name(), orDash(d.mac()));
+        System.out.printf("  model   : %s%n", orDash(d.model()));
+        System.out.printf("  pci     : %s%s%n", orDash(d.pciId()), d.pciSubsystemId() == null ? "" : " (subsystem " + d.pciSubsystemId() + ")");
+        System.out.printf("  driver  : %s %s%s%s%s%n", orDash(d.driver()), orDash(d.driverVersion()),
+                d.driverDate() == null ? "" : ", date " + d.driverDate(), d.driverFile() == null ? "" : ", file " + d.driverFile(),
+                d.driverProvider() == null ? "" : ", by " + d.driverProvider());
+        System.out.printf("  firmware: %s%n", orDash(d.firmware()));
+        System.out.printf("  link    : %s%n", orDash(d.linkSpeed()));
+        System.out.printf("  offloads: %s%n", join(d.offloads()));
+        System.out.printf("clients   : %s%n", env.clients().isEmpty() ? "none installed (ipmitool, ipmiutil, FreeIPMI)" : join(env.clients()));
+    }
+
+    private static String join(Map<String, String> m) {
+        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+}

@@ -1,0 +1,108 @@
+package io.quirklab.lab;
+
+import io.quirklab.host.HostAdapter;
+import io.quirklab.host.OffloadChange;
+import io.quirklab.host.OffloadJournal;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A run on a second-nic lab: the responder on the second port, and the offload axis as the DUT NIC's real receive
+ * UDP/IPv4 checksum offload, switched through the host adapter with the original value journaled on disk first. On
+ * close (or JVM shutdown, or {@code quirklab restore} after a crash) the original value is put back and the
+ * responder stopped.
+ */
+public final class SecondNicSession implements LabSession {
+    private final SecondNicLab lab;
+    private final LabFile.SecondNic nic;
+    private final HostAdapter host;
+    private final OffloadJournal journal;
+    private final Consumer<String> progress;
+    private final List<OffloadChange> changes = new ArrayList<>();
+    private final LabState state;
+    private boolean closed;
+
+    private SecondNicSession(SecondNicLab lab, LabFile.SecondNic nic, HostAdapter host, OffloadJournal journal, LabState state,
+                             Consumer<String> progress) {
+        this.lab = lab;
+        this.nic = nic;
+        this.host = host;
+        this.journal = journal;
+        this.state = state;
+        this.progress = progress;
+    }
+
+    /**
+     * Opens the session: the offload journal first (it restores what dead runs left and refuses while another live
+     * run holds a change), then the responder.
+     */
+    public static SecondNicSession open(SecondNicLab lab, LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch, HostAdapter host,
+                                        java.nio.file.Path journalDir, Consumer<String> progress) throws IOException {
+        OffloadJournal journal = OffloadJournal.open(journalDir, host, progress);
+        try {
+            progress.accept(nic.dutInterface() + " receive UDP checksum offload is " + host.rxUdp4Checksum(nic.dutInterface())
+                    + " before the run");
+            LabState state = lab.up(nic, launch);
+            return new SecondNicSession(lab, nic, host, journal, state, progress);
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "second-nic";
+    }
+
+    @Override
+    public LabState state() {
+        return state;
+    }
+
+    @Override
+    public List<String> offloadStates() {
+        return LabFile.OFFLOAD_STATES;
+    }
+
+    @Override
+    public synchronized LabState offload(String offload) throws IOException {
+        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
+            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
+        }
+        OffloadChange c = host.setRxUdp4Checksum(nic.dutInterface(), offload.equals("on"), journal);
+        changes.add(c);
+        progress.accept(c.describe());
+        return state;
+    }
+
+    @Override
+    public String offloadDescription() {
+        return "offload is the receive UDP/IPv4 checksum offload of " + nic.dutInterface() + " (" + host.family() + " host adapter)";
+    }
+
+    @Override
+    public String faultModelName() {
+        return null;
+    }
+
+    /** The offload changes made so far (for reports: how long the link took to come back, side effects). */
+    public synchronized List<OffloadChange> changes() {
+        return List.copyOf(changes);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            journal.close();
+        } finally {
+            lab.down().forEach(l -> progress.accept("  " + l));
+        }
+    }
+}

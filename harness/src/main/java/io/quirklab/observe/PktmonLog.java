@@ -1,0 +1,152 @@
+package io.quirklab.observe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The text form of a Windows Packet Monitor log ({@code pktmon etl2txt RUN.etl --out RUN.txt --verbose 2}, newer
+ * builds {@code pktmon format}). A drop is one event line carrying {@code DropReason ...}, followed by an indented line
+ * that describes the packet ({@code Drop: ip: 198.18.0.10.623 > 198.18.0.1.50123: UDP, length 48}). The component
+ * table at the end of the log names the component ids.
+ *
+ * <p>Tolerant by design: {@code DropReason} is the one label Windows does not translate, so it anchors the parse;
+ * the component id is taken from a {@code Component N} field, or (labels translated) from its place two fields before
+ * {@code DropReason}; lines it does not understand are skipped. Decode the file with
+ * {@link io.quirklab.host.CommandRunner#decode}: pktmon writes UTF-16LE.
+ *
+ * @param drops      one entry per drop event, with the dropped packet's flow when the log shows it
+ * @param components component id -> "description (file)" from the table at the end of the log
+ */
+public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> components) {
+    private static final Pattern EVENT = Pattern.compile("^\\s*\\[[^\\]]*\\]\\S*::");
+    private static final Pattern PACKET = Pattern.compile(
+            "(\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}) > (\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}): (\\w+)(?:.*?\\blength (\\d+))?");
+    private static final Pattern TRAILING_INT = Pattern.compile("(\\d+)\\s*$");
+    private static final Pattern COMPONENT_LABEL = Pattern.compile("^\\s*Component\\s+(\\d+)\\s*$");
+    /** "Component 49, Type Miniport , Name e1r68x64.sys, Intel(R) I211 Gigabit Network Connection" (labels may be translated). */
+    private static final Pattern COMPONENT_ROW = Pattern.compile(
+            "^\\s*[^\\s:,]+\\s+(\\d+)\\s*,\\s*[^\\s:,]+\\s+([^,:]+?)\\s*,\\s*[^\\s:,]+\\s+([^,]+?)\\s*,\\s*(.+?)\\s*$");
+    private static final String PROVIDER = "[Microsoft-Windows-PktMon]";
+    /** Lines after a drop event searched for its packet. */
+    private static final int PACKET_LOOKAHEAD = 4;
+
+    public PktmonLog {
+        drops = List.copyOf(drops);
+        components = Collections.unmodifiableMap(new TreeMap<>(components));
+    }
+
+    /** Parses the text of a PktMon log; never throws. */
+    public static PktmonLog parse(String text) {
+        String[] lines = text.split("\\R");
+        Map<String, String> components = new TreeMap<>();
+        for (String line : lines) {
+            int p = line.indexOf(PROVIDER);
+            if (p >= 0) {
+                Matcher m = COMPONENT_ROW.matcher(line.substring(p + PROVIDER.length()));
+                if (m.matches() && !line.contains("DropReason")) {
+                    components.put(m.group(1), m.group(4) + " (" + m.group(3) + ")");
+                }
+            }
+        }
+        List<RawDrop> raw = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].contains("DropReason")) {
+                continue;
+            }
+            Matcher packet = null;
+            for (int j = i + 1; j < Math.min(lines.length, i + 1 + PACKET_LOOKAHEAD); j++) {
+                if (EVENT.matcher(lines[j]).find()) {
+                    break;
+                }
+                Matcher m = PACKET.matcher(lines[j]);
+                if (m.find()) {
+                    packet = m;
+                    break;
+                }
+            }
+            raw.add(dropLine(lines[i], packet));
+        }
+        List<OsReport.Drop> drops = new ArrayList<>();
+        for (RawDrop d : raw) {
+            String component = d.componentId == null ? null
+                    : components.containsKey(d.componentId) ? d.componentId + " " + components.get(d.componentId) : d.componentId;
+            drops.add(new OsReport.Drop(OsReport.PKTMON, token(d.reason, d.protocol), d.reason, component, 1, d.flow, d.length));
+        }
+        return new PktmonLog(drops, components);
+    }
+
+    private record RawDrop(String reason, String componentId, OsReport.Flow flow, String protocol, Integer length) {
+    }
+
+    private static RawDrop dropLine(String line, Matcher packet) {
+        String[] fields = line.split(",");
+        int at = -1;
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].contains("DropReason")) {
+                at = i;
+                break;
+            }
+        }
+        String reason = fields[at].substring(fields[at].indexOf("DropReason") + "DropReason".length()).trim();
+        String component = null;
+        for (String f : fields) {
+            Matcher m = COMPONENT_LABEL.matcher(f);
+            if (m.matches()) {
+                component = m.group(1);
+            }
+        }
+        if (component == null && at >= 2) {
+            // Translated labels: "... Component N, Filter N, DropReason" by position.
+            Matcher filter = TRAILING_INT.matcher(fields[at - 1]);
+            Matcher comp = TRAILING_INT.matcher(fields[at - 2]);
+            if (filter.find() && comp.find()) {
+                component = comp.group(1);
+            }
+        }
+        OsReport.Flow flow = null;
+        String protocol = null;
+        Integer length = null;
+        if (packet != null) {
+            flow = new OsReport.Flow(packet.group(1), Integer.parseInt(packet.group(2)), packet.group(3), Integer.parseInt(packet.group(4)));
+            protocol = packet.group(5).toUpperCase(Locale.ROOT);
+            length = packet.group(6) == null ? null : Integer.valueOf(packet.group(6));
+        }
+        return new RawDrop(reason.isEmpty() ? "unknown" : reason, component, flow, protocol, length);
+    }
+
+    /**
+     * Our reason token for PktMon's words: "INET: checksum is invalid" on a UDP packet is UDP_CSUM (the seed),
+     * "transport endpoint was not found" is NO_PORT; anything else keeps PktMon's words as PKTMON_WORDS.
+     *
+     * @param reason   the DropReason text
+     * @param protocol the dropped packet's protocol ("UDP"), or null when the log did not show the packet
+     */
+    public static String token(String reason, String protocol) {
+        String r = reason.toLowerCase(Locale.ROOT);
+        if (r.contains("checksum")) {
+            if (r.contains("ip header") || r.contains("ipv4 header")) {
+                return VerdictRules.IP_CSUM;
+            }
+            return "TCP".equals(protocol) ? "TCP_CSUM" : VerdictRules.UDP_CSUM;
+        }
+        if (r.contains("transport endpoint was not found") || r.contains("port unreachable")) {
+            return VerdictRules.NO_PORT;
+        }
+        if (r.contains("fragment") || r.contains("reassembl")) {
+            return VerdictRules.FRAGMENT;
+        }
+        String words = reason.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_").replaceAll("^_|_$", "");
+        return "PKTMON_" + (words.isEmpty() ? "UNKNOWN" : words);
+    }
+
+    /** The drops whose packet belongs to {@code flow}. */
+    public List<OsReport.Drop> dropsOf(OsReport.Flow flow) {
+        return drops.stream().filter(d -> flow.matches(d.packet())).toList();
+    }
+}

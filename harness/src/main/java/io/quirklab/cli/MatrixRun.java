@@ -1,7 +1,6 @@
 package io.quirklab.cli;
 
-import io.quirklab.host.CommandRunner;
-import io.quirklab.lab.EnvironmentFingerprint;
+import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabSession;
@@ -9,8 +8,7 @@ import io.quirklab.lab.MatrixPlan;
 import io.quirklab.lab.MatrixRecorder;
 import io.quirklab.lab.Probe;
 import io.quirklab.lab.RunOutputs;
-import io.quirklab.lab.VirtualLab;
-import io.quirklab.lab.VirtualLabSession;
+import io.quirklab.lab.LabSessions;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
@@ -58,8 +56,7 @@ final class MatrixRun {
     int call() throws Exception {
         FaultModel model = o.fault() != null ? FaultModel.of(o.fault()) : o.labFile().faultModel().orElse(FaultModel.of("df-clear"));
         Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
-        VirtualLab lab = new VirtualLab(o.stateDir(), line -> out.println("lab: " + line));
-        try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(o.labFile().personas()), model,
+        try (LabSession session = LabSessions.open(o.labFile(), model, LabCommand.launch(o.labFile().personas()), o.stateDir(),
                 line -> out.println("lab: " + line))) {
             MatrixPlan plan = MatrixPlan.of(session.state(), o.labFile(), o.personas(), o.clients(), o.offload(), baseline);
             plan.missing().forEach(m -> out.println("note: " + m.hint() + "; the " + m.client().id() + " cells are left out"));
@@ -74,12 +71,12 @@ final class MatrixRun {
 
     private int run(LabSession session, MatrixPlan plan, FaultModel model) throws IOException {
         Instant started = Instant.now();
-        MatrixDocument.Environment env = EnvironmentFingerprint.of(new CommandRunner(), session.state().dutInterface());
+        MatrixDocument.Environment env = HostAdapter.detect().fingerprint(session.state().dutInterface());
         String runId = MatrixRecorder.runId(started, env.os().family(), session.state().dutInterface());
         MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
                 new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, QuirklabCommand.version(),
                         new MatrixDocument.Lab(session.kind(), o.labFile().file() == null ? null : o.labFile().file().toString(),
-                                model.name())),
+                                session.faultModelName())),
                 env, plan.axes(), List.of());
         MatrixRecorder recorder = new MatrixRecorder(o.reports().resolve("runs").resolve(runId), skeleton, plan.judge());
         List<MatrixPlan.Planned> cells = plan.cells(session.state());

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code quirklab restore}: puts back NIC offload settings a killed run left changed. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore every NIC offload setting a quirklab run changed and did not put back (it was killed).",
-                "Reads the offload restore journal; settings of a run that is still going are left to it.",
+                "Reads the offload restore journal; settings of a run that is still going are left to it. Also stops a",
+                "second-nic lab's responder a killed run left behind.",
                 "The virtual lab's leftovers (links, namespace, nftables) are 'quirklab lab restore'."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "
@@ -23,6 +24,15 @@ public final class RestoreCommand implements Callable<Integer> {
         HostAdapter host = HostAdapter.detect();
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
         List<OffloadJournal.Outcome> outcomes = OffloadJournal.restoreLeftovers(dir, host);
+        java.nio.file.Path nicState = io.quirklab.lab.SecondNicLab.defaultStateDir();
+        if (java.nio.file.Files.exists(nicState.resolve("restore-journal.jsonl"))) {
+            io.quirklab.lab.SecondNicLab nic = new io.quirklab.lab.SecondNicLab(nicState, l -> System.out.println("restore: " + l));
+            if (nic.ownerAlive()) {
+                System.out.println("restore: the second-nic lab's run is still going; its responder is left to it");
+            } else {
+                nic.down().forEach(l -> System.out.println("restore: second-nic lab: " + l));
+            }
+        }
         if (outcomes.isEmpty()) {
             System.out.println("restore: nothing to restore (" + dir + " holds no offload change)");
             return 0;

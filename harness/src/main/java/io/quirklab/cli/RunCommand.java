@@ -109,7 +109,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Where runs/<run-id>/ goes (default: ${DEFAULT-VALUE}).")
     java.nio.file.Path reports;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Virtual lab state directory (default: /run/quirklab).")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Lab state directory (default: /run/quirklab, /run/quirklab/second-nic for a second-nic lab).")
     java.nio.file.Path stateDir;
 
     /** The embedded virtual lab file, when run from the project root. */
@@ -123,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
                     : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
                     : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
             return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
-                    stateDir != null ? stateDir : io.quirklab.lab.VirtualLab.defaultStateDir())).call();
+                    stateDir)).call();
         }
         if (labFile != null) {
             throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());

@@ -54,8 +54,10 @@ public enum ToolClient {
     }
 
     public boolean available() {
-        return CommandRunner.which(probeBinary).isPresent();
+        return !(this == FREEIPMI && WINDOWS) && CommandRunner.which(probeBinary).isPresent();
     }
+
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
 
     public Optional<Path> binary() {
         return CommandRunner.which(probeBinary);
@@ -63,6 +65,13 @@ public enum ToolClient {
 
     /** The sentence a skipped cell shows. */
     public String installHint() {
+        if (this == FREEIPMI && WINDOWS) {
+            return "FreeIPMI does not run on Windows";
+        }
+        if (WINDOWS) {
+            return probeBinary + ".exe is not on the PATH" + (this == IPMIUTIL ? " (install ipmiutil for Windows)"
+                    : " (ipmitool exists for Windows only as a Cygwin build)");
+        }
         return probeBinary + " is not installed: apt-get install " + debianPackage;
     }
 

@@ -15,7 +15,6 @@ import io.quirklab.host.CommandRunner;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutCapture;
 import io.quirklab.observe.Evidence;
-import io.quirklab.observe.OsEvidence;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.VerdictRules;
 import io.quirklab.responder.ControlChannel;
@@ -123,6 +122,7 @@ public final class Probe {
     }
 
     private final LabState lab;
+    private static final io.quirklab.host.HostAdapter HOST = io.quirklab.host.HostAdapter.detect();
     private final CommandRunner runner = new CommandRunner();
 
     public Probe(LabState lab) {
@@ -145,7 +145,7 @@ public final class Probe {
         DutCapture.Frames frames;
         OsReport os;
         try (DutCapture capture = DutCapture.start(lab.dutInterface(), address);
-             OsEvidence osEvidence = OsEvidence.begin(runner, lab.dutInterface())) {
+             io.quirklab.observe.EvidenceSession osEvidence = HOST.beginDropEvidence(lab.dutInterface(), evidenceDir)) {
             if (tool == null) {
                 ClientOptions o = ClientOptions.of(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD)
                         .withTimeout(Duration.ofSeconds(1), 1);
@@ -163,7 +163,8 @@ public final class Probe {
                 output = (r.stdout() + r.stderr()).strip();
             }
             frames = capture.stop();
-            os = osEvidence.end();
+            // drops the OS ties to packets (PktMon) count only when they are this persona's replies
+            os = osEvidence.end().forFlows(List.of(new OsReport.Flow(p.address(), 0, null, 0)));
         }
         long durationMillis = (System.nanoTime() - start) / 1_000_000;
         long t1 = System.currentTimeMillis() * 1000;
@@ -195,7 +196,7 @@ public final class Probe {
 
     /** The source of a decision's reason, as far as the rules say. */
     private static String reasonSource(VerdictRules.Decision d) {
-        return null;
+        return d.reason() == null ? null : d.source();
     }
 
     public static List<ClientKind> allClients() {

@@ -59,6 +59,10 @@ public final class SecondNicLab {
     /** Checks the two ports and starts the responder on the second one. */
     public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Files.createDirectories(stateDir);
+        if (ownerAlive()) {
+            throw new IOException("another quirklab run (" + Files.readString(stateDir.resolve("owner")).trim().split("\\s+")[0]
+                    + ") uses the second-nic lab in " + stateDir + "; wait for it or stop it");
+        }
         if (!journal.isEmpty()) {
             progress.accept("removing leftovers of an earlier run");
             journal.undoAll().forEach(l -> progress.accept("  " + l));
@@ -100,6 +104,9 @@ public final class SecondNicLab {
     }
 
     private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
+        long self = ProcessHandle.current().pid();
+        journal.record(RestoreJournal.Entry.file(stateDir.resolve("owner")));
+        Files.writeString(stateDir.resolve("owner"), self + " " + RestoreJournal.startTicks(self) + "\n");
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
@@ -149,6 +156,17 @@ public final class SecondNicLab {
         }
         throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
                 + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + VirtualLab.tail(responderLog()));
+    }
+
+    /** The run that owns this lab's leftovers is still alive (then they are its to remove). */
+    public boolean ownerAlive() {
+        try {
+            String[] f = Files.readString(stateDir.resolve("owner")).trim().split("\\s+");
+            long pid = Long.parseLong(f[0]);
+            return pid != ProcessHandle.current().pid() && f.length > 1 && f[1].equals(String.valueOf(RestoreJournal.startTicks(pid)));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Stops the responder and removes its files; returns what was done. */

@@ -16,7 +16,7 @@ class MainRunIT {
         Path stateDir = Files.createTempDirectory("quirklab-run-state");
         Path reports = Files.createTempDirectory("quirklab-run-reports");
         LabFixture.Cli run = LabFixture.cli("run", "--personas", "clean,smdc-tyan", "--clients", "java-lan,ipmitool-lan",
-                "--state-dir", stateDir.toString(), "--reports", reports.toString());
+                "--state-dir", stateDir.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         // One table per offload state, personas down, clients across; "~" marks the seed's drop as a known deviation.
         String off = run.out().substring(run.out().indexOf("offload=off\n"), run.out().indexOf("offload=on\n"));

@@ -1,8 +1,7 @@
 package io.quirklab.scenarios;
 
 import io.quirklab.cli.QuirklabCommand;
-import io.quirklab.host.CommandRunner;
-import io.quirklab.lab.EnvironmentFingerprint;
+import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabSession;
@@ -12,7 +11,7 @@ import io.quirklab.lab.MatrixRecorder;
 import io.quirklab.lab.Probe;
 import io.quirklab.lab.RunOutputs;
 import io.quirklab.lab.VirtualLab;
-import io.quirklab.lab.VirtualLabSession;
+import io.quirklab.lab.LabSessions;
 import io.quirklab.matrix.MatrixDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,12 +61,11 @@ final class MatrixSession implements AutoCloseable {
             FaultModel model = file.faultModel().orElse(FaultModel.of("df-clear"));
             Optional<MatrixDocument> baseline = Optional.ofNullable(System.getProperty("quirklab.baseline"))
                     .filter(s -> !s.isBlank()).map(MatrixSession::readBaseline);
-            VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> System.out.println("lab: " + line));
-            LabSession lab = VirtualLabSession.open(vl, launch(file.personas()), model, line -> System.out.println("lab: " + line));
+            LabSession lab = LabSessions.open(file, model, launch(file.personas()), null, line -> System.out.println("lab: " + line));
             try {
                 MatrixPlan plan = MatrixPlan.of(lab.state(), file, list("quirklab.personas"), list("quirklab.clients"),
                         list("quirklab.offload"), baseline);
-                MatrixDocument.Environment env = EnvironmentFingerprint.of(new CommandRunner(), lab.state().dutInterface());
+                MatrixDocument.Environment env = HostAdapter.detect().fingerprint(lab.state().dutInterface());
                 Instant started = Instant.now();
                 String runId = MatrixRecorder.runId(started, env.os().family(), lab.state().dutInterface());
                 MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,

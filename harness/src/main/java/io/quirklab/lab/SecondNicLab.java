@@ -25,7 +25,6 @@ import java.util.function.Consumer;
  */
 public final class SecondNicLab {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path stateDir;
@@ -119,7 +118,7 @@ public final class SecondNicLab {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
-        JsonNode status = awaitResponder(p, socket);
+        JsonNode status = VirtualLab.awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = new ArrayList<>();
         for (JsonNode n : status.get("personas")) {
             personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
@@ -131,31 +130,6 @@ public final class SecondNicLab {
                 socket.toString(), null, personas, Instant.now().toString());
         JSON.writeValue(stateFile().toFile(), state);
         return state;
-    }
-
-    private JsonNode awaitResponder(Process p, Path socket) throws IOException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException("the responder exited with code " + p.exitValue() + ": " + VirtualLab.tail(responderLog()));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    return ControlChannel.call(socket, ControlChannel.request("status"));
-                } catch (IOException e) {
-                    last = e;
-                }
-            }
-            try {
-                p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the responder", e);
-            }
-        }
-        throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
-                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + VirtualLab.tail(responderLog()));
     }
 
     /** The run that owns this lab's leftovers is still alive (then they are its to remove). */

@@ -137,7 +137,7 @@ public final class VirtualLab {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
-        JsonNode status = awaitResponder(p, socket);
+        JsonNode status = awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = new ArrayList<>();
         for (JsonNode n : status.get("personas")) {
             personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
@@ -148,12 +148,13 @@ public final class VirtualLab {
         return state;
     }
 
-    private JsonNode awaitResponder(Process p, Path socket) throws IOException {
+    /** Waits (bounded) until a just-started responder answers on its control socket; its log's tail explains a failure. */
+    static JsonNode awaitResponder(Process p, Path socket, Path log) throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(responderLog()));
+                throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(log));
             }
             if (Files.exists(socket)) {
                 try {
@@ -170,7 +171,7 @@ public final class VirtualLab {
             }
         }
         throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
-                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + tail(responderLog()));
+                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + tail(log));
     }
 
     static String tail(Path log) {

@@ -5,8 +5,6 @@ import io.quirklab.matrix.Comparison.Kind;
 import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.MatrixDocument.Key;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -49,10 +47,9 @@ public final class DiffHeatmap {
         return Heatmap.Geometry.of(Heatmap.TITLE_HEIGHT + rows * Heatmap.LINE_HEIGHT, Kind.values().length + 1, grid);
     }
 
-    /** Writes {@link #render} to {@code file} (UTF-8), creating its directory. */
+    /** Writes {@link #render} to {@code file} (UTF-8) with its style sheet next to it, creating the directory. */
     public static void write(Comparison comparison, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, render(comparison), StandardCharsets.UTF_8);
+        GridPage.write(render(comparison), file);
     }
 
     /** The diff page of {@code comparison}. */

@@ -173,4 +173,26 @@ final class GridPage {
             h.append('.').append(f.cssClass()).append("{background:").append(f.background()).append(";color:").append(f.foreground()).append("}\n");
         }
     }
+
+    /**
+     * Writes a page and, next to it, its style sheet ({@code NAME.css}, linked from the page). The inline copy keeps
+     * the page self-contained; the linked copy is what survives a content security policy that blocks inline styles
+     * ({@code style-src 'self'}, Jenkins' default for archived files).
+     */
+    static void write(String html, java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        String name = file.getFileName().toString();
+        String css = (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".css";
+        int a = html.indexOf("<style>\n");
+        int b = html.indexOf("</style>\n");
+        String page = html;
+        if (a >= 0 && b > a) {
+            java.nio.file.Files.writeString(dir.resolve(css), html.substring(a + "<style>\n".length(), b),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int end = b + "</style>\n".length();
+            page = html.substring(0, end) + "<link rel=\"stylesheet\" href=\"" + Html.escape(css) + "\"/>\n" + html.substring(end);
+        }
+        java.nio.file.Files.writeString(file, page, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

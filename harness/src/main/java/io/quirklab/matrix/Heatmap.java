@@ -4,8 +4,6 @@ import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.MatrixDocument.Environment;
 import io.quirklab.matrix.MatrixDocument.Key;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -180,11 +178,9 @@ public final class Heatmap {
         return Geometry.of(TITLE_HEIGHT + INFO_LINES * LINE_HEIGHT, legend().size(), Grid.of(doc, origin(doc)));
     }
 
-    /** Writes {@link #render} to {@code file} (UTF-8), creating its directory. */
+    /** Writes {@link #render} to {@code file} (UTF-8) with its style sheet next to it, creating the directory. */
     public static void write(MatrixDocument doc, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Files.writeString(file, render(doc), StandardCharsets.UTF_8);
+        GridPage.write(render(doc), file);
     }
 
     /**

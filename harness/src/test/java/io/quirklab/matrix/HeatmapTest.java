@@ -220,10 +220,14 @@ class HeatmapTest {
     }
 
     @Test
-    void writeCreatesTheDirectory(@TempDir Path dir) throws Exception {
+    void writeCreatesTheDirectoryAndLinksItsStyleSheetForJenkins(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("runs/x/matrix.html");
         Heatmap.write(REALISTIC, file);
-        assertThat(Files.readString(file)).isEqualTo(Heatmap.render(REALISTIC));
+        String page = Files.readString(file);
+        String css = Files.readString(dir.resolve("runs/x/matrix.css"));
+        // the same rules inline (a page on its own) and in a linked file (Jenkins' CSP allows style-src 'self' only)
+        assertThat(page).contains("<link rel=\"stylesheet\" href=\"matrix.css\"/>").contains(css);
+        assertThat(page.replace("<link rel=\"stylesheet\" href=\"matrix.css\"/>\n", "")).isEqualTo(Heatmap.render(REALISTIC));
         assertThat(Arrays.asList(Files.readString(file).split("\n"))).first().isEqualTo("<!DOCTYPE html>");
     }
 }

@@ -1,0 +1,56 @@
+package io.quirklab.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.matrix.Comparison;
+import io.quirklab.matrix.MatrixDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real runs of the main job with different fault models, compared: exactly the cells whose verdict the model
+ * changes are listed (df-clear drops the df-clear persona, id-echo the id-echo persona; both drop the SMDC), and a
+ * regression makes {@code compare --fail-on-regression} exit non-zero.
+ */
+@DisplayName("compare two runs with different fault models")
+@Order(60)
+class CompareRunsIT {
+    @Test
+    void compareListsExactlyTheCellsTheFaultModelChanged() throws Exception {
+        LabFixture.requirePrerequisites();
+        Path work = Files.createTempDirectory("quirklab-compare");
+        Path before = run(work, "df-clear");
+        Path after = run(work, "id-echo");
+        LabFixture.assertNoTrace(work.resolve("state"));
+
+        Comparison c = Comparison.of(MatrixDocument.read(before), MatrixDocument.read(after));
+        assertThat(c.changes()).extracting(ch -> ch.kind() + " " + ch.key())
+                .containsExactlyInAnyOrder("REGRESSION id-echo x java-lan x offload=on", "FIX df-clear x java-lan x offload=on");
+
+        Path html = work.resolve("diff.html");
+        LabFixture.Cli compare = LabFixture.cli("compare", before.toString(), after.toString(), "--html", html.toString());
+        assertThat(compare.exit()).as(compare.out() + compare.err()).isZero();
+        assertThat(compare.out()).contains("id-echo x java-lan x offload=on").contains("df-clear x java-lan x offload=on")
+                .doesNotContain("smdc-tyan x java-lan x offload=on").doesNotContain("clean x java-lan x offload=on");
+        assertThat(html).isNotEmptyFile();
+        LabFixture.Cli strict = LabFixture.cli("compare", before.toString(), after.toString(), "--fail-on-regression");
+        assertThat(strict.exit()).as(strict.out() + strict.err()).isEqualTo(1);
+        LabFixture.Cli same = LabFixture.cli("compare", before.toString(), before.toString(), "--fail-on-regression");
+        assertThat(same.exit()).as(same.out()).isZero();
+    }
+
+    private static Path run(Path work, String fault) throws Exception {
+        Path reports = work.resolve(fault);
+        LabFixture.Cli r = LabFixture.cli("run", "--personas", "clean,smdc-tyan,df-clear,id-echo", "--clients", "java-lan",
+                "--offload", "on", "--fault", fault, "--lab", MatrixSession.labFilePath().toString(), "--state-dir",
+                work.resolve("state").toString(), "--reports", reports.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        try (Stream<Path> dirs = Files.list(reports.resolve("runs"))) {
+            return dirs.findFirst().orElseThrow().resolve("matrix.json");
+        }
+    }
+}

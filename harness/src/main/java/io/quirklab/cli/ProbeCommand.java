@@ -22,7 +22,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PERSONA", description = "Persona name (quirklab lab status lists them).")
     String persona;
 
-    @Option(names = "--client", defaultValue = "java", description = "java, ipmitool, ipmiutil or freeipmi (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client", defaultValue = "java-lan", description = "java-lan, java-lanplus, ipmitool-lan, ipmitool-lanplus, ipmiutil or "
+            + "freeipmi; java and ipmitool mean their lan forms (default: ${DEFAULT-VALUE}).")
     String client;
 
     @Option(names = "--json", description = "Print the result and evidence as JSON.")

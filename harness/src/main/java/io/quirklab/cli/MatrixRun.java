@@ -107,7 +107,7 @@ final class MatrixRun {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        MatrixDocument doc = recorder.finish();
+        MatrixDocument doc = recorder.finish(session.offloadChanges());
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()),
                 new io.quirklab.report.AllureResults(recorder.runDir().resolve("allure-results")), true);
         printTable(doc, recorder.judgements(), session.offloadDescription());

@@ -26,6 +26,11 @@ public interface LabSession extends AutoCloseable {
     /** The fault model name behind offload=on on a virtual lab, or null. */
     String faultModelName();
 
+    /** The real offload switches made so far, one per state switched to (none on a virtual lab). */
+    default List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+        return List.of();
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -104,9 +104,14 @@ public final class MatrixRecorder {
 
     /** Marks the run finished and writes the final matrix.json. */
     public synchronized MatrixDocument finish() throws IOException {
+        return finish(document.run().offloadChanges());
+    }
+
+    /** Marks the run finished with the offload switches it made, and writes the final matrix.json. */
+    public synchronized MatrixDocument finish(List<MatrixDocument.OffloadStateChange> offloadChanges) throws IOException {
         MatrixDocument.Run run = document.run();
         document = document.withRun(new MatrixDocument.Run(run.id(), run.started(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                run.quirklabVersion(), run.lab()));
+                run.quirklabVersion(), run.lab(), offloadChanges));
         document.write(matrixFile());
         return document;
     }

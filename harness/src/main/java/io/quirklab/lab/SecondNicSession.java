@@ -20,7 +20,7 @@ public final class SecondNicSession implements LabSession {
     private final HostAdapter host;
     private final OffloadJournal journal;
     private final Consumer<String> progress;
-    private final List<OffloadChange> changes = new ArrayList<>();
+    private final List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> changes = new ArrayList<>();
     private final LabState state;
     private boolean closed;
 
@@ -73,7 +73,11 @@ public final class SecondNicSession implements LabSession {
             throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
         }
         OffloadChange c = host.setRxUdp4Checksum(nic.dutInterface(), offload.equals("on"), journal);
-        changes.add(c);
+        changes.add(new io.quirklab.matrix.MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(),
+                c.verified(), c.linkWaitMs(), c.sideEffects(), c.describe()));
+        if (!c.verified()) {
+            throw new IOException(c.describe() + ": the cells of offload=" + offload + " would not test what they say");
+        }
         progress.accept(c.describe());
         return state;
     }
@@ -88,8 +92,8 @@ public final class SecondNicSession implements LabSession {
         return null;
     }
 
-    /** The offload changes made so far (for reports: how long the link took to come back, side effects). */
-    public synchronized List<OffloadChange> changes() {
+    @Override
+    public synchronized List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
         return List.copyOf(changes);
     }
 

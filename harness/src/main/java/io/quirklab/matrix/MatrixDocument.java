@@ -45,9 +45,42 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param finished         ISO-8601 instant, null while running
      * @param quirklabVersion  the harness version
      * @param lab              the lab in use
+     * @param offloadChanges   the real offload switches the run made, one per state (empty on the virtual lab, whose
+     *                         offload axis is an emulated fault model)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Run(String id, String started, String finished, @JsonProperty("quirklab_version") String quirklabVersion, Lab lab) {
+    public record Run(String id, String started, String finished, @JsonProperty("quirklab_version") String quirklabVersion, Lab lab,
+                      @JsonProperty("offload_changes") List<OffloadStateChange> offloadChanges) {
+        public Run {
+            offloadChanges = offloadChanges == null ? List.of() : List.copyOf(offloadChanges);
+        }
+
+        public Run(String id, String started, String finished, String quirklabVersion, Lab lab) {
+            this(id, started, finished, quirklabVersion, lab, List.of());
+        }
+    }
+
+    /**
+     * One switch of a real offload setting for an offload state.
+     *
+     * @param state        the offload state it served ("on", "off")
+     * @param iface        the DUT interface
+     * @param setting      the stable key (rx_udp4_checksum)
+     * @param from         the OS's value before
+     * @param to           the value asked for
+     * @param now          the value read back afterwards
+     * @param verified     the read-back value is the one asked for
+     * @param linkWaitMs   how long link and address took to be back
+     * @param sideEffects  other settings that changed with it ("lso: on -> off")
+     * @param description  one line
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record OffloadStateChange(String state, String iface, String setting, String from, String to, String now, boolean verified,
+                                     @JsonProperty("link_wait_ms") long linkWaitMs, @JsonProperty("side_effects") List<String> sideEffects,
+                                     String description) {
+        public OffloadStateChange {
+            sideEffects = sideEffects == null ? List.of() : List.copyOf(sideEffects);
+        }
     }
 
     /**

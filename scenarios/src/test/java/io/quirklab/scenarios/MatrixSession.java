@@ -154,7 +154,7 @@ final class MatrixSession implements AutoCloseable {
     public void close() throws IOException {
         List<String> problems = new ArrayList<>();
         try {
-            MatrixDocument doc = recorder.finish();
+            MatrixDocument doc = recorder.finish(lab.offloadChanges());
             RunOutputs.Written w = RunOutputs.write(recorder.runDir(), doc, quirks(), io.quirklab.report.AllureResults.configured(), false);
             System.out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
             w.paths().forEach((what, path) -> System.out.println(what + ": " + path.toAbsolutePath()));

@@ -104,6 +104,8 @@ class SecondNicIT {
         assertThat(doc.run().lab().kind()).isEqualTo("second-nic");
         assertThat(doc.axes().offload()).containsExactly("off", "on");
         assertThat(doc.cells()).hasSize(12);
+        assertThat(doc.run().offloadChanges()).extracting(c -> c.state() + " " + c.from() + "->" + c.now() + " " + c.verified())
+                .containsExactly("off on->off true", "on off->on true");
         assertThat(doc.environment().dutInterface().name()).isEqualTo(DUT);
         for (String client : List.of("java-lan", "ipmitool-lan")) {
             for (String offload : List.of("off", "on")) {

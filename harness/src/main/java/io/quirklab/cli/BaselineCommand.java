@@ -135,7 +135,7 @@ public final class BaselineCommand implements Runnable {
             }
             Files.createDirectories(target.getParent());
             // the file as it was, unknown fields included; moved into place so a reader never sees half of it
-            Path tmp = Files.createTempFile(target.getParent(), ".baseline", ".tmp");
+            Path tmp = MatrixDocument.readableTempFile(target.getParent(), ".baseline", ".tmp");
             try {
                 Files.copy(source.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -291,13 +291,25 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
     public void write(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".matrix", ".tmp");
+        Path tmp = MatrixDocument.readableTempFile(dir, ".matrix", ".tmp");
         try {
             Files.writeString(tmp, toJson() + "\n");
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A temporary file for an atomic write, readable by others (rw-r--r--) where the file system has POSIX permissions:
+     * reports are shared (Jenkins archives them, colleagues open them), and createTempFile would make them owner-only.
+     */
+    public static Path readableTempFile(Path dir, String prefix, String suffix) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempFile(dir, prefix, suffix, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+        }
+        return Files.createTempFile(dir, prefix, suffix);
     }
 
     /**

@@ -32,6 +32,9 @@ class MainRunIT {
         var doc = io.quirklab.matrix.MatrixDocument.read(runDir.resolve("matrix.json"));
         assertThat(doc.cells()).hasSize(8);
         assertThat(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().reason()).isEqualTo("UDP_CSUM");
+        // the reason comes from the kernel's own evidence, and the record says which source gave it
+        assertThat(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().evidence().reasonSource()).isIn("snmp", "kfree_skb");
+        assertThat(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().evidence().counters()).containsKey("Udp.InCsumErrors");
         assertThat(runDir.resolve(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().evidence().pcap())).isNotEmptyFile();
         LabFixture.assertNoTrace(stateDir);
     }

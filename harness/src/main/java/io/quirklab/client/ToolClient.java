@@ -39,6 +39,49 @@ public enum ToolClient {
         }
     }
 
+    /**
+     * The program to run for an operation: {@code binary} when a lab file gives one (for FreeIPMI the path of
+     * {@code bmc-info}; {@code ipmi-chassis} is taken from the same directory), else the tool's name on the PATH.
+     */
+    public String program(Operation op, Path binary) {
+        String name = this == FREEIPMI && op == Operation.CHASSIS_STATUS ? "ipmi-chassis" : this == FREEIPMI ? "bmc-info" : probeBinary;
+        if (binary == null) {
+            return name;
+        }
+        if (this == FREEIPMI && op == Operation.CHASSIS_STATUS) {
+            Path dir = binary.toAbsolutePath().getParent();
+            String ext = binary.getFileName().toString().endsWith(".exe") ? ".exe" : "";
+            return dir == null ? name : dir.resolve(name + ext).toString();
+        }
+        return binary.toString();
+    }
+
+    /** The tool family a lab file's {@code client-paths} names: ipmitool, ipmiutil or freeipmi. */
+    public String family() {
+        return switch (this) {
+            case IPMITOOL_LAN, IPMITOOL_LANPLUS -> "ipmitool";
+            case IPMIUTIL -> "ipmiutil";
+            case FREEIPMI -> "freeipmi";
+        };
+    }
+
+    public static final List<String> FAMILIES = List.of("ipmitool", "ipmiutil", "freeipmi");
+
+    /** Installed here: the given binary is an executable file, or (none given) the tool is on the PATH. */
+    public boolean available(Path binary) {
+        if (binary == null) {
+            return available();
+        }
+        return !(this == FREEIPMI && WINDOWS) && java.nio.file.Files.isRegularFile(binary) && java.nio.file.Files.isExecutable(binary);
+    }
+
+    /** {@link #command(Operation, Target)} with the program taken from {@code binary} (null: the PATH). */
+    public List<String> command(Operation op, Target t, Path binary) {
+        List<String> c = new ArrayList<>(command(op, t));
+        c.set(0, program(op, binary));
+        return c;
+    }
+
     private final String id;
     private final String probeBinary;
     private final String debianPackage;

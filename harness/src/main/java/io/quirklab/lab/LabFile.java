@@ -43,6 +43,15 @@ import io.quirklab.matrix.Verdict;
  * persona-base: 198.18.1.10         # default; 198.18.0.0/15 only
  * </pre>
  *
+ * Either kind can name the tools' binaries when they are not on the PATH (FreeIPMI: bmc-info, with ipmi-chassis next
+ * to it):
+ *
+ * <pre>
+ * client-paths:
+ *   ipmiutil: C:\tools\ipmiutil.exe
+ *   ipmitool: /opt/ipmitool/bin/ipmitool
+ * </pre>
+ *
  * @param file         where it was read from
  * @param kind         the lab kind ("virtual")
  * @param personas     persona catalogue, resolved against the file's directory, or empty for the built-in one
@@ -52,9 +61,11 @@ import io.quirklab.matrix.Verdict;
  * @param faultModel   the fault model, or empty
  * @param knownIssues  the known issues
  * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
+ * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
-                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic) {
+                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
+                      java.util.Map<String, Path> clientPaths) {
     /**
      * A second port of this machine, cabled to the DUT port: the responder injects there.
      *
@@ -68,18 +79,21 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
-            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base";
+            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base, "
+            + "client-paths.ipmitool/ipmiutil/freeipmi";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
     public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
-        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty());
+        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty(),
+                java.util.Map.of());
     }
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
-               RawResponder responder, @JsonProperty("persona-base") String personaBase) {
+               RawResponder responder, @JsonProperty("persona-base") String personaBase,
+               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface) {
@@ -204,7 +218,31 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
-                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic);
+                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()));
+    }
+
+    /** client-paths: known families only, each an executable file (relative paths against the lab file). */
+    private static java.util.Map<String, Path> clientPaths(Path file, java.util.Map<String, String> raw) throws IOException {
+        java.util.Map<String, Path> out = new java.util.LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        for (java.util.Map.Entry<String, String> e : raw.entrySet()) {
+            if (!io.quirklab.client.ToolClient.FAMILIES.contains(e.getKey())) {
+                throw new IOException(at(file, e.getKey()) + "': not a client with a binary (client-paths takes "
+                        + String.join(", ", io.quirklab.client.ToolClient.FAMILIES) + ")");
+            }
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw new IOException(at(file, e.getKey()) + "': empty path");
+            }
+            Path p = dir.resolve(e.getValue());
+            if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+                throw new IOException(at(file, e.getKey()) + "': " + p + " is not an executable file");
+            }
+            out.put(e.getKey(), p);
+        }
+        return out;
     }
 
     private static List<String> offloadStates(Path file, List<String> raw) throws IOException {

@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.KnownIssues;
 import io.quirklab.matrix.MatrixDocument;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,10 +66,11 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
         List<Probe.ClientKind> present = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         for (Probe.ClientKind k : kinds) {
-            if (k.available()) {
+            Path binary = k.tool() == null ? null : file.clientPaths().get(k.tool().family());
+            if (k.tool() == null || k.tool().available(binary)) {
                 present.add(k);
             } else {
-                missing.add(new Missing(k, k.tool().installHint()));
+                missing.add(new Missing(k, binary != null ? binary + " is not an executable file" : k.tool().installHint()));
             }
         }
         List<String> states = !offload.isEmpty() ? offload.stream().map(LabFile::normaliseOffload).distinct().toList() : file.offload();

@@ -125,8 +125,19 @@ public final class Probe {
     private static final io.quirklab.host.HostAdapter HOST = io.quirklab.host.HostAdapter.detect();
     private final CommandRunner runner = new CommandRunner();
 
+    private final java.util.Map<String, Path> clientPaths;
+
     public Probe(LabState lab) {
+        this(lab, java.util.Map.of());
+    }
+
+    /**
+     * @param lab         the lab
+     * @param clientPaths tool family (ipmitool, ipmiutil, freeipmi) -> its binary, from the lab file; others on the PATH
+     */
+    public Probe(LabState lab, java.util.Map<String, Path> clientPaths) {
         this.lab = lab;
+        this.clientPaths = java.util.Map.copyOf(clientPaths);
     }
 
     /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
@@ -135,8 +146,10 @@ public final class Probe {
         Inet4Address address = (Inet4Address) InetAddress.getByName(p.address());
         Files.createDirectories(evidenceDir);
         ToolClient tool = client.tool();
-        if (tool != null && !tool.available()) {
-            return harnessError(p, client, tool.installHint());
+        Path binary = tool == null ? null : clientPaths.get(tool.family());
+        if (tool != null && !tool.available(binary)) {
+            return harnessError(p, client, binary != null ? binary + " is not an executable file (client-paths of the lab file)"
+                    : tool.installHint());
         }
         long t0 = System.currentTimeMillis() * 1000;
         long start = System.nanoTime();
@@ -158,7 +171,7 @@ public final class Probe {
             } else {
                 CommandRunner.Result r = runner.run(tool.cellBudget(),
                         tool.command(ToolClient.Operation.MC_INFO, ToolClient.Target.of(p.address(), 623, BmcConfig.DEFAULT_USER,
-                                BmcConfig.DEFAULT_PASSWORD)));
+                                BmcConfig.DEFAULT_PASSWORD), binary));
                 outcome = Evidence.Client.of(ToolClient.outcome(r), r.exitCode());
                 output = (r.stdout() + r.stderr()).strip();
             }

@@ -58,4 +58,18 @@ class ToolClientOutcomeTest {
         assertThat(o.message()).contains("no answer within 6 s: stopped by the harness");
         assertThat(ToolClient.IPMIUTIL.cellBudget()).isLessThan(ToolClient.IPMITOOL_LAN.cellBudget());
     }
+
+    @Test
+    void aLabFilesBinaryReplacesTheProgramAndFreeIpmiFindsItsSibling() {
+        ToolClient.Target t = ToolClient.Target.of("198.18.0.10", 623, "admin", "secret");
+        java.nio.file.Path bmcInfo = java.nio.file.Path.of("/opt/freeipmi/sbin/bmc-info");
+        assertThat(ToolClient.FREEIPMI.command(ToolClient.Operation.MC_INFO, t, bmcInfo).get(0)).isEqualTo("/opt/freeipmi/sbin/bmc-info");
+        assertThat(ToolClient.FREEIPMI.command(ToolClient.Operation.CHASSIS_STATUS, t, bmcInfo).get(0))
+                .isEqualTo("/opt/freeipmi/sbin/ipmi-chassis");
+        java.util.List<String> c = ToolClient.IPMIUTIL.command(ToolClient.Operation.MC_INFO, t, java.nio.file.Path.of("/x/ipmiutil.exe"));
+        assertThat(c.get(0)).isEqualTo("/x/ipmiutil.exe");
+        assertThat(c.subList(1, 3)).containsExactly("cmd", "-N"); // ipmiutil wants -N right after the subcommand
+        assertThat(ToolClient.IPMITOOL_LAN.command(ToolClient.Operation.MC_INFO, t, null).get(0)).isEqualTo("ipmitool");
+        assertThat(ToolClient.IPMITOOL_LAN.available(java.nio.file.Path.of("/nonexistent/ipmitool"))).isFalse();
+    }
 }

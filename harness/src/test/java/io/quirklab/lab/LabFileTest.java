@@ -83,4 +83,18 @@ class LabFileTest {
         Path d = write("kind: virtual\nknown-issues:\n  - persona: clean\n    verdikt: DELIVERED\n");
         assertThatThrownBy(() -> LabFile.read(d)).hasMessageContaining("line 4").hasMessageContaining("verdikt");
     }
+
+    @Test
+    void clientPathsAreResolvedAgainstTheFileAndMustBeExecutables() throws IOException {
+        Path tool = Files.writeString(dir.resolve("my-ipmiutil"), "#!/bin/sh\n");
+        tool.toFile().setExecutable(true);
+        LabFile f = LabFile.read(write("kind: virtual\nclient-paths:\n  ipmiutil: my-ipmiutil\n"));
+        assertThat(f.clientPaths()).containsEntry("ipmiutil", dir.resolve("my-ipmiutil").toAbsolutePath());
+        Path a = write("kind: virtual\nclient-paths:\n  ipmitool: missing-ipmitool\n");
+        assertThatThrownBy(() -> LabFile.read(a)).hasMessageContaining("line 3, field 'ipmitool'")
+                .hasMessageContaining("missing-ipmitool is not an executable file");
+        Path b = write("kind: virtual\nclient-paths:\n  racadm: my-ipmiutil\n");
+        assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("field 'racadm'")
+                .hasMessageContaining("ipmitool, ipmiutil, freeipmi");
+    }
 }

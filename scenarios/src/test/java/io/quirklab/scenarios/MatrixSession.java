@@ -141,7 +141,7 @@ final class MatrixSession implements AutoCloseable {
     /** Probes one cell (in the right offload state) and records it. */
     synchronized MatrixRecorder.Recorded run(MatrixPlan.Planned p) throws IOException {
         offload(p.offload());
-        Probe.Result r = new Probe(lab.state()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
+        Probe.Result r = new Probe(lab.state(), labFile.clientPaths()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
         return recorder.record(p.offload(), r);
     }
 

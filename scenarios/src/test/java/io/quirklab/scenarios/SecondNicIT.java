@@ -51,6 +51,10 @@ class SecondNicIT {
         RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", DUT, "up"));
         RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", RESP, "up"));
         originalRx = rx();
+        // ipmitool from the lab file's client-paths: a wrapper that leaves a mark, so the test sees the path was used
+        Path wrapper = Files.writeString(work.resolve("lab-ipmitool"), "#!/bin/sh\ntouch \"$(dirname \"$0\")/wrapper-used\"\n"
+                + "exec ipmitool \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
         labFile = Files.writeString(work.resolve("second-nic.yaml"), """
                 kind: second-nic
                 dut-interface: qsn-dut
@@ -60,6 +64,8 @@ class SecondNicIT {
                 persona-names: [clean, smdc-tyan, bad-udp-csum]
                 clients: [java-lan, ipmitool-lan]
                 offload: ["off", "on"]
+                client-paths:
+                  ipmitool: lab-ipmitool
                 """);
     }
 
@@ -125,6 +131,7 @@ class SecondNicIT {
         // the toggle really happened, was read back, and both directions were made
         assertThat(run.out()).containsPattern("rx_udp4_checksum on " + DUT + ": on -> off \\(.*\\), verified")
                 .containsPattern("rx_udp4_checksum on " + DUT + ": off -> on \\(.*\\), verified");
+        assertThat(work.resolve("wrapper-used")).as("ipmitool ran from the lab file's client-paths").exists();
         assertThat(rx()).as("rx-checksumming back at its original value").isEqualTo(originalRx);
         try (Stream<Path> left = Files.list(offloadState)) {
             assertThat(left.filter(p -> p.getFileName().toString().endsWith(".json"))).isEmpty();

@@ -15,8 +15,6 @@ import io.quirklab.matrix.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,15 +68,9 @@ final class MatrixRun {
     }
 
     private int run(LabSession session, MatrixPlan plan, FaultModel model) throws IOException {
-        Instant started = Instant.now();
         MatrixDocument.Environment env = HostAdapter.detect().fingerprint(session.state().dutInterface());
-        String runId = MatrixRecorder.runId(started, env.os().family(), session.state().dutInterface());
-        MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
-                new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, QuirklabCommand.version(),
-                        new MatrixDocument.Lab(session.kind(), o.labFile().file() == null ? null : o.labFile().file().toString(),
-                                session.faultModelName())),
-                env, plan.axes(), List.of());
-        MatrixRecorder recorder = new MatrixRecorder(o.reports().resolve("runs").resolve(runId), skeleton, plan.judge());
+        MatrixRecorder recorder = MatrixRecorder.start(o.reports(), session, plan, env);
+        String runId = recorder.runId();
         List<MatrixPlan.Planned> cells = plan.cells(session.state());
         out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", runId, cells.size(), plan.personas().size(),
                 plan.clients().size(), String.join("/", plan.offload()), env.label(), session.offloadDescription());
@@ -114,12 +106,12 @@ final class MatrixRun {
         Map<String, Long> t = recorder.totals();
         out.printf("%n%d cells in %.1f s (%.2f cells/s): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
                 doc.cells().size(), secs, doc.cells().size() / Math.max(secs, 0.001), t.get("passed"), t.get("known"), t.get("failed"),
-                t.get("harness_errors"), plan.baseline().isPresent() ? ", " + t.get("regressions") + " regressions against baseline "
+                t.get("broken"), plan.baseline().isPresent() ? ", " + t.get("regressions") + " regressions against baseline "
                         + plan.baseline().get().run().id() : "");
         out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
         written.paths().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
         out.println("evidence per cell (pcaps, evidence.json, client output): " + recorder.runDir().resolve("cells").toAbsolutePath());
-        boolean broken = t.get("harness_errors") > 0;
+        boolean broken = t.get("broken") > 0;
         boolean regressed = t.get("regressions") > 0;
         if (regressed) {
             out.println("regressions against the baseline:");

@@ -1,8 +1,5 @@
 package io.quirklab.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,15 +35,7 @@ public final class QuirklabCommand implements Runnable {
 
     /** Version from the build. */
     public static String version() {
-        try (InputStream in = QuirklabCommand.class.getResourceAsStream("/quirklab-version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return io.quirklab.Version.get();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

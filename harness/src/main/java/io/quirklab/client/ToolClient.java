@@ -176,29 +176,19 @@ public enum ToolClient {
         return outcome(runner.run(timeout, command(op, t)));
     }
 
+    /** Words of an error line. */
     private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile(
-            "(?i).*(error|fail|unable|timeout|timed out|invalid|not support|denied|rejected).*");
+            "(?i)error|fail|unable|timeout|timed out|invalid|not support|denied|rejected");
 
     /** Words of a tool that received a reply and refused it (not a timeout). */
     private static final java.util.regex.Pattern REJECTION = java.util.regex.Pattern.compile(
-            "not supported|invalid|mismatch|unexpected|does not support|bad (checksum|length|response)|malformed");
+            "(?i)not supported|invalid|mismatch|unexpected|does not support|bad (checksum|length|response)|malformed");
 
-    private static String firstMatching(CommandRunner.Result r, java.util.regex.Pattern p) {
+    /** The first line (stderr, then stdout) with words of {@code p}, else the first line. */
+    static String firstLine(CommandRunner.Result r, java.util.regex.Pattern p) {
         for (String s : List.of(r.stderr(), r.stdout())) {
             for (String l : s.split("\\R")) {
-                if (p.matcher(l.toLowerCase(java.util.Locale.ROOT)).find()) {
-                    return l.trim();
-                }
-            }
-        }
-        return r.firstLine();
-    }
-
-    /** The first line that reads like an error, else the first line. */
-    static String tellingLine(CommandRunner.Result r) {
-        for (String s : List.of(r.stderr(), r.stdout())) {
-            for (String l : s.split("\\R")) {
-                if (ERROR_LINE.matcher(l).matches()) {
+                if (p.matcher(l).find()) {
                     return l.trim();
                 }
             }
@@ -213,13 +203,14 @@ public enum ToolClient {
             return new CallOutcome<>(r.stdout(), null, "ok", 1, List.of(), micros);
         }
         // The telling line is not always the first: ipmiutil prints its banner first and its error last.
-        String line = tellingLine(r);
+        String line = firstLine(r, ERROR_LINE);
         String all = (r.stderr() + "\n" + r.stdout()).toLowerCase(java.util.Locale.ROOT);
+        boolean rejected = REJECTION.matcher(all).find();
         // A tool that got a reply it did not like says so before its generic "unable to establish" line.
         Failure f = r.timedOut() ? Failure.TIMEOUT
                 : all.contains("password") || all.contains("username") || all.contains("user name") || all.contains("privilege")
                 ? Failure.AUTH_FAILED
-                : REJECTION.matcher(all).find() ? Failure.PROTOCOL_ERROR
+                : rejected ? Failure.PROTOCOL_ERROR
                 : all.contains("timeout") || all.contains("timed out") || all.contains("unable to establish")
                 || all.contains("no response") || all.contains("receive from bmc failed") ? Failure.TIMEOUT
                 : r.exitCode() == -1 ? Failure.IO_ERROR
@@ -227,8 +218,8 @@ public enum ToolClient {
         if (r.timedOut()) {
             line = "no answer within " + r.elapsed().toSeconds() + " s: stopped by the harness";
         }
-        if (f == Failure.PROTOCOL_ERROR) {
-            line = REJECTION.matcher(all).find() ? firstMatching(r, REJECTION) : line;
+        if (f == Failure.PROTOCOL_ERROR && rejected) {
+            line = firstLine(r, REJECTION);
         }
         return new CallOutcome<>(null, f, r.commandLine() + ": " + line, 1, List.of(), micros);
     }

@@ -38,19 +38,7 @@ final class ClientVersions {
             Matcher m = p.version().matcher(r.stdout() + "\n" + r.stderr());
             out.put(p.family(), m.find() ? m.group(1) : "unknown");
         }
-        out.put("java", quirklabVersion()); // the project's own client is always there, at the harness's version
+        out.put("java", io.quirklab.Version.get()); // the project's own client is always there, at the harness's version
         return out;
-    }
-
-    private static String quirklabVersion() {
-        try (java.io.InputStream in = ClientVersions.class.getResourceAsStream("/quirklab-version.properties")) {
-            java.util.Properties p = new java.util.Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -14,8 +14,13 @@ public interface LabSession extends AutoCloseable {
     /** The lab as it is now (personas, DUT interface, control socket). */
     LabState state();
 
-    /** The offload axis states this lab can switch, in run order. */
-    List<String> offloadStates();
+    /** True for "on", false for "off"; anything else is refused. */
+    static boolean on(String offload) {
+        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
+            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
+        }
+        return offload.equals("on");
+    }
 
     /** Puts the lab into one offload state ("on" or "off"); returns the state probes should use. */
     LabState offload(String state) throws IOException;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
-import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
 import java.io.IOException;
@@ -46,6 +45,25 @@ public final class MatrixRecorder {
         this.document = skeleton.withCells(List.of());
         Files.createDirectories(runDir.resolve("cells"));
         document.write(matrixFile());
+    }
+
+    /**
+     * Starts the recording of a run that begins now: its id, the skeleton document (run, lab, environment, axes) and
+     * its directory {@code reportsDir/runs/<run-id>/}.
+     */
+    public static MatrixRecorder start(Path reportsDir, LabSession session, MatrixPlan plan, MatrixDocument.Environment env)
+            throws IOException {
+        Instant started = Instant.now();
+        String runId = runId(started, env.os().family(), session.state().dutInterface());
+        MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
+                new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, io.quirklab.Version.get(),
+                        new MatrixDocument.Lab(session.kind(), plan.labFile(), session.faultModelName())),
+                env, plan.axes(), List.of());
+        return new MatrixRecorder(reportsDir.resolve("runs").resolve(runId), skeleton, plan.judge());
+    }
+
+    public String runId() {
+        return document.run().id();
     }
 
     /** A run id from its start and where it ran: 20261122T101503Z-linux-qlab-dut. */
@@ -124,14 +142,13 @@ public final class MatrixRecorder {
         return new LinkedHashMap<>(judgements);
     }
 
-    /** Cells by outcome: how many passed, were known, failed, broke; and regressions. */
+    /** Cells by outcome: how many passed, were known, failed, broke (harness errors); and regressions. */
     public synchronized Map<String, Long> totals() {
         Map<String, Long> t = new LinkedHashMap<>();
         for (CellJudge.Outcome o : CellJudge.Outcome.values()) {
             t.put(o.name().toLowerCase(java.util.Locale.ROOT), judgements.values().stream().filter(j -> j.outcome() == o).count());
         }
         t.put("regressions", judgements.values().stream().filter(CellJudge.Judgement::regression).count());
-        t.put("harness_errors", cells.stream().filter(c -> c.verdict() == Verdict.HARNESS_ERROR).count());
         return t;
     }
 

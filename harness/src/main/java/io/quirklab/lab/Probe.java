@@ -68,11 +68,6 @@ public final class Probe {
             return tool;
         }
 
-        /** Installed on this machine (the Java client always is). */
-        public boolean available() {
-            return tool == null || tool.available();
-        }
-
         /** Accepts the ids above and the short forms java, ipmitool (both IPMI 1.5), ipmiutil-lan, freeipmi-lan. */
         public static ClientKind parse(String s) {
             String t = s.trim().toLowerCase(Locale.ROOT);

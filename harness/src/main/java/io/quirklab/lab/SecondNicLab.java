@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.CommandRunner;
-import io.quirklab.responder.ControlChannel;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -152,10 +150,6 @@ public final class SecondNicLab {
             // other files live there
         }
         return done;
-    }
-
-    public Optional<LabState> readState() throws IOException {
-        return Files.exists(stateFile()) ? Optional.of(JSON.readValue(stateFile().toFile(), LabState.class)) : Optional.empty();
     }
 
     private static String read(Path p) {

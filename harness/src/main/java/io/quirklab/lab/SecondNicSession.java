@@ -63,16 +63,8 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public List<String> offloadStates() {
-        return LabFile.OFFLOAD_STATES;
-    }
-
-    @Override
     public synchronized LabState offload(String offload) throws IOException {
-        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
-            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
-        }
-        OffloadChange c = host.setRxUdp4Checksum(nic.dutInterface(), offload.equals("on"), journal);
+        OffloadChange c = host.setRxUdp4Checksum(nic.dutInterface(), LabSession.on(offload), journal);
         changes.add(new io.quirklab.matrix.MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(),
                 c.verified(), c.linkWaitMs(), c.sideEffects(), c.describe()));
         if (!c.verified()) {

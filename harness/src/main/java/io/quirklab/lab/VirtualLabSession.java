@@ -1,7 +1,6 @@
 package io.quirklab.lab;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -68,16 +67,8 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
-    public List<String> offloadStates() {
-        return LabFile.OFFLOAD_STATES;
-    }
-
-    @Override
     public synchronized LabState offload(String offload) throws IOException {
-        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
-            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
-        }
-        state = lab.fault(offload.equals("on") ? model : null);
+        state = lab.fault(LabSession.on(offload) ? model : null);
         return state;
     }
 
@@ -89,11 +80,6 @@ public final class VirtualLabSession implements LabSession {
     @Override
     public String faultModelName() {
         return model.name();
-    }
-
-    /** True when this session brought the lab up (and will take it down). */
-    public boolean broughtUp() {
-        return broughtUp;
     }
 
     @Override

@@ -65,10 +65,4 @@ public record KnownIssues(List<Entry> entries) {
         }
         return entries.stream().filter(e -> e.covers(c)).findFirst();
     }
-
-    public KnownIssues plus(KnownIssues more) {
-        List<Entry> all = new java.util.ArrayList<>(entries);
-        all.addAll(more.entries);
-        return new KnownIssues(all);
-    }
 }

@@ -15,10 +15,7 @@ import io.quirklab.lab.LabSessions;
 import io.quirklab.matrix.MatrixDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,13 +63,8 @@ final class MatrixSession implements AutoCloseable {
                 MatrixPlan plan = MatrixPlan.of(lab.state(), file, list("quirklab.personas"), list("quirklab.clients"),
                         list("quirklab.offload"), baseline);
                 MatrixDocument.Environment env = HostAdapter.detect().fingerprint(lab.state().dutInterface());
-                Instant started = Instant.now();
-                String runId = MatrixRecorder.runId(started, env.os().family(), lab.state().dutInterface());
-                MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
-                        new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, QuirklabCommand.version(),
-                                new MatrixDocument.Lab(lab.kind(), file.file().toString(), lab.faultModelName())),
-                        env, plan.axes(), List.of());
-                MatrixRecorder recorder = new MatrixRecorder(reportsDir().resolve("runs").resolve(runId), skeleton, plan.judge());
+                MatrixRecorder recorder = MatrixRecorder.start(reportsDir(), lab, plan, env);
+                String runId = recorder.runId();
                 System.out.println("matrix run " + runId + " on " + env.label() + ": " + plan.cells(lab.state()).size() + " cells; "
                         + lab.offloadDescription());
                 return new MatrixSession(file, lab, plan, recorder, env);
@@ -166,6 +158,5 @@ final class MatrixSession implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new IOException(String.join("; ", problems));
         }
-        Files.createDirectories(reportsDir());
     }
 }

@@ -13,7 +13,7 @@ import io.quirklab.client.SelInfo;
 import io.quirklab.client.SensorReading;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.ToolClient;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -138,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Why the virtual lab cannot run on this machine, or empty when it can. */
     static Optional<String> virtualLabUnavailable() {
         try {
-            io.quirklab.lab.Prerequisites.require(new io.quirklab.host.CommandRunner());
+            io.quirklab.lab.Prerequisites.require(new io.quirklab.process.CommandRunner());
         } catch (IOException e) {
             return Optional.of(e.getMessage());
         }

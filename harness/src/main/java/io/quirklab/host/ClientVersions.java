@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.CommandRunner;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

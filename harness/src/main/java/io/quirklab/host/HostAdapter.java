@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.observe.EvidenceSession;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.CommandRunner;
 import io.quirklab.observe.EvidenceSession;
 import io.quirklab.observe.NetstatCounters;
 import io.quirklab.observe.OsReport;

@@ -1,6 +1,6 @@
 package io.quirklab.lab;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.Lanplus;
 import io.quirklab.client.ToolClient;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutCapture;
 import io.quirklab.observe.Evidence;

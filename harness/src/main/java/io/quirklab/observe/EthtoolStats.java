@@ -1,6 +1,6 @@
 package io.quirklab.observe;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;

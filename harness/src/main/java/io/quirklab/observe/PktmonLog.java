@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <p>Tolerant by design: {@code DropReason} is the one label Windows does not translate, so it anchors the parse;
  * the component id is taken from a {@code Component N} field, or (labels translated) from its place two fields before
  * {@code DropReason}; lines it does not understand are skipped. Decode the file with
- * {@link io.quirklab.host.CommandRunner#decode}: pktmon writes UTF-16LE.
+ * {@link io.quirklab.process.CommandRunner#decode}: pktmon writes UTF-16LE.
  *
  * @param drops      one entry per drop event, with the dropped packet's flow when the log shows it
  * @param components component id -> "description (file)" from the table at the end of the log

@@ -1,6 +1,6 @@
 package io.quirklab.reference;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

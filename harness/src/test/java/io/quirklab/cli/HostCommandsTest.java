@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.testing.Require;
 import java.io.ByteArrayOutputStream;

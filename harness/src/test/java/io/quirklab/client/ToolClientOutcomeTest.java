@@ -2,7 +2,7 @@ package io.quirklab.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

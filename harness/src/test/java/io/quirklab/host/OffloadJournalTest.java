@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.CommandRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

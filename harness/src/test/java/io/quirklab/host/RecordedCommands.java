@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.quirklab.matrix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.Comparison.CellChange;
 import io.quirklab.matrix.Heatmap.Geometry;
 import io.quirklab.matrix.Heatmap.Rect;

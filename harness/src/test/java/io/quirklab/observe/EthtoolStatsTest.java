@@ -2,7 +2,7 @@ package io.quirklab.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.Require;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

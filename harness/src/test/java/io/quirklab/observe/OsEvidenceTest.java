@@ -2,7 +2,7 @@ package io.quirklab.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

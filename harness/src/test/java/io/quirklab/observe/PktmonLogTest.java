@@ -2,7 +2,7 @@ package io.quirklab.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

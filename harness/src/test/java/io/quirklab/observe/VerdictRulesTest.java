@@ -239,7 +239,7 @@ class VerdictRulesTest {
 
     @Test
     void aPktmonReportFromTheWindowsFixtureNamesTheCellsDropsOnly() {
-        String text = io.quirklab.host.CommandRunner.decode(HostFixtures.bytes("windows/pktmon-drops-utf16le.txt"), StandardCharsets.UTF_8);
+        String text = io.quirklab.process.CommandRunner.decode(HostFixtures.bytes("windows/pktmon-drops-utf16le.txt"), StandardCharsets.UTF_8);
         OsReport all = OsReport.withDrops(Map.of(), Map.of(), List.of(new OsReport.Source(OsReport.PKTMON, true, "log")),
                 PktmonLog.parse(text).drops());
         OsReport other = all.forFlows(List.of(new OsReport.Flow("198.18.0.12", 623, "198.18.0.1", 0)));

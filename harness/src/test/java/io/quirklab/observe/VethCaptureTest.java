@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quirklab.client.Failure;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.testing.Require;
 import io.quirklab.wire.FrameInjector;

@@ -3,7 +3,7 @@ package io.quirklab.responder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.bmc.SimulatedBmc;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.AuthType;
 import io.quirklab.ipmi.IpmiRequest;

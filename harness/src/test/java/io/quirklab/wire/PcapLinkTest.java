@@ -3,7 +3,7 @@ package io.quirklab.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.Require;
 import java.io.IOException;
 import java.nio.file.Files;

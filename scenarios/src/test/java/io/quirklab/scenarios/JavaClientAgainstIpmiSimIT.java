@@ -9,7 +9,7 @@ import io.quirklab.client.DeviceId;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.ChassisStatus;
 import io.quirklab.client.Lanplus;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.ipmi.AuthType;
 import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.reference.IpmiSim;

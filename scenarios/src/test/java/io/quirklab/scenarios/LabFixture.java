@@ -3,7 +3,7 @@ package io.quirklab.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.cli.QuirklabCommand;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.testing.Require;
 import io.quirklab.wire.PcapLink;

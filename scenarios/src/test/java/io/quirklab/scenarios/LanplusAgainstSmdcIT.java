@@ -10,7 +10,7 @@ import io.quirklab.client.ClientOptions;
 import io.quirklab.client.DeviceId;
 import io.quirklab.client.IpmiCall;
 import io.quirklab.client.Lanplus;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.NetFn;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.quirklab.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -2,7 +2,7 @@ package io.quirklab.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.Require;
 import java.io.IOException;
 import java.io.UncheckedIOException;

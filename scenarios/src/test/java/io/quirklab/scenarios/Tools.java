@@ -1,6 +1,6 @@
 package io.quirklab.scenarios;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.Require;
 
 /** Skips (fails under CI) when a real tool is missing, saying how to install it. */

@@ -2,7 +2,7 @@ package io.quirklab.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quirklab.host.CommandRunner;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.Probe;
 import io.quirklab.lab.VirtualLab;

@@ -1,4 +1,4 @@
-package io.quirklab.host;
+package io.quirklab.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -291,7 +291,7 @@ public final class CommandRunner {
      * The command line for the report, shell-quoted; a PowerShell {@code -EncodedCommand} is shown decoded, as
      * {@code -Command "..."}, so the report says what ran.
      */
-    static String quote(List<String> command) {
+    public static String quote(List<String> command) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < command.size(); i++) {
             String a = command.get(i);

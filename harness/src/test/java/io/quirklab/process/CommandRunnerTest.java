@@ -1,4 +1,4 @@
-package io.quirklab.host;
+package io.quirklab.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,21 +76,6 @@ class CommandRunnerTest {
         assertThat(r.timedOut()).isTrue();
         assertThat(r.exitCode()).isEqualTo(-1);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
-    }
-
-    @Test
-    void powerShellScriptsAreShownDecodedAndRecordedOutputIsDecodedToo() throws Exception {
-        String script = "Get-NetAdapter -Name 'Ethernet 2' | ConvertTo-Json";
-        String encoded = CommandRunner.encodePowerShell(script);
-        assertThat(CommandRunner.decodePowerShell(encoded)).contains(script);
-        assertThat(CommandRunner.quote(List.of("powershell.exe", "-NoProfile", "-EncodedCommand", encoded)))
-                .isEqualTo("powershell.exe -NoProfile -Command \"" + script + "\"");
-        RecordedCommands rec = new RecordedCommands().on("Get-NetAdapter", new RecordedCommands.Reply(0,
-                concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, "{\"Name\":\"Ethernet 2\"}".getBytes(StandardCharsets.UTF_16LE)), new byte[0]));
-        CommandRunner.Result r = new PowerShell(rec.runner()).run("Get-NetAdapter -Name 'Ethernet 2' | ConvertTo-Json");
-        assertThat(r.stdout()).isEqualTo("{\"Name\":\"Ethernet 2\"}");
-        assertThat(r.commandLine()).isEqualTo("powershell -NoProfile -NonInteractive -Command \"" + script + "\"");
-        assertThat(rec.log()).containsExactly(r.commandLine());
     }
 
     @Test

@@ -20,7 +20,11 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
-import io.quirklab.responder.ControlChannel;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.ControlRequest;
+import io.quirklab.responder.ResponderControl;
+import io.quirklab.responder.ResponderJournal;
+import io.quirklab.responder.SocketControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,7 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long[] rtt = new long[count];
             int n = 0;
-            long fromMicros = System.currentTimeMillis() * 1000;
+            ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
+            String probe = "bench-" + ProcessHandle.current().pid();
+            control.beginProbe("clean", probe);
             long start = System.nanoTime();
             long deadline = start + Duration.ofSeconds(seconds).toNanos();
             try (IpmiLanClient c = IpmiLanClient.open(o)) {
@@ -113,22 +119,20 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            long toMicros = System.currentTimeMillis() * 1000;
             System.out.printf("virtual lab: the same exchange with persona clean at %s through %s and the responder%n", host, state.dutInterface());
             report("virtual lab", "exchanges", n, secs, Arrays.copyOf(rtt, n));
             System.out.printf("%-16s: %d lost of %d%n", "virtual lab", lost, n + lost);
-            JsonNode j = ControlChannel.call(Path.of(state.controlSocket()),
-                    ControlChannel.request("journal").put("from", fromMicros).put("to", toMicros).put("persona", "clean"));
+            control.endProbe("clean", probe);
             List<Long> latency = new ArrayList<>();
             long seen = -1;
-            for (JsonNode e : j.get("entries")) {
-                if (!e.get("kind").asText().equals("rmcp")) {
+            for (ControlReply.JournalLine e : control.journal(ControlRequest.Journal.ofProbe(probe, null)).entries()) {
+                if (e.kind() != ResponderJournal.Kind.RMCP) {
                     continue;
                 }
-                if (e.get("dir").asText().equals("IN")) {
-                    seen = e.get("ts").asLong();
+                if (e.dir() == ResponderJournal.Direction.IN) {
+                    seen = e.ts();
                 } else if (seen >= 0) {
-                    latency.add(e.get("ts").asLong() - seen);
+                    latency.add(e.ts() - seen);
                     seen = -1;
                 }
             }

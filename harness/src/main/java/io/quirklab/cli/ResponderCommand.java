@@ -56,7 +56,7 @@ public final class ResponderCommand implements Callable<Integer> {
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {
             Responder responder = new Responder(list, tap, injector, new ResponderJournal(JOURNAL_ENTRIES, JOURNAL_BYTES),
-                    line -> System.out.println(Instant.now() + " " + line));
+                    line -> System.out.println(Instant.now() + " " + line), baseAddress);
             ServerSocketChannel server = ControlChannel.serve(control, responder::control);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 responder.close();

@@ -41,6 +41,12 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
         public boolean ipmi20() {
             return "2.0".equals(ipmi);
         }
+
+        /** The personas a responder reports serving. */
+        public static List<PersonaInfo> of(io.quirklab.responder.ControlReply.Status status) {
+            return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), v.expected(), v.quirks(),
+                    v.description(), v.ipmi())).toList();
+        }
     }
 
     public LabState withFault(FaultModel m) {

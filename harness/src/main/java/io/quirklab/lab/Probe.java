@@ -17,7 +17,10 @@ import io.quirklab.observe.DutCapture;
 import io.quirklab.observe.Evidence;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.VerdictRules;
-import io.quirklab.responder.ControlChannel;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.ControlRequest;
+import io.quirklab.responder.ResponderControl;
+import io.quirklab.responder.SocketControl;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -146,7 +149,9 @@ public final class Probe {
             return harnessError(p, client, binary != null ? binary + " is not an executable file (client-paths of the lab file)"
                     : tool.installHint());
         }
-        long t0 = System.currentTimeMillis() * 1000;
+        ResponderControl control = new SocketControl(Path.of(lab.controlSocket()));
+        String probeId = personaName + "/" + client.id() + "/" + java.util.UUID.randomUUID();
+        control.beginProbe(personaName, probeId);
         long start = System.nanoTime();
         Evidence.Client outcome;
         String output;
@@ -175,15 +180,13 @@ public final class Probe {
             os = osEvidence.end().forFlows(List.of(new OsReport.Flow(p.address(), 0, null, 0)));
         }
         long durationMillis = (System.nanoTime() - start) / 1_000_000;
-        long t1 = System.currentTimeMillis() * 1000;
+        control.endProbe(personaName, probeId);
         Path dutPcap = evidenceDir.resolve("dut.pcap");
         frames.writePcap(dutPcap);
         Path responderPcap = evidenceDir.resolve("responder.pcap");
-        ObjectNode rq = ControlChannel.request("journal").put("from", t0).put("to", t1).put("persona", personaName)
-                .put("pcap", responderPcap.toAbsolutePath().toString());
-        JsonNode journal = ControlChannel.call(Path.of(lab.controlSocket()), rq);
-        int requestsSeen = journal.get("requests_seen").asInt();
-        int repliesSent = journal.get("replies_sent").asInt();
+        ControlReply.JournalPage journal = control.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
+        int requestsSeen = (int) journal.requestsSeen();
+        int repliesSent = (int) journal.repliesSent();
         if (tool != null) {
             // A tool does not say how many requests it sent or how many answers it read: the responder saw the
             // requests, and what the stack handed to sockets is what got through.

@@ -116,11 +116,7 @@ public final class SecondNicLab {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
-        JsonNode status = VirtualLab.awaitResponder(p, socket, responderLog());
-        List<LabState.PersonaInfo> personas = new ArrayList<>();
-        for (JsonNode n : status.get("personas")) {
-            personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
-        }
+        List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()
                 .strip().split("\\s+");
         String dutAddress = dutAddr.length > 3 ? dutAddr[3] : null;

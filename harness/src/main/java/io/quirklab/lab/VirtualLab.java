@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.process.CommandRunner;
-import io.quirklab.responder.ControlChannel;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.SocketControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -137,11 +138,8 @@ public final class VirtualLab {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
-        JsonNode status = awaitResponder(p, socket, responderLog());
-        List<LabState.PersonaInfo> personas = new ArrayList<>();
-        for (JsonNode n : status.get("personas")) {
-            personas.add(JSON.treeToValue(n, LabState.PersonaInfo.class));
-        }
+        ControlReply.Status status = awaitResponder(p, socket, responderLog());
+        List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);
         LabState state = new LabState("virtual", NETNS, DUT_IF, DUT_ADDRESS + "/" + PREFIX, RESP_IF, p.pid(), socket.toString(),
                 null, personas, Instant.now().toString());
         writeState(state);
@@ -149,7 +147,7 @@ public final class VirtualLab {
     }
 
     /** Waits (bounded) until a just-started responder answers on its control socket; its log's tail explains a failure. */
-    static JsonNode awaitResponder(Process p, Path socket, Path log) throws IOException {
+    static ControlReply.Status awaitResponder(Process p, Path socket, Path log) throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
@@ -158,7 +156,7 @@ public final class VirtualLab {
             }
             if (Files.exists(socket)) {
                 try {
-                    return ControlChannel.call(socket, ControlChannel.request("status"));
+                    return new SocketControl(socket).status();
                 } catch (IOException e) {
                     last = e;
                 }
@@ -252,7 +250,7 @@ public final class VirtualLab {
             return false;
         }
         try {
-            ControlChannel.call(Path.of(s.controlSocket()), ControlChannel.request("status"));
+            new SocketControl(Path.of(s.controlSocket())).status();
             return true;
         } catch (IOException e) {
             return false;

@@ -24,13 +24,24 @@ import java.util.function.Function;
 public final class ControlChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Requests are small; anything bigger is not ours. */
-    private static final int MAX_REQUEST = 64 * 1024;
+    private static final int MAX_REQUEST = 1024 * 1024;
+    static final String OPS = "status, shutdown, probe-begin, probe-end, journal, put-personas";
 
     private ControlChannel() {
     }
 
-    /** Sends one request and returns the response; throws IOException with the responder's error message. */
-    public static JsonNode call(Path socket, ObjectNode request) throws IOException {
+    /** Sends one request and returns the response as {@code type}; throws IOException with the responder's error message. */
+    public static <T> T call(Path socket, ControlRequest request, Class<T> type) throws IOException {
+        JsonNode response = call(socket, JSON.valueToTree(request));
+        try {
+            return JSON.treeToValue(response, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("the responder answered '" + request.getClass().getSimpleName() + "' with something else: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode call(Path socket, JsonNode request) throws IOException {
         if (!Files.exists(socket)) {
             throw new IOException("no responder control socket at " + socket + " (is the lab up? try: quirklab lab status)");
         }
@@ -41,7 +52,7 @@ public final class ControlChannel {
             out.flush();
             ch.shutdownOutput();
             JsonNode response = JSON.readTree(Channels.newInputStream(ch));
-            if (response == null) {
+            if (response == null || response.isMissingNode()) {
                 throw new IOException("the responder closed the control connection without answering");
             }
             if (response.has("error")) {
@@ -53,12 +64,8 @@ public final class ControlChannel {
         }
     }
 
-    public static ObjectNode request(String op) {
-        return JSON.createObjectNode().put("op", op);
-    }
-
     /** Serves requests on {@code socket} until the thread is interrupted or the channel closed. */
-    public static ServerSocketChannel serve(Path socket, Function<JsonNode, Object> handler) throws IOException {
+    public static ServerSocketChannel serve(Path socket, Function<ControlRequest, Object> handler) throws IOException {
         Files.deleteIfExists(socket);
         Files.createDirectories(socket.getParent());
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -80,15 +87,23 @@ public final class ControlChannel {
         return server;
     }
 
-    private static void answer(SocketChannel c, Function<JsonNode, Object> handler) throws IOException {
+    private static void answer(SocketChannel c, Function<ControlRequest, Object> handler) throws IOException {
         InputStream in = Channels.newInputStream(c);
         byte[] req = in.readNBytes(MAX_REQUEST);
         Object response;
         try {
             JsonNode node = JSON.readTree(new String(req, StandardCharsets.UTF_8));
-            response = node == null || !node.has("op") ? error("request needs an 'op'") : handler.apply(node);
+            if (node == null || !node.hasNonNull("op")) {
+                response = error("a control request needs an 'op' (" + OPS + ")");
+            } else {
+                response = handler.apply(JSON.treeToValue(node, ControlRequest.class));
+            }
+        } catch (com.fasterxml.jackson.databind.exc.InvalidTypeIdException e) {
+            response = error("unknown op '" + e.getTypeId() + "' (" + OPS + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            response = error("malformed control request: " + e.getOriginalMessage());
         } catch (IOException | RuntimeException e) {
-            response = error(e.getClass().getSimpleName() + ": " + e.getMessage());
+            response = error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         OutputStream out = Channels.newOutputStream(c);
         out.write(JSON.writeValueAsBytes(response));

@@ -131,7 +131,7 @@ public final class PersonaCatalogue {
         return (b[0] & 0xFF) == 198 && (b[1] & 0xFE) == 18;
     }
 
-    private static Inet4Address address(String dotted) {
+    public static Inet4Address address(String dotted) {
         try {
             return (Inet4Address) InetAddress.getByName(dotted);
         } catch (UnknownHostException e) {

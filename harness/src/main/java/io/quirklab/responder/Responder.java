@@ -1,8 +1,5 @@
 package io.quirklab.responder;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quirklab.bmc.Exchange;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.wire.FrameInjector;
@@ -50,8 +47,27 @@ public final class Responder implements AutoCloseable {
         }
     }
 
-    private final Map<Inet4Address, Live> byAddress = new LinkedHashMap<>();
-    private final Map<MacAddress, Live> byMac = new HashMap<>();
+    /** The personas served, swapped whole by {@link #replacePersonas}; the frame loop reads one snapshot per frame. */
+    private record Served(Map<Inet4Address, Live> byAddress, Map<MacAddress, Live> byMac) {
+        static Served of(List<Persona> personas) {
+            Map<Inet4Address, Live> byAddress = new LinkedHashMap<>();
+            Map<MacAddress, Live> byMac = new HashMap<>();
+            int i = 0;
+            for (Persona p : personas) {
+                // Distinct starting points per persona so "fresh" IDs of two personas never march in step.
+                Live l = new Live(p, 0x1000 * (++i) + 1);
+                if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null) {
+                    throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");
+                }
+            }
+            return new Served(Map.copyOf(byAddress), Map.copyOf(byMac));
+        }
+    }
+
+    private volatile Served served;
+    /** Persona name -> the probe now running for it (frames are tagged with it in the journal). */
+    private final Map<String, String> probes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Inet4Address base;
     private final FrameTap tap;
     private final FrameInjector injector;
     private final ResponderJournal journal;
@@ -69,14 +85,17 @@ public final class Responder implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
 
     public Responder(List<Persona> personas, FrameTap tap, FrameInjector injector, ResponderJournal journal, Consumer<String> log) {
-        int i = 0;
-        for (Persona p : personas) {
-            // Distinct starting points per persona so "fresh" IDs of two personas never march in step.
-            Live l = new Live(p, 0x1000 * (++i) + 1);
-            if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null) {
-                throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");
-            }
-        }
+        this(personas, tap, injector, journal, log, null);
+    }
+
+    /**
+     * @param base the first address for personas a replacement catalogue gives none ({@link ControlRequest.PutPersonas}),
+     *             or null for the catalogue default
+     */
+    public Responder(List<Persona> personas, FrameTap tap, FrameInjector injector, ResponderJournal journal, Consumer<String> log,
+                     Inet4Address base) {
+        this.served = Served.of(personas);
+        this.base = base;
         this.tap = tap;
         this.injector = injector;
         this.journal = journal;
@@ -113,21 +132,25 @@ public final class Responder implements AutoCloseable {
         framesSeen.incrementAndGet();
         try {
             Optional<ParsedFrame> parsed = ParsedFrame.parse(c.data());
-            if (parsed.isEmpty() || byMac.containsKey(parsed.get().src())) {
+            Served now = served;
+            if (parsed.isEmpty() || now.byMac().containsKey(parsed.get().src())) {
                 return; // not Ethernet, or one of our own frames looped back
             }
             ParsedFrame f = parsed.get();
             if (f.arp().isPresent()) {
-                arp(c, f);
+                arp(c, f, now);
             } else if (f.ipv4().isPresent()) {
-                Live l = byAddress.get(f.ipv4().get().dst());
+                Live l = now.byAddress().get(f.ipv4().get().dst());
                 if (l == null) {
                     return;
                 }
                 if (f.icmpEcho().isPresent()) {
+                    String peer = f.ipv4().get().src().getHostAddress();
                     ReplyFrameBuilder.icmpEchoReply(f, l.persona.mac()).ifPresent(reply -> {
-                        journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, "icmp", c.data(), "echo request");
-                        send(l, "icmp", reply, "echo reply");
+                        String probe = probes.get(l.persona.name());
+                        journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.ICMP, peer,
+                                probe, c.data(), "echo request");
+                        send(l, ResponderJournal.Kind.ICMP, peer, probe, reply, "echo reply");
                     });
                 } else if (f.udp().isPresent() && f.udp().get().dstPort() == RMCP_PORT) {
                     rmcp(c, f, l);
@@ -138,16 +161,18 @@ public final class Responder implements AutoCloseable {
         }
     }
 
-    private void arp(FrameTap.Captured c, ParsedFrame f) {
+    private void arp(FrameTap.Captured c, ParsedFrame f, Served now) {
         ParsedFrame.Arp a = f.arp().get();
-        Live l = byAddress.get(a.targetIp());
+        Live l = now.byAddress().get(a.targetIp());
         if (l == null || a.op() != 1) {
             return;
         }
+        String peer = a.senderIp().getHostAddress();
         ReplyFrameBuilder.arpReply(f, l.persona.address(), l.persona.mac()).ifPresent(reply -> {
-            journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, "arp", c.data(),
-                    "who-has " + a.targetIp().getHostAddress() + " tell " + a.senderIp().getHostAddress());
-            send(l, "arp", reply, a.targetIp().getHostAddress() + " is-at " + l.persona.mac());
+            String probe = probes.get(l.persona.name());
+            journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.ARP, peer, probe,
+                    c.data(), "who-has " + a.targetIp().getHostAddress() + " tell " + peer);
+            send(l, ResponderJournal.Kind.ARP, peer, probe, reply, a.targetIp().getHostAddress() + " is-at " + l.persona.mac());
         });
     }
 
@@ -156,8 +181,10 @@ public final class Responder implements AutoCloseable {
         ParsedFrame.Ipv4 ip = f.ipv4().get();
         ParsedFrame.Udp udp = f.udp().get();
         Exchange e = l.bmc.handle(udp.payload(), new InetSocketAddress(ip.src(), udp.srcPort()));
-        journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, "rmcp", c.data(),
-                String.format("id 0x%04x%s: %s", ip.id(), ip.dontFragment() ? " DF" : "", e.summary()));
+        String peer = ip.src().getHostAddress() + ":" + udp.srcPort();
+        String probe = probes.get(l.persona.name());
+        journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.RMCP, peer, probe,
+                c.data(), String.format("id 0x%04x%s: %s", ip.id(), ip.dontFragment() ? " DF" : "", e.summary()));
         if (!e.answered()) {
             return;
         }
@@ -168,7 +195,7 @@ public final class Responder implements AutoCloseable {
         int copies = q.effectiveDuplicate() ? 2 : 1;
         Runnable sendAll = () -> {
             for (int i = 0; i < copies; i++) {
-                send(l, "rmcp", frame, summary);
+                send(l, ResponderJournal.Kind.RMCP, peer, probe, frame, summary);
             }
         };
         if (q.effectiveDelayMillis() > 0) {
@@ -178,11 +205,11 @@ public final class Responder implements AutoCloseable {
         }
     }
 
-    private void send(Live l, String kind, byte[] frame, String summary) {
+    private void send(Live l, ResponderJournal.Kind kind, String peer, String probe, byte[] frame, String summary) {
         try {
             long at = injector.send(frame);
-            journal.add(at, l.persona.name(), ResponderJournal.Direction.OUT, kind, frame, summary);
-            if (kind.equals("rmcp")) {
+            journal.add(at, l.persona.name(), ResponderJournal.Direction.OUT, kind, peer, probe, frame, summary);
+            if (kind == ResponderJournal.Kind.RMCP) {
                 replies.incrementAndGet();
             }
         } catch (IOException e) {
@@ -192,67 +219,98 @@ public final class Responder implements AutoCloseable {
     }
 
     /** The control API's answer to one request. */
-    public Object control(JsonNode rq) {
-        String op = rq.get("op").asText();
-        return switch (op) {
-            case "status" -> status();
-            case "journal" -> journalWindow(rq);
-            case "shutdown" -> {
-                close();
-                yield ControlChannel.json().createObjectNode().put("stopping", true);
-            }
-            default -> ControlChannel.error("unknown op '" + op + "' (status, journal, shutdown)");
-        };
+    public Object control(ControlRequest rq) {
+        if (rq instanceof ControlRequest.Status) {
+            return status();
+        } else if (rq instanceof ControlRequest.Journal j) {
+            return journalPage(j);
+        } else if (rq instanceof ControlRequest.ProbeBegin b) {
+            knownPersona(b.persona());
+            probes.put(b.persona(), requireText(b.probe(), "probe"));
+            return new ControlReply.Ack(true, "probe " + b.probe() + " on " + b.persona());
+        } else if (rq instanceof ControlRequest.ProbeEnd e) {
+            probes.remove(requireText(e.persona(), "persona"), e.probe());
+            return new ControlReply.Ack(true, "probe " + e.probe() + " ended");
+        } else if (rq instanceof ControlRequest.PutPersonas put) {
+            PersonaCatalogue c = PersonaCatalogue.parse("the catalogue sent to the responder", requireText(put.catalogue(), "catalogue"),
+                    base != null ? base : PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
+            replacePersonas(c.personas());
+            return status();
+        } else if (rq instanceof ControlRequest.Shutdown) {
+            close();
+            return new ControlReply.Ack(true, "stopping");
+        }
+        throw new IllegalArgumentException("unknown request " + rq);
     }
 
-    private ObjectNode status() {
-        ObjectNode s = ControlChannel.json().createObjectNode();
-        s.put("pid", ProcessHandle.current().pid());
-        s.put("started_millis", startedMillis);
-        s.put("frames_seen", framesSeen.get()).put("requests", requests.get()).put("replies", replies.get())
-                .put("send_errors", sendErrors.get()).put("journal_entries", journal.size()).put("journal_evicted", journal.evicted());
-        ArrayNode ps = s.putArray("personas");
-        for (Live l : byAddress.values()) {
-            Persona p = l.persona;
-            ObjectNode n = ps.addObject();
-            n.put("name", p.name()).put("address", p.address().getHostAddress()).put("mac", p.mac().toString())
-                    .put("expected", p.expected().name()).put("description", p.description())
-                    .put("ipmi", p.bmc().ipmi20() ? "2.0" : "1.5");
-            ArrayNode q = n.putArray("quirks");
-            QuirkNames.describe(p.quirks()).forEach(q::add);
-            p.bmc().quirks().forEach(fq -> q.add("firmware=" + fq.cliName()));
+    /** Serves {@code personas} instead of the current set, at once and whole; refused (nothing changes) when invalid. */
+    public void replacePersonas(List<Persona> personas) {
+        Served next = Served.of(personas);
+        served = next;
+        probes.keySet().retainAll(next.byAddress().values().stream().map(l -> l.persona.name()).toList());
+        log.accept("now serving " + personas.size() + " personas");
+    }
+
+    private void knownPersona(String name) {
+        requireText(name, "persona");
+        if (served.byAddress().values().stream().noneMatch(l -> l.persona.name().equals(name))) {
+            throw new IllegalArgumentException("no persona '" + name + "' on this responder");
+        }
+    }
+
+    private static String requireText(String s, String field) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException("the request needs '" + field + "'");
         }
         return s;
     }
 
-    private ObjectNode journalWindow(JsonNode rq) {
-        long from = rq.path("from").asLong(0);
-        long to = rq.path("to").asLong(Long.MAX_VALUE);
-        String persona = rq.hasNonNull("persona") ? rq.get("persona").asText() : null;
-        List<ResponderJournal.Entry> entries = journal.window(from, to, persona);
-        ObjectNode out = ControlChannel.json().createObjectNode();
-        long in = entries.stream().filter(e -> e.kind().equals("rmcp") && e.direction() == ResponderJournal.Direction.IN).count();
-        long sent = entries.stream().filter(e -> e.kind().equals("rmcp") && e.direction() == ResponderJournal.Direction.OUT).count();
-        out.put("requests_seen", in).put("replies_sent", sent);
-        ArrayNode arr = out.putArray("entries");
-        for (ResponderJournal.Entry e : entries) {
-            arr.addObject().put("ts", e.timestampMicros()).put("persona", e.persona()).put("dir", e.direction().name())
-                    .put("kind", e.kind()).put("len", e.frame().length).put("summary", e.summary());
+    private ControlReply.Status status() {
+        List<ControlReply.PersonaView> ps = new ArrayList<>();
+        for (Live l : served.byAddress().values()) {
+            Persona p = l.persona;
+            List<String> q = new ArrayList<>(QuirkNames.describe(p.quirks()));
+            p.bmc().quirks().forEach(fq -> q.add("firmware=" + fq.cliName()));
+            ps.add(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(), p.expected().name(),
+                    p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", q));
         }
-        if (rq.hasNonNull("pcap")) {
-            try {
-                ResponderJournal.writePcap(Path.of(rq.get("pcap").asText()), entries);
-                out.put("pcap", rq.get("pcap").asText());
-            } catch (IOException e) {
-                out.put("pcap_error", e.getMessage());
+        return new ControlReply.Status(ProcessHandle.current().pid(), startedMillis, framesSeen.get(), requests.get(), replies.get(),
+                sendErrors.get(), journal.size(), journal.evicted(), journal.cursor(), ps);
+    }
+
+    private ControlReply.JournalPage journalPage(ControlRequest.Journal rq) {
+        List<ResponderJournal.Entry> entries;
+        boolean more = false;
+        long cursor = journal.cursor();
+        if (rq.probe() != null) {
+            entries = journal.probe(rq.probe());
+        } else {
+            entries = journal.since(rq.since() == null ? 0 : rq.since(), rq.persona(), rq.pageSize() + 1);
+            more = entries.size() > rq.pageSize();
+            if (more) {
+                entries = entries.subList(0, rq.pageSize());
+            }
+            cursor = rq.since() == null ? 0 : Math.max(rq.since(), 0);
+            if (!more) {
+                cursor = journal.cursor();
             }
         }
-        return out;
+        String pcap = null;
+        String pcapError = null;
+        if (rq.pcap() != null) {
+            try {
+                ResponderJournal.writePcap(Path.of(rq.pcap()), entries);
+                pcap = rq.pcap();
+            } catch (IOException e) {
+                pcapError = e.getMessage();
+            }
+        }
+        return ControlReply.JournalPage.of(entries, cursor, more, journal.evicted(), pcap, pcapError);
     }
 
     public List<Persona> personas() {
         List<Persona> out = new ArrayList<>();
-        byAddress.values().forEach(l -> out.add(l.persona));
+        served.byAddress().values().forEach(l -> out.add(l.persona));
         return out;
     }
 

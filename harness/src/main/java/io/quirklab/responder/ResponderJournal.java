@@ -9,25 +9,36 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Every request frame the responder saw and every reply frame it sent, with timestamps and the persona, bounded in
- * memory (oldest entries go first) and exportable as a pcap for any time window.
+ * Every request frame the responder saw and every reply frame it sent, with timestamps, the persona, the peer and the
+ * probe that was running for that persona, bounded in memory (a ring: the oldest entries go first) and exportable as a
+ * pcap. Readers ask by probe id or by cursor ({@link Entry#seq}), never by wall-clock window: clocks of two hosts (an
+ * agent) need not agree, and a window of one persona catches another's frames in a parallel run.
  */
 public final class ResponderJournal {
     public enum Direction { IN, OUT }
 
+    /** The kinds of frame the responder handles. */
+    public enum Kind { RMCP, ARP, ICMP }
+
     /**
-     * @param seq             running number
+     * @param seq             running number (the cursor)
      * @param timestampMicros capture time (IN) or injection time (OUT), microseconds since 1970
      * @param persona         the persona the frame was for or from
      * @param direction       IN = request seen, OUT = reply sent
-     * @param kind            "rmcp", "arp", "icmp"
+     * @param kind            what the frame is
+     * @param peer            the other end, "198.18.0.1:40123" (UDP), "198.18.0.1" (ARP, ICMP)
+     * @param probe           the probe running for this persona when the frame was handled, or null
      * @param frame           the whole Ethernet frame
      * @param summary         one line
      */
-    public record Entry(long seq, long timestampMicros, String persona, Direction direction, String kind, byte[] frame,
-                        String summary) {
+    public record Entry(long seq, long timestampMicros, String persona, Direction direction, Kind kind, String peer, String probe,
+                        byte[] frame, String summary) {
+        public boolean rmcp(Direction d) {
+            return kind == Kind.RMCP && direction == d;
+        }
     }
 
     private final int maxEntries;
@@ -42,8 +53,9 @@ public final class ResponderJournal {
         this.maxBytes = maxBytes;
     }
 
-    public synchronized Entry add(long timestampMicros, String persona, Direction direction, String kind, byte[] frame, String summary) {
-        Entry e = new Entry(++seq, timestampMicros, persona, direction, kind, frame, summary);
+    public synchronized Entry add(long timestampMicros, String persona, Direction direction, Kind kind, String peer, String probe,
+                                  byte[] frame, String summary) {
+        Entry e = new Entry(++seq, timestampMicros, persona, direction, kind, peer, probe, frame, summary);
         entries.addLast(e);
         bytes += frame.length;
         while (entries.size() > maxEntries || bytes > maxBytes) {
@@ -55,10 +67,28 @@ public final class ResponderJournal {
 
     /** Entries with from <= timestamp <= to, for one persona or all (persona null). */
     public synchronized List<Entry> window(long fromMicros, long toMicros, String persona) {
+        return select(e -> e.timestampMicros() >= fromMicros && e.timestampMicros() <= toMicros
+                && (persona == null || persona.equals(e.persona())), Integer.MAX_VALUE);
+    }
+
+    /** Every entry of one probe, in order. */
+    public synchronized List<Entry> probe(String probe) {
+        return select(e -> probe.equals(e.probe()), Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} entries after cursor {@code since} (exclusive), for one persona or all. */
+    public synchronized List<Entry> since(long since, String persona, int limit) {
+        return select(e -> e.seq() > since && (persona == null || persona.equals(e.persona())), limit);
+    }
+
+    private List<Entry> select(Predicate<Entry> p, int limit) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.timestampMicros() >= fromMicros && e.timestampMicros() <= toMicros && (persona == null || persona.equals(e.persona()))) {
+            if (p.test(e)) {
                 out.add(e);
+                if (out.size() >= limit) {
+                    break;
+                }
             }
         }
         return out;
@@ -70,6 +100,11 @@ public final class ResponderJournal {
 
     public synchronized long evicted() {
         return evicted;
+    }
+
+    /** The newest cursor: {@link #since} with it returns only what comes after now. */
+    public synchronized long cursor() {
+        return seq;
     }
 
     public synchronized long totalSeen() {

@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.lab.LabState;
@@ -37,7 +38,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Probe.ClientKind kind = Probe.ClientKind.parse(client);
+        ClientKind kind = ClientKind.parse(client);
         VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
         LabState state = lab.readState().orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
         Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -63,7 +64,7 @@ import io.quirklab.matrix.Verdict;
  * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  */
-public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
+public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
                       List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
                       java.util.Map<String, Path> clientPaths) {
     /**
@@ -179,10 +180,10 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         if (personas.isPresent() && !Files.isRegularFile(personas.get())) {
             throw new IOException(at(file, "personas") + "': no such file " + personas.get());
         }
-        List<Probe.ClientKind> clients = new ArrayList<>();
+        List<ClientKind> clients = new ArrayList<>();
         for (String c : raw.clients() == null ? List.<String>of() : raw.clients()) {
             try {
-                Probe.ClientKind k = Probe.ClientKind.parse(String.valueOf(c));
+                ClientKind k = ClientKind.parse(String.valueOf(c));
                 if (clients.contains(k)) {
                     throw new IllegalArgumentException("'" + c + "' is listed twice");
                 }
@@ -208,13 +209,13 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             }
             if (k.client() != null && !k.client().equals("*")) {
                 try {
-                    Probe.ClientKind.parse(k.client());
+                    ClientKind.parse(k.client());
                 } catch (IllegalArgumentException e) {
                     throw new IOException(where + ".client': " + e.getMessage() + " or *", e);
                 }
             }
             String off = k.offload() == null ? null : normaliseOffload(k.offload());
-            String client = k.client() == null || k.client().equals("*") ? k.client() : Probe.ClientKind.parse(k.client()).id();
+            String client = k.client() == null || k.client().equals("*") ? k.client() : ClientKind.parse(k.client()).id();
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),

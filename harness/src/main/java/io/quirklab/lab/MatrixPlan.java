@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.KnownIssues;
 import io.quirklab.matrix.MatrixDocument;
@@ -20,14 +21,14 @@ import java.util.Optional;
  * @param baseline     a baseline run, or empty
  * @param labFile      the lab file in use, or null for the embedded default
  */
-public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, List<Missing> missing, List<String> offload,
+public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<Missing> missing, List<String> offload,
                          KnownIssues known, Optional<MatrixDocument> baseline, String labFile) {
     /** A client of the plan that is not installed here. */
-    public record Missing(Probe.ClientKind client, String hint) {
+    public record Missing(ClientKind client, String hint) {
     }
 
     /** One cell to probe. */
-    public record Planned(String persona, Probe.ClientKind client, String offload) {
+    public record Planned(String persona, ClientKind client, String offload) {
         public MatrixDocument.Key key() {
             return new MatrixDocument.Key(persona, client.id(), offload);
         }
@@ -61,11 +62,11 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
             names = lab.personas().stream().map(LabState.PersonaInfo::name).toList();
         }
         names.forEach(lab::persona); // an unknown name fails here, before any probe
-        List<Probe.ClientKind> kinds = !clients.isEmpty() ? clients.stream().map(Probe.ClientKind::parse).distinct().toList()
-                : !file.clients().isEmpty() ? file.clients() : List.of(Probe.ClientKind.values());
-        List<Probe.ClientKind> present = new ArrayList<>();
+        List<ClientKind> kinds = !clients.isEmpty() ? clients.stream().map(ClientKind::parse).distinct().toList()
+                : !file.clients().isEmpty() ? file.clients() : List.of(ClientKind.values());
+        List<ClientKind> present = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
-        for (Probe.ClientKind k : kinds) {
+        for (ClientKind k : kinds) {
             Path binary = k.tool() == null ? null : file.clientPaths().get(k.tool().family());
             if (k.tool() == null || k.tool().available(binary)) {
                 present.add(k);
@@ -84,7 +85,7 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
     }
 
     /** An RMCP+ client against a persona that only speaks IPMI 1.5 is not a cell (the tool says so and stops). */
-    public static boolean applicable(LabState lab, String persona, Probe.ClientKind client) {
+    public static boolean applicable(LabState lab, String persona, ClientKind client) {
         return !client.lanplus() || lab.persona(persona).ipmi20();
     }
 
@@ -93,7 +94,7 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
         List<Planned> out = new ArrayList<>();
         for (String o : offload) {
             for (String p : personas) {
-                for (Probe.ClientKind c : clients) {
+                for (ClientKind c : clients) {
                     if (applicable(lab, p, c)) {
                         out.add(new Planned(p, c, o));
                     }
@@ -107,7 +108,7 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
     public List<String> notApplicable(LabState lab) {
         List<String> out = new ArrayList<>();
         for (String p : personas) {
-            for (Probe.ClientKind c : clients) {
+            for (ClientKind c : clients) {
                 if (!applicable(lab, p, c)) {
                     out.add(p + " x " + c.id());
                 }
@@ -122,6 +123,6 @@ public record MatrixPlan(List<String> personas, List<Probe.ClientKind> clients, 
 
     /** The axes of the matrix document. */
     public MatrixDocument.Axes axes() {
-        return new MatrixDocument.Axes(personas, clients.stream().map(Probe.ClientKind::id).toList(), offload);
+        return new MatrixDocument.Axes(personas, clients.stream().map(ClientKind::id).toList(), offload);
     }
 }

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,65 +36,6 @@ import java.util.Locale;
  * and the responder's journal (1, 2). The verdict comes from {@link VerdictRules} over that evidence only.
  */
 public final class Probe {
-    /** The clients a probe can drive, each asking for the device ID inside a session. */
-    public enum ClientKind {
-        /** The project's own client, IPMI 1.5 session. */
-        JAVA_LAN("java-lan", null, false),
-        /** The project's own client, RMCP+ session with the strongest common cipher suite. */
-        JAVA_LANPLUS("java-lanplus", null, true),
-        IPMITOOL_LAN("ipmitool-lan", ToolClient.IPMITOOL_LAN, false),
-        IPMITOOL_LANPLUS("ipmitool-lanplus", ToolClient.IPMITOOL_LANPLUS, true),
-        IPMIUTIL("ipmiutil", ToolClient.IPMIUTIL, false),
-        FREEIPMI("freeipmi", ToolClient.FREEIPMI, false);
-
-        private final String id;
-        private final ToolClient tool;
-        private final boolean lanplus;
-
-        ClientKind(String id, ToolClient tool, boolean lanplus) {
-            this.id = id;
-            this.tool = tool;
-            this.lanplus = lanplus;
-        }
-
-        /** The id used in matrices, test names and on the command line. */
-        public String id() {
-            return id;
-        }
-
-        /** Needs a persona that speaks IPMI 2.0. */
-        public boolean lanplus() {
-            return lanplus;
-        }
-
-        /** The wrapped tool, or null for the Java client. */
-        public ToolClient tool() {
-            return tool;
-        }
-
-        /** Accepts the ids above and the short forms java, ipmitool (both IPMI 1.5), ipmiutil-lan, freeipmi-lan. */
-        public static ClientKind parse(String s) {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            String canonical = switch (t) {
-                case "java" -> "java-lan";
-                case "ipmitool" -> "ipmitool-lan";
-                case "ipmiutil-lan" -> "ipmiutil";
-                case "freeipmi-lan" -> "freeipmi";
-                default -> t;
-            };
-            for (ClientKind k : values()) {
-                if (k.id.equals(canonical)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("unknown client '" + s + "' (" + String.join(", ", ids()) + ")");
-        }
-
-        public static List<String> ids() {
-            return java.util.Arrays.stream(values()).map(ClientKind::id).toList();
-        }
-    }
-
     /**
      * What one probe found.
      *

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.client.ClientKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +65,7 @@ class LabFileTest {
                     why: the emulated fault
                 """));
         assertThat(f.personaNames()).containsExactly("clean", "smdc-tyan");
-        assertThat(f.clients()).containsExactly(Probe.ClientKind.JAVA_LAN, Probe.ClientKind.IPMITOOL_LANPLUS, Probe.ClientKind.FREEIPMI);
+        assertThat(f.clients()).containsExactly(ClientKind.JAVA_LAN, ClientKind.IPMITOOL_LANPLUS, ClientKind.FREEIPMI);
         assertThat(f.offload()).containsExactly("on", "off");
         KnownIssues.Entry e = f.knownIssues().entries().get(0);
         assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the emulated fault"));

@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.client.ClientKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.process.CommandRunner;
@@ -137,10 +138,10 @@ class VirtualLabIT {
         assertThat(fault("lab", "--lab", labFile.toString())).contains("ip ttl 1");
         try {
             Probe probe = new Probe(new VirtualLab(stateDir, l -> { }).readState().orElseThrow());
-            Probe.Result hit = probe.run("ttl-1", Probe.ClientKind.JAVA_LAN, evidence.resolve("custom-hit"));
+            Probe.Result hit = probe.run("ttl-1", ClientKind.JAVA_LAN, evidence.resolve("custom-hit"));
             assertThat(hit.verdict()).as(hit.explanation()).hasToString("DROPPED_IN_STACK");
             assertThat(hit.reason()).isEqualTo("UDP_CSUM");
-            Probe.Result miss = probe.run("clean", Probe.ClientKind.JAVA_LAN, evidence.resolve("custom-miss"));
+            Probe.Result miss = probe.run("clean", ClientKind.JAVA_LAN, evidence.resolve("custom-miss"));
             assertThat(miss.verdict()).as(miss.explanation()).hasToString("DELIVERED");
         } finally {
             fault("off");

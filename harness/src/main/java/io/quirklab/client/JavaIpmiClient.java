@@ -1,0 +1,37 @@
+package io.quirklab.client;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The project's own client as a matrix client: IPMI 1.5, or RMCP+ with the strongest common cipher suite. */
+final class JavaIpmiClient implements IpmiClient {
+    /** One second per attempt, one retry: a dropped cell costs about two seconds. */
+    static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private final ClientKind kind;
+
+    JavaIpmiClient(ClientKind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public ClientKind kind() {
+        return kind;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    @Override
+    public ClientOutcome deviceId(String host, int port, String user, String password) {
+        ClientOptions o = ClientOptions.of(host, port, user, password).withTimeout(TIMEOUT, 1);
+        if (kind.lanplus()) {
+            o = o.withLanplus(Lanplus.bestSuite());
+        }
+        CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo);
+        return new ClientOutcome(r.failure(), r.message(), null, r.attempts(), r.answered(), true,
+                r.ok() ? String.valueOf(r.value()) : r.message(), r.elapsedMicros());
+    }
+}

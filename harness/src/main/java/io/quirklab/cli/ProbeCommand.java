@@ -4,7 +4,7 @@ import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.lab.LabState;
-import io.quirklab.lab.Probe;
+import io.quirklab.engine.Probe;
 import io.quirklab.lab.VirtualLab;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -265,7 +265,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     }
 
     /** YAML 1.1 readers turn a bare on/off into a boolean; take both spellings. */
-    static String normaliseOffload(String s) {
+    public static String normaliseOffload(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "true" -> "on";

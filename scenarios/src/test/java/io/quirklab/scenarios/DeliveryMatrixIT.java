@@ -3,8 +3,8 @@ package io.quirklab.scenarios;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.quirklab.lab.MatrixPlan;
-import io.quirklab.lab.MatrixRecorder;
+import io.quirklab.engine.MatrixPlan;
+import io.quirklab.engine.MatrixRecorder;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.report.CellReport;
 import io.quirklab.testing.Require;

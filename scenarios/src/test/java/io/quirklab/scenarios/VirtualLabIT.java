@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.LabState;
-import io.quirklab.lab.Probe;
+import io.quirklab.engine.Probe;
 import io.quirklab.lab.VirtualLab;
 import java.io.IOException;
 import java.nio.file.Files;

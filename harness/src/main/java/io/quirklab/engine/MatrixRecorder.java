@@ -1,5 +1,6 @@
-package io.quirklab.lab;
+package io.quirklab.engine;
 
+import io.quirklab.lab.LabSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.matrix.CellJudge;

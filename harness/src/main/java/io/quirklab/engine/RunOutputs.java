@@ -1,5 +1,6 @@
-package io.quirklab.lab;
+package io.quirklab.engine;
 
+import io.quirklab.lab.LabState;
 import io.quirklab.matrix.Heatmap;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.report.AllureResults;

@@ -1,5 +1,6 @@
-package io.quirklab.lab;
+package io.quirklab.engine;
 
+import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;

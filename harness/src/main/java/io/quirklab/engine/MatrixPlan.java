@@ -1,5 +1,7 @@
-package io.quirklab.lab;
+package io.quirklab.engine;
 
+import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.KnownIssues;

@@ -1,19 +1,15 @@
 package io.quirklab.cli;
 
-import io.quirklab.host.HostAdapter;
-import io.quirklab.lab.FaultModel;
-import io.quirklab.lab.LabFile;
-import io.quirklab.lab.LabSession;
+import io.quirklab.engine.MatrixEngine;
 import io.quirklab.engine.MatrixPlan;
 import io.quirklab.engine.MatrixRecorder;
-import io.quirklab.engine.Probe;
-import io.quirklab.engine.RunOutputs;
-import io.quirklab.lab.LabSessions;
+import io.quirklab.engine.RunListener;
+import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.LabFile;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
-import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +20,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The main job on a lab: the matrix of the lab file (personas x clients x offload states), one probe per cell,
- * recorded under {@code reports/runs/<run-id>/} as it goes, printed as a table at the end.
+ * The main job on a lab, rendered: the {@link MatrixEngine} runs the matrix of the lab file (personas x clients x
+ * offload states) and this front end prints what its listener hears: a progress bar on a terminal (cells done,
+ * running, left), one line per cell otherwise, and the matrix as a table at the end.
  */
-final class MatrixRun {
+final class MatrixRun implements RunListener {
     /**
      * What to run.
      *
@@ -39,89 +36,103 @@ final class MatrixRun {
      * @param baseline a baseline run, or null
      * @param reports  the reports directory (runs/ goes under it)
      * @param stateDir the virtual lab's state directory
+     * @param jobs     cells at once, or null for the default
      */
     record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
-                   Path reports, Path stateDir) {
+                   Path reports, Path stateDir, Integer jobs) {
     }
 
     private final Options o;
-    private final PrintStream out = System.out;
+    private final PrintWriter out;
+    private final boolean console;
+    private ProgressBar bar;
+    private int total;
 
-    MatrixRun(Options o) {
+    MatrixRun(Options o, PrintWriter out) {
         this.o = o;
+        this.out = out;
+        this.console = System.console() != null && !"true".equals(System.getenv("CI"));
     }
 
     int call() throws Exception {
         FaultModel model = o.fault() != null ? FaultModel.of(o.fault()) : o.labFile().faultModel().orElse(FaultModel.of("df-clear"));
         Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
-        try (LabSession session = LabSessions.open(o.labFile(), model, LabCommand.launch(o.labFile().personas()), o.stateDir(),
-                line -> out.println("lab: " + line))) {
-            MatrixPlan plan = MatrixPlan.of(session.state(), o.labFile(), o.personas(), o.clients(), o.offload(), baseline);
-            plan.missing().forEach(m -> out.println("note: " + m.hint() + "; the " + m.client().id() + " cells are left out"));
-            List<String> na = plan.notApplicable(session.state());
-            if (!na.isEmpty()) {
-                out.println("note: " + na.size() + " persona x client pairs are left out: an RMCP+ (lanplus) client needs a persona "
-                        + "that speaks IPMI 2.0 (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")");
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), model, LabCommand.launch(o.labFile().personas()), o.stateDir()));
+        MatrixEngine.Finished f;
+        try {
+            f = engine.run(new MatrixEngine.Request(o.labFile(), o.personas(), o.clients(), o.offload(), baseline, o.reports(), o.jobs(),
+                    null, true), this);
+        } finally {
+            if (bar != null) {
+                bar.close();
+                bar = null;
             }
-            return run(session, plan, model);
+        }
+        return f.broken() || f.regressed() ? 1 : 0;
+    }
+
+    @Override
+    public void note(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
+    public void started(MatrixEngine.Started s) {
+        total = s.cells().size();
+        MatrixPlan plan = s.plan();
+        out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", s.runId(), total, plan.personas().size(),
+                plan.clients().size(), String.join("/", plan.offload()), s.environment().label(), s.offloadDescription());
+        out.printf("evidence: %s; %d cell%s at once%n", s.observers(), s.jobs(), s.jobs() == 1 ? "" : "s");
+        out.flush();
+        if (console) {
+            bar = new ProgressBarBuilder().setTaskName("cells").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250).continuousUpdate().build();
         }
     }
 
-    private int run(LabSession session, MatrixPlan plan, FaultModel model) throws IOException {
-        MatrixDocument.Environment env = HostAdapter.detect().fingerprint(session.state().dutInterface());
-        MatrixRecorder recorder = MatrixRecorder.start(o.reports(), session, plan, env);
-        String runId = recorder.runId();
-        List<MatrixPlan.Planned> cells = plan.cells(session.state());
-        out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", runId, cells.size(), plan.personas().size(),
-                plan.clients().size(), String.join("/", plan.offload()), env.label(), session.offloadDescription());
-        long start = System.nanoTime();
-        String current = null;
-        boolean console = System.console() != null && !"true".equals(System.getenv("CI"));
-        try (ProgressBar bar = console ? new ProgressBarBuilder().setTaskName("cells").setInitialMax(cells.size())
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build() : null) {
-            int done = 0;
-            for (MatrixPlan.Planned p : cells) {
-                if (!p.offload().equals(current)) {
-                    session.offload(p.offload());
-                    current = p.offload();
-                }
-                if (bar != null) {
-                    bar.setExtraMessage(p.toString());
-                }
-                Probe.Result r = new Probe(session.state(), o.labFile().clientPaths()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
-                MatrixRecorder.Recorded rec = recorder.record(p.offload(), r);
-                done++;
-                if (bar != null) {
-                    bar.step();
-                } else {
-                    out.printf("[%d/%d] %s: %s%n", done, cells.size(), p, progressText(rec));
-                }
-            }
+    @Override
+    public void cellStarted(MatrixPlan.Planned cell, MatrixEngine.Progress p) {
+        if (bar != null) {
+            bar.setExtraMessage(p.running() + " running, " + p.left() + " left");
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        MatrixDocument doc = recorder.finish(session.offloadChanges());
-        RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()),
-                new io.quirklab.report.AllureResults(recorder.runDir().resolve("allure-results")), true);
-        printTable(doc, recorder.judgements(), session.offloadDescription());
-        Map<String, Long> t = recorder.totals();
-        out.printf("%n%d cells in %.1f s (%.2f cells/s): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
-                doc.cells().size(), secs, doc.cells().size() / Math.max(secs, 0.001), t.get("passed"), t.get("known"), t.get("failed"),
-                t.get("broken"), plan.baseline().isPresent() ? ", " + t.get("regressions") + " regressions against baseline "
-                        + plan.baseline().get().run().id() : "");
-        out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
-        written.paths().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
-        out.println("evidence per cell (pcaps, evidence.json, client output): " + recorder.runDir().resolve("cells").toAbsolutePath());
-        boolean broken = t.get("broken") > 0;
-        boolean regressed = t.get("regressions") > 0;
-        if (regressed) {
+    }
+
+    @Override
+    public void cellFinished(MatrixPlan.Planned cell, MatrixRecorder.Recorded rec, MatrixEngine.Progress p) {
+        if (bar != null) {
+            bar.stepTo(p.done());
+            bar.setExtraMessage(p.running() + " running, " + p.left() + " left");
+        } else {
+            out.printf("[%d/%d] %s: %s%n", p.done(), p.total(), cell, progressText(rec));
+            out.flush();
+        }
+    }
+
+    @Override
+    public void finished(MatrixEngine.Finished f) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        MatrixDocument doc = f.document();
+        printTable(doc, f.judgements(), f.offloadDescription());
+        Map<String, Long> t = f.totals();
+        out.printf("%n%d cells in %.1f s (%.2f cells/s, %d at once): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
+                doc.cells().size(), f.seconds(), doc.cells().size() / Math.max(f.seconds(), 0.001), f.jobs(), t.get("passed"), t.get("known"),
+                t.get("failed"), t.get("broken"), o.baseline() != null ? ", " + t.get("regressions") + " regressions against baseline " + o.baseline() : "");
+        out.println("matrix.json: " + f.matrixFile().toAbsolutePath());
+        f.outputs().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
+        out.println("evidence per cell (pcaps, evidence.json, client output): " + f.runDir().resolve("cells").toAbsolutePath());
+        if (f.regressed()) {
             out.println("regressions against the baseline:");
-            recorder.judgements().forEach((k, j) -> {
+            f.judgements().forEach((k, j) -> {
                 if (j.regression()) {
                     out.println("  " + k + ": " + j.message());
                 }
             });
         }
-        return broken || regressed ? 1 : 0;
+        out.flush();
     }
 
     /** One table per offload state: personas down, clients across, a short verdict in each cell. */

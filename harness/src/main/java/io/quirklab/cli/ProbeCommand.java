@@ -6,7 +6,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.lab.LabState;
 import io.quirklab.engine.Probe;
 import io.quirklab.lab.VirtualLab;
+import io.quirklab.engine.MatrixEngine;
+import io.quirklab.engine.RunListener;
+import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabSession;
+import io.quirklab.lab.VirtualLabSession;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -36,30 +44,49 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Lab state directory (default: /run/quirklab).")
     Path stateDir;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         ClientKind kind = ClientKind.parse(client);
         VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
-        LabState state = lab.readState().orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
+        LabState state = lab.readState().filter(lab::healthy)
+                .orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
+        state.persona(persona); // an unknown name is refused here, with the known ones
         Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Probe.Result r = new Probe(state).run(persona, kind, dir);
+        LabFile file = new LabFile(null, Optional.empty(), Optional.empty());
+        FaultModel current = state.faultModel() == null ? null : new FaultModel(state.faultModel().name(), state.faultModel().expression());
+        PrintWriter w = spec.commandLine().getOut();
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(file, current, LabCommand.launch(Optional.empty()), lab.stateDir()));
+        Probe.Result r;
+        try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(Optional.empty()), current, line -> { })) {
+            r = engine.probe(session, persona, kind, dir, new RunListener() {
+                @Override
+                public void note(String line) {
+                    if (!json) {
+                        w.println(line);
+                    }
+                }
+            });
+        }
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            w.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
-            System.out.printf("%s x %s (fault model %s): %s%s%n", r.persona(), r.client(),
+            w.printf("%s x %s (fault model %s): %s%s%n", r.persona(), r.client(),
                     state.faultModel() == null ? "off" : state.faultModel().name(), r.verdict(), r.reason() == null ? "" : " (" + r.reason() + ")");
-            System.out.println("  expected " + r.expected() + (r.asExpected() ? ": as expected" : ": DIFFERENT - a finding"));
-            System.out.println("  " + r.explanation());
+            w.println("  expected " + r.expected() + (r.asExpected() ? ": as expected" : ": DIFFERENT - a finding"));
+            w.println("  " + r.explanation());
             var e = r.evidence();
-            System.out.printf("  responder: %d request(s) seen, %d reply(ies) sent%n", e.requestsSeen(), e.repliesSent());
+            w.printf("  responder: %d request(s) seen, %d reply(ies) sent%n", e.requestsSeen(), e.repliesSent());
             if (e.dutWire() != null) {
-                System.out.printf("  DUT wire : %s%n", e.dutWire());
+                w.printf("  DUT wire : %s%n", e.dutWire());
             }
             Map<String, Long> c = e.os().counterDeltas();
-            System.out.println("  counters : " + (c.isEmpty() ? "no change" : c));
-            System.out.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + e.client().message()));
-            System.out.println("  evidence : " + dir.toAbsolutePath());
+            w.println("  counters : " + (c.isEmpty() ? "no change" : c));
+            w.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + e.client().message()));
+            w.println("  evidence : " + dir.toAbsolutePath());
         }
         return r.verdict() == io.quirklab.matrix.Verdict.HARNESS_ERROR ? 2 : 0;
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.Optional;
 import java.util.function.Function;
+import io.quirklab.engine.MatrixEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -113,6 +114,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Lab state directory (default: /run/quirklab, /run/quirklab/second-nic for a second-nic lab).")
     java.nio.file.Path stateDir;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Cells at once (default: the lab file's jobs, else as many as the evidence can tell apart per flow: "
+                    + MatrixEngine.DEFAULT_PARALLEL + " with kfree_skb per packet on Linux, 1 where it is host-wide).")
+    Integer jobs;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The embedded virtual lab file, when run from the project root. */
     static final java.nio.file.Path EMBEDDED_LAB = java.nio.file.Path.of("scenarios", "labs", "virtual.yaml");
 
@@ -124,7 +133,7 @@ public final class RunCommand implements Callable<Integer> {
                     : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
                     : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
             return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
-                    stateDir)).call();
+                    stateDir, jobs), spec.commandLine().getOut()).call();
         }
         if (labFile != null) {
             throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());

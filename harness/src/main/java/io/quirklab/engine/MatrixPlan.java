@@ -59,6 +59,18 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
      */
     public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<String> offload,
                                 Optional<MatrixDocument> baseline) {
+        return of(lab, file, personas, clients, offload, baseline, k -> {
+            Path binary = k.tool() == null ? null : file.clientPaths().get(k.tool().family());
+            if (k.tool() == null || k.tool().available(binary)) {
+                return Optional.empty();
+            }
+            return Optional.of(binary != null ? binary + " is not an executable file" : k.tool().installHint());
+        });
+    }
+
+    /** As above, with {@code unavailable} saying why a client cannot run here (empty: it can). */
+    public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<String> offload,
+                                Optional<MatrixDocument> baseline, java.util.function.Function<ClientKind, Optional<String>> unavailable) {
         List<String> names = !personas.isEmpty() ? personas : file.personaNames();
         if (names.isEmpty() || names.equals(List.of("all"))) {
             names = lab.personas().stream().map(LabState.PersonaInfo::name).toList();
@@ -69,11 +81,11 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
         List<ClientKind> present = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         for (ClientKind k : kinds) {
-            Path binary = k.tool() == null ? null : file.clientPaths().get(k.tool().family());
-            if (k.tool() == null || k.tool().available(binary)) {
+            Optional<String> why = unavailable.apply(k);
+            if (why.isEmpty()) {
                 present.add(k);
             } else {
-                missing.add(new Missing(k, binary != null ? binary + " is not an executable file" : k.tool().installHint()));
+                missing.add(new Missing(k, why.get()));
             }
         }
         List<String> states = !offload.isEmpty() ? offload.stream().map(LabFile::normaliseOffload).distinct().toList() : file.offload();

@@ -1,36 +1,32 @@
 package io.quirklab.engine;
 
-import io.quirklab.lab.LabState;
-import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quirklab.bmc.BmcConfig;
-import io.quirklab.client.CallOutcome;
-import io.quirklab.client.ClientCommands;
-import io.quirklab.client.ClientOptions;
+import io.quirklab.client.ClientKind;
+import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
-import io.quirklab.client.IpmiCall;
-import io.quirklab.client.Lanplus;
-import io.quirklab.client.ToolClient;
-import io.quirklab.process.CommandRunner;
+import io.quirklab.client.IpmiClient;
+import io.quirklab.lab.LabState;
 import io.quirklab.matrix.Verdict;
-import io.quirklab.observe.DutCapture;
+import io.quirklab.observe.DutObservers;
+import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
 import io.quirklab.observe.OsReport;
+import io.quirklab.observe.SnmpCounters;
 import io.quirklab.observe.VerdictRules;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
-import io.quirklab.responder.SocketControl;
+import io.quirklab.responder.ResponderJournal;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * One exchange on a lab, observed at every point: the client's outcome (4), the DUT capture (2b), OS counters (3)
@@ -62,85 +58,79 @@ public final class Probe {
         }
     }
 
-    private final LabState lab;
-    private static final io.quirklab.host.HostAdapter HOST = io.quirklab.host.HostAdapter.detect();
-    private final CommandRunner runner = new CommandRunner();
-
-    private final java.util.Map<String, Path> clientPaths;
-
-    public Probe(LabState lab) {
-        this(lab, java.util.Map.of());
-    }
+    private final DutObservers observers;
+    private final ResponderControl responder;
 
     /**
-     * @param lab         the lab
-     * @param clientPaths tool family (ipmitool, ipmiutil, freeipmi) -> its binary, from the lab file; others on the PATH
+     * @param observers the run's DUT capture and OS evidence
+     * @param responder the responder's control API (journal per probe)
      */
-    public Probe(LabState lab, java.util.Map<String, Path> clientPaths) {
-        this.lab = lab;
-        this.clientPaths = java.util.Map.copyOf(clientPaths);
+    public Probe(DutObservers observers, ResponderControl responder) {
+        this.observers = observers;
+        this.responder = responder;
     }
 
     /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
-    public Result run(String personaName, ClientKind client, Path evidenceDir) throws IOException {
-        LabState.PersonaInfo p = lab.persona(personaName);
+    public Result run(LabState.PersonaInfo p, IpmiClient client, Path evidenceDir) throws IOException {
+        Optional<String> missing = client.unavailable();
+        if (missing.isPresent()) {
+            return harnessError(p, client.kind(), missing.get());
+        }
         Inet4Address address = (Inet4Address) InetAddress.getByName(p.address());
         Files.createDirectories(evidenceDir);
-        ToolClient tool = client.tool();
-        Path binary = tool == null ? null : clientPaths.get(tool.family());
-        if (tool != null && !tool.available(binary)) {
-            return harnessError(p, client, binary != null ? binary + " is not an executable file (client-paths of the lab file)"
-                    : tool.installHint());
-        }
-        ResponderControl control = new SocketControl(Path.of(lab.controlSocket()));
-        String probeId = personaName + "/" + client.id() + "/" + java.util.UUID.randomUUID();
-        control.beginProbe(personaName, probeId);
+        String probeId = p.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();
-        Evidence.Client outcome;
-        String output;
-        DutCapture.Frames frames;
-        OsReport os;
-        try (DutCapture capture = DutCapture.start(lab.dutInterface(), address);
-             io.quirklab.observe.EvidenceSession osEvidence = HOST.beginDropEvidence(lab.dutInterface(), evidenceDir)) {
-            if (tool == null) {
-                ClientOptions o = ClientOptions.of(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD)
-                        .withTimeout(Duration.ofSeconds(1), 1);
-                if (client.lanplus()) {
-                    o = o.withLanplus(Lanplus.bestSuite());
-                }
-                CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo);
-                outcome = Evidence.Client.of(r);
-                output = r.ok() ? String.valueOf(r.value()) : r.message();
-            } else {
-                CommandRunner.Result r = runner.run(tool.cellBudget(),
-                        tool.command(ToolClient.Operation.MC_INFO, ToolClient.Target.of(p.address(), 623, BmcConfig.DEFAULT_USER,
-                                BmcConfig.DEFAULT_PASSWORD), binary));
-                outcome = Evidence.Client.of(ToolClient.outcome(r), r.exitCode());
-                output = (r.stdout() + r.stderr()).strip();
-            }
-            frames = capture.stop();
-            // drops the OS ties to packets (PktMon) count only when they are this persona's replies
-            os = osEvidence.end().forFlows(List.of(new OsReport.Flow(p.address(), 0, null, 0)));
+        responder.beginProbe(p.name(), probeId);
+        DutObservers.Window window = observers.open(address, evidenceDir);
+        ClientOutcome outcome;
+        try {
+            outcome = client.deviceId(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+        } finally {
+            responder.endProbe(p.name(), probeId);
         }
-        long durationMillis = (System.nanoTime() - start) / 1_000_000;
-        control.endProbe(personaName, probeId);
-        Path dutPcap = evidenceDir.resolve("dut.pcap");
-        frames.writePcap(dutPcap);
         Path responderPcap = evidenceDir.resolve("responder.pcap");
-        ControlReply.JournalPage journal = control.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
+        ControlReply.JournalPage journal = responder.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
+        DutObservers.Observed seen = window.close(dutPorts(journal));
+        long durationMillis = (System.nanoTime() - start) / 1_000_000;
+        Path dutPcap = null;
+        DutWire wire = null;
+        if (seen.frames() != null) {
+            dutPcap = evidenceDir.resolve("dut.pcap");
+            seen.frames().writePcap(dutPcap);
+            wire = seen.frames().summary();
+        }
+        OsReport os = seen.os();
         int requestsSeen = (int) journal.requestsSeen();
         int repliesSent = (int) journal.repliesSent();
-        if (tool != null) {
+        Evidence.Client c = new Evidence.Client(outcome.failure(), outcome.message(), outcome.exitCode(), outcome.attempts(),
+                outcome.answered());
+        if (!outcome.counted()) {
             // A tool does not say how many requests it sent or how many answers it read: the responder saw the
             // requests, and what the stack handed to sockets is what got through.
-            long toSockets = Math.min(os.counter(io.quirklab.observe.SnmpCounters.UDP_IN_DATAGRAMS), frames.summary().replies());
-            outcome = new Evidence.Client(outcome.failure(), outcome.message(), outcome.exitCode(), requestsSeen,
-                    outcome.ok() ? Math.max(toSockets, 1) : toSockets);
+            long onWire = wire == null ? 0 : wire.replies();
+            long toSockets = os.perFlow() ? Math.max(0, onWire - os.dropReasons().values().stream().mapToLong(Long::longValue).sum())
+                    : Math.min(os.counter(SnmpCounters.UDP_IN_DATAGRAMS), onWire);
+            c = new Evidence.Client(c.failure(), c.message(), c.exitCode(), requestsSeen, c.ok() ? Math.max(toSockets, 1) : toSockets);
         }
-        Evidence e = new Evidence(outcome, requestsSeen, repliesSent, frames.summary(), os, false, dutPcap);
+        Evidence e = new Evidence(c, requestsSeen, repliesSent, wire, os, false, dutPcap);
         VerdictRules.Decision d = VerdictRules.decide(e);
-        return new Result(p.name(), p.address(), client.id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e, output,
-                durationMillis, responderPcap.toString(), reasonSource(d));
+        return new Result(p.name(), p.address(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
+                outcome.output(), durationMillis, responderPcap.toString(), d.reason() == null ? null : d.source());
+    }
+
+    /** The DUT-side ports of the probe's requests, as the responder saw them ("198.18.0.1:40123"). */
+    static Set<Integer> dutPorts(ControlReply.JournalPage journal) {
+        Set<Integer> ports = new TreeSet<>();
+        for (ControlReply.JournalLine l : journal.entries()) {
+            if (l.rmcp(ResponderJournal.Direction.IN) && l.peer() != null && l.peer().contains(":")) {
+                try {
+                    ports.add(Integer.parseInt(l.peer().substring(l.peer().lastIndexOf(':') + 1)));
+                } catch (NumberFormatException ignored) {
+                    // not a port: leave the flow open
+                }
+            }
+        }
+        return ports;
     }
 
     private Result harnessError(LabState.PersonaInfo p, ClientKind client, String why) {
@@ -148,12 +138,4 @@ public final class Probe {
         return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, "MISSING_TOOL", why, e, why, 0, null, "harness");
     }
 
-    /** The source of a decision's reason, as far as the rules say. */
-    private static String reasonSource(VerdictRules.Decision d) {
-        return d.reason() == null ? null : d.source();
-    }
-
-    public static List<ClientKind> allClients() {
-        return List.of(ClientKind.values());
-    }
 }

@@ -3,6 +3,7 @@ package io.quirklab.host;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,13 +37,12 @@ public final class OffloadJournal implements AutoCloseable {
     static final String SUFFIX = ".json";
     static final String LOCK = "offload.lock";
     /** Process start times are derived from the boot time, which the kernel may report a second apart. */
-    static final Duration START_TOLERANCE = Duration.ofSeconds(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final HostAdapter host;
-    private final Owner self;
+    private final ProcessOwner self;
     private final Thread restoreAtExit;
     private boolean closed;
 
@@ -59,7 +58,7 @@ public final class OffloadJournal implements AutoCloseable {
      * @param recorded  when (ISO-8601)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Entry(String family, String iface, String setting, String original, String mechanism, Owner owner, String recorded) {
+    public record Entry(String family, String iface, String setting, String original, String mechanism, ProcessOwner owner, String recorded) {
         /** "rx_udp4_checksum on eth1 (original on, changed by pid 4711 at 2026-...)". */
         public String describe() {
             return setting + " on " + iface + " (original " + original + ", changed by pid " + owner.pid() + " at " + recorded + ")";
@@ -71,44 +70,6 @@ public final class OffloadJournal implements AutoCloseable {
         }
     }
 
-    /**
-     * A run of quirklab.
-     *
-     * @param pid     its process id
-     * @param started its start time (ISO-8601), or null when the OS did not say
-     */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Owner(long pid, @JsonProperty("started") String started) {
-        /** This JVM. */
-        public static Owner current() {
-            return of(ProcessHandle.current());
-        }
-
-        static Owner of(ProcessHandle h) {
-            return new Owner(h.pid(), h.info().startInstant().map(Instant::toString).orElse(null));
-        }
-
-        /** Still running, and the same process (not a recycled PID); unknown start times count as the same. */
-        public boolean alive() {
-            Optional<ProcessHandle> h = ProcessHandle.of(pid);
-            if (h.isEmpty() || !h.get().isAlive()) {
-                return false;
-            }
-            Optional<Instant> now = h.get().info().startInstant();
-            if (started == null || now.isEmpty()) {
-                return true;
-            }
-            try {
-                return Duration.between(Instant.parse(started), now.get()).abs().compareTo(START_TOLERANCE) <= 0;
-            } catch (DateTimeParseException e) {
-                return true;
-            }
-        }
-
-        boolean sameAs(Owner other) {
-            return pid == other.pid && (started == null || other.started == null || started.equals(other.started));
-        }
-    }
 
     /**
      * What restoring one entry did.
@@ -154,7 +115,7 @@ public final class OffloadJournal implements AutoCloseable {
         }
     }
 
-    private OffloadJournal(Path dir, HostAdapter host, Owner self) {
+    private OffloadJournal(Path dir, HostAdapter host, ProcessOwner self) {
         this.dir = dir;
         this.host = host;
         this.self = self;
@@ -187,7 +148,7 @@ public final class OffloadJournal implements AutoCloseable {
      * @throws IOException   when the directory cannot be used, or a leftover cannot be restored
      */
     public static OffloadJournal open(Path dir, HostAdapter host, Consumer<String> progress) throws IOException {
-        OffloadJournal j = new OffloadJournal(dir, host, Owner.current());
+        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current());
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -227,7 +188,7 @@ public final class OffloadJournal implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        OffloadJournal j = new OffloadJournal(dir, host, Owner.current());
+        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current());
         List<Outcome> out = new ArrayList<>();
         try (Held lock = j.lock()) {
             for (Entry e : j.entries()) {

@@ -54,8 +54,8 @@ public record FaultModel(String name, String expression) {
     public String describe() {
         return switch (name) {
             case "df-clear" -> "df-clear: corrupts UDP replies from port 623 that have Don't Fragment clear";
-            case "id-echo" -> "id-echo: corrupts UDP replies from port 623 whose IP ID equals that of a request the DUT sent in the last "
-                    + ID_MEMORY_SECONDS + " s";
+            case "id-echo" -> "id-echo: corrupts UDP replies from port 623 whose IP ID equals that of a request the DUT sent to the "
+                    + "same address in the last " + ID_MEMORY_SECONDS + " s";
             case "csum-ffff" -> "csum-ffff: corrupts UDP replies from port 623 whose checksum field is 0xFFFF";
             case "trailing-bytes" -> "trailing-bytes: corrupts UDP replies from port 623 whose IP total length exceeds the UDP datagram";
             default -> "custom: corrupts UDP replies from port 623 matching '" + expression + "'";
@@ -71,11 +71,12 @@ public record FaultModel(String name, String expression) {
             case "df-clear" -> "ip frag-off & 0x4000 == 0";
             case "csum-ffff" -> "udp checksum 0xffff";
             case "id-echo" -> {
-                sets.append("  set request_ids { typeof ip id; size 65535; flags dynamic,timeout; timeout ")
+                // keyed by the persona's address too: a fresh ID of one persona must not match a request to another
+                sets.append("  set request_ids { typeof ip daddr . ip id; size 65535; flags dynamic,timeout; timeout ")
                         .append(ID_MEMORY_SECONDS).append("s; }\n");
                 egress.append("  chain egress {\n    type filter hook egress device ").append(dev).append(" priority 0;\n")
-                        .append("    udp dport 623 update @request_ids { ip id }\n  }\n");
-                yield "ip id @request_ids";
+                        .append("    udp dport 623 update @request_ids { ip daddr . ip id }\n  }\n");
+                yield "ip saddr . ip id @request_ids";
             }
             case "trailing-bytes" -> {
                 // nft cannot compare two header fields, so list every consistent (IP length, UDP length) pair of a

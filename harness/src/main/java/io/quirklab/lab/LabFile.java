@@ -63,10 +63,11 @@ import io.quirklab.matrix.Verdict;
  * @param knownIssues  the known issues
  * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
+ * @param jobs         cells at once ({@code jobs: N}), or empty for as many as the evidence allows
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
                       List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                      java.util.Map<String, Path> clientPaths) {
+                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs) {
     /**
      * A second port of this machine, cabled to the DUT port: the responder injects there.
      *
@@ -81,20 +82,20 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base, "
-            + "client-paths.ipmitool/ipmiutil/freeipmi";
+            + "client-paths.ipmitool/ipmiutil/freeipmi, jobs";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
     public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
         this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty(),
-                java.util.Map.of());
+                java.util.Map.of(), Optional.empty());
     }
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
-               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths) {
+               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer jobs) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface) {
@@ -218,8 +219,12 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             String client = k.client() == null || k.client().equals("*") ? k.client() : ClientKind.parse(k.client()).id();
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
+        if (raw.jobs() != null && (raw.jobs() < 1 || raw.jobs() > 64)) {
+            throw new IOException(at(file, "jobs") + "': " + raw.jobs() + " is not 1..64 (cells at once; leave it out for the default)");
+        }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
-                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()));
+                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()),
+                Optional.ofNullable(raw.jobs()));
     }
 
     /** client-paths: known families only, each an executable file (relative paths against the lab file). */

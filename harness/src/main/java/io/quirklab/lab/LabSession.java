@@ -36,6 +36,16 @@ public interface LabSession extends AutoCloseable {
         return List.of();
     }
 
+    /** The responder's control API (the journal per probe): the lab's Unix socket unless the lab says otherwise. */
+    default io.quirklab.responder.ResponderControl control() {
+        return new io.quirklab.responder.SocketControl(java.nio.file.Path.of(state().controlSocket()));
+    }
+
+    /** The lab's restore journal, for what a run adds to the host (tracefs mount, tracer process), or null. */
+    default RestoreJournal journal() {
+        return null;
+    }
+
     @Override
     void close() throws IOException;
 }

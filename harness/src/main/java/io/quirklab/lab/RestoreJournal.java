@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,25 +25,36 @@ public final class RestoreJournal {
     /** One thing the harness made. Only the fields its kind needs are set. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String kind, String name, String family, String netns, Long pid, Long startTicks, String path,
-                        String created) {
+                        String created, String started) {
         static Entry netns(String name) {
-            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString());
+            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString(), null);
         }
 
         static Entry link(String name) {
-            return new Entry("link", name, null, null, null, null, null, Instant.now().toString());
+            return new Entry("link", name, null, null, null, null, null, Instant.now().toString(), null);
         }
 
         static Entry nftTable(String family, String name) {
-            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString());
+            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString(), null);
         }
 
         static Entry process(String name, long pid, long startTicks) {
-            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString());
+            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString(), null);
+        }
+
+        /** A file system the harness mounted (tracefs); undone by unmounting it if it is still mounted there. */
+        public static Entry mount(String fsType, Path mountPoint) {
+            return new Entry("mount", fsType, null, null, null, null, mountPoint.toString(), Instant.now().toString(), null);
+        }
+
+        /** A process the harness started, with the start time that tells it from a later one with the same PID. */
+        public static Entry processOf(String name, ProcessHandle p) {
+            ProcessOwner o = ProcessOwner.of(p);
+            return new Entry("process", name, null, null, o.pid(), null, null, Instant.now().toString(), o.started());
         }
 
         static Entry file(Path p) {
-            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString());
+            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString(), null);
         }
 
         public String describe() {
@@ -52,6 +64,7 @@ public final class RestoreJournal {
                 case "nft-table" -> "nftables table " + family + " " + name;
                 case "process" -> name + " (pid " + pid + ")";
                 case "file" -> "file " + path;
+                case "mount" -> name + " mounted at " + path;
                 default -> kind + " " + name;
             };
         }
@@ -182,6 +195,11 @@ public final class RestoreJournal {
                 }
                 return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "netns", "del", e.name())));
             }
+            case "mount":
+                if (!mounted(Path.of(e.path()))) {
+                    return Optional.empty();
+                }
+                return failure(runner.run(COMMAND_TIMEOUT, List.of("umount", e.path())));
             case "file":
                 try {
                     Files.deleteIfExists(Path.of(e.path()));
@@ -200,6 +218,10 @@ public final class RestoreJournal {
 
     /** Ends the process only if it is still the one we started: same PID and same start time. */
     private static Optional<String> stopProcess(Entry e) {
+        if (e.startTicks() == null) {
+            return new ProcessOwner(e.pid(), e.started()).end(Duration.ofSeconds(5)) ? Optional.empty()
+                    : Optional.of("pid " + e.pid() + " does not exit");
+        }
         Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
         if (h.isEmpty() || !h.get().isAlive() || startTicks(e.pid()) != e.startTicks()) {
             return Optional.empty();
@@ -216,6 +238,25 @@ public final class RestoreJournal {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether something is mounted at {@code point} (/proc/self/mounts). */
+    public static boolean mounted(Path point) {
+        try {
+            String p = point.toAbsolutePath().normalize().toString();
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().map(l -> l.split(" "))
+                    .anyMatch(f -> f.length > 1 && f[1].equals(p));
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** Forgets entries that are undone by other means now (e.g. a mount the run unmounted itself). */
+    public synchronized void forget(Entry e) {
+        List<Entry> keep = new ArrayList<>(entries());
+        keep.removeIf(x -> x.kind().equals(e.kind()) && java.util.Objects.equals(x.name(), e.name())
+                && java.util.Objects.equals(x.path(), e.path()) && java.util.Objects.equals(x.pid(), e.pid()));
+        rewrite(keep);
     }
 
     /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -34,6 +35,10 @@ public final class SecondNicLab {
         this.stateDir = stateDir;
         this.progress = progress;
         this.journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), runner);
+    }
+
+    public RestoreJournal journal() {
+        return journal;
     }
 
     /** Where a second-nic lab keeps its state unless told otherwise. */
@@ -101,9 +106,8 @@ public final class SecondNicLab {
     }
 
     private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
-        long self = ProcessHandle.current().pid();
         journal.record(RestoreJournal.Entry.file(stateDir.resolve("owner")));
-        Files.writeString(stateDir.resolve("owner"), self + " " + RestoreJournal.startTicks(self) + "\n");
+        JSON.writeValue(stateDir.resolve("owner").toFile(), ProcessOwner.current());
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
@@ -114,7 +118,7 @@ public final class SecondNicLab {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
+        journal.record(RestoreJournal.Entry.processOf("responder", p.toHandle()));
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()
@@ -129,9 +133,8 @@ public final class SecondNicLab {
     /** The run that owns this lab's leftovers is still alive (then they are its to remove). */
     public boolean ownerAlive() {
         try {
-            String[] f = Files.readString(stateDir.resolve("owner")).trim().split("\\s+");
-            long pid = Long.parseLong(f[0]);
-            return pid != ProcessHandle.current().pid() && f.length > 1 && f[1].equals(String.valueOf(RestoreJournal.startTicks(pid)));
+            ProcessOwner owner = JSON.readValue(stateDir.resolve("owner").toFile(), ProcessOwner.class);
+            return !owner.sameAs(ProcessOwner.current()) && owner.alive();
         } catch (IOException | RuntimeException e) {
             return false;
         }

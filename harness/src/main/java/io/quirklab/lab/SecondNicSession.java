@@ -80,6 +80,11 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
+    public RestoreJournal journal() {
+        return lab.journal();
+    }
+
+    @Override
     public String faultModelName() {
         return null;
     }

@@ -49,6 +49,10 @@ public final class VirtualLab {
         this.progress = progress;
     }
 
+    public Path stateDir() {
+        return stateDir;
+    }
+
     /** The state directory: -Dquirklab.state, $QUIRKLAB_STATE, else /run/quirklab (tmpfs: gone after a reboot, like the links). */
     public static Path defaultStateDir() {
         String p = System.getProperty("quirklab.state", System.getenv().getOrDefault("QUIRKLAB_STATE", "/run/quirklab"));
@@ -136,7 +140,7 @@ public final class VirtualLab {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        journal.record(RestoreJournal.Entry.process("responder", p.pid(), RestoreJournal.startTicks(p.pid())));
+        journal.record(RestoreJournal.Entry.processOf("responder", p.toHandle()));
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
         ControlReply.Status status = awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);

@@ -78,6 +78,11 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
+    public RestoreJournal journal() {
+        return lab.journal();
+    }
+
+    @Override
     public String faultModelName() {
         return model.name();
     }

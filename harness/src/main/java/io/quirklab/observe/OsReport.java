@@ -27,6 +27,11 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
     public static final String PKTMON = "pktmon";
     /** {@code netstat -s -p udp} (Windows, macOS): counters only. */
     public static final String NETSTAT = "netstat";
+    /**
+     * A marker source: every drop of the lab's packets was attributed to its flow (Linux kfree_skb through bpftrace),
+     * so replies on the DUT wire that no drop accounts for reached a socket.
+     */
+    public static final String PER_FLOW = "per-flow";
 
     /**
      * One source of OS evidence.
@@ -133,6 +138,10 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
     }
 
     /** Which source {@link #counterDeltas} came from: {@link #NETSTAT} when only netstat was read, else {@link #SNMP}. */
+    public boolean perFlow() {
+        return available(PER_FLOW);
+    }
+
     public String counterSource() {
         return available(NETSTAT) && !available(SNMP) ? NETSTAT : SNMP;
     }

@@ -32,6 +32,8 @@ public final class VerdictRules {
     public static final String CLIENT_IO_ERROR = "CLIENT_IO_ERROR";
     /** The stack delivered the replies to a socket and the client timed out anyway: it discarded them silently. */
     public static final String IGNORED = "IGNORED";
+    /** The kernel's reason for a frame addressed elsewhere (also: a VLAN-tagged frame without a VLAN device). */
+    static final String OTHERHOST = "OTHERHOST";
 
     /** Kernel drop reasons that mean the same as one of ours; any other keeps the kernel's name. */
     static final Map<String, String> KERNEL_REASONS = Map.of("IP_INHDR", IP_HDR, "NO_SOCKET", NO_PORT, "SOCKET_RCVBUFF", UDP_RCVBUF,
@@ -129,12 +131,21 @@ public final class VerdictRules {
                 + e.os().counter(SnmpCounters.UDP_IN_ERRORS) + e.os().counter(SnmpCounters.UDP_RCVBUF_ERRORS)
                 + e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS) + w.fragments() + w.badUdpChecksums() + w.badIpChecksums()
                 + e.os().dropReasons().values().stream().mapToLong(Long::longValue).sum();
-        long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
-        boolean osCounted = e.os().available(OsReport.SNMP);
-        if (osCounted && w.replies() > dropped && toSockets > 0 && w.vlanTagged() == 0) {
-            return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
-                    + "drop counters account for " + dropped + " of them and " + SnmpCounters.UDP_IN_DATAGRAMS + " rose (+" + toSockets
-                    + "): the client read replies it did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
+        if (e.os().perFlow()) {
+            // Every drop of this flow's packets is in the report: what none accounts for went up to the client's socket.
+            if (w.replies() > dropped && w.vlanTagged() == 0) {
+                return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface and the "
+                        + "kernel dropped " + dropped + " of this flow's packets (kfree_skb per packet): the client read replies it "
+                        + "did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
+            }
+        } else {
+            long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
+            boolean osCounted = e.os().available(OsReport.SNMP);
+            if (osCounted && w.replies() > dropped && toSockets > 0 && w.vlanTagged() == 0) {
+                return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
+                        + "drop counters account for " + dropped + " of them and " + SnmpCounters.UDP_IN_DATAGRAMS + " rose (+" + toSockets
+                        + "): the client read replies it did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
+            }
         }
         String onWire = w.replies() + " replies reached the DUT interface but the client timed out: ";
         return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because(), r.source()))
@@ -156,10 +167,19 @@ public final class VerdictRules {
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
         String top = byCount.get(0).getKey();
-        String token = KERNEL_REASONS.getOrDefault(top, top);
+        // every fragment reason (DUP_FRAG, FRAG_REASM_TIMEOUT, FRAG_TOO_FAR, ...) says the same: reassembly never finished
+        String token = top.contains("FRAG") ? FRAGMENT : KERNEL_REASONS.getOrDefault(top, top);
+        DutWire w = e.dutWire();
+        if (OTHERHOST.equals(top) && w != null && w.vlanTagged() > 0 && !e.dutVlanDevice()) {
+            // untagged by the stack with no VLAN device to take them, tagged frames become "for another host"
+            return Optional.of(new Reason(VLAN, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + ": " + w.vlanTagged()
+                    + " of " + w.replies() + " replies on the wire carry an 802.1Q tag and the DUT has no VLAN device for it",
+                    OsReport.KFREE_SKB));
+        }
         String others = byCount.size() == 1 ? "" : "; also " + byCount.subList(1, byCount.size()).stream()
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
-        return Optional.of(new Reason(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + " (tracefs)"
+        return Optional.of(new Reason(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
+                + (e.os().perFlow() ? " for this flow's packets" : " (tracefs)")
                 + wireNote(e, token) + others, OsReport.KFREE_SKB));
     }
 

@@ -60,7 +60,7 @@ public final class Responder implements AutoCloseable {
                     throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");
                 }
             }
-            return new Served(Map.copyOf(byAddress), Map.copyOf(byMac));
+            return new Served(java.util.Collections.unmodifiableMap(byAddress), Map.copyOf(byMac));
         }
     }
 

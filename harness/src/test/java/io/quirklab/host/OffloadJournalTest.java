@@ -37,7 +37,7 @@ class OffloadJournalTest {
     }
 
     /** A journal entry as a run with {@code owner} would have left it. */
-    private void leave(OffloadJournal.Owner owner, String original) throws IOException {
+    private void leave(io.quirklab.process.ProcessOwner owner, String original) throws IOException {
         OffloadJournal.Entry e = new OffloadJournal.Entry(HostAdapter.MACOS, "en0", OffloadKeys.RX_UDP4_CHECKSUM, original,
                 "sysctl -w net.link.generic.system.hwcksum_rx=0", owner, Instant.now().toString());
         Files.createDirectories(dir);
@@ -52,12 +52,12 @@ class OffloadJournalTest {
     }
 
     /** The owner a run that has ended was (its start an hour ago, so a recycled PID does not count as it). */
-    private static OffloadJournal.Owner deadOwner(Process ended) {
-        return new OffloadJournal.Owner(ended.pid(), Instant.now().minusSeconds(3600).toString());
+    private static io.quirklab.process.ProcessOwner deadOwner(Process ended) {
+        return new io.quirklab.process.ProcessOwner(ended.pid(), Instant.now().minusSeconds(3600).toString());
     }
 
-    private static OffloadJournal.Owner ownerOf(Process p) {
-        return OffloadJournal.Owner.of(p.toHandle());
+    private static io.quirklab.process.ProcessOwner ownerOf(Process p) {
+        return io.quirklab.process.ProcessOwner.of(p.toHandle());
     }
 
     @Test
@@ -102,7 +102,7 @@ class OffloadJournalTest {
     @Test
     void aRecycledPidIsNotTheOwner() throws Exception {
         Process other = sleeper();
-        leave(new OffloadJournal.Owner(other.pid(), Instant.now().minusSeconds(3600).toString()), "1");
+        leave(new io.quirklab.process.ProcessOwner(other.pid(), Instant.now().minusSeconds(3600).toString()), "1");
         MacHostTest.FakeMac fake = mac("0");
         try (OffloadJournal j = OffloadJournal.open(dir, fake.host(), l -> { })) {
             assertThat(fake.hwRx.get()).isEqualTo("1");

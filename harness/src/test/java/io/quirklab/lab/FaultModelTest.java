@@ -19,7 +19,7 @@ class FaultModelTest {
             assertThat(rules).contains("table netdev qlab_fault", "hook ingress device \"qlab-dut\"",
                     "udp sport 623", "udp checksum 0x5555 counter udp checksum set 0x2aaa accept", "counter udp checksum set 0x5555");
         }
-        assertThat(FaultModel.of("id-echo").ruleset("d")).contains("hook egress device \"d\"", "update @request_ids { ip id }", "ip id @request_ids");
+        assertThat(FaultModel.of("id-echo").ruleset("d")).contains("hook egress device \"d\"", "update @request_ids { ip daddr . ip id }", "ip saddr . ip id @request_ids");
         assertThat(FaultModel.of("trailing-bytes").ruleset("d")).contains("28 . 8", "1500 . 1480", "!= @consistent_lengths");
         assertThat(FaultModel.custom("ip ttl 255").ruleset("d")).contains("udp sport 623 ip ttl 255 udp checksum 0x5555");
     }

@@ -318,4 +318,49 @@ class VerdictRulesTest {
         assertThat(drop.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(drop.reason()).isEqualTo(VerdictRules.UDP_CSUM);
     }
+
+    /** Per-packet kernel drops of one flow, attributed (kfree_skb through bpftrace). */
+    static OsReport perFlow(String... reasons) {
+        List<OsReport.Drop> drops = new java.util.ArrayList<>();
+        for (String r : reasons) {
+            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, r, "kfree_skb reason " + r, null, 1,
+                    new OsReport.Flow("198.18.0.11", 623, "198.18.0.1", 40000), null));
+        }
+        return OsReport.withDrops(Map.of(), Map.of(), List.of(new OsReport.Source(OsReport.KFREE_SKB, true, "per packet"),
+                new OsReport.Source(OsReport.PER_FLOW, true, "per flow")), drops);
+    }
+
+    @Test
+    void perFlowDropsNameTheKernelsReasonAndItsSource() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, perFlow("UDP_CSUM", "UDP_CSUM", "UDP_CSUM", "UDP_CSUM")));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.source()).isEqualTo(OsReport.KFREE_SKB);
+        assertThat(d.explanation()).contains("for this flow's packets").contains("valid UDP checksums");
+    }
+
+    @Test
+    void perFlowRepliesThatNoDropAccountsForReachedTheSocketAndWereIgnored() {
+        VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, perFlow()));
+        assertThat(d.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
+        assertThat(d.reason()).isEqualTo(VerdictRules.IGNORED);
+        // without per-flow attribution the same evidence proves nothing: no socket counter was read
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, OsReport.none())).reason()).isEqualTo(VerdictRules.UNKNOWN);
+    }
+
+    @Test
+    void everyFragmentReasonIsAFragmentDrop() {
+        DutWire fragments = new DutWire(2, 0, 0, 0, 2, 0, 0);
+        assertThat(decide(onWire(fragments, perFlow("DUP_FRAG"))).reason()).isEqualTo(VerdictRules.FRAGMENT);
+        assertThat(decide(onWire(fragments, perFlow("FRAG_REASM_TIMEOUT"))).reason()).isEqualTo(VerdictRules.FRAGMENT);
+    }
+
+    @Test
+    void aTaggedFrameTheKernelCallsOtherhostIsAVlanDrop() {
+        DutWire tagged = new DutWire(2, 0, 0, 0, 0, 2, 0);
+        VerdictRules.Decision d = decide(onWire(tagged, perFlow("OTHERHOST", "OTHERHOST")));
+        assertThat(d.reason()).isEqualTo(VerdictRules.VLAN);
+        assertThat(d.source()).isEqualTo(OsReport.KFREE_SKB);
+        assertThat(decide(onWire(new DutWire(1, 0, 0, 0, 0, 0, 0), perFlow("OTHERHOST"))).reason()).isEqualTo("OTHERHOST");
+    }
 }

@@ -3,6 +3,10 @@ package io.quirklab.scenarios;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.engine.MatrixEngine;
+import io.quirklab.matrix.Comparison;
 import io.quirklab.engine.MatrixPlan;
 import io.quirklab.engine.MatrixRecorder;
 import io.quirklab.matrix.CellJudge;
@@ -22,8 +26,9 @@ import org.opentest4j.AssertionFailedError;
  * The delivery matrix of the lab in use: personas x clients x offload states, one test per cell named like the cell
  * ({@code smdc-tyan x ipmitool-lan x offload=on}). A cell passes when its verdict is the persona's {@code expected} or
  * a known deviation (known-issues of the lab file, or the same verdict in {@code -Dquirklab.baseline}), fails with the
- * evidence when it is not, and is broken for {@code HARNESS_ERROR}. Runs last: the lab lifecycle suites need the host
- * to themselves, this one shares its lab with whatever comes after it in the launcher session.
+ * evidence when it is not, and is broken for {@code HARNESS_ERROR}. The engine runs the cells (in parallel where the
+ * evidence is per flow) and each test renders its cell. Runs last: the lab lifecycle suites need the host to
+ * themselves, this one shares its lab with whatever comes after it in the launcher session.
  */
 @DisplayName("delivery matrix")
 @Order(Integer.MAX_VALUE)
@@ -50,13 +55,37 @@ class DeliveryMatrixIT {
             }
             panels.add(dynamicContainer("offload=" + offload, cells));
         }
+        panels.add(dynamicTest("the run as a whole", () -> whole(session)));
         return panels.stream();
     }
 
+    /**
+     * After the last cell: the wall time, and with a baseline no cell changed at all (no regression, fix or other
+     * change); where drops are seen per packet, every checksum drop names kfree_skb as its source.
+     */
+    private static void whole(MatrixSession session) throws Exception {
+        MatrixEngine.Finished f = session.finished();
+        MatrixEngine.Started s = session.run();
+        System.out.printf("delivery matrix: %d cells in %.1f s wall, %d at once (%s)%n", f.document().cells().size(), f.seconds(),
+                f.jobs(), s.observers());
+        if (s.observers().contains("kfree_skb")) {
+            assertThat(f.document().cells()).filteredOn(c -> "UDP_CSUM".equals(c.reason()))
+                    .allSatisfy(c -> assertThat(c.evidence().reasonSource()).as(c.key().toString()).isEqualTo("kfree_skb"));
+        }
+        var baseline = session.baseline();
+        if (baseline.isPresent()) {
+            var changes = Comparison.of(baseline.get(), f.document()).changes().stream()
+                    .filter(c -> c.kind() != Comparison.Kind.REMOVED && c.kind() != Comparison.Kind.ADDED).toList();
+            assertThat(changes).as("cells that differ from the baseline " + baseline.get().run().id())
+                    .extracting(c -> c.kind() + " " + c.key() + ": " + c.summary()).isEmpty();
+        }
+    }
+
     private static void check(MatrixSession session, MatrixPlan.Planned p) throws Exception {
-        MatrixRecorder.Recorded rec = session.run(p);
-        new CellReport(session.environment, rec.cell(), session.quirks().getOrDefault(p.persona(), java.util.List.of()),
-                session.recorder.runDir()).decorateCurrentTest();
+        MatrixRecorder.Recorded rec = session.await(p);
+        MatrixEngine.Started run = session.run();
+        new CellReport(run.environment(), rec.cell(), session.quirks().getOrDefault(p.persona(), java.util.List.of()),
+                run.runDir()).decorateCurrentTest();
         CellJudge.Judgement j = rec.judgement();
         switch (j.outcome()) {
             case PASSED, KNOWN -> {
@@ -68,12 +97,12 @@ class DeliveryMatrixIT {
         }
     }
 
-    private static String evidence(MatrixSession session, MatrixRecorder.Recorded rec) {
+    private static String evidence(MatrixSession session, MatrixRecorder.Recorded rec) throws Exception {
         var e = rec.cell().evidence();
         return "\n  responder: " + e.requestsSeen() + " requests seen, " + e.repliesSent() + " replies sent"
                 + "\n  DUT wire: " + e.repliesOnDutWire() + " replies, UDP checksums valid: " + e.dutWireUdpChecksumValid()
                 + "\n  counters: " + e.counters() + (e.nicCounters().isEmpty() ? "" : ", NIC " + e.nicCounters())
                 + "\n  client: exit " + e.clientExit() + ": " + e.clientMessage()
-                + "\n  evidence: " + session.recorder.cellDir(rec.cell().key()).toAbsolutePath();
+                + "\n  evidence: " + session.run().runDir().resolve("cells").resolve(rec.cell().key().slug()).toAbsolutePath();
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** kill -9 in the middle of lab up or of a probe leaves nothing behind after lab restore. */
+/** kill -9 in the middle of lab up, of a probe or of a parallel matrix run leaves nothing behind after lab restore. */
 @DisplayName("killed runs")
 class KilledRunIT {
     Path stateDir;
@@ -60,5 +60,41 @@ class KilledRunIT {
         assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
         assertThat(restore.out()).contains("removed nftables table netdev qlab_fault");
         LabFixture.assertNoTrace(stateDir);
+    }
+
+    @Test
+    void killDuringAParallelRunKeepsEveryRecordedCellAndRestoreLeavesNothing() throws Exception {
+        boolean tracefsBefore = io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"));
+        Path reports = stateDir.resolve("reports");
+        Process run = new ProcessBuilder(LabFixture.cliProcess("run", "--jobs", "12", "--clients", "java-lan,ipmitool-lan", "--lab",
+                MatrixSession.labFilePath().toString(), "--state-dir", stateDir.toString(), "--reports", reports.toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path matrix = null;
+        int seen = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (seen < 10 && System.nanoTime() < deadline && run.isAlive()) {
+            Thread.sleep(50);
+            if (matrix == null && Files.isDirectory(reports.resolve("runs"))) {
+                try (var dirs = Files.list(reports.resolve("runs"))) {
+                    matrix = dirs.findFirst().map(d -> d.resolve("matrix.json")).orElse(null);
+                }
+            }
+            if (matrix != null && Files.exists(matrix)) {
+                seen = io.quirklab.matrix.MatrixDocument.read(matrix).cells().size();
+            }
+        }
+        assertThat(run.isAlive()).as("the run is still going when killed").isTrue();
+        assertThat(seen).as("cells recorded before the kill").isGreaterThanOrEqualTo(10);
+        run.destroyForcibly().waitFor();
+
+        // Every cell recorded before the kill is still there, in a document that reads.
+        var doc = io.quirklab.matrix.MatrixDocument.read(matrix);
+        assertThat(doc.cells().size()).isGreaterThanOrEqualTo(seen).isLessThan(200);
+        LabFixture.Cli restore = LabFixture.cli("lab", "--state-dir", stateDir.toString(), "restore");
+        assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
+        LabFixture.assertNoTrace(stateDir);
+        assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before").isEqualTo(tracefsBefore);
+        Thread.sleep(200); // a bpftrace whose reader died ends at its next write
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains("kfree_skb"))).isEmpty();
     }
 }

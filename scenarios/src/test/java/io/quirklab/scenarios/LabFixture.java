@@ -20,6 +20,8 @@ import java.util.Optional;
 /** The virtual lab for scenario tests: prerequisites, the CLI in-process, and the "no trace left" check. */
 final class LabFixture {
     static final CommandRunner RUN = new CommandRunner();
+    /** Whether tracefs was mounted before any lab test ran: a run that mounts it must unmount it again. */
+    static final boolean TRACEFS_AT_START = io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"));
 
     private LabFixture() {
     }
@@ -110,6 +112,10 @@ final class LabFixture {
         assertThat(RUN.run(Duration.ofSeconds(10), List.of("nft", "list", "tables")).stdout()).doesNotContain("qlab");
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                 .filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("bpftrace") && c.contains("kfree_skb"))).as("the kfree_skb tracer").isEmpty();
+        assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before the tests")
+                .isEqualTo(TRACEFS_AT_START);
         assertThat(stateDir.resolve("lab.json")).doesNotExist();
         assertThat(stateDir.resolve("restore-journal.jsonl")).doesNotExist();
     }

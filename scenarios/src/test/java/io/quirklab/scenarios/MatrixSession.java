@@ -1,49 +1,66 @@
 package io.quirklab.scenarios;
 
 import io.quirklab.cli.QuirklabCommand;
-import io.quirklab.host.HostAdapter;
+import io.quirklab.engine.MatrixEngine;
+import io.quirklab.engine.MatrixPlan;
+import io.quirklab.engine.MatrixRecorder;
+import io.quirklab.engine.RunListener;
+import io.quirklab.engine.RunOutputs;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabState;
-import io.quirklab.engine.MatrixPlan;
-import io.quirklab.engine.MatrixRecorder;
-import io.quirklab.engine.Probe;
-import io.quirklab.engine.RunOutputs;
 import io.quirklab.lab.VirtualLab;
-import io.quirklab.lab.LabSessions;
 import io.quirklab.matrix.MatrixDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The one lab object of a {@code mvn verify} run, shared by every suite through JUnit's launcher-session store: it
- * reads the lab file ({@code -Dquirklab.lab=FILE}, default {@code scenarios/labs/virtual.yaml}), brings the lab up,
- * plans the matrix, records cells into {@code reports/runs/<run-id>/} and, when the launcher session ends, writes the
- * run's views and takes the lab down again.
+ * The one matrix run of a {@code mvn verify}, shared by every suite through JUnit's launcher-session store: it reads
+ * the lab file ({@code -Dquirklab.lab=FILE}, default {@code scenarios/labs/virtual.yaml}), brings the lab up and
+ * starts the {@link MatrixEngine} on it in the background (cells in parallel where the evidence allows); each cell's
+ * test waits for its cell ({@link #await}). When the launcher session ends, the run's views are written (by the
+ * engine) and the lab is taken down again.
  */
-final class MatrixSession implements AutoCloseable {
+final class MatrixSession implements AutoCloseable, RunListener {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MatrixSession.class);
+    /** A cell waits at most this long for the engine (the whole built-in matrix takes well under a minute). */
+    static final Duration CELL_WAIT = Duration.ofMinutes(15);
 
     final LabFile labFile;
     final LabSession lab;
     final MatrixPlan plan;
-    final MatrixRecorder recorder;
-    final MatrixDocument.Environment environment;
-    private String offload;
+    private final Map<MatrixDocument.Key, CompletableFuture<MatrixRecorder.Recorded>> cells = new ConcurrentHashMap<>();
+    private final CompletableFuture<MatrixEngine.Started> started = new CompletableFuture<>();
+    private final CompletableFuture<MatrixEngine.Finished> finished = new CompletableFuture<>();
+    private final Thread runner;
 
-    private MatrixSession(LabFile labFile, LabSession lab, MatrixPlan plan, MatrixRecorder recorder, MatrixDocument.Environment env) {
+    private MatrixSession(LabFile labFile, LabSession lab, MatrixEngine engine, MatrixEngine.Request request) {
         this.labFile = labFile;
         this.lab = lab;
-        this.plan = plan;
-        this.recorder = recorder;
-        this.environment = env;
+        this.plan = engine.plan(lab, request);
+        plan.cells(lab.state()).forEach(c -> cells.put(c.key(), new CompletableFuture<>()));
+        this.runner = new Thread(() -> {
+            try {
+                finished.complete(engine.run(lab, request, this));
+            } catch (Throwable t) {
+                finished.completeExceptionally(t);
+                started.completeExceptionally(t);
+                cells.values().forEach(f -> f.completeExceptionally(t));
+            }
+        }, "matrix-engine");
+        runner.setDaemon(true);
+        runner.start();
     }
 
     /** The session of this launcher session, opened on first use. */
@@ -58,23 +75,78 @@ final class MatrixSession implements AutoCloseable {
             FaultModel model = file.faultModel().orElse(FaultModel.of("df-clear"));
             Optional<MatrixDocument> baseline = Optional.ofNullable(System.getProperty("quirklab.baseline"))
                     .filter(s -> !s.isBlank()).map(MatrixSession::readBaseline);
-            LabSession lab = LabSessions.open(file, model, launch(file.personas()), null, line -> System.out.println("lab: " + line));
+            MatrixEngine.World world = MatrixEngine.live(file, model, launch(file.personas()), null);
+            MatrixEngine engine = new MatrixEngine(world);
+            String jobs = System.getProperty("quirklab.jobs", "");
+            MatrixEngine.Request request = new MatrixEngine.Request(file, list("quirklab.personas"), list("quirklab.clients"),
+                    list("quirklab.offload"), baseline, reportsDir(), jobs.isBlank() ? null : Integer.valueOf(jobs.trim()),
+                    io.quirklab.report.AllureResults.configured(), false);
+            LabSession lab = world.openLab(line -> System.out.println("lab: " + line));
             try {
-                MatrixPlan plan = MatrixPlan.of(lab.state(), file, list("quirklab.personas"), list("quirklab.clients"),
-                        list("quirklab.offload"), baseline);
-                MatrixDocument.Environment env = HostAdapter.detect().fingerprint(lab.state().dutInterface());
-                MatrixRecorder recorder = MatrixRecorder.start(reportsDir(), lab, plan, env);
-                String runId = recorder.runId();
-                System.out.println("matrix run " + runId + " on " + env.label() + ": " + plan.cells(lab.state()).size() + " cells; "
-                        + lab.offloadDescription());
-                return new MatrixSession(file, lab, plan, recorder, env);
-            } catch (IOException | RuntimeException e) {
+                return new MatrixSession(file, lab, engine, request);
+            } catch (RuntimeException e) {
                 lab.close();
                 throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void note(String line) {
+        System.out.println(line);
+    }
+
+    @Override
+    public void started(MatrixEngine.Started s) {
+        System.out.println("matrix run " + s.runId() + " on " + s.environment().label() + ": " + s.cells().size() + " cells, "
+                + s.jobs() + " at once; " + s.offloadDescription() + "; evidence: " + s.observers());
+        started.complete(s);
+    }
+
+    @Override
+    public void cellFinished(MatrixPlan.Planned cell, MatrixRecorder.Recorded recorded, MatrixEngine.Progress progress) {
+        cells.computeIfAbsent(cell.key(), k -> new CompletableFuture<>()).complete(recorded);
+    }
+
+    @Override
+    public void finished(MatrixEngine.Finished f) {
+        System.out.printf("matrix run: %d cells in %.1f s, %d at once%n", f.document().cells().size(), f.seconds(), f.jobs());
+        System.out.println("matrix.json: " + f.matrixFile().toAbsolutePath());
+        f.outputs().forEach((what, path) -> System.out.println(what + ": " + path.toAbsolutePath()));
+    }
+
+    /** The cell as the engine recorded it, once it is. */
+    MatrixRecorder.Recorded await(MatrixPlan.Planned cell) throws Exception {
+        CompletableFuture<MatrixRecorder.Recorded> f = cells.get(cell.key());
+        if (f == null) {
+            throw new IllegalStateException(cell + " is not in the plan");
+        }
+        try {
+            return f.get(CELL_WAIT.toMinutes(), TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    /** The run once the engine is done with it. */
+    MatrixEngine.Finished finished() throws Exception {
+        try {
+            return finished.get(CELL_WAIT.toMinutes(), TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    /** The baseline of -Dquirklab.baseline, if one was given. */
+    Optional<MatrixDocument> baseline() {
+        return Optional.ofNullable(System.getProperty("quirklab.baseline")).filter(s -> !s.isBlank()).map(MatrixSession::readBaseline);
+    }
+
+    /** The run as started (environment, run directory). */
+    MatrixEngine.Started run() throws Exception {
+        return started.get(CELL_WAIT.toMinutes(), TimeUnit.MINUTES);
     }
 
     private static MatrixDocument readBaseline(String path) {
@@ -118,25 +190,6 @@ final class MatrixSession implements AutoCloseable {
         return lab.state();
     }
 
-    /** Switches the offload axis when the next cell needs another state. */
-    synchronized void offload(String state) {
-        if (!state.equals(offload)) {
-            try {
-                lab.offload(state);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            offload = state;
-        }
-    }
-
-    /** Probes one cell (in the right offload state) and records it. */
-    synchronized MatrixRecorder.Recorded run(MatrixPlan.Planned p) throws IOException {
-        offload(p.offload());
-        Probe.Result r = new Probe(lab.state(), labFile.clientPaths()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
-        return recorder.record(p.offload(), r);
-    }
-
     /** Persona -> its quirks, for the report's parameters. */
     java.util.Map<String, List<String>> quirks() {
         return RunOutputs.quirks(lab.state());
@@ -144,19 +197,19 @@ final class MatrixSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        List<String> problems = new ArrayList<>();
         try {
-            MatrixDocument doc = recorder.finish(lab.offloadChanges());
-            RunOutputs.Written w = RunOutputs.write(recorder.runDir(), doc, quirks(), io.quirklab.report.AllureResults.configured(), false);
-            System.out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
-            w.paths().forEach((what, path) -> System.out.println(what + ": " + path.toAbsolutePath()));
-        } catch (IOException | RuntimeException e) {
-            problems.add("writing the run's views: " + e);
+            runner.join(CELL_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lab.close();
         }
-        if (!problems.isEmpty()) {
-            throw new IOException(String.join("; ", problems));
+        if (finished.isCompletedExceptionally()) {
+            try {
+                finished.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new IOException("the matrix run failed: " + e.getCause().getMessage(), e.getCause());
+            }
         }
     }
 }

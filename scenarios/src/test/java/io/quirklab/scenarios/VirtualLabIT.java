@@ -137,12 +137,12 @@ class VirtualLabIT {
                 "kind: virtual\nfault-model:\n  name: custom\n  expression: \"ip ttl 1\"\n");
         assertThat(fault("lab", "--lab", labFile.toString())).contains("ip ttl 1");
         try {
-            Probe probe = new Probe(new VirtualLab(stateDir, l -> { }).readState().orElseThrow());
-            Probe.Result hit = probe.run("ttl-1", ClientKind.JAVA_LAN, evidence.resolve("custom-hit"));
-            assertThat(hit.verdict()).as(hit.explanation()).hasToString("DROPPED_IN_STACK");
-            assertThat(hit.reason()).isEqualTo("UDP_CSUM");
-            Probe.Result miss = probe.run("clean", ClientKind.JAVA_LAN, evidence.resolve("custom-miss"));
-            assertThat(miss.verdict()).as(miss.explanation()).hasToString("DELIVERED");
+            LabFixture.Cli hit = LabFixture.cli("probe", "ttl-1", "--client", "java-lan", "--state-dir", stateDir.toString(),
+                    "--out", evidence.resolve("custom-hit").toString());
+            assertThat(hit.out()).as(hit.err()).contains("ttl-1 x java-lan").contains("DROPPED_IN_STACK (UDP_CSUM)");
+            LabFixture.Cli miss = LabFixture.cli("probe", "clean", "--client", "java-lan", "--state-dir", stateDir.toString(),
+                    "--out", evidence.resolve("custom-miss").toString());
+            assertThat(miss.out()).as(miss.err()).contains("clean x java-lan").contains(": DELIVERED");
         } finally {
             fault("off");
         }

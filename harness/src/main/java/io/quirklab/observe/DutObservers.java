@@ -1,0 +1,43 @@
+package io.quirklab.observe;
+
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The DUT-side observers of a whole run (observation points 2b and 3): the DUT capture and the OS's drop evidence,
+ * started once and handed out per probe. {@link #perFlow} says whether every decisive source attributes what it saw
+ * to one flow; only then may probes of different personas overlap.
+ */
+public interface DutObservers extends AutoCloseable {
+    /** True when the capture and every decisive OS source are attributed per flow (cells may run in parallel). */
+    boolean perFlow();
+
+    /** One line for the run's header: which sources, and why a run is serial. */
+    String describe();
+
+    /** Starts observing one probe of the persona at {@code persona}; OS evidence files go to {@code evidenceDir}. */
+    Window open(Inet4Address persona, Path evidenceDir);
+
+    /** One probe's observation window. */
+    interface Window {
+        /**
+         * Ends the window and returns what was seen of the persona's flow.
+         *
+         * @param dutPorts the DUT-side UDP ports of the probe's requests, from the responder journal (empty: any)
+         */
+        Observed close(Set<Integer> dutPorts);
+    }
+
+    /**
+     * What one window saw.
+     *
+     * @param frames the persona's frames on the DUT wire, or null without a DUT capture
+     * @param os     OS and NIC evidence of the flow
+     */
+    record Observed(DutCapture.Frames frames, OsReport os) {
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,287 @@
+package io.quirklab.observe;
+
+import io.quirklab.process.CommandRunner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The kernel's own verdict on every IPv4 packet from the lab it drops, with the packet's flow: bpftrace on
+ * {@code tracepoint:skb:kfree_skb} reads the addresses and ports from the {@code struct sk_buff} through the kernel's
+ * BTF (no headers), so each drop belongs to one flow and cells can run in parallel. One process for a whole run; it
+ * prints a tick every {@link #TICK}, which tells a reader that every drop before the tick has been read
+ * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 are reported, filtered in the kernel. The process ends with
+ * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
+ */
+public final class KfreeSkbTracer implements AutoCloseable {
+    static final Duration TICK = Duration.ofMillis(2);
+    static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_KEPT = 200_000;
+    static final Path FORMAT = Path.of("events/skb/kfree_skb/format");
+
+    /** The bpftrace program: 0x12c6 / 0xfeff is 198.18.0.0/15 as the kernel's network-order u32 reads on little-endian. */
+    static final String PROGRAM = """
+            tracepoint:skb:kfree_skb /args->protocol == 0x0800/ {
+              $skb = (struct sk_buff *)args->skbaddr;
+              $ip = (struct iphdr *)($skb->head + $skb->network_header);
+              $s = $ip->saddr;
+              if (($s & 0xfeff) == 0x12c6) {
+                $b0 = *(uint8 *)$ip;
+                $fo = ((*(uint8 *)((uint8 *)$ip + 6) << 8) | *(uint8 *)((uint8 *)$ip + 7)) & 0x1fff;
+                $l4 = (uint8 *)$ip + ($b0 & 0x0f) * 4;
+                printf("D %lld %d %s %d %s %d %d %d\\n", nsecs, args->reason, ntop($ip->saddr),
+                       (*(uint8 *)$l4 << 8) | *(uint8 *)($l4 + 1), ntop($ip->daddr),
+                       (*(uint8 *)($l4 + 2) << 8) | *(uint8 *)($l4 + 3), $ip->protocol, $fo);
+              }
+            }
+            interval:ms:2 { printf("T %lld\\n", nsecs); }
+            """;
+
+    private static final Pattern DROP = Pattern.compile("^D (\\d+) (\\d+) (\\S+) (\\d+) (\\S+) (\\d+) (\\d+) (\\d+)$");
+    private static final Pattern TICK_LINE = Pattern.compile("^T (\\d+)$");
+    private static final Pattern SYMBOL = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
+
+    /**
+     * One dropped packet.
+     *
+     * @param monoNanos when, on the clock of {@link System#nanoTime} (both are CLOCK_MONOTONIC on Linux)
+     * @param reason    the kernel's reason name (UDP_CSUM, NO_SOCKET, ...)
+     * @param packet    its flow (ports are 0 for a protocol other than UDP)
+     */
+    public record Drop(long monoNanos, String reason, OsReport.Flow packet) {
+    }
+
+    private final Process process;
+    private final Map<Integer, String> reasonNames;
+    private final Deque<Drop> drops = new ArrayDeque<>();
+    private final Thread reader;
+    private final List<String> errors = new ArrayList<>();
+    private volatile long lastTick;
+    private volatile boolean attached;
+    private volatile String ended;
+
+    private KfreeSkbTracer(Process process, Map<Integer, String> reasonNames) {
+        this.process = process;
+        this.reasonNames = reasonNames;
+        this.reader = new Thread(this::read, "kfree-skb-tracer");
+        this.reader.setDaemon(true);
+    }
+
+    /** Why the tracer cannot run here, or empty when it can (bpftrace installed, tracefs mounted at {@code tracefs}, root). */
+    public static Optional<String> unavailable(Path tracefs) {
+        if (CommandRunner.which("bpftrace").isEmpty()) {
+            return Optional.of("kfree_skb per flow needs bpftrace (apt-get install bpftrace)");
+        }
+        if (!Files.isRegularFile(tracefs.resolve(FORMAT))) {
+            return Optional.of("kfree_skb per flow needs tracefs at " + tracefs + " (no " + tracefs.resolve(FORMAT) + ")");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return Optional.of("kfree_skb per flow needs root (bpftrace)");
+        }
+        if (!Files.isRegularFile(Path.of("/sys/kernel/btf/vmlinux"))) {
+            return Optional.of("kfree_skb per flow needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts bpftrace and waits until its probes are attached (its first tick).
+     *
+     * @param tracefs  the mounted tracefs (for the reason names)
+     * @param started  told the process once it runs (to journal it)
+     */
+    public static KfreeSkbTracer start(Path tracefs, Consumer<ProcessHandle> started) throws IOException {
+        Optional<String> why = unavailable(tracefs);
+        if (why.isPresent()) {
+            throw new IOException(why.get());
+        }
+        Map<Integer, String> names = reasonNames(Files.readString(tracefs.resolve(FORMAT)));
+        Process p = new ProcessBuilder("bpftrace", "-e", PROGRAM).redirectErrorStream(false)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        started.accept(p.toHandle());
+        KfreeSkbTracer t = new KfreeSkbTracer(p, names);
+        t.reader.start();
+        Thread err = new Thread(() -> t.drainErrors(p), "kfree-skb-tracer-stderr");
+        err.setDaemon(true);
+        err.start();
+        long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
+        synchronized (t) {
+            while (!t.attached && t.ended == null && System.nanoTime() < deadline) {
+                try {
+                    t.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (!t.attached) {
+            String why2 = t.ended != null ? t.ended : "bpftrace did not attach within " + ATTACH_TIMEOUT.toSeconds() + " s";
+            t.close();
+            throw new IOException(why2 + t.errorTail());
+        }
+        return t;
+    }
+
+    /** The reason names of the event's print format: {@code { 2, "NOT_SPECIFIED" }, { 11, "UDP_CSUM" }, ...}. */
+    static Map<Integer, String> reasonNames(String format) {
+        Map<Integer, String> out = new TreeMap<>();
+        Matcher m = SYMBOL.matcher(format);
+        while (m.find()) {
+            out.put(Integer.parseInt(m.group(1)), m.group(2));
+        }
+        return out;
+    }
+
+    private void read() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                accept(line);
+            }
+            ended = "bpftrace exited (" + exitText() + ")";
+        } catch (IOException e) {
+            ended = "bpftrace output could not be read: " + e.getMessage();
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** Takes one line of bpftrace's output; other lines ("Attaching 2 probes...") are ignored. */
+    void accept(String line) {
+        Matcher t = TICK_LINE.matcher(line);
+        if (t.matches()) {
+            lastTick = Long.parseLong(t.group(1));
+            if (!attached) {
+                synchronized (this) {
+                    attached = true;
+                    notifyAll();
+                }
+            }
+            return;
+        }
+        Matcher d = DROP.matcher(line);
+        if (!d.matches()) {
+            return;
+        }
+        int code = Integer.parseInt(d.group(2));
+        int proto = Integer.parseInt(d.group(7));
+        boolean ports = proto == 17 && Integer.parseInt(d.group(8)) == 0; // a later fragment has no UDP header
+        OsReport.Flow flow = new OsReport.Flow(d.group(3), ports ? Integer.parseInt(d.group(4)) : 0, d.group(5),
+                ports ? Integer.parseInt(d.group(6)) : 0);
+        Drop drop = new Drop(Long.parseLong(d.group(1)), reasonNames.getOrDefault(code, "REASON_" + code), flow);
+        synchronized (drops) {
+            drops.addLast(drop);
+            while (drops.size() > MAX_KEPT) {
+                drops.removeFirst();
+            }
+        }
+    }
+
+    private void drainErrors(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.contains("RLIMIT_MEMLOCK")) {
+                    continue; // bpftrace 0.17 warns and works anyway
+                }
+                synchronized (errors) {
+                    if (errors.size() < 20) {
+                        errors.add(line);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+    }
+
+    private String errorTail() {
+        synchronized (errors) {
+            return errors.isEmpty() ? "" : ": " + String.join(" / ", errors);
+        }
+    }
+
+    private String exitText() {
+        try {
+            return process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) ? "exit " + process.exitValue() : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * Waits until every drop up to {@code monoNanos} has been read (a tick after it arrived), at most {@code max}.
+     *
+     * @return false when the tracer fell behind or ended: the caller should not trust an empty answer then
+     */
+    public boolean awaitUpTo(long monoNanos, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (lastTick < monoNanos + TICK.toNanos()) {
+            if (ended != null || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The drops of packets from {@code src} to {@code dst} between two instants, optionally only to some ports. */
+    public List<Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
+        List<Drop> out = new ArrayList<>();
+        synchronized (drops) {
+            for (Drop d : drops) {
+                if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && src.equals(d.packet().src())
+                        && (dst == null || dst.equals(d.packet().dst()))
+                        && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Null while the tracer runs; else why it ended. */
+    public String ended() {
+        return ended;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(3, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.quirklab.observe;
+
+import io.quirklab.wire.FrameTap;
+import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.PcapLink;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "What Wireshark sees" on the DUT interface for a whole run: one capture of the lab's traffic, read by one thread and
+ * handed out per flow ({@link #frames}): a persona's frames between two instants, its UDP frames only to the DUT ports
+ * that the responder journal names for the probe. Replaces a capture opened and drained per cell, so cells of
+ * different personas can run at the same time. Bounded: the oldest frames go first beyond {@code maxFrames}/
+ * {@code maxBytes}.
+ */
+public final class RunCapture implements AutoCloseable {
+    /** The lab's traffic: 198.18.0.0/15, tagged or not, and ARP. */
+    public static final String FILTER = "net 198.18.0.0/15 or arp or (vlan and (net 198.18.0.0/15 or arp))";
+    static final Duration POLL = Duration.ofMillis(2);
+    public static final int DEFAULT_MAX_FRAMES = 400_000;
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+
+    /** A kept frame with what demultiplexing needs. */
+    private record Kept(FrameTap.Captured frame, Inet4Address a, Inet4Address b, int portA, int portB, boolean udp) {
+        boolean involves(Inet4Address persona) {
+            return persona.equals(a) || persona.equals(b);
+        }
+
+        /** The DUT-side port of a UDP frame of {@code persona}. */
+        int dutPort(Inet4Address persona) {
+            return persona.equals(a) ? portB : portA;
+        }
+    }
+
+    private final FrameTap tap;
+    private final int maxFrames;
+    private final long maxBytes;
+    private final Deque<Kept> kept = new ArrayDeque<>();
+    private final Thread reader;
+    private long keptBytes;
+    private long evicted;
+    private volatile long drainedAtNanos;
+    private volatile long newestMicros;
+    private volatile boolean closed;
+    private volatile String failure;
+
+    private RunCapture(FrameTap tap, int maxFrames, long maxBytes) {
+        this.tap = tap;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+        this.reader = new Thread(this::run, "run-capture");
+        this.reader.setDaemon(true);
+    }
+
+    /** Starts capturing the lab's traffic on the DUT interface through pcap. */
+    public static RunCapture start(String dutInterface) throws IOException {
+        return start(PcapLink.openTap(dutInterface, FILTER, PcapLink.Direction.BOTH), DEFAULT_MAX_FRAMES, DEFAULT_MAX_BYTES);
+    }
+
+    /** Starts reading {@code tap} in the background; the capture owns and closes the tap. */
+    public static RunCapture start(FrameTap tap, int maxFrames, long maxBytes) {
+        RunCapture c = new RunCapture(tap, maxFrames, maxBytes);
+        c.reader.start();
+        return c;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                long before = System.nanoTime();
+                Optional<FrameTap.Captured> c = tap.next(POLL);
+                if (c.isPresent()) {
+                    keep(c.get());
+                } else {
+                    drainedAtNanos = before; // the capture buffer was empty at some point after `before`
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+        }
+    }
+
+    private void keep(FrameTap.Captured c) {
+        newestMicros = Math.max(newestMicros, c.timestampMicros());
+        Optional<ParsedFrame> p = ParsedFrame.parse(c.data());
+        Inet4Address a = null;
+        Inet4Address b = null;
+        int pa = 0;
+        int pb = 0;
+        boolean udp = false;
+        if (p.isPresent()) {
+            if (p.get().ipv4().isPresent()) {
+                a = p.get().ipv4().get().src();
+                b = p.get().ipv4().get().dst();
+                if (p.get().udp().isPresent()) {
+                    udp = true;
+                    pa = p.get().udp().get().srcPort();
+                    pb = p.get().udp().get().dstPort();
+                }
+            } else if (p.get().arp().isPresent()) {
+                a = p.get().arp().get().senderIp();
+                b = p.get().arp().get().targetIp();
+            }
+        }
+        synchronized (kept) {
+            kept.addLast(new Kept(c, a, b, pa, pb, udp));
+            keptBytes += c.data().length;
+            while (kept.size() > maxFrames || keptBytes > maxBytes) {
+                keptBytes -= kept.removeFirst().frame().data().length;
+                evicted++;
+            }
+        }
+    }
+
+    /**
+     * Waits until every frame that reached the interface before {@code monoNanos} (wall time {@code wallMicros}) has
+     * been read: the capture buffer ran empty after it, or a frame stamped after it was read. At most {@code max}.
+     */
+    public boolean awaitUpTo(long monoNanos, long wallMicros, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (drainedAtNanos < monoNanos && newestMicros < wallMicros) {
+            if (failure != null || closed || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The frames of one persona's flow, in arrival order.
+     *
+     * @param persona    the persona's address
+     * @param fromMicros the window's start (wall clock, as pcap stamps frames)
+     * @param toMicros   its end
+     * @param dutPorts   the DUT-side UDP ports of the probe (from the responder journal); empty: every port. Frames
+     *                   without UDP ports (ARP, fragments after the first) are kept by address and time
+     */
+    public DutCapture.Frames frames(Inet4Address persona, long fromMicros, long toMicros, Set<Integer> dutPorts) {
+        List<FrameTap.Captured> out = new ArrayList<>();
+        synchronized (kept) {
+            for (Kept k : kept) {
+                long ts = k.frame().timestampMicros();
+                if (ts < fromMicros || ts > toMicros || !k.involves(persona)) {
+                    continue;
+                }
+                if (k.udp() && !dutPorts.isEmpty() && !dutPorts.contains(k.dutPort(persona))) {
+                    continue;
+                }
+                out.add(k.frame());
+            }
+        }
+        return new DutCapture.Frames(persona, out, 0, failure);
+    }
+
+    /** Frames evicted because the bounds were reached (their windows are then incomplete). */
+    public long evicted() {
+        synchronized (kept) {
+            return evicted;
+        }
+    }
+
+    /** Null while capturing; else why the capture ended. */
+    public String failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        tap.close();
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.quirklab.process;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * A process that owns something on the host (a run that holds a lab or an offload change, a responder the harness
+ * started): its PID and start time, so a recycled PID is never taken for the owner. The one test of "is the owner
+ * still alive" that every journal and lock of the harness uses.
+ *
+ * @param pid     its process id
+ * @param started its start time (ISO-8601), or null when the OS did not say
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ProcessOwner(long pid, @JsonProperty("started") String started) {
+    /** Start times read twice may differ by the clock's granularity; a recycled PID starts much later. */
+    static final Duration START_TOLERANCE = Duration.ofSeconds(2);
+
+    /** This JVM. */
+    public static ProcessOwner current() {
+        return of(ProcessHandle.current());
+    }
+
+    public static ProcessOwner of(ProcessHandle h) {
+        return new ProcessOwner(h.pid(), h.info().startInstant().map(Instant::toString).orElse(null));
+    }
+
+    /** The process with this PID now, if there is one. */
+    public static Optional<ProcessOwner> of(long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessOwner::of);
+    }
+
+    /** Still running, and the same process (not a recycled PID); an unknown start time counts as the same. */
+    public boolean alive() {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) {
+            return false;
+        }
+        Optional<Instant> now = h.get().info().startInstant();
+        if (started == null || now.isEmpty()) {
+            return true;
+        }
+        try {
+            return Duration.between(Instant.parse(started), now.get()).abs().compareTo(START_TOLERANCE) <= 0;
+        } catch (DateTimeParseException e) {
+            return true;
+        }
+    }
+
+    /** The same process as {@code other} (PID and, where both know it, start time). */
+    public boolean sameAs(ProcessOwner other) {
+        return other != null && pid == other.pid && (started == null || other.started == null || started.equals(other.started));
+    }
+
+    /** Ends the process if it is still this one: politely, then forcibly; true when it is gone. */
+    public boolean end(Duration grace) {
+        if (!alive()) {
+            return true;
+        }
+        ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+        if (h == null) {
+            return true;
+        }
+        h.destroy();
+        try {
+            h.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception timeout) {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            } catch (Exception stillThere) {
+                return false;
+            }
+        }
+    }
+
+    /** "pid 1234 (java -jar ..., since 2026-12-01T21:03:00Z)". */
+    public String describe() {
+        String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).map(c -> c.length() > 80 ? c.substring(0, 77) + "..." : c)
+                .orElse(null);
+        return "pid " + pid + (cmd == null && started == null ? "" : " (" + (cmd == null ? "" : cmd + ", ")
+                + (started == null ? "" : "since " + started) + ")").replace(", )", ")");
+    }
+}

@@ -46,6 +46,10 @@ public final class Responder implements AutoCloseable {
         Live(Persona persona, int firstId) {
             this.persona = persona;
             this.bmc = new SimulatedBmc(persona.bmc());
+            // LAN configuration reports the persona's own address, MAC and VLAN tag (segments are /24)
+            Integer vlan = persona.quirks().vlanId();
+            this.bmc.model().station(new io.quirklab.bmc.LanStation(persona.address(), persona.mac().bytes(), 24,
+                    RMCP_PORT, vlan == null ? 0 : vlan));
             this.ids = new AtomicInteger(firstId);
         }
     }

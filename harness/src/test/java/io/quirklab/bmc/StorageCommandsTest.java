@@ -61,8 +61,10 @@ class StorageCommandsTest {
     }
 
     @Test
-    void registersTwelveCommandsForUsers() {
-        assertThat(table.size()).isEqualTo(COMMANDS.length).isEqualTo(12);
+    void registersTwelveCommandsForUsersAndTwoForOperators() {
+        assertThat(table.size()).isEqualTo(COMMANDS.length + 2).isEqualTo(14);
+        assertThat(table.lookup(NetFn.STORAGE, StorageCommands.CLEAR_SEL).orElseThrow().minPrivilege()).isEqualTo(Privilege.OPERATOR);
+        assertThat(table.lookup(NetFn.STORAGE, StorageCommands.SET_SEL_TIME).orElseThrow().minPrivilege()).isEqualTo(Privilege.OPERATOR);
         for (int[] c : COMMANDS) {
             CommandTable.Entry e = table.lookup(c[0], c[1]).orElseThrow();
             assertThat(e.minPrivilege()).as(e.name()).isEqualTo(Privilege.USER);

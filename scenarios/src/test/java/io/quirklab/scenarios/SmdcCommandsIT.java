@@ -214,10 +214,22 @@ class SmdcCommandsIT {
         assertThat(lanplus(suite, "channel", "info", "1")).containsPattern("Channel Medium Type\\s+: 802\\.3 LAN");
         assertThat(lanplus(suite, "sol", "info", "1")).containsPattern("Enabled\\s+: false").containsPattern("Privilege Level\\s+: USER")
                 .containsPattern("Non-Volatile Bit Rate \\(kbps\\)\\s+: 115\\.2").containsPattern("Payload Port\\s+: 623");
-        assertThat(lanplus(suite, "chassis", "bootparam", "get", "5")).contains("Boot parameter version: 1");
         assertThat(lanplus(suite, "mc", "watchdog", "get")).contains("Watchdog Timer Is:");
         assertThat(lanplus(suite, "mc", "getenables")).containsPattern("System Event Logging\\s+: enabled");
         assertThat(lanplus(suite, "pef", "info")).contains("0x51 | 16 | 16");
+    }
+
+    @ParameterizedTest(name = "ipmitool -I lanplus -C {0}")
+    @ValueSource(strings = {"3", "17"})
+    void lanplusBootdevSelTimeIdentifyAndWarmReset(String suite) {
+        assertThat(lanplus(suite, "chassis", "bootdev", "pxe")).contains("Set Boot Device to pxe");
+        assertThat(lanplus(suite, "chassis", "bootparam", "get", "5")).contains("Boot parameter version: 1", "Boot Device Selector : Force PXE");
+        lanplus(suite, "sel", "time", "set", "06/01/05 12:00:00");
+        assertThat(lanplus(suite, "sel", "time", "get")).startsWith("06/01/05 12:00:0");
+        assertThat(lanplus(suite, "chassis", "identify", "5")).contains("Chassis identify interval: 5 seconds");
+        assertThat(smdc20.bmc().model().chassis().identifyState(System.currentTimeMillis())).isEqualTo(Chassis.IDENTIFY_TIMED);
+        assertThat(lanplus(suite, "mc", "reset", "warm")).contains("Sent warm reset command to MC");
+        assertThat(lanplus(suite, "mc", "info")).contains("Manufacturer ID           : 6653");
     }
 
     @Test

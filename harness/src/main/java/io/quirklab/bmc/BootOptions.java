@@ -27,7 +27,8 @@ public final class BootOptions {
             .value(BOOT_INFO_ACKNOWLEDGE, true, ConfigParameters::any, 0x00, 0x00)
             .value(BOOT_FLAGS, true, d -> (d[0] & 0x1F) == 0, 0x00, 0x00, 0x00, 0x00, 0x00)
             .value(BOOT_INITIATOR_INFO, true, ConfigParameters::any, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    private long validSinceMillis;
+    /** When the boot flags' valid bit was set, or -1 while it is clear (then {@link #poll} has nothing to do). */
+    private long validSinceMillis = -1;
 
     synchronized ConfigParameters.Read get(int selector, long now) {
         poll(now);
@@ -44,19 +45,23 @@ public final class BootOptions {
             return CompletionCode.OK;
         }
         int cc = params.set(selector, data);
-        if (cc == CompletionCode.OK && selector == BOOT_FLAGS && (data[0] & FLAGS_VALID) != 0) {
-            validSinceMillis = now;
+        if (cc == CompletionCode.OK && selector == BOOT_FLAGS) {
+            validSinceMillis = (data[0] & FLAGS_VALID) != 0 ? now : -1;
         }
         return cc;
     }
 
     /** Clears the valid bit once 60 s have passed, unless parameter 3 keeps it. */
     synchronized void poll(long now) {
+        if (validSinceMillis < 0 || now - validSinceMillis <= VALID_TIMEOUT_MILLIS) {
+            return;
+        }
         byte[] flags = params.value(BOOT_FLAGS);
         boolean keep = (params.value(VALID_BIT_CLEARING)[0] & KEEP_AFTER_TIMEOUT) != 0;
-        if ((flags[0] & FLAGS_VALID) != 0 && !keep && now - validSinceMillis > VALID_TIMEOUT_MILLIS) {
+        if (!keep) {
             flags[0] &= ~FLAGS_VALID;
             params.put(BOOT_FLAGS, flags);
+            validSinceMillis = -1;
         }
     }
 
@@ -65,6 +70,7 @@ public final class BootOptions {
         byte[] flags = params.value(BOOT_FLAGS);
         if ((flags[0] & FLAGS_VALID) != 0 && (flags[0] & FLAGS_PERSISTENT) == 0) {
             params.put(BOOT_FLAGS, new byte[5]);
+            validSinceMillis = -1;
         }
     }
 

@@ -1,7 +1,6 @@
 package io.quirklab.bmc;
 
 import io.quirklab.ipmi.CompletionCode;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -188,12 +187,5 @@ final class ConfigParameters {
 
     static boolean any(byte[] d) {
         return true;
-    }
-
-    @Override
-    public synchronized String toString() {
-        StringBuilder sb = new StringBuilder();
-        values.forEach((k, v) -> sb.append(k).append('=').append(Arrays.deepToString(v)).append(' '));
-        return sb.toString();
     }
 }

@@ -36,6 +36,8 @@ public final class UserStore {
 
     private final List<User> initial;
     private final Slot[] slots;
+    /** Who may log in, rebuilt on every change: session set-up reads it on every challenge and RAKP 1. */
+    private volatile List<User> active = List.of();
 
     public UserStore(List<User> users) {
         this.initial = List.copyOf(users);
@@ -59,6 +61,17 @@ public final class UserStore {
         for (User u : initial) {
             slots[u.id() - 1] = new Slot(u.id(), u.name(), u.password(), true, u.maxPrivilege().level(), false, true, true, true);
         }
+        refresh();
+    }
+
+    private void refresh() {
+        List<User> out = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s.canLogIn()) {
+                out.add(s.user());
+            }
+        }
+        active = List.copyOf(out);
     }
 
     public int maxUsers() {
@@ -70,18 +83,17 @@ public final class UserStore {
     }
 
     /** Users that may open a session now, in ID order. */
-    public synchronized List<User> active() {
-        List<User> out = new ArrayList<>();
-        for (Slot s : slots) {
-            if (s.canLogIn()) {
-                out.add(s.user());
-            }
-        }
-        return out;
+    public List<User> active() {
+        return active;
     }
 
     public Optional<User> byName(String name) {
-        return active().stream().filter(u -> u.name().equals(name)).findFirst();
+        for (User u : active) {
+            if (u.name().equals(name)) {
+                return Optional.of(u);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The highest privilege any user may take: what an Open Session asking for "the highest" is granted. */
@@ -104,6 +116,7 @@ public final class UserStore {
 
     synchronized void put(Slot s) {
         slots[s.id() - 1] = s;
+        refresh();
     }
 
     /** True if another user ID already has this (non-empty) name. */

@@ -254,6 +254,11 @@ public final class Responder implements AutoCloseable {
         return out;
     }
 
+    /** The simulated BMC behind the persona at {@code address}, if there is one (for tests). */
+    Optional<SimulatedBmc> bmc(Inet4Address address) {
+        return Optional.ofNullable(byAddress.get(address)).map(l -> l.bmc);
+    }
+
     public List<Persona> personas() {
         List<Persona> out = new ArrayList<>();
         byAddress.values().forEach(l -> out.add(l.persona));

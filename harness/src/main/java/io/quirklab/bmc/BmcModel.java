@@ -24,6 +24,7 @@ public final class BmcModel {
     private final BootOptions boot = new BootOptions();
     private final Watchdog watchdog = new Watchdog();
     private final boolean ipmi20;
+    private final byte[] kg;
     private volatile long bootMillis;
     private volatile int globalEnables = DEFAULT_GLOBAL_ENABLES;
     private volatile LanStation station;
@@ -39,6 +40,7 @@ public final class BmcModel {
         this.sol = LanCommands.solDefaults();
         this.pef = PefCommands.pefDefaults(identity);
         this.ipmi20 = config.ipmi20();
+        this.kg = config.kg();
         this.bootMillis = clock.millis();
     }
 
@@ -97,6 +99,11 @@ public final class BmcModel {
 
     public boolean ipmi20() {
         return ipmi20;
+    }
+
+    /** The BMC key K_G the session keys derive from, or null when they derive from the user's password. */
+    byte[] kg() {
+        return kg == null ? null : kg.clone();
     }
 
     public int globalEnables() {

@@ -20,6 +20,13 @@ final class LanCommands {
     static final int GET_LAN_CONFIG = 0x02;
     static final int SET_SOL_CONFIG = 0x21;
     static final int GET_SOL_CONFIG = 0x22;
+    /** App netFn: Set Channel Security Keys, whose "read key" operation FreeIPMI's Lan_Conf_Security_Keys uses. */
+    static final int CHANNEL_SECURITY_KEYS = 0x56;
+    static final int READ_KEY = 0;
+    static final int KEY_R = 0;
+    static final int KEY_G = 1;
+    /** Lock status "key is not lockable". */
+    static final int NOT_LOCKABLE = 0x00;
     static final int LAN_CHANNEL = 1;
     static final int CURRENT_CHANNEL = 0x0E;
     /** Parameter revision of LAN and SOL configuration (1.1), the first byte of every Get answer. */
@@ -82,6 +89,7 @@ final class LanCommands {
                     (c, d) -> get(c.model().sol(), d));
             t.add(NetFn.TRANSPORT, SET_SOL_CONFIG, "Set SOL Configuration Parameters", Privilege.ADMINISTRATOR,
                     (c, d) -> set(c.model().sol(), d));
+            t.add(NetFn.APP, CHANNEL_SECURITY_KEYS, "Set Channel Security Keys", Privilege.ADMINISTRATOR, LanCommands::securityKeys);
         }
     }
 
@@ -116,6 +124,34 @@ final class LanCommands {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
         }
         return Reply.error(params.set(d[1] & 0xFF, Arrays.copyOfRange(d, 2, d.length)));
+    }
+
+    /**
+     * Request: channel, operation, key ID (0 K_R, 1 K_G), key for a set. Reading answers the key (K_R unused: 20 zero
+     * bytes; K_G as configured, zeros when session keys derive from the password). Setting or locking a key is
+     * refused with 0xD5: K_G is part of the session set-up's configuration, which commands do not change.
+     */
+    static Reply securityKeys(CommandContext ctx, byte[] d) {
+        if (d.length < 3) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int op = d[1] & 0x03;
+        int key = d[2] & 0xFF;
+        if (!lanChannel(d[0]) || op == 0x03 || key > KEY_G) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (op != READ_KEY) {
+            return Reply.error(CompletionCode.NOT_SUPPORTED_IN_PRESENT_STATE);
+        }
+        if (d.length != 3) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        byte[] kg = ctx.model().kg();
+        byte[] value = key == KEY_G && kg != null ? kg : new byte[20];
+        byte[] out = new byte[21];
+        out[0] = NOT_LOCKABLE;
+        System.arraycopy(value, 0, out, 1, 20);
+        return Reply.ok(out);
     }
 
     static boolean lanChannel(byte b) {

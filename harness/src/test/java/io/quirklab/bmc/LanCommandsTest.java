@@ -164,6 +164,22 @@ class LanCommandsTest {
         assertThat(bytes(s.mask())).containsExactly(255, 0, 0, 0);
     }
 
+    @Test
+    void securityKeysAreReadOnlyAndOnlyOnA20Bmc() {
+        byte[] kg = "0123456789abcdefghij".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Handlers withKg = new Handlers(BmcConfig.smdcDefaults().withIpmi20().withKg(kg), t -> LanCommands.register(t, true));
+        byte[] d = ok(withKg.call(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS, 0x01, LanCommands.READ_KEY, LanCommands.KEY_G)).data();
+        assertThat(d[0]).isEqualTo((byte) LanCommands.NOT_LOCKABLE);
+        assertThat(java.util.Arrays.copyOfRange(d, 1, 21)).containsExactly(kg);
+        assertThat(java.util.Arrays.copyOfRange(ok(smdc20.call(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS, 0x01, 0, 1)).data(), 1, 21))
+                .as("no K_G").containsExactly(new byte[20]);
+        assertThat(cc(smdc20.call(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS, 0x01, 0x01, 0x01, 1, 2, 3)))
+                .isEqualTo(CompletionCode.NOT_SUPPORTED_IN_PRESENT_STATE);
+        assertThat(cc(smdc20.call(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS, 0x01, 0x00, 0x02))).isEqualTo(CompletionCode.INVALID_DATA_FIELD);
+        assertThat(cc(smdc20.call(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS, 0x01, 0x00))).isEqualTo(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        assertThat(smdc.table.lookup(NetFn.APP, LanCommands.CHANNEL_SECURITY_KEYS)).as("RMCP+ keys on a 1.5 BMC").isEmpty();
+    }
+
     static int[] hex(String csv) {
         String[] parts = csv.split(",");
         int[] out = new int[parts.length];

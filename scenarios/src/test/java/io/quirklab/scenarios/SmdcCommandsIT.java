@@ -301,6 +301,7 @@ class SmdcCommandsIT {
                 .containsPattern("Enable_SOL\\s+No").containsPattern("Non_Volatile_Bit_Rate\\s+115200");
         assertThat(checkout(smdc20, "Rmcpplus_Conf_Privilege", false))
                 .containsPattern("Maximum_Privilege_Cipher_Suite_Id_3\\s+Administrator");
+        assertThat(checkout(smdc20, "Lan_Conf_Security_Keys", true)).containsPattern("K_G\\s+0x0{40}");
         assertThat(checkout(smdc20, "User2", true))
                 .containsPattern("Enable_User\\s+Yes").containsPattern("SOL_Payload_Access\\s+No");
     }

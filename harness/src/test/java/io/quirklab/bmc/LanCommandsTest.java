@@ -5,6 +5,8 @@ import static io.quirklab.bmc.Handlers.cc;
 import static io.quirklab.bmc.Handlers.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.NetFn;
 import io.quirklab.ipmi.Privilege;
@@ -56,9 +58,13 @@ class LanCommandsTest {
 
     @Test
     void authTypeSupportAndEnablesFollowTheConfiguredAuthTypes() {
-        // none, MD2, MD5, straight password: bits 0, 1, 2, 4
-        assertThat(bytes(value(get(smdc, LanCommands.AUTH_TYPE_SUPPORT, 0)))).containsExactly(0x17);
-        assertThat(bytes(value(get(smdc, LanCommands.AUTH_TYPE_ENABLES, 0)))).containsExactly(0x17, 0x17, 0x17, 0x17, 0x17);
+        Handlers md5Only = new Handlers(BmcConfig.smdcDefaults().withAuthTypes(java.util.EnumSet.of(AuthType.MD5, AuthType.PASSWORD)),
+                t -> LanCommands.register(t, false));
+        // MD5 and straight password: bits 2 and 4
+        assertThat(bytes(value(get(md5Only, LanCommands.AUTH_TYPE_SUPPORT, 0)))).containsExactly(0x14);
+        assertThat(bytes(value(get(md5Only, LanCommands.AUTH_TYPE_ENABLES, 0)))).containsExactly(0x14, 0x14, 0x14, 0x14, 0x14);
+        int smdcMask = AuthType.mask(BmcConfig.smdcDefaults().authTypes());
+        assertThat(bytes(value(get(smdc, LanCommands.AUTH_TYPE_SUPPORT, 0)))).containsExactly(smdcMask);
         assertThat(cc(smdc.call(NetFn.TRANSPORT, SET, 0x01, LanCommands.AUTH_TYPE_ENABLES, 0x04, 0x04, 0x04, 0x04, 0x04)))
                 .as("the session code decides auth types, so the parameter is read-only").isEqualTo(ConfigParameters.READ_ONLY);
     }
@@ -123,12 +129,17 @@ class LanCommandsTest {
     @Test
     void cipherSuitesAndTheirPrivilegesOnlyOnA20Bmc() {
         assertThat(cc(get(smdc, LanCommands.CIPHER_SUITE_COUNT, 0))).isEqualTo(ConfigParameters.PARAMETER_NOT_SUPPORTED);
-        assertThat(bytes(value(get(smdc20, LanCommands.CIPHER_SUITE_COUNT, 0)))).containsExactly(5);
-        byte[] entries = value(get(smdc20, LanCommands.CIPHER_SUITE_ENTRIES, 0));
+        Handlers three = new Handlers(BmcConfig.smdcDefaults().withCipherSuites(java.util.EnumSet.of(CipherSuite.SUITE_3,
+                CipherSuite.SUITE_17, CipherSuite.SUITE_1)), t -> LanCommands.register(t, true));
+        assertThat(bytes(value(get(three, LanCommands.CIPHER_SUITE_COUNT, 0)))).containsExactly(3);
+        byte[] entries = value(get(three, LanCommands.CIPHER_SUITE_ENTRIES, 0));
         assertThat(entries).hasSize(17);
-        assertThat(bytes(java.util.Arrays.copyOfRange(entries, 1, 6))).containsExactly(0, 1, 2, 3, 17);
-        byte[] privileges = value(get(smdc20, LanCommands.CIPHER_SUITE_PRIVILEGES, 0));
-        assertThat(bytes(privileges)).containsExactly(0x00, 0x44, 0x44, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00);
+        assertThat(bytes(java.util.Arrays.copyOfRange(entries, 0, 5))).as("reserved, then the IDs in order").containsExactly(0, 1, 3, 17, 0);
+        byte[] privileges = value(get(three, LanCommands.CIPHER_SUITE_PRIVILEGES, 0));
+        assertThat(bytes(privileges)).as("Administrator (4) for each entry, low nibble first")
+                .containsExactly(0x00, 0x44, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00);
+        assertThat(bytes(value(get(smdc20, LanCommands.CIPHER_SUITE_COUNT, 0))))
+                .containsExactly(BmcConfig.smdcDefaults().withIpmi20().cipherSuites().size());
     }
 
     @Test

@@ -139,6 +139,9 @@ public final class BmcModel {
      * the moment it expired; boot flags left valid for 60 s lose their valid bit.
      */
     void advance() {
+        if (!watchdog.mayExpire() && !boot.mayClear()) {
+            return; // the common case, on every command: nothing is counting down
+        }
         long now = clock.millis();
         Watchdog.Expiry e = watchdog.poll(now);
         if (e != null) {

@@ -28,7 +28,7 @@ public final class BootOptions {
             .value(BOOT_FLAGS, true, d -> (d[0] & 0x1F) == 0, 0x00, 0x00, 0x00, 0x00, 0x00)
             .value(BOOT_INITIATOR_INFO, true, ConfigParameters::any, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     /** When the boot flags' valid bit was set, or -1 while it is clear (then {@link #poll} has nothing to do). */
-    private long validSinceMillis = -1;
+    private volatile long validSinceMillis = -1;
 
     synchronized ConfigParameters.Read get(int selector, long now) {
         poll(now);
@@ -49,6 +49,11 @@ public final class BootOptions {
             validSinceMillis = (data[0] & FLAGS_VALID) != 0 ? now : -1;
         }
         return cc;
+    }
+
+    /** False when {@link #poll} would certainly find nothing (no valid bit watched): no lock taken. */
+    boolean mayClear() {
+        return validSinceMillis >= 0;
     }
 
     /** Clears the valid bit once 60 s have passed, unless parameter 3 keeps it. */

@@ -34,7 +34,8 @@ public final class Watchdog {
     private int expirationFlags;
     private int initialCountdown; // 100 ms units
     private boolean initialized;
-    private boolean running;
+    /** Volatile so {@link #mayExpire} can be asked without the lock on every command. */
+    private volatile boolean running;
     private long startedMillis;
 
     /** Set Watchdog Timer; answers the completion code. */
@@ -96,6 +97,11 @@ public final class Watchdog {
         expirationFlags |= 1 << use;
         return new Expiry(startedMillis + initialCountdown * 100L, actions & 0x07, use, (actions >> 4) & 0x07,
                 (timerUse & DONT_LOG) == 0);
+    }
+
+    /** False when {@link #poll} would certainly find nothing (the timer is stopped): no lock taken. */
+    boolean mayExpire() {
+        return running;
     }
 
     synchronized boolean running() {

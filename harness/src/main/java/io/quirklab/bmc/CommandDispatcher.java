@@ -60,6 +60,7 @@ final class CommandDispatcher {
 
     private static Reply run(CommandTable.Entry entry, CommandContext ctx, IpmiRequest rq) {
         try {
+            ctx.model().advance();
             Reply r = entry.handler().handle(ctx, rq.data());
             if (r.data().length > MAX_REPLY_DATA) {
                 return Reply.error(CompletionCode.CANNOT_RETURN_REQUESTED_BYTES);

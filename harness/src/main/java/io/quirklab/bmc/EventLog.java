@@ -66,9 +66,11 @@ public final class EventLog {
     private final List<Event> events = new ArrayList<>();
     private int nextId = 1;
     private int lastAddition = UNSPECIFIED_TIME;
-    private final int lastErase;
+    private int lastErase;
     private boolean overflow;
     private int reservation;
+    /** Set SEL Time moves the SEL's clock by this many seconds against the BMC's. */
+    private long offsetSeconds;
 
     private EventLog(Clock clock, int lastErase) {
         this.clock = clock;
@@ -118,7 +120,40 @@ public final class EventLog {
     /** Logs an event from the BMC stamped with the clock; a full log drops it and raises the overflow flag. */
     public synchronized Optional<Event> add(int sensorType, int sensorNumber, int eventDirType, int data1, int data2,
                                             int data3) {
-        return append(epochSeconds(clock), sensorType, sensorNumber, eventDirType, data1, data2, data3);
+        return append(now(), sensorType, sensorNumber, eventDirType, data1, data2, data3);
+    }
+
+    /** Logs an event that happened at {@code timestamp} (SEL time), e.g. a watchdog expiry noticed later. */
+    public synchronized Optional<Event> addAt(int timestamp, int sensorType, int sensorNumber, int eventDirType,
+                                              int data1, int data2, int data3) {
+        return append(timestamp, sensorType, sensorNumber, eventDirType, data1, data2, data3);
+    }
+
+    /** The SEL's time now, as Get SEL Time answers it. */
+    public synchronized int now() {
+        return toSelTime(clock.millis());
+    }
+
+    /** A moment of the BMC's clock in SEL time. */
+    public synchronized int toSelTime(long millis) {
+        return (int) (millis / 1000 + offsetSeconds);
+    }
+
+    /** Set SEL Time: from now on the SEL's clock reads {@code seconds} and counts on from there. */
+    public synchronized void setTime(int seconds) {
+        offsetSeconds = (seconds & 0xFFFFFFFFL) - clock.millis() / 1000;
+    }
+
+    /** Clear SEL: every entry goes, the erase is stamped; the reservation stays valid for the erasure status polls. */
+    public synchronized void clear() {
+        events.clear();
+        overflow = false;
+        lastErase = now();
+    }
+
+    /** A BMC reset cancels the reservation. */
+    public synchronized void cancelReservation() {
+        reservation = 0;
     }
 
     private synchronized Optional<Event> append(int timestamp, int sensorType, int sensorNumber, int eventDirType,

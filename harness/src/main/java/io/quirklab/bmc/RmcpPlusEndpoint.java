@@ -76,7 +76,7 @@ final class RmcpPlusEndpoint {
             return openError(tag, RakpMessages.STATUS_INVALID_ROLE, consoleId, "privilege " + requested);
         }
         // 0 asks for the highest level: name a real one, or FreeIPMI gives up ("privilege level cannot be obtained").
-        Privilege highest = config.highestPrivilege();
+        Privilege highest = model.users().highestPrivilege();
         if (requested > highest.level()) {
             return openError(tag, RakpMessages.STATUS_UNAUTHORIZED_ROLE, consoleId, "privilege " + requested + " above " + highest);
         }
@@ -116,7 +116,7 @@ final class RmcpPlusEndpoint {
         } else if (level < Privilege.CALLBACK.level() || level > Privilege.OEM.level() || (m.role() & 0xE0) != 0) {
             status = RakpMessages.STATUS_INVALID_ROLE;
         } else {
-            user = config.users().stream().filter(u -> u.name().equals(m.nameText())).findFirst();
+            user = model.users().byName(m.nameText());
             if (user.isEmpty()) {
                 status = RakpMessages.STATUS_UNAUTHORIZED_NAME;
             } else if (level > user.get().maxPrivilege().level() || level > h.maxPrivilege.level()) {

@@ -60,9 +60,10 @@ final class SessionCommands {
         // Bit 7 of the request asks for IPMI 2.0 data; an IPMI 1.5 BMC ignores it and keeps bit 7 of its answer clear.
         boolean extended = config.ipmi20() && (d[0] & 0x80) != 0;
         int login = 0;
-        boolean named = config.users().stream().anyMatch(u -> !u.name().isEmpty());
-        boolean nullUser = config.users().stream().anyMatch(u -> u.name().isEmpty());
-        boolean anonymous = config.users().stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
+        var users = ctx.model().users().active();
+        boolean named = users.stream().anyMatch(u -> !u.name().isEmpty());
+        boolean nullUser = users.stream().anyMatch(u -> u.name().isEmpty());
+        boolean anonymous = users.stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
         login |= named ? 0x04 : 0;
         login |= nullUser ? 0x02 : 0;
         login |= anonymous ? 0x01 : 0;
@@ -108,7 +109,7 @@ final class SessionCommands {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
         }
         String name = userName(d);
-        Optional<User> user = config.users().stream().filter(u -> u.name().equals(name)).findFirst();
+        Optional<User> user = ctx.model().users().byName(name);
         if (user.isEmpty()) {
             return Reply.error(name.isEmpty() ? 0x82 : 0x81); // null user names not enabled / invalid user name
         }

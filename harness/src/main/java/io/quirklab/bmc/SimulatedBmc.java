@@ -49,7 +49,7 @@ public final class SimulatedBmc {
     public SimulatedBmc(BmcConfig config, Clock clock, RandomGenerator random) {
         this.config = config;
         this.clock = clock;
-        this.model = new BmcModel(config.identity(), clock);
+        this.model = new BmcModel(config, clock);
         this.sessions = new SessionTable(config.maxSessions(), config.idleTimeout().toMillis(), random);
         for (Exchange.Drop d : Exchange.Drop.values()) {
             drops.put(d, new AtomicLong());
@@ -58,6 +58,10 @@ public final class SimulatedBmc {
         AppCommands.register(commands);
         ChassisCommands.register(commands);
         StorageCommands.register(commands);
+        LanCommands.register(commands, config.ipmi20());
+        UserCommands.register(commands, config.ipmi20());
+        McCommands.register(commands);
+        PefCommands.register(commands);
         this.dispatcher = new CommandDispatcher(commands, model);
         this.rmcpPlus = config.ipmi20() ? new RmcpPlusEndpoint(config, model, sessions, dispatcher, random) : null;
     }

@@ -30,6 +30,13 @@ final class StorageCommands {
     /** Get Sensor Reading byte 4 bits 7..6 are "reserved, returned as 1b". */
     static final int STATUS_RESERVED_BITS = 0xC0;
 
+    static final int CLEAR_SEL = 0x47;
+    static final int SET_SEL_TIME = 0x49;
+    /** Clear SEL byte 6: initiate erase, or get erasure status; answer bits 3:0: 1 = erasure completed. */
+    static final int INITIATE_ERASE = 0xAA;
+    static final int GET_ERASURE_STATUS = 0x00;
+    static final int ERASURE_COMPLETED = 0x01;
+
     private StorageCommands() {
     }
 
@@ -47,7 +54,9 @@ final class StorageCommands {
                         (ctx, data) -> reservation(ctx.model().sel().reserve()))
                 .add(NetFn.STORAGE, Cmd.GET_SEL_ENTRY, "Get SEL Entry", Privilege.USER, StorageCommands::getSelEntry)
                 .add(NetFn.STORAGE, Cmd.GET_SEL_TIME, "Get SEL Time", Privilege.USER,
-                        (ctx, data) -> Reply.ok(new ByteWriter().u32le(ctx.model().nowSeconds()).toByteArray()))
+                        (ctx, data) -> Reply.ok(new ByteWriter().u32le(ctx.model().sel().now()).toByteArray()))
+                .add(NetFn.STORAGE, SET_SEL_TIME, "Set SEL Time", Privilege.OPERATOR, StorageCommands::setSelTime)
+                .add(NetFn.STORAGE, CLEAR_SEL, "Clear SEL", Privilege.OPERATOR, StorageCommands::clearSel)
                 .add(NetFn.SENSOR_EVENT, Cmd.GET_SENSOR_READING, "Get Sensor Reading", Privilege.USER,
                         StorageCommands::sensorReading)
                 .add(NetFn.SENSOR_EVENT, Cmd.GET_SENSOR_THRESHOLDS, "Get Sensor Thresholds", Privilege.USER,
@@ -101,6 +110,34 @@ final class StorageCommands {
         return Reply.ok(new ByteWriter().u8(EventLog.SEL_VERSION).u16le(sel.size()).u16le(sel.freeBytes())
                 .u32le(sel.lastAdditionSeconds()).u32le(sel.lastEraseSeconds())
                 .u8((sel.overflow() ? 0x80 : 0) | SEL_OPERATIONS).toByteArray());
+    }
+
+    /** Request: reservation ID, 'C' 'L' 'R', initiate erase (0xAA) or get status (0x00). The erase is instant. */
+    static Reply clearSel(CommandContext ctx, byte[] data) {
+        if (data.length != 6) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        EventLog sel = ctx.model().sel();
+        if (!sel.reservationValid(u16(data, 0))) {
+            return Reply.error(CompletionCode.RESERVATION_CANCELLED);
+        }
+        int action = u8(data, 5);
+        if (data[2] != 'C' || data[3] != 'L' || data[4] != 'R' || action != INITIATE_ERASE && action != GET_ERASURE_STATUS) {
+            return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (action == INITIATE_ERASE) {
+            sel.clear();
+        }
+        return Reply.ok(ERASURE_COMPLETED);
+    }
+
+    /** Request: the time, seconds since 1970, LS byte first. */
+    static Reply setSelTime(CommandContext ctx, byte[] data) {
+        if (data.length != 4) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        ctx.model().sel().setTime(u16(data, 0) | u16(data, 2) << 16);
+        return Reply.ok();
     }
 
     static Reply getSelEntry(CommandContext ctx, byte[] data) {

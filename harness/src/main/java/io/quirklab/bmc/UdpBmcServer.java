@@ -49,6 +49,9 @@ public final class UdpBmcServer implements AutoCloseable {
                     + e.getMessage() + (address.getPort() < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : ""), e);
         }
         UdpBmcServer s = new UdpBmcServer(bmc, ch, log);
+        if (bmc.model().station() == null && s.localAddress().getAddress() instanceof java.net.Inet4Address a) {
+            bmc.model().station(LanStation.socket(a, s.localAddress().getPort())); // LAN config reports the bound address
+        }
         s.thread.start();
         return s;
     }

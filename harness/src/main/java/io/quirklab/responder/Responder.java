@@ -43,6 +43,10 @@ public final class Responder implements AutoCloseable {
         Live(Persona persona, int firstId) {
             this.persona = persona;
             this.bmc = new SimulatedBmc(persona.bmc());
+            // LAN configuration reports the persona's own address, MAC and VLAN tag (segments are /24)
+            Integer vlan = persona.quirks().vlanId();
+            this.bmc.model().station(new io.quirklab.bmc.LanStation(persona.address(), persona.mac().bytes(), 24,
+                    RMCP_PORT, vlan == null ? 0 : vlan));
             this.ids = new AtomicInteger(firstId);
         }
     }
@@ -306,6 +310,11 @@ public final class Responder implements AutoCloseable {
             }
         }
         return ControlReply.JournalPage.of(entries, cursor, more, journal.evicted(), pcap, pcapError);
+    }
+
+    /** The simulated BMC behind the persona at {@code address}, if there is one (for tests). */
+    Optional<SimulatedBmc> bmc(Inet4Address address) {
+        return Optional.ofNullable(byAddress.get(address)).map(l -> l.bmc);
     }
 
     public List<Persona> personas() {

@@ -61,8 +61,10 @@ class StorageCommandsTest {
     }
 
     @Test
-    void registersTwelveCommandsForUsers() {
-        assertThat(table.size()).isEqualTo(COMMANDS.length).isEqualTo(12);
+    void registersTwelveCommandsForUsersAndTwoForOperators() {
+        assertThat(table.size()).isEqualTo(COMMANDS.length + 2).isEqualTo(14);
+        assertThat(table.lookup(NetFn.STORAGE, StorageCommands.CLEAR_SEL).orElseThrow().minPrivilege()).isEqualTo(Privilege.OPERATOR);
+        assertThat(table.lookup(NetFn.STORAGE, StorageCommands.SET_SEL_TIME).orElseThrow().minPrivilege()).isEqualTo(Privilege.OPERATOR);
         for (int[] c : COMMANDS) {
             CommandTable.Entry e = table.lookup(c[0], c[1]).orElseThrow();
             assertThat(e.minPrivilege()).as(e.name()).isEqualTo(Privilege.USER);
@@ -300,5 +302,50 @@ class StorageCommandsTest {
             assertThat(r).isNotNull();
             assertThat(r.data()).isNotNull();
         }
+    }
+
+    // ---- Clear SEL and Set SEL Time
+
+    private Reply clearSel(int reservation, int action) {
+        return call(NetFn.STORAGE, StorageCommands.CLEAR_SEL, reservation & 0xFF, reservation >> 8, 'C', 'L', 'R', action);
+    }
+
+    @Test
+    void clearSelNeedsTheCurrentReservationAndEmptiesTheLog() {
+        assertThat(model.sel().size()).isPositive();
+        int stale = model.sel().reserve();
+        int current = model.sel().reserve();
+        assertThat(clearSel(stale, StorageCommands.INITIATE_ERASE).completionCode()).isEqualTo(CompletionCode.RESERVATION_CANCELLED);
+        assertThat(model.sel().size()).isPositive();
+
+        assertThat(u8(ok(clearSel(current, StorageCommands.INITIATE_ERASE)).data(), 0)).isEqualTo(StorageCommands.ERASURE_COMPLETED);
+        assertThat(model.sel().size()).isZero();
+        assertThat(model.sel().lastEraseSeconds()).isEqualTo((int) NOW.getEpochSecond());
+        assertThat(u8(ok(clearSel(current, StorageCommands.GET_ERASURE_STATUS)).data(), 0))
+                .as("the status poll with the same reservation").isEqualTo(StorageCommands.ERASURE_COMPLETED);
+        assertThat(call(NetFn.STORAGE, Cmd.GET_SEL_ENTRY, 0, 0, 0, 0, 0, 0xFF).completionCode()).isEqualTo(CompletionCode.NOT_PRESENT);
+    }
+
+    @Test
+    void clearSelWithoutClrOrWithAnUnknownActionIsInvalid() {
+        int r = model.sel().reserve();
+        assertThat(call(NetFn.STORAGE, StorageCommands.CLEAR_SEL, r & 0xFF, r >> 8, 'C', 'L', 'X', 0xAA).completionCode())
+                .isEqualTo(CompletionCode.INVALID_DATA_FIELD);
+        assertThat(clearSel(r, 0x55).completionCode()).isEqualTo(CompletionCode.INVALID_DATA_FIELD);
+        assertThat(call(NetFn.STORAGE, StorageCommands.CLEAR_SEL, r & 0xFF, r >> 8, 'C', 'L', 'R').completionCode())
+                .isEqualTo(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        assertThat(model.sel().size()).isPositive();
+    }
+
+    @Test
+    void setSelTimeMovesGetSelTimeAndTheStampsOfNewEvents() {
+        int t = (int) Instant.parse("2005-06-01T12:00:00Z").getEpochSecond();
+        ok(call(NetFn.STORAGE, StorageCommands.SET_SEL_TIME, t & 0xFF, t >> 8 & 0xFF, t >> 16 & 0xFF, t >>> 24));
+        byte[] d = ok(call(NetFn.STORAGE, Cmd.GET_SEL_TIME)).data();
+        assertThat(u16(d, 0) | u16(d, 2) << 16).isEqualTo(t);
+        assertThat(model.sel().add(EventLog.SENSOR_TYPE_TEMPERATURE, 1, EventLog.EVENT_TYPE_THRESHOLD, 0x57, 72, 70)
+                .orElseThrow().timestamp()).isEqualTo(t);
+        assertThat(call(NetFn.STORAGE, StorageCommands.SET_SEL_TIME, 1, 2, 3).completionCode())
+                .isEqualTo(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
     }
 }

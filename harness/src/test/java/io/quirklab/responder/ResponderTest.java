@@ -173,4 +173,20 @@ class ResponderTest {
         r.handle(new FrameTap.Captured(4, own));
         assertThat(out.sent).isEmpty();
     }
+
+    @Test
+    void eachPersonasBmcKnowsItsOwnAddressMacAndVlanForLanConfiguration() {
+        Persona plain = persona("clean", 1, QuirkProfile.CLEAN);
+        QuirkProfile vlan100 = new QuirkProfile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, 100, null, null, null);
+        Persona tagged = persona("vlan-tagged", 2, vlan100);
+        try (Responder r = new Responder(List.of(plain, tagged), NO_TAP, new Collecting(), new ResponderJournal(100, 1 << 20), line -> { })) {
+            io.quirklab.bmc.LanStation s = r.bmc(plain.address()).orElseThrow().model().station();
+            assertThat(s.address()).isEqualTo(plain.address());
+            assertThat(s.mac()).containsExactly(plain.mac().bytes());
+            assertThat(s.prefixLength()).isEqualTo(24);
+            assertThat(s.vlanId()).isZero();
+            assertThat(r.bmc(tagged.address()).orElseThrow().model().station().vlanId()).isEqualTo(100);
+        }
+    }
 }

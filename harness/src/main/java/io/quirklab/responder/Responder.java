@@ -314,7 +314,7 @@ public final class Responder implements AutoCloseable {
 
     /** The simulated BMC behind the persona at {@code address}, if there is one (for tests). */
     Optional<SimulatedBmc> bmc(Inet4Address address) {
-        return Optional.ofNullable(byAddress.get(address)).map(l -> l.bmc);
+        return Optional.ofNullable(served.byAddress().get(address)).map(l -> l.bmc);
     }
 
     public List<Persona> personas() {

@@ -99,16 +99,19 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", description = "Remove leftovers of a run that was killed (reads the restore journal).")
+    @Command(name = "restore", description = "Remove leftovers of a run that was killed: this lab's restore journal, and like "
+            + "'quirklab restore' a second-nic lab's and NIC offload settings.")
     static final class Restore extends Sub {
         @Override
         public Integer call() throws Exception {
-            List<String> report = parent.lab().restore();
-            if (report.isEmpty()) {
+            io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
+            io.quirklab.lab.HostRestore.Report r = io.quirklab.lab.HostRestore.run(parent.lab().stateDir(),
+                    io.quirklab.lab.SecondNicLab.defaultStateDir(), io.quirklab.host.OffloadJournal.defaultDir(host.family()), host);
+            if (r.nothing()) {
                 System.out.println("lab: nothing to restore");
             }
-            report.forEach(l -> System.out.println("lab: " + l));
-            return report.stream().anyMatch(l -> l.startsWith("could not")) ? 1 : 0;
+            r.lines().forEach(l -> System.out.println("lab: " + l));
+            return r.failed() ? 1 : 0;
         }
     }
 

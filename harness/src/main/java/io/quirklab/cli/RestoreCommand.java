@@ -5,43 +5,38 @@ import io.quirklab.host.OffloadJournal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.quirklab.lab.HostRestore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code quirklab restore}: puts back NIC offload settings a killed run left changed. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore every NIC offload setting a quirklab run changed and did not put back (it was killed).",
-                "Reads the offload restore journal; settings of a run that is still going are left to it. Also stops a",
-                "second-nic lab's responder a killed run left behind.",
-                "The virtual lab's leftovers (links, namespace, nftables) are 'quirklab lab restore'."})
+        description = {"Put back whatever killed quirklab runs left changed on this host: NIC offload settings, a second-nic",
+                "lab's responder, the virtual lab's links, namespace, nftables tables, processes and mounts (the same as",
+                "'quirklab lab restore'). What a run that is still going holds is left to it."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "
             + "%ProgramData%\\quirklab, /Library/Application Support/quirklab).")
     Path stateDir;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         HostAdapter host = HostAdapter.detect();
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
-        List<OffloadJournal.Outcome> outcomes = OffloadJournal.restoreLeftovers(dir, host);
-        java.nio.file.Path nicState = io.quirklab.lab.SecondNicLab.defaultStateDir();
-        if (java.nio.file.Files.exists(nicState.resolve("restore-journal.jsonl"))) {
-            io.quirklab.lab.SecondNicLab nic = new io.quirklab.lab.SecondNicLab(nicState, l -> System.out.println("restore: " + l));
-            if (nic.ownerAlive()) {
-                System.out.println("restore: the second-nic lab's run is still going; its responder is left to it");
-            } else {
-                nic.down().forEach(l -> System.out.println("restore: second-nic lab: " + l));
-            }
-        }
-        if (outcomes.isEmpty()) {
-            System.out.println("restore: nothing to restore (" + dir + " holds no offload change)");
+        HostRestore.Report r = HostRestore.run(io.quirklab.lab.VirtualLab.defaultStateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
+                dir, host);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (r.nothing()) {
+            out.println("restore: nothing to restore (no journal of a killed run on this host; offload journal: " + dir + ")");
             return 0;
         }
-        outcomes.forEach(o -> System.out.println("restore: " + o.describe()));
-        boolean failed = outcomes.stream().anyMatch(o -> !o.restored());
-        if (failed) {
-            System.out.println("restore: some settings were not restored (see above); the journal keeps them for the next try");
+        r.lines().forEach(l -> out.println("restore: " + l));
+        if (r.failed()) {
+            out.println("restore: some things were not put back (see above); the journals keep them for the next try");
         }
-        return failed ? 1 : 0;
+        return r.failed() ? 1 : 0;
     }
 }

@@ -62,7 +62,7 @@ public final class SecondNicLab {
     public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Files.createDirectories(stateDir);
         if (ownerAlive()) {
-            throw new IOException("another quirklab run (" + Files.readString(stateDir.resolve("owner")).trim().split("\\s+")[0]
+            throw new IOException("another quirklab run (" + owner().map(ProcessOwner::describe).orElse("?")
                     + ") uses the second-nic lab in " + stateDir + "; wait for it or stop it");
         }
         if (!journal.isEmpty()) {
@@ -132,11 +132,15 @@ public final class SecondNicLab {
 
     /** The run that owns this lab's leftovers is still alive (then they are its to remove). */
     public boolean ownerAlive() {
+        return owner().filter(o -> !o.sameAs(ProcessOwner.current()) && o.alive()).isPresent();
+    }
+
+    /** The run that brought this lab up, as its owner file says. */
+    public java.util.Optional<ProcessOwner> owner() {
         try {
-            ProcessOwner owner = JSON.readValue(stateDir.resolve("owner").toFile(), ProcessOwner.class);
-            return !owner.sameAs(ProcessOwner.current()) && owner.alive();
+            return java.util.Optional.of(JSON.readValue(stateDir.resolve("owner").toFile(), ProcessOwner.class));
         } catch (IOException | RuntimeException e) {
-            return false;
+            return java.util.Optional.empty();
         }
     }
 

@@ -1,0 +1,64 @@
+package io.quirklab.lab;
+
+import io.quirklab.host.HostAdapter;
+import io.quirklab.host.OffloadJournal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts back what killed quirklab runs left changed on this host, whatever it was: the virtual lab's links, namespace,
+ * nftables tables, processes, files and mounts, a second-nic lab's responder, and NIC offload settings. The one
+ * entry point of {@code quirklab lab restore} and {@code quirklab restore}; what a live run still holds is left to it.
+ */
+public final class HostRestore {
+    private HostRestore() {
+    }
+
+    /**
+     * What a restore did.
+     *
+     * @param lines  one line per thing removed, put back, left to its owner or not removable
+     * @param failed true when something could not be put back (the journals keep it for the next try)
+     */
+    public record Report(List<String> lines, boolean failed) {
+        public boolean nothing() {
+            return lines.isEmpty();
+        }
+    }
+
+    /**
+     * @param virtualState   the virtual lab's state directory
+     * @param secondNicState the second-nic lab's state directory
+     * @param offloadDir     the offload journal's directory
+     */
+    public static Report run(Path virtualState, Path secondNicState, Path offloadDir, HostAdapter host) throws IOException {
+        List<String> lines = new ArrayList<>();
+        boolean failed = false;
+        if (Files.isDirectory(virtualState)) {
+            for (String l : new VirtualLab(virtualState, x -> { }).restore()) {
+                lines.add(l);
+                failed |= l.startsWith("could not");
+            }
+        }
+        if (Files.exists(secondNicState.resolve("restore-journal.jsonl"))) {
+            SecondNicLab nic = new SecondNicLab(secondNicState, x -> { });
+            if (nic.ownerAlive()) {
+                lines.add("second-nic lab: its run is still going (" + nic.owner().map(o -> o.describe()).orElse("?")
+                        + "); its responder is left to it");
+            } else {
+                for (String l : nic.down()) {
+                    lines.add("second-nic lab: " + l);
+                    failed |= l.startsWith("could not");
+                }
+            }
+        }
+        for (OffloadJournal.Outcome o : OffloadJournal.restoreLeftovers(offloadDir, host)) {
+            lines.add(o.describe());
+            failed |= !o.restored();
+        }
+        return new Report(lines, failed);
+    }
+}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.ToolOutputs;
 import io.quirklab.observe.EtwTcpipLog;
+import io.quirklab.observe.NicChecksumInfo;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.VerdictRules;
 import java.io.IOException;
@@ -77,8 +78,9 @@ public final class ExplainCommand implements Callable<Integer> {
         if (only != null) {
             report = report.forFlows(List.of(only));
         }
-        boolean evidence = !report.drops().isEmpty() || !report.nicChecksums().isEmpty() || !report.counterDeltas().isEmpty()
-                || !report.nicCounterDeltas().isEmpty();
+        // Only what says a reply died makes a verdict; a NIC that vouched for replies, or did not check them, does not.
+        boolean evidence = !report.drops().isEmpty() || !report.nicChecksums(NicChecksumInfo.Judgement.FLAGGED_BAD).isEmpty()
+                || report.counterDeltas().keySet().stream().anyMatch(k -> !k.startsWith("Etw.")) || !report.nicCounterDeltas().isEmpty();
         VerdictRules.Decision verdict = evidence ? ToolOutputs.verdict(report) : null;
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -87,8 +89,13 @@ public final class ExplainCommand implements Callable<Integer> {
             for (FileReading r : readings) {
                 print(out, r, only);
             }
+            if (!report.nicChecksums().isEmpty()) {
+                Map<NicChecksumInfo.Judgement, Long> judged = report.nicChecksums().stream()
+                        .collect(Collectors.groupingBy(OsReport.NicChecksum::judgement, java.util.TreeMap::new, Collectors.counting()));
+                out.println("NIC checksum verdicts" + (only == null ? "" : " on " + only) + ": " + join(judged));
+            }
             if (verdict == null) {
-                out.println("verdict: none of these files carries drop evidence (drops, NIC checksum verdicts, or two counter snapshots)");
+                out.println("verdict: none of these files carries drop evidence (drops, replies the NIC flagged bad, or two counter snapshots)");
             } else {
                 out.println("verdict (if the client timed out): " + verdict.verdict() + (verdict.reason() == null ? "" : " " + verdict.reason())
                         + (verdict.source() == null ? "" : " (" + verdict.source() + ")") + ": " + verdict.explanation());
@@ -174,7 +181,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private static String join(Map<String, ?> m) {
+    private static String join(Map<?, ?> m) {
         return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 }

@@ -122,10 +122,11 @@ final class PowerShellViews {
         return from >= line.length() ? "" : line.substring(from, Math.min(to, line.length())).trim();
     }
 
-    /** JSON text as the cmdlets' ConvertTo-Json prints it, or null when it is not JSON. */
+    /** JSON text as the cmdlets' ConvertTo-Json prints it, or null when it is not JSON (a log line "[0]0004.00F8::..." is not). */
     static JsonNode json(String text) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -98,12 +98,10 @@ public final class ToolOutputs {
     public static List<ToolOutput> read(String text) {
         List<ToolOutput> out = new ArrayList<>();
         String t = text.strip();
-        if (t.startsWith("{") || t.startsWith("[") && PowerShellViews.json(t) != null) {
-            JsonNode json = PowerShellViews.json(t);
-            if (json != null) {
-                out.add(json(json));
-                return out;
-            }
+        JsonNode parsed = t.startsWith("{") || t.startsWith("[") ? PowerShellViews.json(t) : null;
+        if (parsed != null) {
+            out.add(json(parsed));
+            return out;
         }
         boolean pktmon = PKTMON_LOG.matcher(text).find();
         if (pktmon) {

@@ -56,8 +56,10 @@ public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> component
         for (String line : lines) {
             int p = line.indexOf(PROVIDER);
             if (p >= 0) {
-                Matcher m = COMPONENT_ROW.matcher(line.substring(p + PROVIDER.length()));
-                if (m.matches() && !isDrop(line)) {
+                String row = line.substring(p + PROVIDER.length());
+                Matcher m = COMPONENT_ROW.matcher(row);
+                // A packet event ("PktGroupId N, PktNumber 1, Appearance 1, ...") has the same shape but more fields.
+                if (m.matches() && !isDrop(line) && (SEPARATOR.split(row.strip(), -1).length == 4 || m.group(3).toLowerCase(Locale.ROOT).endsWith(".sys"))) {
                     components.put(m.group(1), m.group(4) + " (" + m.group(3) + ")");
                 }
             }
@@ -89,9 +91,12 @@ public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> component
         return new PktmonLog(drops, components);
     }
 
-    /** A drop event: it names a drop reason or a drop location (the two labels no UI language translates). */
+    /**
+     * A drop event: it names a drop reason or a drop location (the two labels no UI language translates). A line
+     * starting with "#" is a note someone added to a pasted log, never pktmon's.
+     */
     private static boolean isDrop(String line) {
-        return line.contains(REASON_LABEL) || line.contains(LOCATION_LABEL);
+        return (line.contains(REASON_LABEL) || line.contains(LOCATION_LABEL)) && !line.startsWith("#");
     }
 
     /** Joins an event that ends in a separator with the next line when that one carries the DropLocation (wrapped logs). */

@@ -203,6 +203,6 @@ public final class NetstatCounters {
 
     /** "datagrams received" -> "datagram received", "full socket buffers" -> "full socket buffer": netstat pluralizes by count. */
     static String singular(String label) {
-        return label.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("\\b(datagram|fragment|buffer|checksum)s\\b", "$1");
+        return label.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("\\b(datagram|fragment|buffer|checksum|packet)s\\b", "$1");
     }
 }

@@ -177,7 +177,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static void left(PrintWriter out, int n) {
         if (n > 0) {
-            out.println("  (" + n + " of other flows left out by --flow)");
+            out.println("  (" + n + " more of other flows, or without one, left out by --flow)");
         }
     }
 

@@ -1,0 +1,78 @@
+package io.quirklab.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.observe.OsReport;
+import io.quirklab.observe.VerdictRules;
+import io.quirklab.testing.TestData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Format detection of hand-captured outputs: each format goes to its live parser. */
+class ToolOutputsTest {
+    private static List<ToolOutputs.ToolOutput> host(String fixture) {
+        return ToolOutputs.read(RecordedCommands.bytes(fixture));
+    }
+
+    private static List<ToolOutputs.ToolOutput> data(String path) {
+        return ToolOutputs.read(TestData.bytes(path));
+    }
+
+    @Test
+    void eachFormatIsDetected() {
+        assertThat(host("windows/pktmon-drops-utf16le.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("PktMon text log");
+        assertThat(data("etw/pktmon-with-tcpip-checksum-drop.txt")).extracting(ToolOutputs.ToolOutput::format)
+                .containsExactly("PktMon text log", "Microsoft-Windows-TCPIP ETW text");
+        assertThat(data("etw/netsh-tcpip-udp-checksum-failed.txt")).extracting(ToolOutputs.ToolOutput::format)
+                .containsExactly("Microsoft-Windows-TCPIP ETW text");
+        assertThat(host("windows/pktmon-counters.json")).extracting(ToolOutputs.ToolOutput::format).containsExactly("pktmon counters --json");
+        assertThat(host("windows/pktmon-counters.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("pktmon counters (text)");
+        assertThat(host("windows/netstat-udp-fr-cp850.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("Windows netstat -s");
+        assertThat(host("macos/netstat-ip-after.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("macOS netstat -s");
+        assertThat(data("real-world/ethtool-S/2.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("ethtool -S");
+        assertThat(data("real-world/ethtool-S/1.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("ethtool -i", "ethtool -S");
+        assertThat(data("real-world/ethtool-k/1.txt")).extracting(ToolOutputs.ToolOutput::format).containsExactly("ethtool -k");
+        assertThat(host("windows/get-netadapter.json")).extracting(ToolOutputs.ToolOutput::format).containsExactly("Get-NetAdapter (JSON)");
+        assertThat(host("windows/checksum-offload-names.json")).extracting(ToolOutputs.ToolOutput::format)
+                .containsExactly("Get-NetAdapterChecksumOffload (JSON)");
+        assertThat(host("windows/advanced-properties-rx-off.json")).singleElement()
+                .isInstanceOfSatisfying(ToolOutputs.OffloadsOutput.class,
+                        o -> assertThat(o.adapters().values().iterator().next()).containsEntry(OffloadKeys.RX_UDP4_CHECKSUM, "off"));
+        assertThat(data("real-world/get-netadapter/3.txt")).extracting(ToolOutputs.ToolOutput::format)
+                .containsExactly("Get-NetAdapter (list view)");
+        assertThat(data("real-world/netadapter-checksum/1.txt")).extracting(ToolOutputs.ToolOutput::format)
+                .containsExactly("Get-NetAdapterChecksumOffload (table)");
+    }
+
+    @Test
+    void pktmonCountersTextAndJsonSayTheSame() {
+        ToolOutputs.PktmonCountersOutput text = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.txt").get(0);
+        ToolOutputs.PktmonCountersOutput json = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.json").get(0);
+        assertThat(text.counters()).isEqualTo(json.counters());
+        assertThat(text.counters().dropsByComponent()).isEqualTo(Map.of("49 TCP/IP", 3L));
+    }
+
+    @Test
+    void twoSnapshotsOfOneCounterFormatAreBeforeAndAfter() {
+        List<ToolOutputs.ToolOutput> outs = new java.util.ArrayList<>(host("windows/netstat-udp-en.txt"));
+        outs.addAll(host("windows/netstat-udp-en-after.txt"));
+        OsReport r = ToolOutputs.report(outs);
+        assertThat(r.counter("Udp.InErrors")).isEqualTo(4);
+        VerdictRules.Decision d = ToolOutputs.verdict(r);
+        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_ERROR);
+        assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
+    }
+
+    @Test
+    void jsonOfAnotherKindAndProseAreUnreadableWithWhatWasExpected() {
+        assertThat(ToolOutputs.read("{\"hello\": 1}")).singleElement().isInstanceOfSatisfying(ToolOutputs.Unreadable.class,
+                u -> assertThat(u.problem()).startsWith("JSON, but none of pktmon counters --json"));
+        assertThat(ToolOutputs.read("just words\n")).singleElement().isInstanceOfSatisfying(ToolOutputs.Unreadable.class,
+                u -> assertThat(u.problem()).contains(ToolOutputs.EXPECTED));
+        assertThat(ToolOutputs.read(new byte[0])).singleElement().isInstanceOf(ToolOutputs.Unreadable.class);
+        assertThat(ToolOutputs.read("\u0000\u0001\u0002\u0003garbage\u0004".getBytes(StandardCharsets.ISO_8859_1))).singleElement()
+                .isInstanceOfSatisfying(ToolOutputs.Unreadable.class, u -> assertThat(u.problem()).startsWith("the file is binary"));
+    }
+}

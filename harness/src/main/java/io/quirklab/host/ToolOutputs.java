@@ -157,6 +157,28 @@ public final class ToolOutputs {
                 out.add(o);
                 return out;
             }
+            for (JsonNode t : tables) {
+                List<JsonNode> rows = PowerShell.items(t);
+                if (!rows.isEmpty() && rows.get(0).has("RegistryKeyword") && rows.get(0).has("RegistryValue")) {
+                    // The table shows "{3}" for the string array; a keyword cut by the console ("*UDPChecksumOff...") is lost.
+                    Map<String, List<JsonNode>> byAdapter = new LinkedHashMap<>();
+                    for (JsonNode r : rows) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) r).put("RegistryValue",
+                                r.path("RegistryValue").asText().replaceAll("^\\{|}$", ""));
+                        byAdapter.computeIfAbsent(name(r, "adapter"), k -> new ArrayList<>()).add(r);
+                    }
+                    Map<String, Map<String, String>> adapters = new LinkedHashMap<>();
+                    byAdapter.forEach((name, list) -> adapters.put(name,
+                            WindowsHost.offloads(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().addAll(list),
+                                    MissingNode.getInstance())));
+                    out.add(new OffloadsOutput("Get-NetAdapterAdvancedProperty (table)", adapters));
+                } else if (!rows.isEmpty() && rows.get(0).has("InterfaceDescription")) {
+                    rows.forEach(r -> out.add(new DriverOutput("Get-NetAdapter (table)", WindowsHost.dutInterface(r, null, Map.of()))));
+                }
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
         }
         JsonNode list = PowerShellViews.list(text);
         if (list.size() > 0 && isNetAdapter(list.get(0))) {

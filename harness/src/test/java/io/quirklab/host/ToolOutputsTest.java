@@ -47,6 +47,21 @@ class ToolOutputsTest {
     }
 
     @Test
+    void defaultTableViewsOfGetNetAdapterAndItsAdvancedProperties() {
+        assertThat(host("windows/get-netadapter-table.txt")).hasSize(2).allSatisfy(o -> assertThat(o.format()).isEqualTo("Get-NetAdapter (table)"))
+                .first().isInstanceOfSatisfying(ToolOutputs.DriverOutput.class, d -> {
+                    assertThat(d.adapter().name()).isEqualTo("Ethernet 2");
+                    assertThat(d.adapter().model()).isEqualTo("Intel(R) I211 Gigabit Network Connec..."); // as far as the view goes
+                    assertThat(d.adapter().mac()).isEqualTo("70:85:c2:11:22:33");
+                    assertThat(d.adapter().linkSpeed()).isEqualTo("1 Gbps");
+                });
+        assertThat(host("windows/advanced-properties-table.txt")).singleElement().isInstanceOfSatisfying(ToolOutputs.OffloadsOutput.class,
+                o -> assertThat(o.adapters().get("Ethernet 2")).containsEntry(OffloadKeys.RX_UDP4_CHECKSUM, "off")
+                        .containsEntry(OffloadKeys.TX_UDP4_CHECKSUM, "on").containsEntry(OffloadKeys.RX_TCP4_CHECKSUM, "on")
+                        .containsEntry(OffloadKeys.RSS, "on").containsEntry(OffloadKeys.LSO, "on"));
+    }
+
+    @Test
     void pktmonCountersTextAndJsonSayTheSame() {
         ToolOutputs.PktmonCountersOutput text = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.txt").get(0);
         ToolOutputs.PktmonCountersOutput json = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.json").get(0);

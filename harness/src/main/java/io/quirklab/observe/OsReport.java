@@ -205,9 +205,10 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
     }
 
     /**
-     * This report narrowed to the drops of {@code flows} (one cell's replies): drops without a packet, or of other
-     * flows, are left out and the reasons are counted again. Counters cannot be told apart by flow and stay as they
-     * are; a report without individual drops is returned unchanged.
+     * This report narrowed to the drops and NIC checksum verdicts of {@code flows} (one cell's replies): those without
+     * a packet, or of other flows, are left out, and the reasons and the ETW judgement counters are counted again.
+     * Other counters cannot be told apart by flow and stay as they are; a report without individual drops or NIC
+     * verdicts is returned unchanged.
      */
     public OsReport forFlows(Collection<Flow> flows) {
         if (drops.isEmpty() && nicChecksums.isEmpty()) {

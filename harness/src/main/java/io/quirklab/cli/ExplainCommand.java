@@ -115,6 +115,10 @@ public final class ExplainCommand implements Callable<Integer> {
             return List.of(new ToolOutputs.Unreadable("missing", "no such file"));
         } catch (IOException | OutOfMemoryError e) {
             return List.of(new ToolOutputs.Unreadable("unreadable", "cannot be read: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            // A parser that trips over a text is a bug to fix, but the other files' readings still count.
+            return List.of(new ToolOutputs.Unreadable("unreadable", "quirklab could not read it (" + e.getClass().getSimpleName()
+                    + "); expected " + ToolOutputs.EXPECTED));
         }
     }
 

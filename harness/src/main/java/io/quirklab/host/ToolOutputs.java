@@ -157,8 +157,8 @@ public final class ToolOutputs {
                 out.add(o);
                 return out;
             }
-            for (JsonNode t : tables) {
-                List<JsonNode> rows = PowerShell.items(t);
+            for (JsonNode table : tables) {
+                List<JsonNode> rows = PowerShell.items(table);
                 if (!rows.isEmpty() && rows.get(0).has("RegistryKeyword") && rows.get(0).has("RegistryValue")) {
                     // The table shows "{3}" for the string array; a keyword cut by the console ("*UDPChecksumOff...") is lost.
                     Map<String, List<JsonNode>> byAdapter = new LinkedHashMap<>();

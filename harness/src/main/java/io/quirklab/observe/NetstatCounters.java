@@ -133,7 +133,8 @@ public final class NetstatCounters {
                 key = WINDOWS_ORDER.get(i);
             }
             if (key != null) {
-                out.putIfAbsent(key, Long.parseLong(rows.get(i)[1]));
+                String k = key;
+                number(rows.get(i)[1]).ifPresent(v -> out.putIfAbsent(k, v));
             }
         }
         return out;
@@ -149,7 +150,7 @@ public final class NetstatCounters {
         if (rows.size() != 17) {
             return out;
         }
-        WINDOWS_IP_ORDER.forEach((i, key) -> out.put(key, Long.parseLong(rows.get(i)[1])));
+        WINDOWS_IP_ORDER.forEach((i, key) -> number(rows.get(i)[1]).ifPresent(v -> out.put(key, v)));
         return out;
     }
 
@@ -193,12 +194,22 @@ public final class NetstatCounters {
                 key = labels.get(label);
             }
             if (key != null) {
-                out.putIfAbsent(key, Long.parseLong(m.group(2))); // the received side comes first ("checksummed in software")
+                String k = key;
+                number(m.group(2)).ifPresent(v -> out.putIfAbsent(k, v)); // the received side comes first ("checksummed in software")
             }
             indents.add(indent);
             parents.add(label);
         }
         return out;
+    }
+
+    /** A counter's value; empty beyond a signed 64-bit value (not a counter: garbage, or a pasted mistake). */
+    private static java.util.Optional<Long> number(String digits) {
+        try {
+            return java.util.Optional.of(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** "datagrams received" -> "datagram received", "full socket buffers" -> "full socket buffer": netstat pluralizes by count. */

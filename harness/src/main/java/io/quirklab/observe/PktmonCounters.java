@@ -166,7 +166,7 @@ public record PktmonCounters(Map<String, Long> dropsByComponent, Map<String, Str
 
     private static long count(String digits) {
         String d = digits.replaceAll("[^0-9]", "");
-        return d.isEmpty() ? 0 : Long.parseLong(d);
+        return d.isEmpty() || d.length() > 18 ? 0 : Long.parseLong(d);
     }
 
     /** Whether {@code text} looks like the text form of {@code pktmon counters} (a row with a "|" between directions). */

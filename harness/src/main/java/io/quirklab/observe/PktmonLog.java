@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> components) {
     private static final Pattern EVENT = Pattern.compile("^\\s*\\[[^\\]]*\\]\\S*::");
     private static final Pattern PACKET = Pattern.compile(
-            "(\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}) > (\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}): (\\w+)(?:.*?\\blength (\\d+))?");
+            "(\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}) > (\\d{1,3}(?:\\.\\d{1,3}){3})\\.(\\d{1,5}): (\\w+)(?:.*?\\blength (\\d{1,9}))?");
     private static final Pattern TRAILING_INT = Pattern.compile("(\\d+)\\s*$");
     private static final Pattern COMPONENT_LABEL = Pattern.compile("^\\s*Component\\s+(\\d+)\\s*$");
     /** "Component 49, Type Miniport , Name e1r68x64.sys, Intel(R) I211 Gigabit Network Connection" (labels may be translated). */

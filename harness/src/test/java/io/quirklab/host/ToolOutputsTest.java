@@ -90,4 +90,37 @@ class ToolOutputsTest {
         assertThat(ToolOutputs.read("\u0000\u0001\u0002\u0003garbage\u0004".getBytes(StandardCharsets.ISO_8859_1))).singleElement()
                 .isInstanceOfSatisfying(ToolOutputs.Unreadable.class, u -> assertThat(u.problem()).startsWith("the file is binary"));
     }
+
+    /** Every fixture and real sample cut, doubled, its digits blown up or its bytes flipped: read without an exception. */
+    @Test
+    void mangledInputNeverThrows() throws java.io.IOException {
+        java.util.Random random = new java.util.Random(15);
+        List<byte[]> corpus = new java.util.ArrayList<>();
+        for (String dir : List.of("real-world", "etw", "reported")) {
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(TestData.directory(TestData.ROOT + dir).orElseThrow())) {
+                for (java.nio.file.Path p : s.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    corpus.add(java.nio.file.Files.readAllBytes(p));
+                }
+            }
+        }
+        int runs = 0;
+        for (byte[] seed : corpus) {
+            String text = new String(seed, StandardCharsets.UTF_8);
+            List<String> variants = List.of(text.substring(0, text.length() / 2), text + text, text.replaceAll("\\d+", "99999999999999999999999"),
+                    text.replace(",", "\u3001"), text.replace(":", ""), text.replace("=", ":"));
+            for (String v : variants) {
+                ToolOutputs.report(ToolOutputs.read(v.getBytes(StandardCharsets.UTF_8)));
+                runs++;
+            }
+            for (int i = 0; i < 30; i++) {
+                byte[] b = seed.clone();
+                for (int k = 0; k < 1 + random.nextInt(8); k++) {
+                    b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+                }
+                ToolOutputs.verdict(ToolOutputs.report(ToolOutputs.read(b)));
+                runs++;
+            }
+        }
+        assertThat(runs).isGreaterThan(400);
+    }
 }

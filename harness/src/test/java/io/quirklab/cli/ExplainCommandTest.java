@@ -56,6 +56,18 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aJapaneseLogInUtf16WithAByteOrderMarkIsRead() throws IOException {
+        String text = new String(TestData.bytes("reported/pktmon-ja-25h2.txt"), StandardCharsets.UTF_8);
+        byte[] utf16 = ("\uFEFF" + text).getBytes(StandardCharsets.UTF_16LE);
+        Path log = Files.write(tmp.resolve("pktmon-ja.txt"), utf16);
+        try (Console c = new Console()) {
+            assertThat(c.run("explain", log.toString())).isZero();
+            assertThat(c.out()).contains(log + ": PktMon text log")
+                    .contains("drop PKTMON_INET_ACCEPT_INSPECTION ('INET: accept inspection') at component 119, packet 198.18.0.10.623 > 198.18.0.1.50123");
+        }
+    }
+
+    @Test
     void jsonCarriesTheEvidenceAndTheVerdict() throws IOException {
         try (Console c = new Console()) {
             assertThat(c.run("explain", "--json", file("etw/pktmon-with-tcpip-checksum-drop.txt"))).isZero();

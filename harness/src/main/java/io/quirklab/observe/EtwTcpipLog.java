@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *       the slow path (there it checks the checksum in software);
  *   <li>{@code TCPIP: Transport (Protocol UDP, AddressFamily = IPV4) dropped 1 packet(s) with Source = A:P,
  *       Destination = B:Q. Reason = Checksum is invalid.}: a drop with the flow but no NBL address; it is given to the
- *       latest NBL that has no addresses yet and whose info has a Failed bit (tcpip drops right after reading it).
+ *       latest NBL that has no addresses yet and whose info has a Failed bit (tcpip drops right after reading it);
+ *       the network layer's drop ({@code TCPIP: Network layer (Protocol ...) dropped N packet(s). SourceAddress = A.
+ *       DestAddress = B. Reason = ...}, an IP header checksum the driver failed) is read the same way.
  * </ul>
  *
  * An NBL that no event gives addresses (a reply on the fast path) takes the flow of the PktMon packet event just
@@ -43,7 +45,7 @@ public record EtwTcpipLog(List<Nbl> nbls) {
     private static final Pattern FELL_OFF = Pattern.compile(
             "(?i)\\bNBL\\s+(0x[0-9a-f]+)\\s+fell off the receive fast path,\\s*Reason:\\s*(?:\\d+\\s*\\(([^)]*)\\)|([^.]*))");
     private static final Pattern TRANSPORT_DROP = Pattern.compile(
-            "(?i)\\bTransport\\s*\\(Protocol\\s*=?\\s*([^,]+?)\\s*,.*?\\)\\s*dropped\\s+(\\d+)\\s+packet\\(s\\)(.*?)Reason\\s*=\\s*(.+?)\\.?\\s*$");
+            "(?i)\\b(?:Transport|Network layer)\\s*\\(Protocol\\s*=?\\s*([^,]+?)\\s*,.*?\\)\\s*dropped\\s+(\\d+)\\s+packet\\(s\\)(.*?)Reason\\s*=\\s*(.+?)\\.?\\s*$");
     private static final Pattern SOURCE = Pattern.compile(
             "(?i)\\bSource(?:Address)?\\s*=\\s*(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\d{1,5}))?");
     private static final Pattern DESTINATION = Pattern.compile(

@@ -68,6 +68,18 @@ class EtwTcpipLogTest {
     }
 
     @Test
+    void theNetworkLayersDropOfAnIpChecksumTheDriverFailed() {
+        String text = "[0]0004.00F8::t [Microsoft-Windows-TCPIP]Nbl 0xFFFF1 OOB info (1(Receive)): TcpIpChecksumNetBufferListInfo 0x4, x 0x0\n"
+                + "[0]0004.00F8::t [Microsoft-Windows-TCPIP]TCPIP: Network layer (Protocol UDP, AddressFamily = IPV4) dropped 1 packet(s). "
+                + "SourceAddress = 198.18.0.10 (Ignore IPv6 address). DestAddress = 198.18.0.1 (Ignore IPv6 address). Reason = Header is invalid.\n";
+        assertThat(EtwTcpipLog.parse(text).nbls()).singleElement().satisfies(n -> {
+            assertThat(n.checksumInfo().flags()).containsExactly("IpChecksumFailed");
+            assertThat(n.packet()).isEqualTo(new OsReport.Flow("198.18.0.10", 0, "198.18.0.1", 0));
+            assertThat(n.stack()).isEqualTo("dropped: Header is invalid");
+        });
+    }
+
+    @Test
     void aPacketFarBeforeLendsNoFlowAndGarbageIsSkipped() {
         String text = "[0]x::t [Microsoft-Windows-PktMon] PktGroupId 1, Direction Rx\n\t198.18.0.10.623 > 198.18.0.1.5: UDP, length 8\n"
                 + "[0]x::t [Microsoft-Windows-PktMon] other\n[0]x::t [Microsoft-Windows-PktMon] other\n[0]x::t [Microsoft-Windows-PktMon] other\n"

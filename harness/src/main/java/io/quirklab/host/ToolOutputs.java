@@ -100,7 +100,7 @@ public final class ToolOutputs {
         String t = text.strip();
         JsonNode parsed = t.startsWith("{") || t.startsWith("[") ? PowerShellViews.json(t) : null;
         if (parsed != null) {
-            out.add(json(parsed));
+            out.add(objects(parsed, "JSON"));
             return out;
         }
         boolean pktmon = PKTMON_LOG.matcher(text).find();
@@ -181,6 +181,10 @@ public final class ToolOutputs {
             }
         }
         JsonNode list = PowerShellViews.list(text);
+        if (list.size() > 0 && (list.get(0).has("UdpIPv4Enabled") || list.get(0).has("RegistryKeyword"))) {
+            out.add(objects(list, "list view")); // one adapter's checksum offload, or its advanced properties, as a list
+            return out;
+        }
         if (list.size() > 0 && isNetAdapter(list.get(0))) {
             for (JsonNode a : list) {
                 out.add(new DriverOutput("Get-NetAdapter (list view)", WindowsHost.dutInterface(a, null, Map.of())));
@@ -199,7 +203,8 @@ public final class ToolOutputs {
         return out;
     }
 
-    private static ToolOutput json(JsonNode json) {
+    /** Objects from ConvertTo-Json or a list view ({@code view}), by the properties they carry. */
+    private static ToolOutput objects(JsonNode json, String view) {
         List<JsonNode> items = PowerShell.items(json);
         JsonNode first = items.isEmpty() ? MissingNode.getInstance() : items.get(0);
         if (hasField(json, "counters") || hasField(json, "components")) {
@@ -210,17 +215,23 @@ public final class ToolOutputs {
             }
         }
         if (first.has("UdpIPv4Enabled") || first.has("TcpIPv4Enabled")) {
-            OffloadsOutput o = checksumOffload(List.of(json), "Get-NetAdapterChecksumOffload (JSON)");
+            OffloadsOutput o = checksumOffload(List.of(json), "Get-NetAdapterChecksumOffload (" + view + ")");
             if (o != null) {
                 return o;
             }
         }
         if (first.has("RegistryKeyword")) {
-            return new OffloadsOutput("Get-NetAdapterAdvancedProperty (JSON)",
+            for (JsonNode p : items) {
+                String v = PowerShell.text(p, "RegistryValue");
+                if (p.isObject() && v != null) { // a list view shows "{3}" for RegistryValue's string array
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("RegistryValue", v.replaceAll("^\\{|}$", ""));
+                }
+            }
+            return new OffloadsOutput("Get-NetAdapterAdvancedProperty (" + view + ")",
                     Map.of(name(first, "adapter"), WindowsHost.offloads(json, MissingNode.getInstance())));
         }
         if (isNetAdapter(first)) {
-            return new DriverOutput("Get-NetAdapter (JSON)", WindowsHost.dutInterface(first, null, Map.of()));
+            return new DriverOutput("Get-NetAdapter (" + view + ")", WindowsHost.dutInterface(first, null, Map.of()));
         }
         return new Unreadable("JSON", "JSON, but none of pktmon counters --json, Get-NetAdapter, Get-NetAdapterChecksumOffload "
                 + "or Get-NetAdapterAdvancedProperty (no Counters, UdpIPv4Enabled, RegistryKeyword or DriverFileName field)");

@@ -62,6 +62,21 @@ class ToolOutputsTest {
     }
 
     @Test
+    void oneAdaptersChecksumOffloadAsAListView() {
+        String list = "\nName                   : Ethernet 2\nInterfaceDescription   : Intel(R) I211 Gigabit Network Connection\n"
+                + "IpIPv4Enabled          : RxTxEnabled\nTcpIPv4Enabled         : RxTxEnabled\nTcpIPv6Enabled         : RxTxEnabled\n"
+                + "UdpIPv4Enabled         : TxEnabled\nUdpIPv6Enabled         : RxTxEnabled\n\n";
+        assertThat(ToolOutputs.read(list)).singleElement().isInstanceOfSatisfying(ToolOutputs.OffloadsOutput.class, o -> {
+            assertThat(o.format()).isEqualTo("Get-NetAdapterChecksumOffload (list view)");
+            assertThat(o.adapters().get("Ethernet 2")).containsEntry(OffloadKeys.RX_UDP4_CHECKSUM, "off").containsEntry(OffloadKeys.TX_UDP4_CHECKSUM, "on");
+        });
+        // A JSON property without a value (null) stays unset: it is not a switch turned on.
+        assertThat(ToolOutputs.read("[{\"RegistryKeyword\":\"*RSS\",\"RegistryValue\":null},{\"RegistryKeyword\":\"*LsoV2IPv4\",\"RegistryValue\":[\"0\"]}]"))
+                .singleElement().isInstanceOfSatisfying(ToolOutputs.OffloadsOutput.class,
+                        o -> assertThat(o.adapters().get("adapter")).doesNotContainKey(OffloadKeys.RSS).containsEntry(OffloadKeys.LSO, "off"));
+    }
+
+    @Test
     void pktmonCountersTextAndJsonSayTheSame() {
         ToolOutputs.PktmonCountersOutput text = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.txt").get(0);
         ToolOutputs.PktmonCountersOutput json = (ToolOutputs.PktmonCountersOutput) host("windows/pktmon-counters.json").get(0);

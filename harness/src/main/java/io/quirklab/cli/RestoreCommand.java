@@ -19,16 +19,13 @@ public final class RestoreCommand implements Callable<Integer> {
             + "%ProgramData%\\quirklab, /Library/Application Support/quirklab).")
     Path stateDir;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         HostAdapter host = HostAdapter.detect();
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
         HostRestore.Report r = HostRestore.run(io.quirklab.lab.VirtualLab.defaultStateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
                 dir, host);
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintStream out = System.out;
         if (r.nothing()) {
             out.println("restore: nothing to restore (no journal of a killed run on this host; offload journal: " + dir + ")");
             return 0;

@@ -189,11 +189,11 @@ final class LiveObservers implements DutObservers {
                 if (complete) {
                     sources.add(new OsReport.Source(OsReport.PER_FLOW, true, "every drop of the lab's packets is attributed to its flow"));
                 }
-                os = OsReport.withDrops(os.counterDeltas(), os.nicCounterDeltas(), sources, drops);
+                os = OsReport.withDrops(os.counterDeltas(), os.nicCounterDeltas(), sources, drops).withNicChecksums(os.nicChecksums());
             } else {
                 sources.addAll(os.sources());
                 sources.add(new OsReport.Source(OsReport.KFREE_SKB + "-per-flow", false, tracerProblem));
-                os = new OsReport(os.counterDeltas(), os.nicCounterDeltas(), os.dropReasons(), sources, os.drops());
+                os = new OsReport(os.counterDeltas(), os.nicCounterDeltas(), os.dropReasons(), sources, os.drops(), os.nicChecksums());
             }
             return new Observed(frames, os);
         };

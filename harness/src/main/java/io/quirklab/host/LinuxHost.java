@@ -228,7 +228,11 @@ public final class LinuxHost implements HostAdapter {
 
     @Override
     public Map<String, String> offloads(String iface) throws IOException {
-        Map<String, Feature> features = features(iface);
+        return offloads(features(iface));
+    }
+
+    /** Stable keys ({@link OffloadKeys}) from ethtool's features. */
+    static Map<String, String> offloads(Map<String, Feature> features) {
         Map<String, String> out = new TreeMap<>();
         features.forEach((name, f) -> {
             for (String key : FEATURES.getOrDefault(name, List.of())) {

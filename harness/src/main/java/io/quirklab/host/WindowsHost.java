@@ -44,6 +44,8 @@ public final class WindowsHost implements HostAdapter {
     static final String UDP4_KEYWORD = "*UDPChecksumOffloadIPv4";
     private static final Pattern VEN_DEV = Pattern.compile("VEN_([0-9A-F]{4})&DEV_([0-9A-F]{4})(?:&SUBSYS_([0-9A-F]{4})([0-9A-F]{4}))?",
             Pattern.CASE_INSENSITIVE);
+    /** "Driver Date 2018-10-29 Version 16.12.18.616 NDIS 6.20" (Get-NetAdapter's DriverInformation). */
+    private static final Pattern DRIVER_INFORMATION_DATE = Pattern.compile("(?i)Driver Date\\s+(\\S+)");
     private static final Pattern JSON_DATE = Pattern.compile("/Date\\((-?\\d+)\\)/");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,23 +87,47 @@ public final class WindowsHost implements HostAdapter {
 
     @Override
     public MatrixDocument.Environment fingerprint(String iface) throws IOException {
-        JsonNode a = adapter(iface);
+        MatrixDocument.DutInterface dut = dutInterface(adapter(iface), iface, offloads(iface));
+        return new MatrixDocument.Environment(os(), hostName(), System.getProperty("java.version"), dut, ClientVersions.detect(runner));
+    }
+
+    /**
+     * The DUT interface from one Get-NetAdapter object: the JSON our fingerprint selects, or a {@code Format-List *}
+     * view read by {@link PowerShellViews} (there the driver's version is "DriverVersion" and its date is inside
+     * "DriverInformation"). Missing properties stay null.
+     */
+    static MatrixDocument.DutInterface dutInterface(JsonNode a, String iface, Map<String, String> offloads) {
         String file = PowerShell.text(a, "DriverFileName");
         if (file == null && PowerShell.text(a, "DriverName") != null) {
             String path = PowerShell.text(a, "DriverName").replace('\\', '/');
             file = path.substring(path.lastIndexOf('/') + 1);
         }
-        String component = Optional.ofNullable(PowerShell.text(a, "ComponentID")).orElse(PowerShell.text(a, "PnPDeviceID"));
+        String component = first(a, "ComponentID", "PnPDeviceID");
         Matcher ids = component == null ? null : VEN_DEV.matcher(component);
         boolean pci = ids != null && ids.find();
-        MatrixDocument.DutInterface dut = new MatrixDocument.DutInterface(
-                Optional.ofNullable(PowerShell.text(a, "Name")).orElse(iface), mac(PowerShell.text(a, "MacAddress")),
-                Optional.ofNullable(PowerShell.text(a, "DriverDescription")).orElse(PowerShell.text(a, "InterfaceDescription")),
+        String date = PowerShell.text(a, "DriverDate");
+        String info = PowerShell.text(a, "DriverInformation");
+        if (date == null && info != null) {
+            Matcher d = DRIVER_INFORMATION_DATE.matcher(info);
+            date = d.find() ? d.group(1) : null;
+        }
+        return new MatrixDocument.DutInterface(Optional.ofNullable(first(a, "Name", "InterfaceAlias", "ifAlias")).orElse(iface),
+                mac(PowerShell.text(a, "MacAddress")), first(a, "DriverDescription", "InterfaceDescription", "ifDesc"),
                 pci ? hex(ids.group(1)) + ":" + hex(ids.group(2)) : null,
-                file == null ? null : file.replaceFirst("(?i)\\.sys$", ""), PowerShell.text(a, "DriverVersionString"),
-                driverDate(PowerShell.text(a, "DriverDate")), file, null, PowerShell.text(a, "LinkSpeed"), offloads(iface),
+                file == null ? null : file.replaceFirst("(?i)\\.sys$", ""), first(a, "DriverVersionString", "DriverVersion"),
+                driverDate(date), file, null, PowerShell.text(a, "LinkSpeed"), offloads,
                 pci && ids.group(3) != null ? hex(ids.group(4)) + ":" + hex(ids.group(3)) : null, PowerShell.text(a, "DriverProvider"));
-        return new MatrixDocument.Environment(os(), hostName(), System.getProperty("java.version"), dut, ClientVersions.detect(runner));
+    }
+
+    /** The first of these properties that is set (not blank). */
+    private static String first(JsonNode a, String... names) {
+        for (String n : names) {
+            String v = PowerShell.text(a, n);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** Get-NetAdapter with every property the fingerprint needs selected by name (script properties vanish otherwise). */

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * What the DUT's operating system and NIC reported while one probe ran: observation point (3), the same record
  * whatever the OS. Linux fills it from /proc/net/snmp, {@code ethtool -S} and kfree_skb; Windows from PktMon and
- * {@code netstat -s}; macOS from {@code netstat -s}.
+ * {@code netstat -s} and the TCPIP ETW provider; macOS from {@code netstat -s}.
  *
  * @param counterDeltas    kernel counters that changed ("Udp.InCsumErrors" -> 4); unchanged ones are left out. Windows
  *                         and macOS counters are given the same names where they mean the same thing
@@ -17,9 +17,12 @@ import java.util.TreeMap;
  * @param dropReasons      drop reasons seen ("UDP_CSUM" -> 4): kfree_skb's, or the reasons of {@link #drops}
  * @param sources          each source and whether it was available, with a sentence when it was not
  * @param drops            individual drops with the packet they dropped, where the OS says so (PktMon); empty otherwise
+ * @param nicChecksums     the NIC driver's checksum verdict on each received datagram, where the OS logs it (Windows
+ *                         TCPIP ETW); empty otherwise. Their counts by judgement are also in {@link #counterDeltas}
+ *                         ({@link #ETW_NIC_FLAGGED_BAD}, ...), so a matrix shows how the NIC judged a cell's replies
  */
 public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
-                       List<Source> sources, List<Drop> drops) {
+                       List<Source> sources, List<Drop> drops, List<NicChecksum> nicChecksums) {
     public static final String SNMP = "snmp";
     public static final String ETHTOOL = "ethtool";
     public static final String KFREE_SKB = "kfree_skb";
@@ -32,6 +35,14 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
      * so replies on the DUT wire that no drop accounts for reached a socket.
      */
     public static final String PER_FLOW = "per-flow";
+    /** Windows TCPIP ETW events: the NIC driver's own checksum verdict per received datagram. */
+    public static final String ETW = "etw";
+    /** Counter: replies the NIC driver marked UdpChecksumFailed or IpChecksumFailed (ETW). */
+    public static final String ETW_NIC_FLAGGED_BAD = "Etw.NicFlaggedBad";
+    /** Counter: replies the NIC driver marked UdpChecksumSucceeded (ETW). */
+    public static final String ETW_NIC_VERIFIED_GOOD = "Etw.NicVerifiedGood";
+    /** Counter: replies with neither bit: the NIC did not check, tcpip checked in software (ETW). */
+    public static final String ETW_NIC_NOT_CHECKED = "Etw.NicNotChecked";
 
     /**
      * One source of OS evidence.
@@ -79,7 +90,38 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
     public record Drop(String source, String reason, String detail, String component, long count, Flow packet, Integer length) {
     }
 
+    /**
+     * The NIC driver's checksum verdict on one received datagram (NET_BUFFER_LIST).
+     *
+     * @param source    the source that reported it ({@link #ETW})
+     * @param nbl       the NBL's address as logged
+     * @param info      the driver's TcpIpChecksumNetBufferListInfo value
+     * @param judgement how that judges a UDP/IPv4 datagram
+     * @param flags     the names of the bits set ("UdpChecksumFailed")
+     * @param packet    the datagram's flow, or null when the log did not say
+     * @param matchedBy how the flow was found ({@link EtwTcpipLog#BY_ADDRESSES}, {@link EtwTcpipLog#BY_ADJACENT_PACKET})
+     * @param stack     what the stack did with it, when it logged that ("dropped: Checksum is invalid"), or null
+     */
+    public record NicChecksum(String source, String nbl, long info, NicChecksumInfo.Judgement judgement, List<String> flags,
+                              Flow packet, String matchedBy, String stack) {
+        public NicChecksum {
+            flags = flags == null ? List.of() : List.copyOf(flags);
+        }
+
+        static NicChecksum of(String source, String nbl, NicChecksumInfo info, Flow packet, String matchedBy, String stack) {
+            return new NicChecksum(source, nbl, info.value(), info.udpJudgement(), info.flags(), packet, matchedBy, stack);
+        }
+    }
+
+    /** A report without NIC checksum verdicts (every OS but Windows with ETW). */
+    public OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
+                    List<Source> sources, List<Drop> drops) {
+        this(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, List.of());
+    }
+
     public OsReport {
+        nicChecksums = nicChecksums == null ? List.of() : List.copyOf(nicChecksums);
+        counterDeltas = withNicJudgements(counterDeltas, nicChecksums);
         counterDeltas = nonZero(counterDeltas);
         nicCounterDeltas = nonZero(nicCounterDeltas);
         dropReasons = nonZero(dropReasons);
@@ -99,9 +141,29 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
         return new OsReport(counterDeltas, nicCounterDeltas, count(drops), sources, drops);
     }
 
+    /** This report with the NIC's checksum verdicts (and their counters). */
+    public OsReport withNicChecksums(List<NicChecksum> nics) {
+        return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics);
+    }
+
     /** A report without any source: nothing was observed. */
     public static OsReport none() {
         return new OsReport(Map.of(), Map.of(), Map.of(), List.of());
+    }
+
+    /** The ETW judgement counters, always counted again from {@code nics} (a report narrowed to a flow counts its own). */
+    private static Map<String, Long> withNicJudgements(Map<String, Long> counters, List<NicChecksum> nics) {
+        Map<String, Long> out = new TreeMap<>(counters);
+        out.keySet().removeIf(k -> k.startsWith("Etw."));
+        for (NicChecksum n : nics) {
+            String key = switch (n.judgement()) {
+                case FLAGGED_BAD -> ETW_NIC_FLAGGED_BAD;
+                case VERIFIED_GOOD -> ETW_NIC_VERIFIED_GOOD;
+                case NOT_CHECKED -> ETW_NIC_NOT_CHECKED;
+            };
+            out.merge(key, 1L, Long::sum);
+        }
+        return out;
     }
 
     private static Map<String, Long> count(List<Drop> drops) {
@@ -152,16 +214,26 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
     }
 
     /**
-     * This report narrowed to the drops of {@code flows} (one cell's replies): drops without a packet, or of other
-     * flows, are left out and the reasons are counted again. Counters cannot be told apart by flow and stay as they
-     * are; a report without individual drops is returned unchanged.
+     * This report narrowed to the drops and NIC checksum verdicts of {@code flows} (one cell's replies): those without
+     * a packet, or of other flows, are left out, and the reasons and the ETW judgement counters are counted again.
+     * Other counters cannot be told apart by flow and stay as they are; a report without individual drops or NIC
+     * verdicts is returned unchanged.
      */
     public OsReport forFlows(Collection<Flow> flows) {
-        if (drops.isEmpty()) {
+        if (drops.isEmpty() && nicChecksums.isEmpty()) {
             return this;
         }
+        List<NicChecksum> nics = nicChecksums.stream().filter(n -> flows.stream().anyMatch(f -> f.matches(n.packet()))).toList();
+        if (drops.isEmpty()) {
+            return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics);
+        }
         List<Drop> mine = drops.stream().filter(d -> flows.stream().anyMatch(f -> f.matches(d.packet()))).toList();
-        return new OsReport(counterDeltas, nicCounterDeltas, count(mine), sources, mine);
+        return new OsReport(counterDeltas, nicCounterDeltas, count(mine), sources, mine, nics);
+    }
+
+    /** The NIC checksum verdicts with this judgement. */
+    public List<NicChecksum> nicChecksums(NicChecksumInfo.Judgement judgement) {
+        return nicChecksums.stream().filter(n -> n.judgement() == judgement).toList();
     }
 
     /** "snmp yes, ethtool yes, kfree_skb no (tracefs is not mounted ...)" for explanations. */

@@ -124,6 +124,56 @@ public record PktmonCounters(Map<String, Long> dropsByComponent, Map<String, Str
         return null;
     }
 
+    /**
+     * A row of the text form ({@code pktmon counters}): "ID NAME  COUNTER DIR PACKETS BYTES | DIR PACKETS BYTES
+     * [REASON]"; rows without an id continue the component above. Numbers may carry thousands separators.
+     */
+    private static final java.util.regex.Pattern TEXT_ROW = java.util.regex.Pattern.compile(
+            "^\\s*(?:(\\d+)\\s+(\\S.*?)\\s{2,})?(\\S+?):?\\s+(\\S+)\\s+([\\d,.\u00a0\u202f']+)\\s+[\\d,.\u00a0\u202f']+\\s*\\|"
+                    + "\\s*(\\S+)\\s+([\\d,.\u00a0\u202f']+)\\s+[\\d,.\u00a0\u202f']+\\s*(.*?)\\s*$");
+
+    /**
+     * The text form of {@code pktmon counters} (its default table): a counter whose name mentions "drop" counts drops
+     * for the component of its row or the last row with an id; text after the last column is the drop reason. The
+     * layout is Microsoft's documented one; lines that do not fit are skipped.
+     */
+    public static PktmonCounters parseText(String text) {
+        Map<String, Long> drops = new TreeMap<>();
+        Map<String, String> reasons = new TreeMap<>();
+        String component = null;
+        for (String line : text.split("\\R")) {
+            java.util.regex.Matcher m = TEXT_ROW.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            if (m.group(1) != null) {
+                component = m.group(1) + " " + m.group(2).trim();
+            }
+            if (component == null || !m.group(3).toLowerCase(Locale.ROOT).contains("drop")) {
+                continue;
+            }
+            long n = count(m.group(5)) + count(m.group(7));
+            if (n > 0) {
+                drops.merge(component, n, Long::sum);
+            }
+            String reason = m.group(8).replaceFirst("(?i)^drop ?reason\\s*:?\\s*", "").trim();
+            if (!reason.isEmpty()) {
+                reasons.put(component, reason);
+            }
+        }
+        return new PktmonCounters(drops, reasons);
+    }
+
+    private static long count(String digits) {
+        String d = digits.replaceAll("[^0-9]", "");
+        return d.isEmpty() || d.length() > 18 ? 0 : Long.parseLong(d);
+    }
+
+    /** Whether {@code text} looks like the text form of {@code pktmon counters} (a row with a "|" between directions). */
+    public static boolean recognizesText(String text) {
+        return text.lines().anyMatch(l -> TEXT_ROW.matcher(l).matches());
+    }
+
     /** All drops counted, every component together. */
     public long totalDrops() {
         return dropsByComponent.values().stream().mapToLong(Long::longValue).sum();

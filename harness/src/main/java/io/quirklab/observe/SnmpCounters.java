@@ -101,7 +101,7 @@ public record SnmpCounters(Map<String, Long> values) {
     }
 
     /** {@code after} minus {@code before} for every key of {@code after}, sorted by name. */
-    static Map<String, Long> delta(Map<String, Long> after, Map<String, Long> before) {
+    public static Map<String, Long> delta(Map<String, Long> after, Map<String, Long> before) {
         Map<String, Long> d = new TreeMap<>();
         after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
         return d;

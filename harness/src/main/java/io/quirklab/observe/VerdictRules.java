@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * delivered, rejected and timed out; a timeout is placed on the path by the journal and the DUT capture; a drop in
  * the stack gets its reason from the first OS source that names one (table {@link #STACK_REASONS}, in order). Every
  * decision names the source of its reason ({@link Decision#source}), whatever the OS: kfree_skb or snmp on Linux,
- * pktmon or netstat on Windows, netstat on macOS.
+ * etw, pktmon or netstat on Windows, netstat on macOS.
  */
 public final class VerdictRules {
     public static final String UDP_CSUM = "UDP_CSUM";
@@ -27,6 +27,8 @@ public final class VerdictRules {
     public static final String VLAN = "VLAN";
     public static final String UNKNOWN = "UNKNOWN";
     public static final String NIC_CSUM = "NIC_CSUM";
+    /** The NIC driver marked valid replies UdpChecksumFailed (Windows TCPIP ETW) and the stack trusted it. */
+    public static final String NIC_FLAGGED_BAD = "NIC_FLAGGED_BAD";
     public static final String NO_REPLY_SENT = "NO_REPLY_SENT";
     public static final String NO_DUT_CAPTURE = "NO_DUT_CAPTURE";
     public static final String CLIENT_IO_ERROR = "CLIENT_IO_ERROR";
@@ -53,7 +55,7 @@ public final class VerdictRules {
      * @param reason      a short machine token (MATRIX.md "reason"), or null
      * @param explanation one or two sentences naming the evidence and its source
      * @param source      which source gave the reason (MATRIX.md "reason_source"): {@link OsReport#KFREE_SKB},
-     *                    {@link OsReport#SNMP}, {@link OsReport#PKTMON}, {@link OsReport#NETSTAT}, {@link OsReport#ETHTOOL},
+     *                    {@link OsReport#SNMP}, {@link OsReport#ETW}, {@link OsReport#PKTMON}, {@link OsReport#NETSTAT}, {@link OsReport#ETHTOOL},
      *                    {@link #CAPTURE}, {@link #CLIENT} or {@link #JOURNAL}; null when there is no reason or no
      *                    source named one
      */
@@ -70,6 +72,7 @@ public final class VerdictRules {
 
     /** Why replies that reached the DUT interface died in the stack: the first rule that applies wins. */
     private static final List<Function<Evidence, Optional<Reason>>> STACK_REASONS = List.of(
+            VerdictRules::nicFlaggedBad,
             VerdictRules::osDropReason,
             VerdictRules::udpChecksumCounter,
             VerdictRules::ipHeaderCounter,
@@ -151,6 +154,27 @@ public final class VerdictRules {
         return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because(), r.source()))
                 .orElse(new Decision(Verdict.DROPPED_IN_STACK, UNKNOWN, onWire + "no OS source names a reason ("
                         + e.os().describeSources() + ")"));
+    }
+
+    /**
+     * The NIC driver's own verdict (Windows TCPIP ETW): it set UdpChecksumFailed (or IpChecksumFailed) on replies of
+     * this cell, and the DUT capture shows their bytes valid, or there is no capture to say otherwise. Replies that
+     * arrived corrupt are left to the other rules: then the NIC was right.
+     */
+    private static Optional<Reason> nicFlaggedBad(Evidence e) {
+        List<OsReport.NicChecksum> bad = e.os().nicChecksums(NicChecksumInfo.Judgement.FLAGGED_BAD);
+        DutWire w = e.dutWire();
+        if (bad.isEmpty() || w != null && (w.badUdpChecksums() > 0 || w.badIpChecksums() > 0)) {
+            return Optional.empty();
+        }
+        String flags = bad.stream().flatMap(n -> n.flags().stream()).distinct().collect(Collectors.joining(", "));
+        String stack = bad.stream().map(OsReport.NicChecksum::stack).filter(java.util.Objects::nonNull).distinct()
+                .collect(Collectors.joining("; "));
+        return Optional.of(new Reason(NIC_FLAGGED_BAD, "the NIC driver marked " + bad.size() + " repl" + (bad.size() == 1 ? "y" : "ies")
+                + " " + flags + " in TcpIpChecksumNetBufferListInfo (TCPIP ETW" + (stack.isEmpty() ? "" : "; " + stack) + ")"
+                + (w == null ? ", and there is no DUT capture to show their bytes"
+                        : " while the capture shows valid checksums on the wire: the NIC judged good datagrams bad and tcpip trusted it"),
+                OsReport.ETW));
     }
 
     /** Drop reasons the OS named: kfree_skb's (Linux) or PktMon's (Windows). */

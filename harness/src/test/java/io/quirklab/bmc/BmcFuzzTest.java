@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded mutation fuzzing of the codecs and the simulated BMC, seeded with every datagram real clients and BMCs
- * exchanged in shared/testdata/ipmi-captures. Deterministic: a failure names the seed-reproducible input in hex.
+ * exchanged in the test resources testdata/ipmi-captures. Deterministic: a failure names the seed-reproducible input in hex.
  */
 class BmcFuzzTest {
     private static final long SEED = 0x3289_0105L;

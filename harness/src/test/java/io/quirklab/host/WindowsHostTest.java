@@ -11,11 +11,14 @@ import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
 import io.quirklab.observe.EvidenceSession;
+import io.quirklab.observe.NicChecksumInfo;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.SnmpCounters;
 import io.quirklab.observe.VerdictRules;
 import io.quirklab.client.Failure;
 import io.quirklab.matrix.Verdict;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -295,12 +298,15 @@ class WindowsHostTest {
         assertThat(report.dropReasonSource()).isEqualTo(OsReport.PKTMON);
         assertThat(report.counter(SnmpCounters.UDP_IN_ERRORS)).isEqualTo(4);
         assertThat(report.counter("PktMon.Drops")).isEqualTo(3);
-        assertThat(report.describeSources()).contains("pktmon yes", "netstat yes");
+        assertThat(report.describeSources()).contains("pktmon yes", "netstat yes", "etw yes");
+        assertThat(report.nicChecksums()).isEmpty(); // the log holds no TCPIP event: no NIC verdict, no NIC_FLAGGED_BAD
+        assertThat(rec.log()).noneMatch(l -> l.startsWith("netsh"));
 
         List<String> log = rec.log();
         assertThat(log.indexOf("pktmon counters --json")).isLessThan(log.indexOf("pktmon stop")); // stop clears the counters
         assertThat(log).containsSubsequence("pktmon filter remove", "pktmon filter add quirklab -t UDP -p 623",
-                "pktmon start --capture --comp all --type all --pkt-size 0 --file-name " + tmp.resolve(WindowsEvidence.ETL),
+                "pktmon start --capture --comp all --type all --pkt-size 0 --trace --provider Microsoft-Windows-TCPIP --level 5 --file-name "
+                        + tmp.resolve(WindowsEvidence.ETL),
                 "pktmon counters --json", "pktmon stop", "pktmon etl2txt " + tmp.resolve(WindowsEvidence.ETL) + " --out "
                         + tmp.resolve(WindowsEvidence.TXT) + " --verbose 2", "pktmon filter remove");
         assertThat(log.stream().filter("pktmon stop"::equals)).hasSize(1);
@@ -318,6 +324,97 @@ class WindowsHostTest {
     }
 
     @Test
+    void theTcpipProviderInThePktmonTraceProvesTheNicFlaggedTheCellsValidReplies() throws IOException {
+        RecordedCommands rec = pktmonSession();
+        rec.on("pktmon start", fixture("windows/pktmon-start.txt"));
+        rec.on("pktmon etl2txt", writesTestData("--out", "etw/pktmon-with-tcpip-checksum-drop.txt"));
+        OsReport report;
+        try (EvidenceSession s = new WindowsHost(rec.runner()).beginDropEvidence(IF, tmp)) {
+            report = s.end();
+        }
+        assertThat(report.available(OsReport.ETW)).isTrue();
+        assertThat(report.sources()).filteredOn(x -> x.name().equals(OsReport.ETW)).singleElement()
+                .satisfies(x -> assertThat(x.note()).contains("in the PktMon trace: 1 received datagrams", "1 marked failed"));
+        OsReport cell = report.forFlows(List.of(CELL));
+        assertThat(cell.nicChecksums()).singleElement().satisfies(n -> {
+            assertThat(n.flags()).containsExactly("UdpChecksumFailed");
+            assertThat(n.packet()).isEqualTo(CELL);
+            assertThat(n.stack()).isEqualTo("dropped: Checksum is invalid");
+        });
+        assertThat(cell.counter(OsReport.ETW_NIC_FLAGGED_BAD)).isEqualTo(1);
+        VerdictRules.Decision d = VerdictRules.decide(timedOut(cell));
+        assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(d.reason()).isEqualTo(VerdictRules.NIC_FLAGGED_BAD);
+        assertThat(d.source()).isEqualTo(OsReport.ETW);
+        assertThat(d.explanation()).contains("UdpChecksumFailed", "the capture shows valid checksums");
+        // Another persona's cell: nothing of the NIC's verdict is its own.
+        assertThat(report.forFlows(List.of(new OsReport.Flow("198.18.0.12", 623, null, 0))).nicChecksums()).isEmpty();
+    }
+
+    @Test
+    void aPktmonWithoutTraceLeavesTheProviderToNetshAndDeliveredRepliesKeepTheNicsJudgement() throws IOException {
+        RecordedCommands rec = new RecordedCommands()
+                .on("netstat -s -p udp", fixture("windows/netstat-udp-en.txt"))
+                .on("pktmon filter remove", ok("All filters removed."))
+                .on("pktmon filter add", fixture("windows/pktmon-filter-add.txt"))
+                .on("--trace", fails(87, ""))
+                .on("pktmon start", fixture("windows/pktmon-start.txt"))
+                .on("pktmon counters --json", fixture("windows/pktmon-counters.json"))
+                .on("pktmon stop", fixture("windows/pktmon-stop.txt"))
+                .on("pktmon etl2txt", RecordedCommands.writesFileAfter("--out", "windows/pktmon-drops-utf16le.txt", ok()))
+                .on("netsh trace start", ok("Trace configuration:"))
+                .on("netsh trace stop", ok("Tracing session was successfully stopped."))
+                .on("netsh trace convert", inv -> {
+                    String out = inv.command().stream().filter(a -> a.startsWith("output=")).findFirst().orElseThrow().substring(7);
+                    try {
+                        Files.write(Path.of(out), TestData.bytes("etw/netsh-tcpip-udp-checksum-failed.txt"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return ok("Input file: ...");
+                });
+        OsReport report;
+        try (EvidenceSession s = new WindowsHost(rec.runner()).beginDropEvidence(IF, tmp)) {
+            report = s.end();
+        }
+        assertThat(rec.log()).containsSubsequence(TRACED_START + tmp.resolve(WindowsEvidence.ETL), PLAIN_START + tmp.resolve(WindowsEvidence.ETL),
+                NETSH_START + tmp.resolve(WindowsEvidence.TCPIP_ETL),
+                "pktmon stop", "netsh trace stop", "netsh trace convert input=" + tmp.resolve(WindowsEvidence.TCPIP_ETL) + " output="
+                        + tmp.resolve(WindowsEvidence.TCPIP_TXT) + " dump=TXT overwrite=yes report=no");
+        assertThat(rec.log().stream().filter("netsh trace stop"::equals)).hasSize(1);
+        assertThat(report.sources()).filteredOn(x -> x.name().equals(OsReport.ETW)).singleElement()
+                .satisfies(x -> assertThat(x.note()).contains("by netsh trace: 4 received datagrams", "2 marked failed"));
+        assertThat(report.counter(OsReport.ETW_NIC_FLAGGED_BAD)).isEqualTo(2);
+        assertThat(report.counter(OsReport.ETW_NIC_NOT_CHECKED)).isEqualTo(1);
+        assertThat(report.counter(OsReport.ETW_NIC_VERIFIED_GOOD)).isEqualTo(1);
+        // The persona at .20 got its reply through: the NIC did not check it, tcpip did (its judgement is recorded, no verdict from it).
+        OsReport delivered = report.forFlows(List.of(new OsReport.Flow("198.18.0.20", 0, null, 0)));
+        assertThat(delivered.nicChecksums()).singleElement().satisfies(n -> {
+            assertThat(n.judgement()).isEqualTo(NicChecksumInfo.Judgement.NOT_CHECKED);
+            assertThat(n.stack()).isEqualTo("slow path: UDP checksum offload not computed");
+        });
+        assertThat(delivered.counterDeltas()).containsEntry(OsReport.ETW_NIC_NOT_CHECKED, 1L).doesNotContainKey(OsReport.ETW_NIC_FLAGGED_BAD);
+    }
+
+    static final String TRACED_START = "pktmon start --capture --comp all --type all --pkt-size 0 --trace --provider Microsoft-Windows-TCPIP "
+            + "--level 5 --file-name ";
+    static final String PLAIN_START = "pktmon start --capture --comp all --type all --pkt-size 0 --file-name ";
+    static final String NETSH_START = "netsh trace start provider=Microsoft-Windows-TCPIP level=5 capture=no report=disabled overwrite=yes "
+            + "maxsize=256 tracefile=";
+
+    /** Writes a file of the test data to the path after {@code flag}, then answers ok. */
+    private static java.util.function.Function<CommandRunner.Invocation, RecordedCommands.Reply> writesTestData(String flag, String path) {
+        return inv -> {
+            try {
+                Files.write(Path.of(inv.command().get(inv.command().indexOf(flag) + 1)), TestData.bytes(path));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ok();
+        };
+    }
+
+    @Test
     void pktmonExit87LeavesNetstatToSayThatSomethingWasDropped() {
         RecordedCommands rec = pktmonSession();
         rec.on("pktmon start", fails(87, ""));
@@ -328,7 +425,11 @@ class WindowsHostTest {
         assertThat(report.available(OsReport.PKTMON)).isFalse();
         assertThat(report.sources()).filteredOn(x -> x.name().equals(OsReport.PKTMON)).singleElement()
                 .satisfies(x -> assertThat(x.note()).contains("exited 87 (invalid parameter)").contains("another syntax"));
-        assertThat(rec.log()).endsWith("pktmon filter remove", "netstat -s -p udp").doesNotContain("pktmon stop");
+        assertThat(rec.log()).containsSubsequence(TRACED_START + tmp.resolve(WindowsEvidence.ETL),
+                PLAIN_START + tmp.resolve(WindowsEvidence.ETL), "pktmon filter remove", NETSH_START + tmp.resolve(WindowsEvidence.TCPIP_ETL))
+                .endsWith("netstat -s -p udp").doesNotContain("pktmon stop");
+        assertThat(report.sources()).filteredOn(x -> x.name().equals(OsReport.ETW)).singleElement()
+                .satisfies(x -> assertThat(x.available()).isFalse()).satisfies(x -> assertThat(x.note()).contains("netsh is not available"));
         VerdictRules.Decision d = VerdictRules.decide(timedOut(report));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(d.reason()).isEqualTo(VerdictRules.UDP_ERROR);

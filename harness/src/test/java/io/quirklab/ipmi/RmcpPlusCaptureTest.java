@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Known-answer tests of the RMCP+ codecs and crypto against real sessions: ipmitool with ipmi_sim (suite 3, from
- * shared/testdata) and ipmitool with the simulated SMDC (suite 17, a test resource). The expected SIK, K1, K2 and
+ * Known-answer tests of the RMCP+ codecs and crypto against real sessions: ipmitool with ipmi_sim (suite 3, from the
+ * testdata/ipmi-captures resources) and ipmitool with the simulated SMDC (suite 17, a test resource). The expected SIK, K1, K2 and
  * plaintexts were computed independently by verify_lanplus_capture.py (Python hmac/hashlib and openssl); the RAKP
  * proofs and auth codes were computed by ipmitool and ipmi_sim. Password "secret".
  */

@@ -27,6 +27,25 @@ class NetstatCountersTest {
     }
 
     @Test
+    void windowsGermanLabelsAreReadByLabelNotByPosition() {
+        // "Keine Anschlüsse" is what a German Windows prints for "No Ports" (issue 15); lines out of order prove the label decides.
+        String shuffled = "UDP-Statistik für IPv4\n\n  Empfangsfehler         = 9\n  Keine Anschlüsse       = 44\n"
+                + "  Gesendete Datagramme   = 611\n  Empfangene Datagramme  = 523\n";
+        assertThat(NetstatCounters.parseWindowsUdp(shuffled)).isEqualTo(Map.of(SnmpCounters.UDP_IN_DATAGRAMS, 523L,
+                SnmpCounters.UDP_NO_PORTS, 44L, SnmpCounters.UDP_IN_ERRORS, 9L, NetstatCounters.UDP_OUT_DATAGRAMS, 611L));
+    }
+
+    @Test
+    void windowsAWholeNetstatSGivesItsUdpIpv4SectionNotTheFirstOne() {
+        String all = "IPv4 Statistics\n\n  Packets Received = 100\n  Received Header Errors = 1\n\n"
+                + "UDP Statistics for IPv6\n\n  Datagrams Received = 7\n  No Ports = 7\n  Receive Errors = 7\n  Datagrams Sent = 7\n\n"
+                + "UDP Statistics for IPv4\n\n  Datagrams Received = 50\n  No Ports = 2\n  Receive Errors = 3\n  Datagrams Sent = 40\n";
+        assertThat(NetstatCounters.parseWindowsUdp(all)).containsEntry(SnmpCounters.UDP_IN_DATAGRAMS, 50L).containsEntry(SnmpCounters.UDP_IN_ERRORS, 3L);
+        assertThat(NetstatCounters.parseWindowsIp(all)).isEmpty(); // an IPv4 section of 2 lines is not the one netstat prints
+        assertThat(NetstatCounters.parseWindowsUdp("IPv4 Statistics\n\n  Packets Received = 100\n")).isEmpty();
+    }
+
+    @Test
     void windowsUnknownLabelsInAnotherCodePageGoByPosition() {
         // Decoded as UTF-8 on purpose: the accented bytes of code page 850 are garbage then, the numbers are not.
         Map<String, Long> m = NetstatCounters.parseWindowsUdp(text("windows/netstat-udp-fr-cp850.txt", StandardCharsets.UTF_8));

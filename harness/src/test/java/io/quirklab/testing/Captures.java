@@ -11,34 +11,34 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The real client captures in shared/testdata/ipmi-captures, as UDP datagrams. */
+/**
+ * The real client captures, as UDP datagrams. They are test resources of this module
+ * ({@code src/test/resources/io/quirklab/testdata/ipmi-captures}, README there), so a clone of the repository alone has
+ * them; {@code -Dquirklab.captures=DIR} points the tests at another set.
+ */
 public final class Captures {
     public static final int IPMI_PORT = 623;
 
     private Captures() {
     }
 
-    /** The capture directory: -Dquirklab.captures, else found by walking up from the working directory. */
+    /** Where the captures live on the test classpath. */
+    public static final String RESOURCE = "/io/quirklab/testdata/ipmi-captures";
+
+    /** The capture directory: -Dquirklab.captures, else the test resources. */
     public static Optional<Path> directory() {
         String prop = System.getProperty("quirklab.captures");
         if (prop != null && !prop.isBlank()) {
             return Optional.of(Path.of(prop)).filter(Files::isDirectory);
         }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            for (Path c : List.of(p.resolve("shared/testdata/ipmi-captures"), p.resolve("../shared/testdata/ipmi-captures"))) {
-                if (Files.isDirectory(c)) {
-                    return Optional.of(c.normalize());
-                }
-            }
-        }
-        return Optional.empty();
+        return TestData.directory(RESOURCE);
     }
 
     /** The capture directory, or a skip (a failure when captures are required). */
     public static Path require() {
         Optional<Path> d = directory();
-        Require.capability(Require.CAPTURES, d.isPresent(),
-                "Test requires the IPMI captures: shared/testdata/ipmi-captures next to the repository, or -Dquirklab.captures=DIR");
+        Require.capability(Require.CAPTURES, d.isPresent(), "Test requires the IPMI captures: the test resource " + RESOURCE
+                + " (src/test/resources) is missing, or -Dquirklab.captures names no directory");
         return d.get();
     }
 

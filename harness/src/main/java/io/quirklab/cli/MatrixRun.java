@@ -88,7 +88,7 @@ final class MatrixRun {
                 if (bar != null) {
                     bar.setExtraMessage(p.toString());
                 }
-                Probe.Result r = new Probe(session.state(), o.labFile().clientPaths()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
+                Probe.Result r = new Probe(session.state(), o.labFile().clientPaths(), session.control()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
                 MatrixRecorder.Recorded rec = recorder.record(p.offload(), r);
                 done++;
                 if (bar != null) {

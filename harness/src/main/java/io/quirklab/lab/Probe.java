@@ -134,9 +134,19 @@ public final class Probe {
      * @param clientPaths tool family (ipmitool, ipmiutil, freeipmi) -> its binary, from the lab file; others on the PATH
      */
     public Probe(LabState lab, java.util.Map<String, Path> clientPaths) {
+        this(lab, clientPaths, null);
+    }
+
+    /**
+     * @param control how to reach the lab's responder ({@link LabSession#control()}), or null for the lab's Unix socket
+     */
+    public Probe(LabState lab, java.util.Map<String, Path> clientPaths, ResponderControl control) {
         this.lab = lab;
         this.clientPaths = java.util.Map.copyOf(clientPaths);
+        this.control = control;
     }
+
+    private final ResponderControl control;
 
     /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
     public Result run(String personaName, ClientKind client, Path evidenceDir) throws IOException {
@@ -149,7 +159,7 @@ public final class Probe {
             return harnessError(p, client, binary != null ? binary + " is not an executable file (client-paths of the lab file)"
                     : tool.installHint());
         }
-        ResponderControl control = new SocketControl(Path.of(lab.controlSocket()));
+        ResponderControl control = this.control != null ? this.control : new SocketControl(Path.of(lab.controlSocket()));
         String probeId = personaName + "/" + client.id() + "/" + java.util.UUID.randomUUID();
         control.beginProbe(personaName, probeId);
         long start = System.nanoTime();

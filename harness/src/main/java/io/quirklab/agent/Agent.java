@@ -344,8 +344,11 @@ public final class Agent implements AutoCloseable {
     private List<ControlReply.PersonaView> views(Held h) {
         ControlReply.Status s = (ControlReply.Status) responder.control(new ControlRequest.Status());
         String prefix = h.id + SEP;
-        return s.personas().stream().filter(v -> v.name().startsWith(prefix)).map(v -> new ControlReply.PersonaView(
-                v.name().substring(prefix.length()), v.address(), v.mac(), v.expected(), v.description(), v.ipmi(), v.quirks())).toList();
+        Map<String, ControlReply.PersonaView> byName = s.personas().stream().collect(Collectors.toMap(ControlReply.PersonaView::name, v -> v));
+        // in the order of the lease's catalogue, under the names the run knows
+        return h.personas.values().stream().map(p -> byName.get(p.name())).filter(java.util.Objects::nonNull)
+                .map(v -> new ControlReply.PersonaView(v.name().substring(prefix.length()), v.address(), v.mac(), v.expected(),
+                        v.description(), v.ipmi(), v.quirks())).toList();
     }
 
     private String publicName(Persona p) {

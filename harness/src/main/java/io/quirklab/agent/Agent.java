@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  */
 public final class Agent implements AutoCloseable {
     static final int DEFAULT_TTL = 30;
-    static final int MIN_TTL = 5;
+    static final int MIN_TTL = 2;
     static final int MAX_TTL = 3600;
     /** Most leases at once: each holds a persona set; a bound keeps a misbehaving client from filling memory. */
     static final int MAX_LEASES = 64;

@@ -25,7 +25,7 @@ public final class AgentApi {
      * @param run        the run's id (for people reading a 409)
      * @param holder     who runs it (user, tool)
      * @param host       the machine under test
-     * @param ttlSeconds how long the lease lives without renewal (5..3600; default 30)
+     * @param ttlSeconds how long the lease lives without renewal (2..3600; default 30)
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record LeaseRequest(String run, String holder, String host, @JsonProperty("ttl_seconds") Integer ttlSeconds) {

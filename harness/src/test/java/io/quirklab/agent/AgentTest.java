@@ -120,11 +120,11 @@ class AgentTest {
     @Test
     void anExpiredLeaseReleasesItsAddressesForTheNextRun() throws Exception {
         AgentControl a = agent.control();
-        a.claim("run-a", "tester", "h", 5);
+        a.claim("run-a", "tester", "h", 2);
         a.putPersonas(new AgentApi.PersonaSet(null, null, "198.18.7.10", List.of("clean")));
         AgentControl b = agent.control();
         b.claim("run-b", "tester", "h2", 30);
-        Awaitility.await().atMost(Duration.ofSeconds(9)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> b.putPersonas(new AgentApi.PersonaSet(null, null, "198.18.7.10", List.of("clean"))).personas().size() == 1);
         assertThatThrownBy(a::renew).hasMessageContaining("404").hasMessageContaining("no live lease");
     }

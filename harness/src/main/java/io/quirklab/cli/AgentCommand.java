@@ -7,17 +7,14 @@ import io.quirklab.lab.VirtualLab;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.PcapLink;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -132,20 +129,8 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private static SSLContext tls(Path keystore) throws Exception {
-        String pw = System.getenv("QUIRKLAB_AGENT_TLS_PASSWORD");
-        char[] password = pw == null ? new char[0] : pw.toCharArray();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, password);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--tls-keystore " + keystore + ": cannot read it as PKCS12 with $QUIRKLAB_AGENT_TLS_PASSWORD ("
-                    + e.getMessage() + ")");
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, password);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(kmf.getKeyManagers(), null, null);
-        return c;
+    private static SSLContext tls(Path keystore) throws java.io.IOException {
+        String pw = System.getenv(io.quirklab.agent.AgentTls.PASSWORD_ENV);
+        return io.quirklab.agent.AgentTls.serverContext(keystore, pw == null ? new char[0] : pw.toCharArray());
     }
 }

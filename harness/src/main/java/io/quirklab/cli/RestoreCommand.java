@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore every NIC offload setting a quirklab run changed and did not put back (it was killed).",
                 "Reads the offload restore journal; settings of a run that is still going are left to it. Also stops a",
-                "second-nic lab's responder a killed run left behind.",
+                "second-nic lab's responder and an agent lab's fault tables a killed run left behind.",
                 "The virtual lab's leftovers (links, namespace, nftables) are 'quirklab lab restore'."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "
@@ -33,6 +33,8 @@ public final class RestoreCommand implements Callable<Integer> {
                 nic.down().forEach(l -> System.out.println("restore: second-nic lab: " + l));
             }
         }
+        // agent-lab runs of this host that died: their fault tables (the lease on the agent expires by itself)
+        io.quirklab.lab.AgentLabSession.sweep(io.quirklab.lab.AgentLabSession.defaultStateDir(), l -> System.out.println("restore: " + l));
         if (outcomes.isEmpty()) {
             System.out.println("restore: nothing to restore (" + dir + " holds no offload change)");
             return 0;

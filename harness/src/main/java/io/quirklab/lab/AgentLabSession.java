@@ -167,8 +167,13 @@ public final class AgentLabSession implements LabSession {
         return System.getenv().getOrDefault("COMPUTERNAME", "unknown-host");
     }
 
+    /** Where agent-lab runs of this host keep their journals (one directory per run): /run/quirklab/agent-runs. */
+    public static Path defaultStateDir() {
+        return VirtualLab.defaultStateDir().resolve("agent-runs");
+    }
+
     /** Undoes what runs of this host that died left (their owner is gone); never touches a live run's directory. */
-    static void sweep(Path runs, Consumer<String> progress) throws IOException {
+    public static void sweep(Path runs, Consumer<String> progress) throws IOException {
         if (!Files.isDirectory(runs)) {
             return;
         }

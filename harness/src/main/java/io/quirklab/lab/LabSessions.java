@@ -22,7 +22,7 @@ public final class LabSessions {
                                   Consumer<String> progress) throws IOException {
         if (file.agent().isPresent()) {
             return AgentLabSession.open(file, file.faultModel().isPresent() ? fault : null,
-                    stateDir != null ? stateDir : VirtualLab.defaultStateDir().resolve("agent-runs"), progress);
+                    stateDir != null ? stateDir : AgentLabSession.defaultStateDir(), progress);
         }
         if (file.secondNic().isPresent()) {
             HostAdapter host = HostAdapter.detect();

@@ -64,6 +64,12 @@ class AgentTest {
             assertThat(l.persona()).isEqualTo("clean");
             assertThat(l.peer()).isEqualTo("198.18.0.1:40001");
         });
+        // one flow: by its peer address and port
+        var flow = JSON.readTree(agent.raw("GET", "/journal?lease=" + a.lease() + "&since=0&peer=198.18.0.1:40001", null).body());
+        assertThat(flow.get("entries")).hasSize(2);
+        assertThat(flow.get("requests_seen").asInt()).isEqualTo(1);
+        var none = JSON.readTree(agent.raw("GET", "/journal?lease=" + a.lease() + "&since=0&peer=198.18.0.1:40002", null).body());
+        assertThat(none.get("entries")).as("b's flow is not a's").isEmpty();
         // b's probe id is not visible through a's lease, even asked for by name
         assertThat(a.journal(ControlRequest.Journal.ofProbe("probe-b", null)).entries()).isEmpty();
         Path pcap = Files.createTempFile("agent-a", ".pcap");

@@ -42,7 +42,8 @@ public final class AgentServer implements AutoCloseable {
     private final Agent agent;
     private final byte[] token;
     private final HttpServer server;
-    private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+    /** A few runs at once, each with a request in flight (a persona claim waits seconds for its ARP probes). */
+    private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "agent-http");
         t.setDaemon(true);
         return t;

@@ -145,6 +145,11 @@ class AgentIT {
             RUN.run(T, List.of("ip", "link", "del", DUT1));
             RUN.run(T, List.of("ip", "netns", "del", DUT2_NS));
             RUN.run(T, List.of("ip", "netns", "del", AGENT_NS));
+            if (work != null) {
+                try (Stream<Path> all = Files.walk(work)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = {"Reproduce UDP delivery failures caused by packet quirks and NIC offloads",
                 "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
         subcommands = {RunCommand.class, LabCommand.class, ProbeCommand.class, SmdcCommand.class, IpmiCommand.class,
-                BenchCommand.class, ResponderCommand.class, CompareCommand.class, BaselineCommand.class, EnvCommand.class, ExplainCommand.class,
+                BenchCommand.class, ResponderCommand.class, AgentCommand.class, AgentBenchCommand.class, CompareCommand.class, BaselineCommand.class, EnvCommand.class, ExplainCommand.class,
                 RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuirklabCommand implements Runnable {

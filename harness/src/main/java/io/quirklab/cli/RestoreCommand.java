@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code quirklab restore}: puts back NIC offload settings a killed run left changed. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Put back whatever killed quirklab runs left changed on this host: NIC offload settings, a second-nic",
-                "lab's responder, the virtual lab's links, namespace, nftables tables, processes and mounts (the same as",
+                "lab's responder, the virtual lab's links, namespace, nftables tables, processes and mounts, an agent lab's fault tables (the same as",
                 "'quirklab lab restore'). What a run that is still going holds is left to it."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "

@@ -127,9 +127,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<String> why = socket ? Optional.of("--socket given") : virtualLabUnavailable();
+        io.quirklab.lab.LabFile given = labFile != null && !socket ? io.quirklab.lab.LabFile.read(labFile) : null;
+        // an agent lab (a Windows DUT, too) needs packet capture here, not the virtual lab's Linux tools
+        Optional<String> why = socket ? Optional.of("--socket given")
+                : given != null && given.kind().equals("agent") ? io.quirklab.wire.PcapLink.available() : virtualLabUnavailable();
         if (why.isEmpty()) {
-            io.quirklab.lab.LabFile lab = labFile != null ? io.quirklab.lab.LabFile.read(labFile)
+            io.quirklab.lab.LabFile lab = given != null ? given
                     : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
                     : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
             return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,

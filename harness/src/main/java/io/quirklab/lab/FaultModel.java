@@ -64,6 +64,11 @@ public record FaultModel(String name, String expression) {
 
     /** The nftables ruleset (for {@code nft -f}) that installs this model on {@code device}. */
     public String ruleset(String device) {
+        return ruleset(device, TABLE);
+    }
+
+    /** The same in a table of another name (one per DUT interface when the DUT is not the virtual lab's). */
+    public String ruleset(String device, String table) {
         String dev = "\"" + device + "\"";
         StringBuilder sets = new StringBuilder();
         StringBuilder egress = new StringBuilder();
@@ -89,7 +94,7 @@ public record FaultModel(String name, String expression) {
         };
         String match = "udp sport 623 " + predicate;
         // Two rules so the field always ends up wrong, whatever it held: 0x5555 becomes 0x2aaa, anything else 0x5555.
-        return "table " + FAMILY + " " + TABLE + " {\n" + sets
+        return "table " + FAMILY + " " + table + " {\n" + sets
                 + "  chain ingress {\n    type filter hook ingress device " + dev + " priority 0;\n"
                 + "    " + match + " udp checksum 0x5555 counter udp checksum set 0x2aaa accept\n"
                 + "    " + match + " counter udp checksum set 0x5555\n"

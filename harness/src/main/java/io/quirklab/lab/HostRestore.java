@@ -55,6 +55,8 @@ public final class HostRestore {
                 }
             }
         }
+        // agent-lab runs of this host that died: their fault tables (the lease on the agent expires by itself)
+        AgentLabSession.sweep(AgentLabSession.defaultStateDir(), lines::add);
         for (OffloadJournal.Outcome o : OffloadJournal.restoreLeftovers(offloadDir, host)) {
             lines.add(o.describe());
             failed |= !o.restored();

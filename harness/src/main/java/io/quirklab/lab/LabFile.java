@@ -44,7 +44,20 @@ import io.quirklab.matrix.Verdict;
  * persona-base: 198.18.1.10         # default; 198.18.0.0/15 only
  * </pre>
  *
- * Either kind can name the tools' binaries when they are not on the PATH (FreeIPMI: bmc-info, with ipmi-chassis next
+ * An agent lab (the responder on another host, {@code quirklab agent}, driven over its HTTP API under a lease; the
+ * offload axis is the DUT NIC's real receive UDP checksum offload, or, with a fault model, the emulated fault on the
+ * DUT interface when this machine is Linux) says:
+ *
+ * <pre>
+ * kind: agent
+ * dut-interface: enp3s0             # the NIC under test, with an address in the personas' /24
+ * responder:
+ *   url: http://198.18.7.2:8623     # the agent's control address (http or https)
+ *   token-env: QUIRKLAB_AGENT_TOKEN # the variable holding its token (default), or token-file: FILE
+ * persona-base: 198.18.7.10         # default; 198.18.0.0/15 only
+ * </pre>
+ *
+ * Any kind can name the tools' binaries when they are not on the PATH (FreeIPMI: bmc-info, with ipmi-chassis next
  * to it):
  *
  * <pre>
@@ -64,10 +77,23 @@ import io.quirklab.matrix.Verdict;
  * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  * @param jobs         cells at once ({@code jobs: N}), or empty for as many as the evidence allows
+ * @param agent        for kind agent: the DUT interface, the agent's address and token, the persona addresses
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
                       List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs) {
+                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent) {
+    /**
+     * A remote responder agent.
+     *
+     * @param dutInterface the NIC under test (has an address in the personas' /24)
+     * @param url          the agent's control address
+     * @param tokenEnv     the environment variable with the agent's token
+     * @param tokenFile    a file with the token instead, or empty
+     * @param personaBase  the first persona's address (198.18.0.0/15 only)
+     */
+    public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
+    }
+
     /**
      * A second port of this machine, cabled to the DUT port: the responder injects there.
      *
@@ -81,14 +107,15 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
-            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base, "
+            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
+            + "responder.token-env, responder.token-file, persona-base, "
             + "client-paths.ipmitool/ipmiutil/freeipmi, jobs";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
     public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
         this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty(),
-                java.util.Map.of(), Optional.empty());
+                java.util.Map.of(), Optional.empty(), Optional.empty());
     }
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
@@ -98,7 +125,8 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
                @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer jobs) {
     }
 
-    record RawResponder(@JsonProperty("interface") String iface) {
+    record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
+                        @JsonProperty("token-file") String tokenFile) {
     }
 
     record RawFault(String name, String expression) {
@@ -131,10 +159,18 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             throw new IOException(file + ": empty lab file");
         }
         String kind = raw.kind() == null ? "virtual" : raw.kind();
-        if (!kind.equals("virtual") && !kind.equals("second-nic")) {
-            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual, second-nic)");
+        if (!kind.equals("virtual") && !kind.equals("second-nic") && !kind.equals("agent")) {
+            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual, second-nic, agent)");
         }
         Optional<SecondNic> secondNic = Optional.empty();
+        Optional<AgentLab> agent = Optional.empty();
+        if (kind.equals("agent")) {
+            agent = Optional.of(agentLab(file, raw));
+        } else if (raw.responder() != null && (raw.responder().url() != null || raw.responder().tokenEnv() != null
+                || raw.responder().tokenFile() != null)) {
+            throw new IOException(at(file, raw.responder().url() != null ? "url" : raw.responder().tokenEnv() != null ? "token-env" : "token-file")
+                    + "': only for kind agent");
+        }
         if (kind.equals("second-nic")) {
             if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
                 throw new IOException(file + ", field 'dut-interface': missing; a second-nic lab names the NIC under test");
@@ -149,21 +185,11 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
                 throw new IOException(at(file, "fault-model") + "': a second-nic lab toggles the real offload; fault models are "
                         + "for the virtual lab");
             }
-            String base = raw.personaBase() == null ? "198.18.1.10" : raw.personaBase();
-            try {
-                java.net.InetAddress a = java.net.InetAddress.getByName(base);
-                byte[] b = a.getAddress();
-                if (b.length != 4 || (b[0] & 0xFF) != 198 || ((b[1] & 0xFF) != 18 && (b[1] & 0xFF) != 19)) {
-                    throw new IllegalArgumentException("'" + base + "' is outside 198.18.0.0/15, the only range quirklab sends test "
-                            + "traffic to");
-                }
-            } catch (java.net.UnknownHostException | IllegalArgumentException e) {
-                throw new IOException(at(file, "persona-base") + "': " + e.getMessage(), e);
-            }
+            String base = personaBase(file, raw.personaBase(), "198.18.1.10");
             secondNic = Optional.of(new SecondNic(raw.dutInterface(), raw.responder().iface(), base));
-        } else if (raw.dutInterface() != null || raw.responder() != null || raw.personaBase() != null) {
+        } else if (kind.equals("virtual") && (raw.dutInterface() != null || raw.responder() != null || raw.personaBase() != null)) {
             throw new IOException(at(file, raw.dutInterface() != null ? "dut-interface" : raw.responder() != null ? "responder" : "persona-base")
-                    + "': only for kind second-nic (the virtual lab makes its own interfaces)");
+                    + "': only for kinds second-nic and agent (the virtual lab makes its own interfaces)");
         }
         Optional<FaultModel> fault = Optional.empty();
         if (raw.faultModel() != null) {
@@ -224,7 +250,64 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
                 List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()),
-                Optional.ofNullable(raw.jobs()));
+                Optional.ofNullable(raw.jobs()), agent);
+    }
+
+    private static AgentLab agentLab(Path file, Raw raw) throws IOException {
+        if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
+            throw new IOException(file + ", field 'dut-interface': missing; an agent lab names the NIC under test");
+        }
+        RawResponder r = raw.responder();
+        if (r == null || r.url() == null || r.url().isBlank()) {
+            throw new IOException(file + ", field 'responder.url': missing; the agent's control address, e.g. http://198.18.7.2:8623");
+        }
+        if (r.iface() != null) {
+            throw new IOException(at(file, "interface") + "': an agent lab has no responder port on this machine (the agent names its "
+                    + "own with --iface)");
+        }
+        java.net.URI url;
+        try {
+            url = new java.net.URI(r.url().strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(at(file, "url") + "': '" + r.url() + "' is not a URL", e);
+        }
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
+            throw new IOException(at(file, "url") + "': '" + r.url() + "' is not http(s)://ADDRESS:PORT");
+        }
+        if (!url.getHost().matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9a-fA-F:]+]")) {
+            throw new IOException(at(file, "url") + "': '" + url.getHost() + "' is a name; give the agent's management address "
+                    + "(quirklab resolves no names on a lab network)");
+        }
+        if (r.tokenEnv() != null && r.tokenFile() != null) {
+            throw new IOException(at(file, "token-file") + "': give token-env or token-file, not both");
+        }
+        String env = r.tokenEnv() != null ? r.tokenEnv() : "QUIRKLAB_AGENT_TOKEN";
+        if (!env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IOException(at(file, "token-env") + "': '" + env + "' is not an environment variable name");
+        }
+        Optional<Path> tokenFile = Optional.ofNullable(r.tokenFile()).map(t -> file.toAbsolutePath().getParent().resolve(t));
+        if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
+            throw new IOException(at(file, "token-file") + "': no such file " + tokenFile.get());
+        }
+        return new AgentLab(raw.dutInterface(), url, env, tokenFile, personaBase(file, raw.personaBase(), "198.18.7.10"));
+    }
+
+    private static String personaBase(Path file, String given, String fallback) throws IOException {
+        String base = given == null ? fallback : given;
+        try {
+            if (!base.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                throw new IllegalArgumentException("'" + base + "' is not an IPv4 address");
+            }
+            java.net.InetAddress a = java.net.InetAddress.getByName(base); // a literal: no name lookup
+            byte[] b = a.getAddress();
+            if (b.length != 4 || (b[0] & 0xFF) != 198 || ((b[1] & 0xFF) != 18 && (b[1] & 0xFF) != 19)) {
+                throw new IllegalArgumentException("'" + base + "' is outside 198.18.0.0/15, the only range quirklab sends test "
+                        + "traffic to");
+            }
+        } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+            throw new IOException(at(file, "persona-base") + "': " + e.getMessage(), e);
+        }
+        return base;
     }
 
     /** client-paths: known families only, each an executable file (relative paths against the lab file). */

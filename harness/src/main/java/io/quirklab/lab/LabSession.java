@@ -36,7 +36,10 @@ public interface LabSession extends AutoCloseable {
         return List.of();
     }
 
-    /** The responder's control API (the journal per probe): the lab's Unix socket unless the lab says otherwise. */
+    /**
+     * How probes reach this lab's responder (its journal, probe tags, pcaps): the lab's Unix socket by default; a
+     * remote agent's HTTP API within the run's lease for an agent lab.
+     */
     default io.quirklab.responder.ResponderControl control() {
         return new io.quirklab.responder.SocketControl(java.nio.file.Path.of(state().controlSocket()));
     }

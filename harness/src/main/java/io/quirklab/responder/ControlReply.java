@@ -28,7 +28,7 @@ public final class ControlReply {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record JournalLine(long seq, long ts, String persona, ResponderJournal.Direction dir, ResponderJournal.Kind kind,
                               String peer, String probe, int len, String summary) {
-        static JournalLine of(ResponderJournal.Entry e) {
+        public static JournalLine of(ResponderJournal.Entry e) {
             return new JournalLine(e.seq(), e.timestampMicros(), e.persona(), e.direction(), e.kind(), e.peer(), e.probe(),
                     e.frame().length, e.summary());
         }
@@ -55,7 +55,7 @@ public final class ControlReply {
     public record JournalPage(@JsonProperty("requests_seen") long requestsSeen, @JsonProperty("replies_sent") long repliesSent,
                               List<JournalLine> entries, long next, boolean more, long evicted, String pcap,
                               @JsonProperty("pcap_error") String pcapError) {
-        static JournalPage of(List<ResponderJournal.Entry> entries, long cursorIfEmpty, boolean more, long evicted, String pcap,
+        public static JournalPage of(List<ResponderJournal.Entry> entries, long cursorIfEmpty, boolean more, long evicted, String pcap,
                               String pcapError) {
             long in = entries.stream().filter(e -> e.rmcp(ResponderJournal.Direction.IN)).count();
             long out = entries.stream().filter(e -> e.rmcp(ResponderJournal.Direction.OUT)).count();

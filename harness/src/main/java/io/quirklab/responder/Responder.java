@@ -54,12 +54,21 @@ public final class Responder implements AutoCloseable {
     /** The personas served, swapped whole by {@link #replacePersonas}; the frame loop reads one snapshot per frame. */
     private record Served(Map<Inet4Address, Live> byAddress, Map<MacAddress, Live> byMac) {
         static Served of(List<Persona> personas) {
+            return of(personas, Map.of());
+        }
+
+        /**
+         * A persona that stays as it was (the same object, or an equal one) keeps its BMC (sessions) and IP ID counter: an agent replaces the
+         * set whenever one run's personas change, and the other runs' sessions must not notice.
+         */
+        static Served of(List<Persona> personas, Map<Inet4Address, Live> previous) {
             Map<Inet4Address, Live> byAddress = new LinkedHashMap<>();
             Map<MacAddress, Live> byMac = new HashMap<>();
             int i = 0;
             for (Persona p : personas) {
+                Live old = previous.get(p.address());
                 // Distinct starting points per persona so "fresh" IDs of two personas never march in step.
-                Live l = new Live(p, 0x1000 * (++i) + 1);
+                Live l = old != null && (old.persona == p || old.persona.equals(p)) ? old : new Live(p, 0x1000 * (++i) + 1);
                 if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null) {
                     throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");
                 }
@@ -249,8 +258,11 @@ public final class Responder implements AutoCloseable {
 
     /** Serves {@code personas} instead of the current set, at once and whole; refused (nothing changes) when invalid. */
     public void replacePersonas(List<Persona> personas) {
-        Served next = Served.of(personas);
-        served = next;
+        Served next;
+        synchronized (this) {
+            next = Served.of(personas, served.byAddress());
+            served = next;
+        }
         probes.keySet().retainAll(next.byAddress().values().stream().map(l -> l.persona.name()).toList());
         log.accept("now serving " + personas.size() + " personas");
     }

@@ -76,6 +76,16 @@ public final class ResponderJournal {
         return select(e -> probe.equals(e.probe()), Integer.MAX_VALUE);
     }
 
+    /** Every entry of one probe whose persona passes {@code persona} (an agent's runs see only their own). */
+    public synchronized List<Entry> probe(String probe, Predicate<String> persona) {
+        return select(e -> probe.equals(e.probe()) && persona.test(e.persona()), Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} entries after cursor {@code since} (exclusive) whose persona passes {@code persona}. */
+    public synchronized List<Entry> since(long since, Predicate<String> persona, int limit) {
+        return select(e -> e.seq() > since && persona.test(e.persona()), limit);
+    }
+
     /** At most {@code limit} entries after cursor {@code since} (exclusive), for one persona or all. */
     public synchronized List<Entry> since(long since, String persona, int limit) {
         return select(e -> e.seq() > since && (persona == null || persona.equals(e.persona())), limit);

@@ -98,4 +98,55 @@ class LabFileTest {
         assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("field 'racadm'")
                 .hasMessageContaining("ipmitool, ipmiutil, freeipmi");
     }
+
+    @Test
+    void anAgentLabIsReadAsTheIssueWritesIt() throws IOException {
+        LabFile f = LabFile.read(write("""
+                kind: agent
+                dut-interface: enp3s0          # the NIC under test on this machine
+                responder:
+                  url: http://198.18.7.2:8623  # the agent's control address
+                  token-env: QUIRKLAB_AGENT_TOKEN
+                persona-base: 198.18.7.10      # 198.18.0.0/15 only
+                clients: [java-lan, ipmitool-lan, ipmiutil]
+                offload: ["on", "off"]
+                """));
+        assertThat(f.kind()).isEqualTo("agent");
+        LabFile.AgentLab a = f.agent().orElseThrow();
+        assertThat(a.dutInterface()).isEqualTo("enp3s0");
+        assertThat(a.url()).hasToString("http://198.18.7.2:8623");
+        assertThat(a.tokenEnv()).isEqualTo("QUIRKLAB_AGENT_TOKEN");
+        assertThat(a.tokenFile()).isEmpty();
+        assertThat(a.personaBase()).isEqualTo("198.18.7.10");
+        assertThat(f.offload()).containsExactly("on", "off");
+        assertThat(f.faultModel()).isEmpty();
+        assertThat(f.secondNic()).isEmpty();
+        Files.writeString(dir.resolve("tok"), "x".repeat(20));
+        LabFile g = LabFile.read(write("kind: agent\ndut-interface: veth0\nresponder:\n  url: https://198.18.7.2:8623\n  token-file: tok\n"
+                + "fault-model:\n  name: df-clear\n"));
+        assertThat(g.agent().orElseThrow().tokenFile()).contains(dir.resolve("tok").toAbsolutePath());
+        assertThat(g.faultModel()).contains(FaultModel.of("df-clear"));
+    }
+
+    @Test
+    void agentLabErrorsNameTheFieldAndValue() throws IOException {
+        String head = "kind: agent\ndut-interface: eth1\n";
+        Path noUrl = write(head + "responder:\n  token-env: T\n");
+        assertThatThrownBy(() -> LabFile.read(noUrl)).hasMessageContaining("field 'responder.url': missing");
+        Path name = write(head + "responder:\n  url: http://agent.lab:8623\n");
+        assertThatThrownBy(() -> LabFile.read(name)).hasMessageContaining("field 'url'").hasMessageContaining("'agent.lab' is a name");
+        Path noPort = write(head + "responder:\n  url: ftp://198.18.7.2\n");
+        assertThatThrownBy(() -> LabFile.read(noPort)).hasMessageContaining("is not http(s)://ADDRESS:PORT");
+        Path base = write(head + "responder:\n  url: http://198.18.7.2:8623\npersona-base: 192.168.1.10\n");
+        assertThatThrownBy(() -> LabFile.read(base)).hasMessageContaining("line 5").hasMessageContaining("field 'persona-base'")
+                .hasMessageContaining("'192.168.1.10' is outside 198.18.0.0/15");
+        Path env = write(head + "responder:\n  url: http://198.18.7.2:8623\n  token-env: 'no way'\n");
+        assertThatThrownBy(() -> LabFile.read(env)).hasMessageContaining("field 'token-env'").hasMessageContaining("'no way'");
+        Path iface = write(head + "responder:\n  url: http://198.18.7.2:8623\n  interface: eth2\n");
+        assertThatThrownBy(() -> LabFile.read(iface)).hasMessageContaining("field 'interface'");
+        Path virtualUrl = write("kind: virtual\nresponder:\n  url: http://198.18.7.2:8623\n");
+        assertThatThrownBy(() -> LabFile.read(virtualUrl)).hasMessageContaining("field 'url'").hasMessageContaining("only for kind agent");
+        Path noDut = write("kind: agent\nresponder:\n  url: http://198.18.7.2:8623\n");
+        assertThatThrownBy(() -> LabFile.read(noDut)).hasMessageContaining("field 'dut-interface': missing");
+    }
 }

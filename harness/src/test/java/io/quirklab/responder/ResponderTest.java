@@ -189,4 +189,21 @@ class ResponderTest {
             assertThat(r.bmc(tagged.address()).orElseThrow().model().station().vlanId()).isEqualTo(100);
         }
     }
+
+    @Test
+        void aPersonaThatStaysInAReplacedSetKeepsItsIpIdCounterAndSessions() {
+        Collecting out = new Collecting();
+        Persona p = persona("clean", 1, QuirkProfile.CLEAN);
+        Responder r = new Responder(List.of(p), NO_TAP, out, new ResponderJournal(100, 1 << 20), s -> { });
+        r.handle(new FrameTap.Captured(1, udpRequest(p.address(), p.mac(), 1, true, asfPing(1))));
+        int first = ParsedFrame.parse(out.sent.get(0)).orElseThrow().ipv4().orElseThrow().id();
+        // another run's persona joins (an agent replaces the whole set): this one carries on where it was
+        r.replacePersonas(List.of(persona("other", 2, QuirkProfile.CLEAN), p));
+        r.handle(new FrameTap.Captured(2, udpRequest(p.address(), p.mac(), 2, true, asfPing(2))));
+        assertThat(ParsedFrame.parse(out.sent.get(1)).orElseThrow().ipv4().orElseThrow().id()).isEqualTo(first + 1);
+        // a persona redefined under the same address starts afresh
+        r.replacePersonas(List.of(persona("clean", 3, QuirkProfile.CLEAN)));
+        r.handle(new FrameTap.Captured(3, udpRequest(ip("198.18.0.12"), p.mac(), 3, true, asfPing(3))));
+        assertThat(out.sent).hasSize(3);
+    }
 }

@@ -1,0 +1,326 @@
+package io.quirklab.lab;
+
+import io.quirklab.agent.AgentApi;
+import io.quirklab.agent.AgentControl;
+import io.quirklab.host.HostAdapter;
+import io.quirklab.host.OffloadChange;
+import io.quirklab.host.OffloadJournal;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.responder.ResponderControl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A run against a remote responder agent: claims a lease, puts the run's personas (the agent probes their addresses
+ * with ARP first), renews the lease in the background and releases it on close or JVM exit (a killed run's lease
+ * expires by itself). The offload axis is the DUT NIC's real receive UDP checksum offload, or, when the lab file has a
+ * fault model, that model emulated on the DUT interface (Linux). What it changes on this host is journaled in a
+ * directory of its own run, so two machines under test sharing a file system never wait for or refuse each other.
+ */
+public final class AgentLabSession implements LabSession {
+    static final int LEASE_TTL_SECONDS = 30;
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final LabFile.AgentLab lab;
+    private final AgentControl control;
+    private final FaultModel fault;
+    private final Path runDir;
+    private final RestoreJournal journal;
+    private final IngressFault ingress;
+    private final Consumer<String> progress;
+    private final ScheduledExecutorService renewal;
+    private final Thread hook;
+    private final List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> changes = new ArrayList<>();
+    private HostAdapter host;
+    private OffloadJournal offloadJournal;
+    private LabState state;
+    private boolean closed;
+    private volatile String renewalProblem;
+
+    private AgentLabSession(LabFile.AgentLab lab, AgentControl control, FaultModel fault, Path runDir, Consumer<String> progress) {
+        this.lab = lab;
+        this.control = control;
+        this.fault = fault;
+        this.runDir = runDir;
+        CommandRunner runner = new CommandRunner();
+        this.journal = new RestoreJournal(runDir.resolve("restore-journal.jsonl"), runner);
+        this.ingress = fault == null ? null : new IngressFault(lab.dutInterface(), journal, runner);
+        this.progress = progress;
+        this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hook = new Thread(() -> {
+            try {
+                undo();
+            } catch (IOException | RuntimeException ignored) {
+                // best effort at exit: the lease expires by itself, quirklab restore / the next run undoes the rest
+            }
+        }, "quirklab-agent-session-shutdown");
+    }
+
+    /**
+     * @param file     the lab file (its personas, persona-names)
+     * @param fault    the fault model that is offload=on, or null for the real offload
+     * @param stateDir where this host keeps the runs' journals (one directory per run under it)
+     */
+    public static AgentLabSession open(LabFile file, FaultModel fault, Path stateDir, Consumer<String> progress) throws IOException {
+        LabFile.AgentLab lab = file.agent().orElseThrow();
+        String token = token(lab);
+        if (fault != null && !Files.isDirectory(Path.of("/sys/class/net"))) {
+            throw new IOException(file.file() + ", field 'fault-model': the emulated fault needs a Linux machine under test (nftables "
+                    + "ingress on " + lab.dutInterface() + "); leave it out to switch the real offload");
+        }
+        checkDut(lab);
+        Path runs = stateDir;
+        sweep(runs, progress);
+        String self = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path runDir = runs.resolve(self);
+        Files.createDirectories(runDir);
+        long pid = ProcessHandle.current().pid();
+        Files.writeString(runDir.resolve("owner"), pid + " " + RestoreJournal.startTicks(pid) + " " + hostName() + "\n");
+        AgentControl control = new AgentControl(lab.url(), token, null);
+        AgentLabSession s = new AgentLabSession(lab, control, fault, runDir, progress);
+        Runtime.getRuntime().addShutdownHook(s.hook);
+        try {
+            AgentApi.Health h = control.health();
+            progress.accept("agent at " + lab.url() + " (quirklab " + h.version() + ", up " + h.uptimeSeconds() + " s)");
+            AgentApi.Lease lease = control.claim(self, System.getProperty("user.name") + " (quirklab pid " + pid + ")", hostName(),
+                    LEASE_TTL_SECONDS);
+            progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
+            s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
+            String catalogue = file.personas().isPresent() ? Files.readString(file.personas().get()) : null;
+            String source = file.personas().map(p -> p.getFileName().toString()).orElse(null);
+            AgentApi.Personas put = control.putPersonas(new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
+                    file.personaNames().isEmpty() ? null : file.personaNames()));
+            progress.accept("the agent serves " + put.personas().size() + " personas for this run from " + lab.personaBase()
+                    + " (addresses probed with ARP first)");
+            s.state = new LabState("agent", null, lab.dutInterface(), dutAddress(lab.dutInterface()), null, 0, lab.url().toString(), null,
+                    LabState.PersonaInfo.of(control.status()), Instant.now().toString());
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static String token(LabFile.AgentLab lab) throws IOException {
+        if (lab.tokenFile().isPresent()) {
+            return Files.readString(lab.tokenFile().get()).strip();
+        }
+        String t = System.getenv(lab.tokenEnv());
+        if (t == null || t.isBlank()) {
+            throw new IOException("$" + lab.tokenEnv() + " is not set: the agent's token (printed by 'quirklab agent' at start, or in "
+                    + "its --token-file) goes there, or name a token-file in the lab file");
+        }
+        return t.strip();
+    }
+
+    /** On Linux: the DUT interface exists and has an address in the personas' /24. */
+    private static void checkDut(LabFile.AgentLab lab) throws IOException {
+        if (!Files.isDirectory(Path.of("/sys/class/net"))) {
+            return;
+        }
+        if (!Files.exists(Path.of("/sys/class/net", lab.dutInterface()))) {
+            throw new IOException("no interface " + lab.dutInterface() + " on this machine (dut-interface of the lab file; ip -br link)");
+        }
+        String base = lab.personaBase();
+        String prefix = base.substring(0, base.lastIndexOf('.') + 1);
+        String addr = dutAddress(lab.dutInterface());
+        if (addr == null || !addr.startsWith(prefix)) {
+            throw new IOException(lab.dutInterface() + " has no address in " + prefix + "0/24, where the personas live (from " + base
+                    + "): give it one, e.g. ip addr add " + prefix + "1/24 dev " + lab.dutInterface());
+        }
+    }
+
+    private static String dutAddress(String iface) {
+        if (!Files.isDirectory(Path.of("/sys/class/net"))) {
+            return null;
+        }
+        String[] f = new CommandRunner().run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", iface)).stdout().strip()
+                .split("\\s+");
+        return f.length > 3 ? f[3] : null;
+    }
+
+    /** This host's name without a name lookup. */
+    static String hostName() {
+        try {
+            Path p = Path.of("/proc/sys/kernel/hostname");
+            if (Files.exists(p)) {
+                return Files.readString(p).strip();
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return System.getenv().getOrDefault("COMPUTERNAME", "unknown-host");
+    }
+
+    /** Where agent-lab runs of this host keep their journals (one directory per run): /run/quirklab/agent-runs. */
+    public static Path defaultStateDir() {
+        return VirtualLab.defaultStateDir().resolve("agent-runs");
+    }
+
+    /** Undoes what runs of this host that died left (their owner is gone); never touches a live run's directory. */
+    public static void sweep(Path runs, Consumer<String> progress) throws IOException {
+        if (!Files.isDirectory(runs)) {
+            return;
+        }
+        String me = hostName();
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(runs)) {
+            dirs = s.filter(Files::isDirectory).toList();
+        }
+        for (Path d : dirs) {
+            String[] owner;
+            try {
+                owner = Files.readString(d.resolve("owner")).strip().split("\\s+");
+            } catch (IOException e) {
+                continue;
+            }
+            if (owner.length < 3 || !owner[2].equals(me)) {
+                continue; // another machine's run on a shared file system: its own to clean
+            }
+            long pid = Long.parseLong(owner[0]);
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                    && String.valueOf(RestoreJournal.startTicks(pid)).equals(owner[1]);
+            if (!alive) {
+                progress.accept("removing what a dead agent-lab run left in " + d);
+                new RestoreJournal(d.resolve("restore-journal.jsonl"), new CommandRunner()).undoAll().forEach(l -> progress.accept("  " + l));
+                Files.deleteIfExists(d.resolve("owner"));
+                Files.deleteIfExists(d);
+            }
+        }
+    }
+
+    private void renew() {
+        try {
+            control.renew();
+            if (renewalProblem != null) {
+                progress.accept("lease renewed again");
+                renewalProblem = null;
+            }
+        } catch (IOException e) {
+            if (renewalProblem == null) {
+                progress.accept("cannot renew the lease (" + e.getMessage() + "); cells may fail until it is back");
+            }
+            renewalProblem = e.getMessage();
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "agent";
+    }
+
+    @Override
+    public synchronized LabState state() {
+        return state;
+    }
+
+    @Override
+    public ResponderControl control() {
+        return control;
+    }
+
+    @Override
+    public synchronized LabState offload(String offload) throws IOException {
+        boolean on = LabSession.on(offload);
+        if (ingress != null) {
+            ingress.apply(on ? fault : null);
+            state = state.withFault(on ? fault : null);
+            return state;
+        }
+        if (host == null) {
+            host = HostAdapter.detect();
+            offloadJournal = OffloadJournal.open(OffloadJournal.defaultDir(host.family()), host, progress);
+        }
+        OffloadChange c = host.setRxUdp4Checksum(lab.dutInterface(), on, offloadJournal);
+        changes.add(new io.quirklab.matrix.MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(),
+                c.verified(), c.linkWaitMs(), c.sideEffects(), c.describe()));
+        if (!c.verified()) {
+            throw new IOException(c.describe() + ": the cells of offload=" + offload + " would not test what they say");
+        }
+        progress.accept(c.describe());
+        return state;
+    }
+
+    @Override
+    public String offloadDescription() {
+        return ingress != null
+                ? "offload=on is the emulated faulty offload '" + fault.name() + "' on " + lab.dutInterface() + " (" + fault.describe()
+                        + "); replies from the agent at " + lab.url()
+                : "offload is the receive UDP/IPv4 checksum offload of " + lab.dutInterface() + "; replies from the agent at " + lab.url();
+    }
+
+    @Override
+    public String faultModelName() {
+        return fault == null ? null : fault.name();
+    }
+
+    @Override
+    public synchronized List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+        return List.copyOf(changes);
+    }
+
+    /** The lease id (for reports and tests). */
+    public String lease() {
+        return control.lease();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            undo();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private synchronized void undo() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        renewal.shutdownNow();
+        IOException first = null;
+        try {
+            if (offloadJournal != null) {
+                offloadJournal.close();
+            }
+        } catch (RuntimeException e) {
+            first = new IOException(e.getMessage(), e);
+        }
+        journal.undoAll().forEach(l -> progress.accept("  " + l));
+        try {
+            control.release();
+        } catch (IOException e) {
+            progress.accept("could not release the lease (" + e.getMessage() + "); it expires by itself in " + LEASE_TTL_SECONDS + " s");
+        }
+        Files.deleteIfExists(runDir.resolve("owner"));
+        try {
+            Files.deleteIfExists(runDir);
+            Files.deleteIfExists(runDir.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // another run's directory, or leftovers the journal could not remove (reported above)
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

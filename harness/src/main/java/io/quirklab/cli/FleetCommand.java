@@ -24,14 +24,14 @@ import picocli.CommandLine.Parameters;
 /** {@code quirklab fleet}: the results of several lab machines (or driver versions) together. */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
         description = {"The results of several lab machines (or driver versions of one machine) together."},
-        subcommands = {FleetCommand.Merge.class, FleetCommand.Allure.class})
+        subcommands = {FleetCommand.Merge.class, FleetCommand.Allure.class, FleetCommand.Report.class})
 public final class FleetCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND: merge, allure");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND: merge, allure, report");
     }
 
     /** {@code fleet merge}: one matrix, personas down, machines across. */
@@ -119,6 +119,103 @@ public final class FleetCommand implements Runnable {
             w.println("merged Allure results: " + out);
             w.flush();
             return 0;
+        }
+    }
+
+    /**
+     * {@code fleet report}: the Jenkinsfile's merge stage. For every node of the inventory it takes the results the
+     * node's cell stashed ({@code FROM/LABEL/reports/allure-results}, {@code FROM/LABEL/reports/runs/RUN/matrix.json}),
+     * gathers the Allure results (parentSuite = node), compares the node's newest matrix with its baseline as
+     * {@code quirklab compare --fail-on-regression} does, and merges every node's matrix into the fleet matrix.
+     */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = {"The fleet pipeline's merge stage: for every node of the lab inventory, its stashed",
+                    "results under FROM/LABEL/reports/: Allure results gathered into OUT/allure-results",
+                    "(parentSuite = node), its newest matrix compared with the node's baseline",
+                    "(OUT/compare/LABEL.txt and .html), and all matrices merged into OUT/fleet.json,",
+                    "OUT/fleet.html and OUT/fleet.txt. A node without results or baseline is noted.",
+                    "Exit 0; 1 when a node's matrix regressed against its baseline; 2 with one line",
+                    "when the inventory or a result cannot be read, or no node has a matrix."})
+    static final class Report implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--inventory", paramLabel = "FILE", description = "The lab inventory (default: ${DEFAULT-VALUE}).",
+                defaultValue = io.quirklab.lab.LabInventory.DEFAULT)
+        Path inventory;
+
+        @Option(names = "--from", required = true, paramLabel = "DIR", description = "One directory per node label, as unstashed.")
+        Path from;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the merged results go (created).")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter w = spec.commandLine().getOut();
+            io.quirklab.lab.LabInventory inv = io.quirklab.lab.LabInventory.read(inventory);
+            List<FleetMatrix.Source> sources = new ArrayList<>();
+            List<String> regressed = new ArrayList<>();
+            for (io.quirklab.lab.LabInventory.Node node : inv.nodes()) {
+                Path reports = from.resolve(node.label()).resolve("reports");
+                if (!Files.isDirectory(reports)) {
+                    w.println(node.label() + ": no results in " + reports + " (its cell did not run or stash)");
+                    continue;
+                }
+                Path allure = reports.resolve("allure-results");
+                if (Files.isDirectory(allure)) {
+                    FleetAllure.Copied c = FleetAllure.copy(node.label(), allure, out.resolve("allure-results"));
+                    w.println(node.label() + ": " + c.results() + " Allure results");
+                } else {
+                    w.println(node.label() + ": no Allure results in " + allure);
+                }
+                BaselineCommand.RunFile run;
+                try {
+                    run = BaselineCommand.latestRun(reports);
+                } catch (IOException e) {
+                    w.println(node.label() + ": no matrix (no readable " + reports.resolve("runs/*/matrix.json") + ")");
+                    continue;
+                }
+                sources.add(new FleetMatrix.Source(run.file().toString(), run.document()));
+                if (node.baseline().isEmpty()) {
+                    w.println(node.label() + ": run " + CompareCommand.runId(run.document()) + ", no baseline yet (not compared)");
+                    continue;
+                }
+                Path baseline = node.baseline().get();
+                io.quirklab.matrix.Comparison comparison;
+                try {
+                    comparison = io.quirklab.matrix.Comparison.of(CompareCommand.read(baseline), run.document());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(CompareCommand.oneLine(e.getMessage()));
+                }
+                Path compare = Files.createDirectories(out.resolve("compare"));
+                Files.writeString(compare.resolve(node.label() + ".txt"),
+                        CompareCommand.text(comparison, baseline.toString(), run.file().toString()));
+                io.quirklab.matrix.DiffHeatmap.write(comparison, compare.resolve(node.label() + ".html"));
+                int regressions = comparison.count(io.quirklab.matrix.Comparison.Kind.REGRESSION);
+                w.println(node.label() + ": run " + CompareCommand.runId(run.document()) + " against " + baseline.getFileName() + ": "
+                        + regressions + " regressions, " + comparison.count(io.quirklab.matrix.Comparison.Kind.FIX) + " fixes ("
+                        + compare.resolve(node.label() + ".txt") + ")");
+                if (regressions > 0) {
+                    regressed.add(node.label());
+                }
+            }
+            if (sources.isEmpty()) {
+                throw new IOException(from + ": no node of " + inventory + " has a matrix there");
+            }
+            FleetMatrix fleet;
+            try {
+                fleet = FleetMatrix.merge(sources);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(CompareCommand.oneLine(e.getMessage()));
+            }
+            fleet.write(out.resolve("fleet.json"));
+            FleetPage.write(fleet, out.resolve("fleet.html"));
+            Files.writeString(out.resolve("fleet.txt"), text(fleet));
+            w.println("fleet matrix: " + out.resolve("fleet.json") + ", " + out.resolve("fleet.html"));
+            w.println(regressed.isEmpty() ? "no regressions" : "regressions on " + String.join(", ", regressed));
+            w.flush();
+            return regressed.isEmpty() ? 0 : 1;
         }
     }
 

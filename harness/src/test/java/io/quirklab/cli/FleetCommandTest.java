@@ -115,6 +115,47 @@ class FleetCommandTest {
         assertThat(console.err().strip()).startsWith("quirklab: " + a.resolve("bad-result.json") + ": not an Allure result").doesNotContain("\n");
     }
 
+    @Test
+    void fleetReportComparesEachNodeWithItsBaselineAndExitsOneOnARegression() throws IOException {
+        Path labs = Files.createDirectories(dir.resolve("labs"));
+        Files.writeString(labs.resolve("lab.yaml"), "kind: virtual\n");
+        Files.copy(SAMPLES.resolve("df-clear/matrix.json"), labs.resolve("baseline.json"));
+        Files.writeString(labs.resolve("inventory.yaml"), "nodes:\n"
+                + "  - {label: linux-a, os: linux, nic: a, lab: lab.yaml, baseline: baseline.json}\n"
+                + "  - {label: linux-b, os: linux, nic: b, lab: lab.yaml}\n"
+                + "  - {label: linux-c, os: linux, nic: c, lab: lab.yaml}\n");
+        Path from = dir.resolve("nodes");
+        for (String[] n : new String[][] {{"linux-a", "id-echo"}, {"linux-b", "df-clear"}}) {
+            Path run = Files.createDirectories(from.resolve(n[0]).resolve("reports/runs/r1"));
+            Files.copy(SAMPLES.resolve(n[1]).resolve("matrix.json"), run.resolve("matrix.json"));
+        }
+        Files.createDirectories(from.resolve("linux-a/reports/allure-results"));
+        Path out = dir.resolve("report");
+        int rc = console.run("fleet", "report", "--inventory", labs.resolve("inventory.yaml").toString(), "--from", from.toString(),
+                "--out", out.toString());
+        assertThat(rc).as(console.out() + console.err()).isEqualTo(1);
+        assertThat(console.out()).contains("linux-a: 0 Allure results").contains("against baseline.json: 2 regressions, 2 fixes")
+                .contains("linux-b: no Allure results").contains("linux-b: run 20261201T213057Z-linux-qlab-dut, no baseline yet (not compared)")
+                .contains("linux-c: no results in " + from.resolve("linux-c/reports")).contains("regressions on linux-a");
+        assertThat(Files.readString(out.resolve("compare/linux-a.txt"))).contains("regressions (2):").contains("id-echo x java-lan x offload=on");
+        assertThat(out.resolve("compare/linux-a.html")).isNotEmptyFile();
+        FleetMatrix fleet = FleetMatrix.read(out.resolve("fleet.json"));
+        assertThat(fleet.machines()).hasSize(2);
+        assertThat(fleet.panel("on").differing()).containsExactly("df-clear", "id-echo");
+        assertThat(Files.readString(out.resolve("fleet.txt"))).contains("offload=on: differing personas: df-clear, id-echo");
+
+        // the same node against itself: no regression
+        Files.copy(SAMPLES.resolve("id-echo/matrix.json"), labs.resolve("baseline.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        console.reset();
+        assertThat(console.run("fleet", "report", "--inventory", labs.resolve("inventory.yaml").toString(), "--from", from.toString(),
+                "--out", dir.resolve("report2").toString())).as(console.out()).isZero();
+        assertThat(console.out()).contains("no regressions");
+        console.reset();
+        assertThat(console.run("fleet", "report", "--inventory", labs.resolve("inventory.yaml").toString(), "--from", dir.resolve("empty").toString(),
+                "--out", dir.resolve("report3").toString())).isEqualTo(2);
+        assertThat(console.err().strip()).startsWith("quirklab: " + dir.resolve("empty") + ": no node of ");
+    }
+
     /** One node's results as AllureResults writes them: a result with the three suite labels, an attachment, the environment. */
     private Path resultsOf(String name) throws IOException {
         Path d = Files.createDirectories(dir.resolve(name));

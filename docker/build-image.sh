@@ -64,7 +64,9 @@ else
   trap 'rm -rf "$ctx"' EXIT
   cp "$ROOT/docker/responder/Dockerfile" "$jar" "$ctx/"
   # the classic builder: Debian's engine has no BuildKit front end here, and nothing is pulled
-  DOCKER_BUILDKIT=0 docker build -q --network none --build-arg "BASE=$BASE" -t "$IMAGE" "$ctx" >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q --network none --build-arg "BASE=$BASE" -t "$IMAGE" "$ctx" 2> >(grep -v -e DEPRECATED -e BuildKit -e environment-variable -e '^ *$' >&2) >/dev/null
   say "built $IMAGE"
+  # older responder images are stale now: keep only this one (the base stays as the cache)
+  docker images --format '{{.Repository}}:{{.Tag}}' quirklab-responder | grep -vx "$IMAGE" | xargs -r docker rmi >/dev/null 2>&1 || true
 fi
 echo "$IMAGE"

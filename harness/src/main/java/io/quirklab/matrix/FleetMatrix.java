@@ -356,7 +356,19 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
                 return outcomes.entrySet().stream().map(e -> e.getValue().values().iterator().next() + " with offload " + e.getKey())
                         .collect(Collectors.joining(", ")) + ", on every machine";
             }
-            String majority = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            // the most common outcome is "everywhere else"; on a tie, the one a correct stack gives (delivered, mostly)
+            String expected = panels.stream().flatMap(p -> p.cells().values().stream()).flatMap(List::stream)
+                    .filter(c -> c.persona().equals(persona)).map(MachineCell::expected).filter(Objects::nonNull).findFirst()
+                    .map(e -> {
+                        try {
+                            return word(Verdict.valueOf(e));
+                        } catch (IllegalArgumentException notAVerdict) {
+                            return "";
+                        }
+                    }).orElse("");
+            String majority = counts.entrySet().stream()
+                    .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> e.getKey().equals(expected)))
+                    .orElseThrow().getKey();
             Map<String, String> names = machines.stream().collect(Collectors.toMap(Machine::id, Machine::shortName));
             List<String> parts = new ArrayList<>();
             for (String outcome : counts.keySet()) {

@@ -95,6 +95,17 @@ class FleetMatrixTest {
     }
 
     @Test
+    void onATieTheOutcomeACorrectStackGivesIsEverywhereElse() throws IOException {
+        MatrixDocument a = sample("df-clear");
+        MatrixDocument b = sample("id-echo");
+        FleetMatrix onlyOn = FleetMatrix.merge(List.of(new Source("a", a.withCells(a.cells().stream().filter(c -> c.offload().equals("on")).toList())),
+                new Source("b", b.withCells(b.cells().stream().filter(c -> c.offload().equals("on")).toList()))));
+        // one machine each way: the drop is the exception, whichever machine comes first
+        assertThat(onlyOn.summary("df-clear")).isEqualTo("dropped on veth (virtual)/veth 1.0 [fault df-clear] with offload on; delivered everywhere else");
+        assertThat(onlyOn.summary("id-echo")).isEqualTo("dropped on veth (virtual)/veth 1.0 [fault id-echo] with offload on; delivered everywhere else");
+    }
+
+    @Test
     void theSameRunTwiceIsTwoColumnsToldApartByPosition() throws IOException {
         MatrixDocument doc = sample("df-clear");
         FleetMatrix fleet = FleetMatrix.merge(List.of(new Source("a", doc), new Source("b", doc)));

@@ -57,6 +57,7 @@ class CompareRunsIT {
                 .extracting(FleetMatrix.MachineCell::persona).containsExactly("df-clear", "id-echo");
         assertThat(merged.summary("smdc-tyan")).isEqualTo("dropped everywhere");
         assertThat(merged.summary("id-echo")).startsWith("dropped on ").endsWith("[fault id-echo] with offload on; delivered everywhere else");
+        assertThat(merged.summary("df-clear")).startsWith("dropped on ").endsWith("[fault df-clear] with offload on; delivered everywhere else");
         assertThat(fleet.out()).contains("offload=on: differing personas: df-clear, id-echo");
     }
 

@@ -132,6 +132,7 @@ final class GridPage {
                 .append(".legend .chip.plain{background:#ffffff;color:#111111;font-weight:bold;padding:0 3px}\n")
                 .append(".legend .chip.finding{outline:3px solid #000000;outline-offset:-3px}\n")
                 .append(".legend .chip.known{outline:3px dashed #000000;outline-offset:-3px}\n")
+                .append(".legend .chip.differs{outline:4px double #000000;outline-offset:-4px}\n")
                 .append(".panel{position:absolute;left:").append(Heatmap.MARGIN).append("px;width:").append(g.panelWidth())
                 .append("px;height:").append(g.panelHeight()).append("px;margin:0;padding:0}\n")
                 .append(".panel h2{position:absolute;left:0;top:0;margin:0;height:").append(Heatmap.PANEL_TITLE_HEIGHT)
@@ -155,7 +156,8 @@ final class GridPage {
                 .append("px}\n.cell .l4{top:").append(Heatmap.CELL_HEIGHT - 18).append("px}\n")
                 .append(".cell .mk{font-weight:bold;border:1px solid currentColor;padding:0 2px;margin-left:4px}\n")
                 .append(".cell.finding{outline:3px solid #000000;outline-offset:-3px}\n")
-                .append(".cell.known{outline:3px dashed #000000;outline-offset:-3px}\n");
+                .append(".cell.known{outline:3px dashed #000000;outline-offset:-3px}\n")
+                .append(".cell.differs{outline:4px double #000000;outline-offset:-4px}\n");
         for (int c = 0; c < g.clients().size(); c++) {
             h.append(".cx").append(c).append("{left:").append(Heatmap.ROW_HEADER_WIDTH + c * Heatmap.CELL_WIDTH).append("px}");
         }

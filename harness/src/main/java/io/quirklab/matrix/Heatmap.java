@@ -164,6 +164,15 @@ public final class Heatmap {
         }
     }
 
+    /** The fills of every verdict, for pages that colour cells by verdict (the fleet matrix). */
+    static List<GridPage.Fill> verdictFills() {
+        return List.copyOf(FILLS.values());
+    }
+
+    static GridPage.Fill fill(Verdict verdict) {
+        return FILLS.get(Objects.requireNonNull(verdict, "verdict"));
+    }
+
     /** The fill of a verdict, "#rrggbb". */
     public static String colour(Verdict verdict) {
         return FILLS.get(Objects.requireNonNull(verdict, "verdict")).background();

@@ -3,6 +3,7 @@ package io.quirklab.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.matrix.Comparison;
+import io.quirklab.matrix.FleetMatrix;
 import io.quirklab.matrix.MatrixDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two real runs of the main job with different fault models, compared: exactly the cells whose verdict the model
  * changes are listed (df-clear drops the df-clear persona, id-echo the id-echo persona; both drop the SMDC), and a
- * regression makes {@code compare --fail-on-regression} exit non-zero.
+ * regression makes {@code compare --fail-on-regression} exit non-zero; merged as two machines by {@code fleet merge},
+ * exactly those personas differ.
  */
 @DisplayName("compare two runs with different fault models")
 @Order(60)
@@ -41,6 +43,22 @@ class CompareRunsIT {
         assertThat(strict.exit()).as(strict.out() + strict.err()).isEqualTo(1);
         LabFixture.Cli same = LabFixture.cli("compare", before.toString(), before.toString(), "--fail-on-regression");
         assertThat(same.exit()).as(same.out()).isZero();
+
+        // the two runs as two machines of a fleet: exactly the personas the fault models tell apart differ
+        Path fleetJson = work.resolve("fleet.json");
+        LabFixture.Cli fleet = LabFixture.cli("fleet", "merge", before.toString(), after.getParent().toString(), "--json", fleetJson.toString(),
+                "--html", work.resolve("fleet.html").toString());
+        assertThat(fleet.exit()).as(fleet.out() + fleet.err()).isZero();
+        FleetMatrix merged = FleetMatrix.read(fleetJson);
+        assertThat(merged.machines()).extracting(FleetMatrix.Machine::name).allMatch(n -> n.endsWith("[fault df-clear]") || n.endsWith("[fault id-echo]"));
+        assertThat(merged.panels()).extracting(FleetMatrix.Panel::offload).containsExactly("on");
+        assertThat(merged.panel("on").differing()).containsExactly("df-clear", "id-echo");
+        assertThat(merged.panel("on").cells().get("M1")).filteredOn(FleetMatrix.MachineCell::differs)
+                .extracting(FleetMatrix.MachineCell::persona).containsExactly("df-clear", "id-echo");
+        assertThat(merged.summary("smdc-tyan")).isEqualTo("dropped everywhere");
+        assertThat(merged.summary("id-echo")).startsWith("dropped on ").endsWith("[fault id-echo] with offload on; delivered everywhere else");
+        assertThat(merged.summary("df-clear")).startsWith("dropped on ").endsWith("[fault df-clear] with offload on; delivered everywhere else");
+        assertThat(fleet.out()).contains("offload=on: differing personas: df-clear, id-echo");
     }
 
     private static Path run(Path work, String fault) throws Exception {

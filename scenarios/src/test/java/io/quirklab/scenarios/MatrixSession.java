@@ -166,8 +166,17 @@ final class MatrixSession implements AutoCloseable, RunListener {
         return rootDir().resolve("reports");
     }
 
+    /** {@code -Dquirklab.lab=FILE}; else the lab file of {@code -Dquirklab.node=LABEL} in the lab inventory (Jenkins); else virtual.yaml. */
     static Path labFilePath() {
         String p = System.getProperty("quirklab.lab");
+        String node = System.getProperty("quirklab.node");
+        if ((p == null || p.isBlank()) && node != null && !node.isBlank()) {
+            try {
+                return io.quirklab.lab.LabInventory.read(rootDir().resolve(io.quirklab.lab.LabInventory.DEFAULT)).node(node).lab();
+            } catch (IOException e) {
+                throw new UncheckedIOException("-Dquirklab.node: " + e.getMessage(), e);
+            }
+        }
         if (p == null || p.isBlank()) {
             return rootDir().resolve("scenarios/labs/virtual.yaml");
         }

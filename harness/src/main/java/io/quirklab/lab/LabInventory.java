@@ -1,0 +1,125 @@
+package io.quirklab.lab;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The lab fleet ({@code scenarios/labs/inventory.yaml}): one entry per lab node, which is one Jenkins agent label,
+ * naming the node's lab file and the baseline its matrix is compared with. The Jenkinsfile's matrix axes list the
+ * same OS and NIC values; a node's label is always {@code OS-NIC}.
+ *
+ * <pre>
+ * nodes:
+ *   - label: linux-veth                            # the Jenkins agent label, OS-NIC
+ *     os: linux                                    # the Jenkinsfile's OS axis value
+ *     nic: veth                                    # the Jenkinsfile's NIC axis value
+ *     lab: virtual.yaml                            # the lab file, relative to this file
+ *     baseline: ../../reports/baselines/virtual-debian12.json   # optional, relative to this file
+ *     description: "the embedded virtual lab"      # optional
+ * </pre>
+ *
+ * @param file  where it was read from
+ * @param nodes the nodes, in file order
+ */
+public record LabInventory(Path file, List<Node> nodes) {
+    /** The inventory of the repository, relative to its root. */
+    public static final String DEFAULT = "scenarios/labs/inventory.yaml";
+
+    private static final Pattern VALUE = Pattern.compile("[a-z0-9]+");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * One lab node.
+     *
+     * @param label       the Jenkins agent label, {@code os-nic}
+     * @param os          OS axis value
+     * @param nic         NIC axis value
+     * @param lab         its lab file, resolved
+     * @param baseline    its baseline matrix, resolved, or empty when it has none yet
+     * @param description one line for people, or null
+     */
+    public record Node(String label, String os, String nic, Path lab, Optional<Path> baseline, String description) {
+    }
+
+    public LabInventory {
+        nodes = List.copyOf(nodes);
+    }
+
+    record Raw(List<RawNode> nodes) {
+    }
+
+    record RawNode(String label, String os, String nic, String lab, String baseline, String description) {
+    }
+
+    /** The node with this label; an unknown label is an IOException naming the file and the labels it has. */
+    public Node node(String label) throws IOException {
+        return nodes.stream().filter(n -> n.label().equals(label)).findFirst().orElseThrow(() -> new IOException(
+                file + ": no lab node '" + label + "' (it lists " + nodes.stream().map(Node::label).toList() + ")"));
+    }
+
+    /** Reads and checks; every error is one line naming the file, the node and the field. */
+    public static LabInventory read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such lab inventory");
+        }
+        Raw raw;
+        try {
+            raw = YAML.readValue(file.toFile(), Raw.class);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> a + "." + b).orElse("(top level)").replace(".[", "[");
+            int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
+            throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "': "
+                    + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").lines().findFirst().orElse("")
+                    + " (known fields: label, os, nic, lab, baseline, description)", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (raw == null || raw.nodes() == null || raw.nodes().isEmpty()) {
+            throw new IOException(file + ": no nodes (a list under 'nodes:')");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        List<Node> nodes = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        for (int i = 0; i < raw.nodes().size(); i++) {
+            RawNode n = raw.nodes().get(i);
+            String at = file + ", nodes[" + i + "]";
+            for (String[] f : new String[][] {{"os", n.os()}, {"nic", n.nic()}}) {
+                if (f[1] == null || !VALUE.matcher(f[1]).matches()) {
+                    throw new IOException(at + ".'" + f[0] + "': '" + f[1] + "' is not an axis value (lower-case letters and digits)");
+                }
+            }
+            String label = n.os() + "-" + n.nic();
+            if (!label.equals(n.label())) {
+                throw new IOException(at + ".'label': '" + n.label() + "' must be os-nic, '" + label + "'");
+            }
+            if (!labels.add(label)) {
+                throw new IOException(at + ".'label': '" + label + "' is listed twice");
+            }
+            if (n.lab() == null || n.lab().isBlank()) {
+                throw new IOException(at + ".'lab': missing; the node's lab file, relative to " + file);
+            }
+            Path lab = dir.resolve(n.lab()).normalize();
+            if (!Files.isRegularFile(lab)) {
+                throw new IOException(at + ".'lab': no such lab file " + lab);
+            }
+            Optional<Path> baseline = Optional.ofNullable(n.baseline()).filter(b -> !b.isBlank()).map(b -> dir.resolve(b).normalize());
+            if (baseline.isPresent() && !Files.isRegularFile(baseline.get())) {
+                throw new IOException(at + ".'baseline': no such baseline " + baseline.get());
+            }
+            nodes.add(new Node(label, n.os(), n.nic(), lab, baseline, n.description()));
+        }
+        return new LabInventory(file, nodes);
+    }
+}

@@ -1,0 +1,131 @@
+package io.quirklab.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The Allure results of several lab nodes in one directory, for one report of the whole fleet: each result's
+ * parentSuite becomes the node's name (its environment label is kept as label {@code environment}), and its history
+ * id is made per node, since two nodes of the same environment would otherwise look like retries of one test.
+ * Results and containers keep their (UUID) names; {@code environment.properties} are merged with the node as prefix.
+ */
+public final class FleetAllure {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENVIRONMENT = "environment.properties";
+
+    private FleetAllure() {
+    }
+
+    /** What one node contributed. */
+    public record Copied(int results, int files) {
+    }
+
+    /**
+     * Copies {@code from} (one node's allure-results) into {@code to}.
+     *
+     * @throws IOException naming the directory or file when {@code from} is missing or a result is not JSON
+     */
+    public static Copied copy(String node, Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IOException(from + ": no such Allure results directory (node " + node + ")");
+        }
+        Files.createDirectories(to);
+        int results = 0;
+        int files = 0;
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(from)) {
+            entries = s.filter(Files::isRegularFile).sorted().toList(); // history/ is left out: the report adds its own
+        }
+        for (Path f : entries) {
+            String name = f.getFileName().toString();
+            Path target = to.resolve(name);
+            if (name.endsWith("-result.json")) {
+                Files.writeString(target, relabel(node, f), StandardCharsets.UTF_8);
+                results++;
+            } else if (name.equals(ENVIRONMENT)) {
+                mergeEnvironment(node, f, target);
+            } else if (Files.exists(target)) {
+                if (Files.mismatch(f, target) != -1 && !name.equals("categories.json") && !name.equals("executor.json")) {
+                    throw new IOException(f + ": another node already gave " + target + " with other contents");
+                }
+            } else {
+                Files.copy(f, target);
+            }
+            files++;
+        }
+        return new Copied(results, files);
+    }
+
+    private static String relabel(String node, Path file) throws IOException {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not an Allure result (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+        if (!(tree instanceof ObjectNode result)) {
+            throw new IOException(file + ": not an Allure result (expected a JSON object)");
+        }
+        ArrayNode labels = result.has("labels") && result.get("labels").isArray() ? (ArrayNode) result.get("labels") : result.putArray("labels");
+        String environment = null;
+        for (int i = labels.size() - 1; i >= 0; i--) {
+            JsonNode l = labels.get(i);
+            if ("parentSuite".equals(l.path("name").asText())) {
+                environment = l.path("value").asText(null);
+                labels.remove(i);
+            }
+        }
+        labels.addObject().put("name", "parentSuite").put("value", node);
+        labels.addObject().put("name", "host").put("value", node);
+        if (environment != null) {
+            labels.addObject().put("name", "environment").put("value", environment);
+        }
+        String history = result.path("historyId").asText(result.path("testCaseId").asText(result.path("fullName").asText("")));
+        result.put("historyId", sha256(node + "\n" + history));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+    }
+
+    private static void mergeEnvironment(String node, Path from, Path to) throws IOException {
+        Properties in = new Properties();
+        try (var r = Files.newBufferedReader(from, StandardCharsets.ISO_8859_1)) {
+            in.load(r);
+        }
+        StringBuilder lines = new StringBuilder();
+        in.stringPropertyNames().stream().sorted().forEach(k -> lines.append(escape(node + "." + k)).append('=')
+                .append(escape(in.getProperty(k))).append('\n'));
+        Files.writeString(to, lines, StandardCharsets.ISO_8859_1, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\', '=', ':', '#', '!' -> b.append('\\').append(c);
+                case '\n' -> b.append("\\n");
+                default -> b.append(c > 0xff ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -106,7 +106,7 @@ public final class LabCommand implements Runnable {
         public Integer call() throws Exception {
             io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
             io.quirklab.lab.HostRestore.Report r = io.quirklab.lab.HostRestore.run(parent.lab().stateDir(),
-                    io.quirklab.lab.SecondNicLab.defaultStateDir(), io.quirklab.host.OffloadJournal.defaultDir(host.family()), host);
+                    io.quirklab.lab.SecondNicLab.defaultStateDir(), io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
             if (r.nothing()) {
                 System.out.println("lab: nothing to restore");
             }

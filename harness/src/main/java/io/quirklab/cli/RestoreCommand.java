@@ -24,8 +24,9 @@ public final class RestoreCommand implements Callable<Integer> {
         HostAdapter host = HostAdapter.detect();
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
         HostRestore.Report r = HostRestore.run(io.quirklab.lab.VirtualLab.defaultStateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
-                dir, host);
+                dir, host, false);
         java.io.PrintStream out = System.out;
+        r.notes().forEach(l -> out.println("restore: note: " + l));
         if (r.nothing()) {
             out.println("restore: nothing to restore (no journal of a killed run on this host; offload journal: " + dir + ")");
             return 0;

@@ -21,9 +21,10 @@ public final class HostRestore {
      * What a restore did.
      *
      * @param lines  one line per thing removed, put back, left to its owner or not removable
+     * @param notes  what was left alone and why (a lab that is up)
      * @param failed true when something could not be put back (the journals keep it for the next try)
      */
-    public record Report(List<String> lines, boolean failed) {
+    public record Report(List<String> lines, List<String> notes, boolean failed) {
         public boolean nothing() {
             return lines.isEmpty();
         }
@@ -33,14 +34,23 @@ public final class HostRestore {
      * @param virtualState   the virtual lab's state directory
      * @param secondNicState the second-nic lab's state directory
      * @param offloadDir     the offload journal's directory
+     * @param includeHealthyLab also take down a virtual lab that is up and answering ({@code lab restore}); otherwise only
+     *                       the leftovers of one whose responder died
      */
-    public static Report run(Path virtualState, Path secondNicState, Path offloadDir, HostAdapter host) throws IOException {
+    public static Report run(Path virtualState, Path secondNicState, Path offloadDir, HostAdapter host, boolean includeHealthyLab)
+            throws IOException {
         List<String> lines = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         boolean failed = false;
-        if (Files.isDirectory(virtualState)) {
-            for (String l : new VirtualLab(virtualState, x -> { }).restore()) {
-                lines.add(l);
-                failed |= l.startsWith("could not");
+        if (virtualState != null && Files.isDirectory(virtualState)) {
+            VirtualLab lab = new VirtualLab(virtualState, x -> { });
+            if (!includeHealthyLab && lab.readState().filter(lab::healthy).isPresent()) {
+                notes.add("the virtual lab in " + virtualState + " is up and answering: left as it is ('quirklab lab down' takes it down)");
+            } else {
+                for (String l : lab.restore()) {
+                    lines.add(l);
+                    failed |= l.startsWith("could not");
+                }
             }
         }
         if (Files.exists(secondNicState.resolve("restore-journal.jsonl"))) {
@@ -61,6 +71,6 @@ public final class HostRestore {
             lines.add(o.describe());
             failed |= !o.restored();
         }
-        return new Report(lines, failed);
+        return new Report(lines, notes, failed);
     }
 }

@@ -190,7 +190,7 @@ class JenkinsfileTest {
     private static List<String> written(String pattern) throws IOException {
         Map<String, String[]> outputs = Map.of(
                 "reports/allure-results/", new String[] {"scenarios/pom.xml", "${project.basedir}/../reports/allure-results"},
-                "reports/runs/", new String[] {"harness/src/main/java/io/quirklab/lab/MatrixRecorder.java", "reportsDir.resolve(\"runs\")"},
+                "reports/runs/", new String[] {"harness/src/main/java/io/quirklab/engine/MatrixRecorder.java", "reportsDir.resolve(\"runs\")"},
                 "scenarios/target/failsafe-reports/", new String[] {"reports/pom.xml", "scenarios/target/failsafe-reports"});
         for (Map.Entry<String, String[]> o : outputs.entrySet()) {
             if (pattern.startsWith(o.getKey())) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -66,6 +67,11 @@ public final class SecondNicLab {
         }
         Inet4Address base = (Inet4Address) InetAddress.getByName(nic.personaBase());
         checkPorts(nic, base);
+        // every persona inside the DUT's /24, not its address, and routed by this host through the DUT interface
+        Optional<Inet4Address> dut = dutAddress(nic);
+        io.quirklab.responder.PersonaCatalogue.Segment segment = LabNetwork.segment(nic, dut);
+        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(), base, segment);
+        new LabNetwork(runner).requireRoutedVia(personas, segment, nic.dutInterface());
         try {
             return start(nic, launch);
         } catch (IOException | RuntimeException e) {
@@ -98,6 +104,26 @@ public final class SecondNicLab {
             throw new IOException(nic.dutInterface() + " has no address in " + prefix + "0/24, where the personas live (from "
                     + nic.personaBase() + "): give it one, e.g. ip addr add " + prefix + "1/24 dev " + nic.dutInterface());
         }
+    }
+
+    /** The DUT interface's IPv4 address in the personas' /24 (checkPorts made sure there is one). */
+    private Optional<Inet4Address> dutAddress(LabFile.SecondNic nic) {
+        String out = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout();
+        io.quirklab.responder.PersonaCatalogue.Segment seg = LabNetwork.segment(nic);
+        for (String line : out.lines().toList()) {
+            Optional<String> inet = LabNetwork.Route.field(line, "inet");
+            if (inet.isPresent()) {
+                try {
+                    Inet4Address a = io.quirklab.responder.PersonaCatalogue.address(inet.get().replaceFirst("/.*", ""));
+                    if (io.quirklab.responder.PersonaCatalogue.Segment.around(a, Optional.empty(), "").network().equals(seg.network())) {
+                        return Optional.of(a);
+                    }
+                } catch (IllegalArgumentException | ClassCastException ignored) {
+                    // not an address we can use; look on
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {

@@ -79,6 +79,9 @@ public final class VirtualLab {
      * Brings the lab up, idempotently: a healthy lab is left as it is; leftovers of a killed run are removed first.
      */
     public LabState up(ResponderLaunch launch) throws IOException {
+        // the personas and their addresses first: a broken file or address creates nothing
+        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(),
+                io.quirklab.responder.PersonaCatalogue.address(PERSONA_BASE), LabNetwork.VIRTUAL);
         try (FileLock lock = lock()) {
             Optional<LabState> current = readState();
             if (current.isPresent() && healthy(current.get())) {
@@ -91,6 +94,7 @@ public final class VirtualLab {
             }
             Files.deleteIfExists(stateFile());
             Prerequisites.require(runner);
+            new LabNetwork(runner).requireNoOtherRoute(personas, LabNetwork.VIRTUAL, DUT_IF);
             try {
                 return create(launch);
             } catch (IOException | RuntimeException e) {

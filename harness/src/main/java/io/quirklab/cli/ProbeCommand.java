@@ -40,6 +40,17 @@ public final class ProbeCommand implements Callable<Integer> {
         Probe.ClientKind kind = Probe.ClientKind.parse(client);
         VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
         LabState state = lab.readState().orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
+        // the name first: nothing is captured, written or sent for a persona the lab does not have
+        if (state.personas().stream().noneMatch(p -> p.name().equals(persona))) {
+            throw new IllegalArgumentException("no persona " + io.quirklab.input.InputFile.token(persona) + " on this lab (known: "
+                    + String.join(", ", state.personas().stream().map(LabState.PersonaInfo::name).toList()) + ")");
+        }
+        // a run's counters and captures are host-wide: a probe in the middle of it would spoil its cells
+        java.util.Optional<io.quirklab.lab.LabLock.Holder> holder = io.quirklab.lab.LabLock.otherHolder(lab.stateDir());
+        if (holder.isPresent()) {
+            throw new IllegalStateException("the lab is in use by another quirklab run: " + holder.get().describe()
+                    + "; probe when it has ended");
+        }
         Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Probe.Result r = new Probe(state).run(persona, kind, dir);

@@ -25,12 +25,14 @@ public final class RestoreCommand implements Callable<Integer> {
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
         List<OffloadJournal.Outcome> outcomes = OffloadJournal.restoreLeftovers(dir, host);
         java.nio.file.Path nicState = io.quirklab.lab.SecondNicLab.defaultStateDir();
-        if (java.nio.file.Files.exists(nicState.resolve("restore-journal.jsonl"))) {
+        if (java.nio.file.Files.exists(nicState.resolve("restore-journal.jsonl"))
+                || java.nio.file.Files.exists(nicState.resolve(io.quirklab.lab.LabLock.FILE))) {
             io.quirklab.lab.SecondNicLab nic = new io.quirklab.lab.SecondNicLab(nicState, l -> System.out.println("restore: " + l));
-            if (nic.ownerAlive()) {
-                System.out.println("restore: the second-nic lab's run is still going; its responder is left to it");
-            } else {
+            try (var hold = io.quirklab.lab.LabLock.take(nicState, l -> System.out.println("restore: " + l), List::of)) {
                 nic.down().forEach(l -> System.out.println("restore: second-nic lab: " + l));
+            } catch (io.quirklab.lab.LabLock.Busy busy) {
+                System.out.println("restore: the second-nic lab's run is still going (" + busy.holder().describe()
+                        + "); its responder is left to it");
             }
         }
         if (outcomes.isEmpty()) {

@@ -201,7 +201,7 @@ public final class RestoreJournal {
     /** Ends the process only if it is still the one we started: same PID and same start time. */
     private static Optional<String> stopProcess(Entry e) {
         Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
-        if (h.isEmpty() || !h.get().isAlive() || startTicks(e.pid()) != e.startTicks()) {
+        if (h.isEmpty() || !alive(e.pid(), e.startTicks())) {
             return Optional.empty();
         }
         h.get().destroy();
@@ -216,6 +216,14 @@ public final class RestoreJournal {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The one test of whether a recorded process is still the one recorded: it exists and started at the same clock
+     * tick (a recycled PID has another start time). Used for the journal's processes and the lab's holder.
+     */
+    public static boolean alive(long pid, long startTicks) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && startTicks(pid) == startTicks;
     }
 
     /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */

@@ -42,6 +42,10 @@ public final class SecondNicLab {
         return VirtualLab.defaultStateDir().resolve("second-nic");
     }
 
+    public Path stateDir() {
+        return stateDir;
+    }
+
     public Path stateFile() {
         return stateDir.resolve("lab.json");
     }
@@ -57,9 +61,10 @@ public final class SecondNicLab {
     /** Checks the two ports and starts the responder on the second one. */
     public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Files.createDirectories(stateDir);
-        if (ownerAlive()) {
-            throw new IOException("another quirklab run (" + Files.readString(stateDir.resolve("owner")).trim().split("\\s+")[0]
-                    + ") uses the second-nic lab in " + stateDir + "; wait for it or stop it");
+        java.util.Optional<LabLock.Holder> other = LabLock.otherHolder(stateDir);
+        if (other.isPresent()) {
+            throw new IOException("another quirklab run (" + other.get().describe() + ") uses the second-nic lab in " + stateDir
+                    + "; wait for it or stop it");
         }
         if (!journal.isEmpty()) {
             progress.accept("removing leftovers of an earlier run");
@@ -127,9 +132,6 @@ public final class SecondNicLab {
     }
 
     private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
-        long self = ProcessHandle.current().pid();
-        journal.record(RestoreJournal.Entry.file(stateDir.resolve("owner")));
-        Files.writeString(stateDir.resolve("owner"), self + " " + RestoreJournal.startTicks(self) + "\n");
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
@@ -152,15 +154,9 @@ public final class SecondNicLab {
         return state;
     }
 
-    /** The run that owns this lab's leftovers is still alive (then they are its to remove). */
+    /** Another live run holds this lab (then its leftovers are its to remove); the holder is {@link LabLock}'s. */
     public boolean ownerAlive() {
-        try {
-            String[] f = Files.readString(stateDir.resolve("owner")).trim().split("\\s+");
-            long pid = Long.parseLong(f[0]);
-            return pid != ProcessHandle.current().pid() && f.length > 1 && f[1].equals(String.valueOf(RestoreJournal.startTicks(pid)));
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return LabLock.otherHolder(stateDir).isPresent();
     }
 
     /** Stops the responder and removes its files; returns what was done. */

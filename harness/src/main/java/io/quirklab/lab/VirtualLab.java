@@ -55,6 +55,10 @@ public final class VirtualLab {
         return Path.of(p);
     }
 
+    public Path stateDir() {
+        return stateDir;
+    }
+
     public Path stateFile() {
         return stateDir.resolve("lab.json");
     }

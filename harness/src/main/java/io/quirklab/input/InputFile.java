@@ -67,7 +67,7 @@ public final class InputFile {
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw new Unusable(file + ": no such file (expected a " + what + ")");
+            throw new Unusable(file + ": no such " + what);
         } catch (IOException e) {
             throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
         }
@@ -106,6 +106,14 @@ public final class InputFile {
             out.append("...");
         }
         return out.append("'").toString();
+    }
+
+    /**
+     * A key of the file as an error may name it: quoted when it looks like a field name, otherwise not at all (a line
+     * of /etc/shadow read as YAML is one long "key").
+     */
+    public static String key(String key) {
+        return key != null && key.matches("[A-Za-z0-9_.-]{1,40}") ? "'" + key + "'" : "(a key that is not a field name)";
     }
 
     private static String reason(IOException e) {

@@ -106,7 +106,8 @@ public record ParseProblem(int line, String field, String what) {
             q.appendReplacement(out, Matcher.quoteReplacement(InputFile.token(q.group(1))));
         }
         q.appendTail(out);
-        String s = out.toString().replaceAll("\\(code \\d+\\)", "").replaceAll("`[^`]*`", "a value").strip();
+        String s = out.toString().replaceAll("\\(code \\d+\\)", "").replaceAll("`[^`]*`", "a value")
+                .replaceAll("<[^>]*>", "something else").replace(" )", ")").strip();
         return s.length() > 160 ? s.substring(0, 157) + "..." : s;
     }
 

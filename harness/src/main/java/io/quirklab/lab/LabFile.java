@@ -118,7 +118,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             String field = io.quirklab.input.ParseProblem.path(e);
             int line = lineOf(file, e.getPropertyName()).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + io.quirklab.input.InputFile.token(field)
+            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + io.quirklab.input.InputFile.key(field)
                     + " is not a lab file field (known fields: " + FIELDS + ")", e);
         } catch (JsonMappingException e) {
             io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "YAML");
@@ -138,7 +138,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         String kind = raw.kind() == null ? "virtual" : raw.kind();
         if (!kind.equals("virtual") && !kind.equals("second-nic")) {
             throw new IOException(at(file, "kind") + "': " + io.quirklab.input.InputFile.token(raw.kind())
-                    + " is not a lab kind (virtual, second-nic)");
+                    + " is not supported yet (virtual, second-nic)");
         }
         Optional<SecondNic> secondNic = Optional.empty();
         if (kind.equals("second-nic")) {
@@ -186,10 +186,10 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             String name = raw.faultModel().name();
             String known = String.join(", ", FaultModel.BUILT_IN) + ", custom";
             if (name == null) {
-                throw new IOException(at(file, "name") + "' (fault-model.name): missing; one of " + known);
+                throw new IOException(at(file, "name", "fault-model.name") + "': missing; one of " + known);
             }
             if (!FaultModel.BUILT_IN.contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
-                throw new IOException(at(file, "name") + "' (fault-model.name): " + io.quirklab.input.InputFile.token(name)
+                throw new IOException(at(file, "name", "fault-model.name") + "': " + io.quirklab.input.InputFile.token(name)
                         + " is not a fault model (" + known + ")");
             }
             try {
@@ -197,7 +197,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             } catch (IllegalArgumentException e) {
                 // the name is known, so what is wrong is the expression (missing, not allowed, or not one match)
                 String expr = raw.faultModel().expression();
-                throw new IOException(at(file, expr == null ? "name" : "expression") + "' (fault-model.expression): "
+                throw new IOException(at(file, expr == null ? "name" : "expression", "fault-model.expression") + "': "
                         + (expr == null ? "missing; the custom model needs an nftables match expression, e.g. 'ip ttl 1'"
                         : io.quirklab.input.InputFile.token(expr) + (name.trim().equalsIgnoreCase("custom")
                         ? " is not one nftables match expression (no ; { } # or line breaks)"
@@ -278,7 +278,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         Path dir = file.toAbsolutePath().getParent();
         for (java.util.Map.Entry<String, String> e : raw.entrySet()) {
             if (!io.quirklab.client.ToolClient.FAMILIES.contains(e.getKey())) {
-                throw new IOException(at(file, "client-paths") + "." + io.quirklab.input.InputFile.token(e.getKey()).replace("'", "")
+                throw new IOException(at(file, e.getKey(), "client-paths." + io.quirklab.input.InputFile.token(e.getKey()).replace("'", ""))
                         + "': not a client with a binary (client-paths takes "
                         + String.join(", ", io.quirklab.client.ToolClient.FAMILIES) + ")");
             }
@@ -330,6 +330,12 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     private static String at(Path file, String key) {
         int line = lineOf(file, key).orElse(-1);
         return file + (line > 0 ? " line " + line : "") + ", field '" + key;
+    }
+
+    /** Like {@link #at(Path, String)}, for a sub-field: the line of {@code key}, the name {@code field}. */
+    private static String at(Path file, String key, String field) {
+        int line = lineOf(file, key).orElse(-1);
+        return file + (line > 0 ? " line " + line : "") + ", field '" + field;
     }
 
     /** The line where a key is written; Jackson's YAML locations point past it. */

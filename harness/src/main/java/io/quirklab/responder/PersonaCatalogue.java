@@ -246,7 +246,8 @@ public final class PersonaCatalogue {
             }
             for (Map.Entry<String, Node> e : root.fields().entrySet()) {
                 if (!e.getKey().equals("personas")) {
-                    throw error(e.getValue().line(), null, "unknown top-level field " + tok(e.getKey()) + " (known: personas)");
+                    throw error(e.getValue().line(), null, "unknown top-level field " + io.quirklab.input.InputFile.key(e.getKey())
+                            + " (known: personas)");
                 }
             }
             Node list = root.fields().get("personas");
@@ -293,7 +294,7 @@ public final class PersonaCatalogue {
             persona = "'" + name.text() + "'";
             for (Map.Entry<String, Node> e : n.fields().entrySet()) {
                 if (!PERSONA_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), clip(e.getKey()),
+                    throw error(e.getValue().line(), keyName(e.getKey()),
                             "is not a persona field (known: " + String.join(", ", PERSONA_FIELDS) + ")");
                 }
             }
@@ -324,7 +325,7 @@ public final class PersonaCatalogue {
             }
             for (Map.Entry<String, Node> e : q.fields().entrySet()) {
                 if (!QUIRK_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), clip(e.getKey()), "is not a quirk (known: " + String.join(", ", QUIRK_FIELDS) + ")");
+                    throw error(e.getValue().line(), keyName(e.getKey()), "is not a quirk (known: " + String.join(", ", QUIRK_FIELDS) + ")");
                 }
             }
             Quirks f = new Quirks(q);
@@ -528,7 +529,7 @@ public final class PersonaCatalogue {
                     p.nextToken();
                     Node value = node(p);
                     if (fields.putIfAbsent(key, value) != null) {
-                        throw error(keyLine, clip(key), "appears twice");
+                        throw error(keyLine, keyName(key), "appears twice");
                     }
                 }
                 return new Node(line, null, fields, null);
@@ -553,10 +554,9 @@ public final class PersonaCatalogue {
         return io.quirklab.input.InputFile.token(s);
     }
 
-    /** A key of the file as a message names it: like {@link #tok}, without the quotes. */
-    private static String clip(String s) {
-        String t = tok(s);
-        return t.substring(1, t.length() - 1);
+    /** A key of the file as a message names it in "field '...'": itself when it looks like a name. */
+    private static String keyName(String s) {
+        return s.matches("[A-Za-z0-9_.-]{1,40}") ? s : "?";
     }
 
     /** An enum constant's YAML spelling: MORE_FRAGMENTS is more-fragments. */

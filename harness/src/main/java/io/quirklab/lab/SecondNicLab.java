@@ -135,9 +135,11 @@ public final class SecondNicLab {
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
+        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
         journal.record(RestoreJournal.Entry.file(stateFile()));
         List<String> cmd = new ArrayList<>(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase()));
+        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase(),
+                "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))

@@ -119,9 +119,10 @@ class LabSafetyIT {
     @Test
     void addressesTheHostRoutesElsewhereAreRefusedBeforeAnyLinkExists() throws Exception {
         Path personas = stateDir.resolveSibling(stateDir.getFileName() + "-personas.yaml");
-        // a route of this host's own for part of the lab's /24, on a dummy link of the test's (qlab-rt0)
-        LabFixture.RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "add", "qlab-rt0", "type", "dummy"));
+        // a route of this host's own for part of the lab's /24, on a veth pair of the test's (qlab-rt0/qlab-rt1)
+        LabFixture.RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "add", "qlab-rt0", "type", "veth", "peer", "name", "qlab-rt1"));
         try {
+            LabFixture.RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", "qlab-rt1", "up"));
             LabFixture.RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", "qlab-rt0", "up"));
             LabFixture.RUN.require(Duration.ofSeconds(10), List.of("ip", "route", "add", "198.18.0.64/26", "dev", "qlab-rt0"));
             Files.writeString(personas, "personas:\n  - name: clean\n  - name: routed-away\n    address: 198.18.0.70\n");

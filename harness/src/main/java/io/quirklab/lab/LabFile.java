@@ -118,7 +118,10 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             String field = io.quirklab.input.ParseProblem.path(e);
             int line = lineOf(file, e.getPropertyName()).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + io.quirklab.input.InputFile.key(field)
+            // the path is named only when the key looks like a name (a line of /etc/shadow read as YAML is one long "key")
+            String shown = io.quirklab.input.InputFile.key(e.getPropertyName()).startsWith("'") ? "'" + field + "'"
+                    : io.quirklab.input.InputFile.key(e.getPropertyName());
+            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + shown
                     + " is not a lab file field (known fields: " + FIELDS + ")", e);
         } catch (JsonMappingException e) {
             io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "YAML");

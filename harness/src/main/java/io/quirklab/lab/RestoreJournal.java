@@ -104,7 +104,9 @@ public final class RestoreJournal {
                 } catch (IOException ex) {
                     // Only the last line can be cut by a crash mid-write, and what it names was not created yet.
                     if (i < lines.size() - 1) {
-                        throw new IOException(file + " line " + (i + 1) + " is corrupt: " + ex.getMessage(), ex);
+                        throw new IOException(file + " line " + (i + 1) + " is corrupt ("
+                                + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                ? io.quirklab.input.ParseProblem.of(j, "JSON").what() : "unreadable") + ")", ex);
                     }
                 }
             }

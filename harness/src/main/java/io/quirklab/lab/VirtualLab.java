@@ -256,7 +256,8 @@ public final class VirtualLab {
         try {
             return Optional.of(JSON.readValue(stateFile().toFile(), LabState.class));
         } catch (IOException e) {
-            throw new IOException("the lab state " + stateFile() + " is unreadable (" + e.getMessage() + "); run: quirklab lab restore", e);
+            throw new IOException("the lab state " + stateFile() + " is unreadable (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? io.quirklab.input.ParseProblem.of(j, "JSON").describe() : "cannot be read") + "); run: quirklab lab restore", e);
         }
     }
 

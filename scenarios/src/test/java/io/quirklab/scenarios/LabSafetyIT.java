@@ -110,10 +110,30 @@ class LabSafetyIT {
                 assertThat(dutLink()).isTrue();
                 assertThat(LabLock.holder(stateDir)).isEmpty();
             }
+            // probe checks the name before anything happens
+            Path probeOut = reports.resolve("probe-out");
+            LabFixture.Cli probe = LabFixture.cli("probe", "no-such-persona", "--state-dir", stateDir.toString(), "--out", probeOut.toString());
+            assertThat(probe.exit()).isEqualTo(2);
+            assertThat(probe.err().strip()).startsWith("quirklab: no persona 'no-such-persona' on this lab (known: clean, smdc-tyan");
+            assertThat(probeOut).doesNotExist();
+
+            // a holder that died (here: a process of ours that has exited) holds nothing: the next run restores its lab
+            Process dead = new ProcessBuilder("true").start();
+            dead.waitFor();
+            Files.writeString(stateDir.resolve(LabLock.FILE), "{\"pid\":" + dead.pid() + ",\"startTicks\":1,\"command\":\"quirklab run "
+                    + "--killed\",\"since\":\"2026-12-01T00:00:00Z\"}");
+            LabFixture.Cli after = LabFixture.cli("run", "--personas", "clean", "--clients", "java-lan", "--offload", "off",
+                    "--state-dir", stateDir.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
+            assertThat(after.exit()).as(after.out() + after.err()).isZero();
+            assertThat(after.out()).contains("the run that held this lab is gone (pid " + dead.pid() + " (quirklab run --killed)")
+                    .contains("removed network link " + VirtualLab.DUT_IF).contains("created " + VirtualLab.DUT_IF);
+            // it found no lab (the dead run's was restored), so it brought one up and took it down again
+            assertThat(dutLink()).isFalse();
         } finally {
-            assertThat(LabFixture.cli("lab", "--state-dir", stateDir.toString(), "down").exit()).isZero();
+            LabFixture.cli("lab", "--state-dir", stateDir.toString(), "down");
         }
         LabFixture.assertNoTrace(stateDir);
+        assertThat(stateDir.resolve(LabLock.FILE)).doesNotExist();
     }
 
     @Test

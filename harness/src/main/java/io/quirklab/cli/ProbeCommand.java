@@ -43,7 +43,7 @@ public final class ProbeCommand implements Callable<Integer> {
         // the name first: nothing is captured, written or sent for a persona the lab does not have
         if (state.personas().stream().noneMatch(p -> p.name().equals(persona))) {
             throw new IllegalArgumentException("no persona " + io.quirklab.input.InputFile.token(persona) + " on this lab (known: "
-                    + String.join(", ", state.personas().stream().map(LabState.PersonaInfo::name).toList()) + ")");
+                    + String.join(", ", state.personas().stream().map(LabState.PersonaInfo::name).sorted().toList()) + ")");
         }
         // a run's counters and captures are host-wide: a probe in the middle of it would spoil its cells
         java.util.Optional<io.quirklab.lab.LabLock.Holder> holder = io.quirklab.lab.LabLock.otherHolder(lab.stateDir());

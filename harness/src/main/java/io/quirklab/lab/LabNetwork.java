@@ -111,7 +111,12 @@ public final class LabNetwork {
             String[] f = line.trim().split("\\s+");
             int i = f.length > 0 && TYPES.contains(f[0]) ? 1 : 0;
             String dst = i < f.length ? f[i] : "default";
-            int prefix = dst.equals("default") ? 0 : dst.contains("/") ? Integer.parseInt(dst.substring(dst.indexOf('/') + 1)) : 32;
+            int prefix = 32; // what we cannot read counts as the most specific route: refused, not let through
+            if (dst.equals("default")) {
+                prefix = 0;
+            } else if (dst.matches("[0-9.]+/\\d{1,2}")) {
+                prefix = Integer.parseInt(dst.substring(dst.indexOf('/') + 1));
+            }
             return new Route(prefix, field(line, "dev").orElse(null));
         }
 

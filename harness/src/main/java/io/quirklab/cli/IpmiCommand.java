@@ -257,7 +257,13 @@ public final class IpmiCommand implements Runnable {
         }
 
         static int parseByte(String s) {
-            int v = s.startsWith("0x") || s.startsWith("0X") ? Integer.parseInt(s.substring(2), 16) : Integer.decode(s);
+            int v;
+            try {
+                v = s.startsWith("0x") || s.startsWith("0X") ? Integer.parseInt(s.substring(2), 16) : Integer.decode(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a byte: " + io.quirklab.input.InputFile.token(s)
+                        + " (0..255, decimal or 0x hex, e.g. 0x06)");
+            }
             if (v < 0 || v > 255) {
                 throw new IllegalArgumentException("not a byte: " + s);
             }

@@ -36,6 +36,16 @@ public final class LabCommand implements Runnable {
         return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
     }
 
+    /**
+     * Holds the lab for this command (refused with the holder's PID, command and start while a live run holds it).
+     *
+     * @param restoreDeadHolder restore the lab a dead holder left before going on (lab restore does that itself)
+     */
+    static io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
+        return io.quirklab.lab.LabLock.take(lab.stateDir(), line -> System.err.println("lab: " + line),
+                restoreDeadHolder ? lab::restore : List::of);
+    }
+
     static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -78,12 +88,14 @@ public final class LabCommand implements Runnable {
             Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
             Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personas)).map(Path::toAbsolutePath);
             VirtualLab lab = parent.lab();
-            LabState s = lab.up(launch(catalogue));
-            if (file.flatMap(LabFile::faultModel).isPresent()) {
-                s = lab.fault(file.get().faultModel().get());
+            try (var hold = hold(lab, true)) {
+                LabState s = lab.up(launch(catalogue));
+                if (file.flatMap(LabFile::faultModel).isPresent()) {
+                    s = lab.fault(file.get().faultModel().get());
+                }
+                print(s, json);
+                return 0;
             }
-            print(s, json);
-            return 0;
         }
     }
 
@@ -91,7 +103,11 @@ public final class LabCommand implements Runnable {
     static final class Down extends Sub {
         @Override
         public Integer call() throws Exception {
-            List<String> report = parent.lab().down();
+            VirtualLab lab = parent.lab();
+            List<String> report;
+            try (var hold = hold(lab, false)) {
+                report = lab.down();
+            }
             report.forEach(l -> System.out.println("lab: " + l));
             boolean failed = report.stream().anyMatch(l -> l.startsWith("could not"));
             System.out.println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
@@ -104,9 +120,14 @@ public final class LabCommand implements Runnable {
     static final class Restore extends Sub {
         @Override
         public Integer call() throws Exception {
+            VirtualLab lab = parent.lab();
             io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
-            io.quirklab.lab.HostRestore.Report r = io.quirklab.lab.HostRestore.run(parent.lab().stateDir(),
-                    io.quirklab.lab.SecondNicLab.defaultStateDir(), io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
+            io.quirklab.lab.HostRestore.Report r;
+            // a live run's lab is its own to take down: refused, naming it; a dead holder's lab is restored below
+            try (var hold = hold(lab, false)) {
+                r = io.quirklab.lab.HostRestore.run(lab.stateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
+                        io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
+            }
             if (r.nothing()) {
                 System.out.println("lab: nothing to restore");
             }
@@ -129,6 +150,7 @@ public final class LabCommand implements Runnable {
                 return 1;
             }
             print(s.get(), json);
+            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> System.out.println("in use by " + h.describe()));
             if (!lab.healthy(s.get())) {
                 System.err.println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
                 return 1;
@@ -154,13 +176,19 @@ public final class LabCommand implements Runnable {
             if (labFile != null) {
                 FaultModel m = LabFile.read(labFile).faultModel()
                         .orElseThrow(() -> new IllegalArgumentException(labFile + " has no fault-model"));
-                LabState s = parent.lab().fault(m);
-                System.out.println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                VirtualLab lab = parent.lab();
+                try (var hold = hold(lab, true)) {
+                    LabState s = lab.fault(m);
+                    System.out.println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                }
                 return 0;
             }
             FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
-            LabState s = parent.lab().fault(m);
-            System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+            VirtualLab lab = parent.lab();
+            try (var hold = hold(lab, true)) {
+                LabState s = lab.fault(m);
+                System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+            }
             return 0;
         }
     }

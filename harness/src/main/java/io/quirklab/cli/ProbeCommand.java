@@ -51,9 +51,18 @@ public final class ProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientKind kind = ClientKind.parse(client);
         VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
-        LabState state = lab.readState().filter(lab::healthy)
-                .orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
-        state.persona(persona); // an unknown name is refused here, with the known ones
+        LabState state = lab.readState().filter(lab::healthy).orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
+        // the name first: nothing is captured, written or sent for a persona the lab does not have
+        if (state.personas().stream().noneMatch(p -> p.name().equals(persona))) {
+            throw new IllegalArgumentException("no persona " + io.quirklab.input.InputFile.token(persona) + " on this lab (known: "
+                    + String.join(", ", state.personas().stream().map(LabState.PersonaInfo::name).sorted().toList()) + ")");
+        }
+        // a run's counters and captures are host-wide: a probe in the middle of it would spoil its cells
+        java.util.Optional<io.quirklab.lab.LabLock.Holder> holder = io.quirklab.lab.LabLock.otherHolder(lab.stateDir());
+        if (holder.isPresent()) {
+            throw new IllegalStateException("the lab is in use by another quirklab run: " + holder.get().describe()
+                    + "; probe when it has ended");
+        }
         Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LabFile file = new LabFile(null, Optional.empty(), Optional.empty());

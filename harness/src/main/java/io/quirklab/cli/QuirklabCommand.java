@@ -23,7 +23,10 @@ public final class QuirklabCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new QuirklabCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-            cmd.getErr().println("quirklab: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            cmd.getErr().println("quirklab: " + ErrorLine.of(ex));
+            if ("1".equals(System.getenv("QUIRKLAB_DEBUG"))) {
+                ex.printStackTrace(new java.io.PrintWriter(cmd.getErr(), true));
+            }
             return 2;
         });
         return cl;

@@ -42,6 +42,10 @@ public final class ResponderCommand implements Callable<Integer> {
             description = "First persona address when the catalogue gives none (default: ${DEFAULT-VALUE}).")
     String base;
 
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Write the log to FILE, capped (FILE and FILE.1, 4 MiB each); default: standard output.")
+    Path log;
+
     @Option(names = "--max-hours", defaultValue = "12", description = "Stop by itself after this many hours (default: ${DEFAULT-VALUE}).")
     int maxHours;
 
@@ -52,11 +56,14 @@ public final class ResponderCommand implements Callable<Integer> {
         }
         Inet4Address baseAddress = (Inet4Address) InetAddress.getByName(base);
         List<Persona> list = (personas == null ? PersonaCatalogue.builtIn(baseAddress) : PersonaCatalogue.load(personas, baseAddress)).personas();
+        // one line per malformed frame can be a flood: a file log is capped, standard output is the caller's to bound
+        java.util.function.Consumer<String> logLine = log != null ? new io.quirklab.responder.RotatingLog(log,
+                io.quirklab.responder.RotatingLog.DEFAULT_CAP) : line -> System.out.println(Instant.now() + " " + line);
         // Requests only, inbound only: the responder must not see the frames it injects itself.
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {
             Responder responder = new Responder(list, tap, injector, new ResponderJournal(JOURNAL_ENTRIES, JOURNAL_BYTES),
-                    line -> System.out.println(Instant.now() + " " + line), baseAddress);
+                    logLine, baseAddress);
             ServerSocketChannel server = ControlChannel.serve(control, responder::control);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 responder.close();
@@ -67,8 +74,7 @@ public final class ResponderCommand implements Callable<Integer> {
                     // the lab's restore journal removes it too
                 }
             }));
-            System.out.printf("%s responder on %s: %d personas, control %s%n", Instant.now(), iface, list.size(), control);
-            System.out.flush();
+            logLine.accept(String.format("responder on %s: %d personas, control %s", iface, list.size(), control));
             responder.run(Duration.ofHours(maxHours));
             server.close();
             Files.deleteIfExists(control);

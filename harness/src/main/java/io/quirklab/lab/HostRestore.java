@@ -53,16 +53,15 @@ public final class HostRestore {
                 }
             }
         }
-        if (Files.exists(secondNicState.resolve("restore-journal.jsonl"))) {
+        if (Files.exists(secondNicState.resolve("restore-journal.jsonl")) || Files.exists(secondNicState.resolve(LabLock.FILE))) {
             SecondNicLab nic = new SecondNicLab(secondNicState, x -> { });
-            if (nic.ownerAlive()) {
-                lines.add("second-nic lab: its run is still going (" + nic.owner().map(o -> o.describe()).orElse("?")
-                        + "); its responder is left to it");
-            } else {
+            try (LabLock hold = LabLock.take(secondNicState, notes::add, List::of)) {
                 for (String l : nic.down()) {
                     lines.add("second-nic lab: " + l);
                     failed |= l.startsWith("could not");
                 }
+            } catch (LabLock.Busy busy) {
+                notes.add("the second-nic lab's run is still going (" + busy.holder().describe() + "); its responder is left to it");
             }
         }
         // agent-lab runs of this host that died: their fault tables (the lease on the agent expires by itself)

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import io.quirklab.matrix.KnownIssues;
+import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.matrix.Verdict;
 
 /**
@@ -135,32 +136,42 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     record RawKnown(String persona, String client, String offload, String verdict, String reason, String why) {
     }
 
-    /** Reads and validates; every error names the file, the field and, when known, the line. */
+    /**
+     * Reads and validates, persona file included (with the lab's address rules), before anything is created; every
+     * error is one line that names the file, the line when known, the field, the value and what is allowed.
+     */
     public static LabFile read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such lab file");
-        }
+        String text = io.quirklab.input.InputFile.text(file, "lab file", io.quirklab.input.InputFile.LAB_FILE_LIMIT);
         Raw raw;
         try {
-            raw = YAML.readValue(file.toFile(), Raw.class);
+            raw = YAML.readValue(text, Raw.class);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            String field = io.quirklab.input.ParseProblem.path(e);
+            int line = lineOf(file, e.getPropertyName()).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
+            // the path is named only when the key looks like a name (a line of /etc/shadow read as YAML is one long "key")
+            String shown = io.quirklab.input.InputFile.key(e.getPropertyName()).startsWith("'") ? "'" + field + "'"
+                    : io.quirklab.input.InputFile.key(e.getPropertyName());
+            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + shown
+                    + " is not a lab file field (known fields: " + FIELDS + ")", e);
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> a + "." + b).orElse("(top level)").replace(".[", "[");
-            String last = e.getPath().stream().map(r -> r.getFieldName()).filter(java.util.Objects::nonNull)
-                    .reduce((a, b) -> b).orElse(null);
-            int line = lineOf(file, last).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "': "
-                    + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
+            io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "YAML");
+            String field = p.field() == null ? "(top level)" : p.field();
+            int line = lineOf(file, io.quirklab.input.ParseProblem.lastField(e)).orElse(p.line());
+            String what = p.field() == null ? "must be a mapping of lab file fields" : p.what();
+            throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "' " + what
                     + " (known fields: " + FIELDS + ")", e);
         } catch (IOException e) {
-            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
+            io.quirklab.input.ParseProblem p = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? io.quirklab.input.ParseProblem.of(j, "YAML") : new io.quirklab.input.ParseProblem(-1, null, "unreadable YAML");
+            throw new IOException(file + (p.line() > 0 ? " line " + p.line() : "") + ": " + p.what(), e);
         }
         if (raw == null) {
             throw new IOException(file + ": empty lab file");
         }
         String kind = raw.kind() == null ? "virtual" : raw.kind();
         if (!kind.equals("virtual") && !kind.equals("second-nic") && !kind.equals("agent")) {
-            throw new IOException(at(file, "kind") + "': '" + raw.kind() + "' is not supported yet (virtual, second-nic, agent)");
+            throw new IOException(at(file, "kind") + "': " + io.quirklab.input.InputFile.token(raw.kind())
+                    + " is not supported yet (virtual, second-nic, agent)");
         }
         Optional<SecondNic> secondNic = Optional.empty();
         Optional<AgentLab> agent = Optional.empty();
@@ -193,19 +204,45 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         }
         Optional<FaultModel> fault = Optional.empty();
         if (raw.faultModel() != null) {
+            String name = raw.faultModel().name();
+            String known = String.join(", ", FaultModel.BUILT_IN) + ", custom";
+            if (name == null) {
+                throw new IOException(at(file, "name", "fault-model.name") + "': missing; one of " + known);
+            }
+            if (!FaultModel.BUILT_IN.contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
+                throw new IOException(at(file, "name", "fault-model.name") + "': " + io.quirklab.input.InputFile.token(name)
+                        + " is not a fault model (" + known + ")");
+            }
             try {
-                if (raw.faultModel().name() == null) {
-                    throw new IllegalArgumentException("missing; one of " + String.join(", ", FaultModel.BUILT_IN) + ", custom");
-                }
-                fault = Optional.of(new FaultModel(raw.faultModel().name(), raw.faultModel().expression()));
+                fault = Optional.of(new FaultModel(name, raw.faultModel().expression()));
             } catch (IllegalArgumentException e) {
-                throw new IOException(at(file, "fault-model") + ".name': " + e.getMessage(), e);
+                // the name is known, so what is wrong is the expression (missing, not allowed, or not one match)
+                String expr = raw.faultModel().expression();
+                throw new IOException(at(file, expr == null ? "name" : "expression", "fault-model.expression") + "': "
+                        + (expr == null ? "missing; the custom model needs an nftables match expression, e.g. 'ip ttl 1'"
+                        : io.quirklab.input.InputFile.token(expr) + (name.trim().equalsIgnoreCase("custom")
+                        ? " is not one nftables match expression (no ; { } # or line breaks)"
+                        : " is not allowed: only the custom model takes an expression")), e);
             }
         }
         Path dir = file.toAbsolutePath().getParent();
+        if (raw.personas() != null && raw.personas().isBlank()) {
+            throw new IOException(at(file, "personas") + "': empty; give a persona file (relative to the lab file) or leave it out");
+        }
         Optional<Path> personas = Optional.ofNullable(raw.personas()).map(dir::resolve);
-        if (personas.isPresent() && !Files.isRegularFile(personas.get())) {
-            throw new IOException(at(file, "personas") + "': no such file " + personas.get());
+        if (personas.isPresent()) {
+            // the whole catalogue up front, with the lab's address rules: nothing is created for a broken one
+            try {
+                PersonaCatalogue.Segment seg = secondNic.map(n -> LabNetwork.segment(n)).orElse(LabNetwork.VIRTUAL);
+                PersonaCatalogue.load(personas.get(), seg.network().equals(LabNetwork.VIRTUAL.network())
+                        ? PersonaCatalogue.address(VirtualLab.PERSONA_BASE) : PersonaCatalogue.address(secondNic.get().personaBase()), seg);
+            } catch (io.quirklab.input.InputFile.Unusable e) {
+                throw new IOException(at(file, "personas") + "': " + e.getMessage(), e);
+            } catch (PersonaCatalogue.CatalogueException e) {
+                String name = personas.get().getFileName().toString();
+                String m = e.getMessage().startsWith(name) ? personas.get() + e.getMessage().substring(name.length()) : e.getMessage();
+                throw new IOException(m + " (the persona file of " + file + ")", e);
+            }
         }
         List<ClientKind> clients = new ArrayList<>();
         for (String c : raw.clients() == null ? List.<String>of() : raw.clients()) {
@@ -216,7 +253,9 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
                 }
                 clients.add(k);
             } catch (IllegalArgumentException e) {
-                throw new IOException(at(file, "clients") + "': " + e.getMessage(), e);
+                throw new IOException(at(file, "clients") + "': " + (e.getMessage().startsWith("unknown client")
+                        ? io.quirklab.input.InputFile.token(c) + " is not a client (" + String.join(", ", ClientKind.ids()) + ")"
+                        : e.getMessage()), e);
             }
         }
         List<String> offload = raw.offload() == null ? OFFLOAD_STATES : offloadStates(file, raw.offload());
@@ -232,13 +271,15 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             try {
                 v = Verdict.valueOf(k.verdict().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new IOException(where + ".verdict': '" + k.verdict() + "' is not a verdict (" + verdicts() + ")", e);
+                throw new IOException(where + ".verdict': " + io.quirklab.input.InputFile.token(k.verdict()) + " is not a verdict ("
+                        + verdicts() + ")", e);
             }
             if (k.client() != null && !k.client().equals("*")) {
                 try {
                     ClientKind.parse(k.client());
                 } catch (IllegalArgumentException e) {
-                    throw new IOException(where + ".client': " + e.getMessage() + " or *", e);
+                    throw new IOException(where + ".client': " + io.quirklab.input.InputFile.token(k.client()) + " is not a client ("
+                            + String.join(", ", ClientKind.ids()) + ") or *", e);
                 }
             }
             String off = k.offload() == null ? null : normaliseOffload(k.offload());
@@ -319,7 +360,8 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         Path dir = file.toAbsolutePath().getParent();
         for (java.util.Map.Entry<String, String> e : raw.entrySet()) {
             if (!io.quirklab.client.ToolClient.FAMILIES.contains(e.getKey())) {
-                throw new IOException(at(file, e.getKey()) + "': not a client with a binary (client-paths takes "
+                throw new IOException(at(file, e.getKey(), "client-paths." + io.quirklab.input.InputFile.token(e.getKey()).replace("'", ""))
+                        + "': not a client with a binary (client-paths takes "
                         + String.join(", ", io.quirklab.client.ToolClient.FAMILIES) + ")");
             }
             if (e.getValue() == null || e.getValue().isBlank()) {
@@ -339,10 +381,10 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         for (String s : raw) {
             String n = normaliseOffload(String.valueOf(s));
             if (!OFFLOAD_STATES.contains(n)) {
-                throw new IOException(at(file, "offload") + "': '" + s + "' is not an offload state (off, on)");
+                throw new IOException(at(file, "offload") + "': " + io.quirklab.input.InputFile.token(s) + " is not an offload state (off, on)");
             }
             if (out.contains(n)) {
-                throw new IOException(at(file, "offload") + "': '" + s + "' is listed twice");
+                throw new IOException(at(file, "offload") + "': " + io.quirklab.input.InputFile.token(s) + " is listed twice");
             }
             out.add(n);
         }
@@ -370,6 +412,12 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     private static String at(Path file, String key) {
         int line = lineOf(file, key).orElse(-1);
         return file + (line > 0 ? " line " + line : "") + ", field '" + key;
+    }
+
+    /** Like {@link #at(Path, String)}, for a sub-field: the line of {@code key}, the name {@code field}. */
+    private static String at(Path file, String key, String field) {
+        int line = lineOf(file, key).orElse(-1);
+        return file + (line > 0 ? " line " + line : "") + ", field '" + field;
     }
 
     /** The line where a key is written; Jackson's YAML locations point past it. */

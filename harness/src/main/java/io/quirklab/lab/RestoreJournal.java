@@ -117,7 +117,9 @@ public final class RestoreJournal {
                 } catch (IOException ex) {
                     // Only the last line can be cut by a crash mid-write, and what it names was not created yet.
                     if (i < lines.size() - 1) {
-                        throw new IOException(file + " line " + (i + 1) + " is corrupt: " + ex.getMessage(), ex);
+                        throw new IOException(file + " line " + (i + 1) + " is corrupt ("
+                                + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                ? io.quirklab.input.ParseProblem.of(j, "JSON").what() : "unreadable") + ")", ex);
                     }
                 }
             }
@@ -223,7 +225,7 @@ public final class RestoreJournal {
                     : Optional.of("pid " + e.pid() + " does not exit");
         }
         Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
-        if (h.isEmpty() || !h.get().isAlive() || startTicks(e.pid()) != e.startTicks()) {
+        if (h.isEmpty() || !alive(e.pid(), e.startTicks())) {
             return Optional.empty();
         }
         h.get().destroy();
@@ -257,6 +259,14 @@ public final class RestoreJournal {
         keep.removeIf(x -> x.kind().equals(e.kind()) && java.util.Objects.equals(x.name(), e.name())
                 && java.util.Objects.equals(x.path(), e.path()) && java.util.Objects.equals(x.pid(), e.pid()));
         rewrite(keep);
+    }
+
+    /**
+     * The one test of whether a recorded process is still the one recorded: it exists and started at the same clock
+     * tick (a recycled PID has another start time). Used for the journal's processes and the lab's holder.
+     */
+    public static boolean alive(long pid, long startTicks) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && startTicks(pid) == startTicks;
     }
 
     /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */

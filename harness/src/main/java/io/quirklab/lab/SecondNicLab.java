@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +47,10 @@ public final class SecondNicLab {
         return VirtualLab.defaultStateDir().resolve("second-nic");
     }
 
+    public Path stateDir() {
+        return stateDir;
+    }
+
     public Path stateFile() {
         return stateDir.resolve("lab.json");
     }
@@ -61,9 +66,10 @@ public final class SecondNicLab {
     /** Checks the two ports and starts the responder on the second one. */
     public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Files.createDirectories(stateDir);
-        if (ownerAlive()) {
-            throw new IOException("another quirklab run (" + owner().map(ProcessOwner::describe).orElse("?")
-                    + ") uses the second-nic lab in " + stateDir + "; wait for it or stop it");
+        java.util.Optional<LabLock.Holder> other = LabLock.otherHolder(stateDir);
+        if (other.isPresent()) {
+            throw new IOException("another quirklab run (" + other.get().describe() + ") uses the second-nic lab in " + stateDir
+                    + "; wait for it or stop it");
         }
         if (!journal.isEmpty()) {
             progress.accept("removing leftovers of an earlier run");
@@ -71,6 +77,11 @@ public final class SecondNicLab {
         }
         Inet4Address base = (Inet4Address) InetAddress.getByName(nic.personaBase());
         checkPorts(nic, base);
+        // every persona inside the DUT's /24, not its address, and routed by this host through the DUT interface
+        Optional<Inet4Address> dut = dutAddress(nic);
+        io.quirklab.responder.PersonaCatalogue.Segment segment = LabNetwork.segment(nic, dut);
+        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(), base, segment);
+        new LabNetwork(runner).requireRoutedVia(personas, segment, nic.dutInterface());
         try {
             return start(nic, launch);
         } catch (IOException | RuntimeException e) {
@@ -105,15 +116,35 @@ public final class SecondNicLab {
         }
     }
 
+    /** The DUT interface's IPv4 address in the personas' /24 (checkPorts made sure there is one). */
+    private Optional<Inet4Address> dutAddress(LabFile.SecondNic nic) {
+        String out = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout();
+        io.quirklab.responder.PersonaCatalogue.Segment seg = LabNetwork.segment(nic);
+        for (String line : out.lines().toList()) {
+            Optional<String> inet = LabNetwork.Route.field(line, "inet");
+            if (inet.isPresent()) {
+                try {
+                    Inet4Address a = io.quirklab.responder.PersonaCatalogue.address(inet.get().replaceFirst("/.*", ""));
+                    if (io.quirklab.responder.PersonaCatalogue.Segment.around(a, Optional.empty(), "").network().equals(seg.network())) {
+                        return Optional.of(a);
+                    }
+                } catch (IllegalArgumentException | ClassCastException ignored) {
+                    // not an address we can use; look on
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
-        journal.record(RestoreJournal.Entry.file(stateDir.resolve("owner")));
-        JSON.writeValue(stateDir.resolve("owner").toFile(), ProcessOwner.current());
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
+        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
         journal.record(RestoreJournal.Entry.file(stateFile()));
         List<String> cmd = new ArrayList<>(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase()));
+        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase(),
+                "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
@@ -130,18 +161,9 @@ public final class SecondNicLab {
         return state;
     }
 
-    /** The run that owns this lab's leftovers is still alive (then they are its to remove). */
+    /** Another live run holds this lab (then its leftovers are its to remove); the holder is {@link LabLock}'s. */
     public boolean ownerAlive() {
-        return owner().filter(o -> !o.sameAs(ProcessOwner.current()) && o.alive()).isPresent();
-    }
-
-    /** The run that brought this lab up, as its owner file says. */
-    public java.util.Optional<ProcessOwner> owner() {
-        try {
-            return java.util.Optional.of(JSON.readValue(stateDir.resolve("owner").toFile(), ProcessOwner.class));
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
-        }
+        return LabLock.otherHolder(stateDir).isPresent();
     }
 
     /** Stops the responder and removes its files; returns what was done. */

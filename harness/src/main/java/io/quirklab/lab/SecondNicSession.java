@@ -22,11 +22,13 @@ public final class SecondNicSession implements LabSession {
     private final Consumer<String> progress;
     private final List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> changes = new ArrayList<>();
     private final LabState state;
+    private final LabLock hold;
     private boolean closed;
 
     private SecondNicSession(SecondNicLab lab, LabFile.SecondNic nic, HostAdapter host, OffloadJournal journal, LabState state,
-                             Consumer<String> progress) {
+                             Consumer<String> progress, LabLock hold) {
         this.lab = lab;
+        this.hold = hold;
         this.nic = nic;
         this.host = host;
         this.journal = journal;
@@ -40,14 +42,26 @@ public final class SecondNicSession implements LabSession {
      */
     public static SecondNicSession open(SecondNicLab lab, LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch, HostAdapter host,
                                         java.nio.file.Path journalDir, Consumer<String> progress) throws IOException {
-        OffloadJournal journal = OffloadJournal.open(journalDir, host, progress);
+        // one run per lab: refused while another live run holds it; a dead holder's responder is stopped first
+        LabLock hold = LabLock.take(lab.stateDir(), progress, lab::down);
+        OffloadJournal journal;
+        try {
+            journal = OffloadJournal.open(journalDir, host, progress);
+        } catch (IOException | RuntimeException e) {
+            hold.close();
+            throw e;
+        }
         try {
             progress.accept(nic.dutInterface() + " receive UDP checksum offload is " + host.rxUdp4Checksum(nic.dutInterface())
                     + " before the run");
             LabState state = lab.up(nic, launch);
-            return new SecondNicSession(lab, nic, host, journal, state, progress);
+            return new SecondNicSession(lab, nic, host, journal, state, progress, hold);
         } catch (IOException | RuntimeException e) {
-            journal.close();
+            try {
+                journal.close();
+            } finally {
+                hold.close();
+            }
             throw e;
         }
     }
@@ -103,7 +117,11 @@ public final class SecondNicSession implements LabSession {
         try {
             journal.close();
         } finally {
-            lab.down().forEach(l -> progress.accept("  " + l));
+            try {
+                lab.down().forEach(l -> progress.accept("  " + l));
+            } finally {
+                hold.close();
+            }
         }
     }
 }

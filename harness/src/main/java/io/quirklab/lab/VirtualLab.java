@@ -83,6 +83,9 @@ public final class VirtualLab {
      * Brings the lab up, idempotently: a healthy lab is left as it is; leftovers of a killed run are removed first.
      */
     public LabState up(ResponderLaunch launch) throws IOException {
+        // the personas and their addresses first: a broken file or address creates nothing
+        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(),
+                io.quirklab.responder.PersonaCatalogue.address(PERSONA_BASE), LabNetwork.VIRTUAL);
         try (FileLock lock = lock()) {
             Optional<LabState> current = readState();
             if (current.isPresent() && healthy(current.get())) {
@@ -95,6 +98,7 @@ public final class VirtualLab {
             }
             Files.deleteIfExists(stateFile());
             Prerequisites.require(runner);
+            new LabNetwork(runner).requireNoOtherRoute(personas, LabNetwork.VIRTUAL, DUT_IF);
             try {
                 return create(launch);
             } catch (IOException | RuntimeException e) {
@@ -132,10 +136,12 @@ public final class VirtualLab {
         Path socket = controlSocket();
         journal.record(RestoreJournal.Entry.file(socket));
         journal.record(RestoreJournal.Entry.file(responderLog()));
+        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
         journal.record(RestoreJournal.Entry.file(stateFile()));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
         cmd.addAll(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE));
+        cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
+                "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
@@ -177,11 +183,17 @@ public final class VirtualLab {
     }
 
     static String tail(Path log) {
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        // the last 64 KiB at most, decoded leniently: a log is evidence, not input to refuse
+        try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.READ)) {
+            long from = Math.max(0, ch.size() - (64 << 10));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (ch.size() - from));
+            ch.read(b, from);
+            List<String> lines = new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "(no log)";
         } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
+            return "(log unreadable)";
         }
     }
 
@@ -244,7 +256,8 @@ public final class VirtualLab {
         try {
             return Optional.of(JSON.readValue(stateFile().toFile(), LabState.class));
         } catch (IOException e) {
-            throw new IOException("the lab state " + stateFile() + " is unreadable (" + e.getMessage() + "); run: quirklab lab restore", e);
+            throw new IOException("the lab state " + stateFile() + " is unreadable (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? io.quirklab.input.ParseProblem.of(j, "JSON").describe() : "cannot be read") + "); run: quirklab lab restore", e);
         }
     }
 

@@ -15,11 +15,13 @@ public final class VirtualLabSession implements LabSession {
     private final boolean broughtUp;
     private final FaultModel before;
     private final Thread hook;
+    private final LabLock hold;
     private LabState state;
     private boolean closed;
 
-    private VirtualLabSession(VirtualLab lab, FaultModel model, LabState state, boolean broughtUp, FaultModel before) {
+    private VirtualLabSession(VirtualLab lab, FaultModel model, LabState state, boolean broughtUp, FaultModel before, LabLock hold) {
         this.lab = lab;
+        this.hold = hold;
         this.model = model;
         this.state = state;
         this.broughtUp = broughtUp;
@@ -44,16 +46,23 @@ public final class VirtualLabSession implements LabSession {
      */
     public static VirtualLabSession open(VirtualLab lab, VirtualLab.ResponderLaunch launch, FaultModel model,
                                          Consumer<String> progress) throws IOException {
-        Optional<LabState> running = lab.readState().filter(lab::healthy);
-        if (running.isPresent()) {
-            progress.accept("using the virtual lab that is already up (" + running.get().personas().size() + " personas); "
-                    + "it stays up afterwards");
-            LabState.Fault f = running.get().faultModel();
-            FaultModel before = f == null ? null : new FaultModel(f.name(), f.expression());
-            return new VirtualLabSession(lab, model, running.get(), false, before);
+        // one run per lab: refused while another live run holds it; a dead holder's lab is restored first
+        LabLock hold = LabLock.take(lab.stateDir(), progress, lab::restore);
+        try {
+            Optional<LabState> running = lab.readState().filter(lab::healthy);
+            if (running.isPresent()) {
+                progress.accept("using the virtual lab that is already up (" + running.get().personas().size() + " personas); "
+                        + "it stays up afterwards");
+                LabState.Fault f = running.get().faultModel();
+                FaultModel before = f == null ? null : new FaultModel(f.name(), f.expression());
+                return new VirtualLabSession(lab, model, running.get(), false, before, hold);
+            }
+            LabState s = lab.up(launch);
+            return new VirtualLabSession(lab, model, s, true, null, hold);
+        } catch (IOException | RuntimeException e) {
+            hold.close();
+            throw e;
         }
-        LabState s = lab.up(launch);
-        return new VirtualLabSession(lab, model, s, true, null);
     }
 
     @Override
@@ -105,10 +114,14 @@ public final class VirtualLabSession implements LabSession {
             return;
         }
         closed = true;
-        if (broughtUp) {
-            lab.down();
-        } else {
-            lab.fault(before);
+        try {
+            if (broughtUp) {
+                lab.down();
+            } else {
+                lab.fault(before);
+            }
+        } finally {
+            hold.close(); // after the lab is as it was: the next run must not see this one's fault model
         }
     }
 }

@@ -317,14 +317,19 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * names the file and what is wrong.
      */
     public static MatrixDocument read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new IOException(file + ": no such matrix file");
         }
+        // UTF-8 text first: Jackson would guess UTF-16/32 from NUL bytes and fail in its own words
+        String text = io.quirklab.input.InputFile.text(file, "matrix document", io.quirklab.input.InputFile.MATRIX_LIMIT);
         JsonNode tree;
         try {
-            tree = JSON.readTree(file.toFile());
+            tree = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "JSON");
+            throw new IOException(file + (p.line() > 0 ? " line " + p.line() : "") + ": not a JSON document (" + p.what() + ")", e);
         } catch (IOException e) {
-            throw new IOException(file + ": not a JSON document: " + e.getMessage(), e);
+            throw new IOException(file + ": not a JSON document", e);
         }
         return parse(tree, file.toString());
     }
@@ -336,14 +341,15 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         }
         String schema = tree.path("schema").asText("");
         if (!schema.startsWith(SCHEMA_PREFIX)) {
-            throw new IOException(origin + ": not a quirklab matrix document (schema is '" + schema + "', expected " + SCHEMA + ")");
+            throw new IOException(origin + ": not a quirklab matrix document (schema is " + io.quirklab.input.InputFile.token(schema)
+                    + ", expected " + SCHEMA + ")");
         }
         String version = schema.substring(SCHEMA_PREFIX.length());
         int major;
         try {
             major = Integer.parseInt(version.split("\\.")[0]);
         } catch (NumberFormatException e) {
-            throw new IOException(origin + ": unreadable schema version '" + version + "'");
+            throw new IOException(origin + ": unreadable schema version " + io.quirklab.input.InputFile.token(version));
         }
         if (major != MAJOR) {
             throw new IOException(origin + ": matrix schema major version " + major + " is not supported by this quirklab "
@@ -352,8 +358,10 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         MatrixDocument doc;
         try {
             doc = JSON.treeToValue(tree, MatrixDocument.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(origin + ": malformed matrix document: " + io.quirklab.input.ParseProblem.of(e, "JSON").describe(), e);
         } catch (IOException e) {
-            throw new IOException(origin + ": malformed matrix document: " + e.getMessage(), e);
+            throw new IOException(origin + ": malformed matrix document", e);
         }
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < doc.cells().size(); i++) {

@@ -88,9 +88,73 @@ public final class PersonaCatalogue {
         }
     }
 
+    /**
+     * The lab segment personas live on: a /24 inside 198.18.0.0/15 whose network and broadcast addresses and the DUT's
+     * own address no persona may take (the clients would send to them somewhere else, or to themselves).
+     *
+     * @param network the /24's network address
+     * @param dut     the DUT's address on it, when known
+     * @param label   how messages name the lab ("the virtual lab", "the second-nic lab on enp3s0")
+     */
+    public record Segment(Inet4Address network, Optional<Inet4Address> dut, String label) {
+        public static final int PREFIX = 24;
+
+        /** The /24 that holds {@code any}. */
+        public static Segment around(Inet4Address any, Optional<Inet4Address> dut, String label) {
+            long v = value(any) & 0xFFFFFF00L;
+            return new Segment(of(v), dut, label);
+        }
+
+        public String cidr() {
+            return network.getHostAddress() + "/" + PREFIX;
+        }
+
+        /** Why a persona may not have this address, or empty when it may. */
+        public Optional<String> refusal(Inet4Address a) {
+            long v = value(a);
+            long net = value(network);
+            if ((v & 0xFFFFFF00L) != net) {
+                return Optional.of("is outside " + label + "'s subnet " + cidr() + ": the clients would send to it through another "
+                        + "interface, out of the lab");
+            }
+            if (v == net) {
+                return Optional.of("is the network address of " + label + "'s subnet " + cidr());
+            }
+            if (v == net + 255) {
+                return Optional.of("is the broadcast address of " + label + "'s subnet " + cidr());
+            }
+            if (dut.isPresent() && dut.get().equals(a)) {
+                return Optional.of("is the DUT's own address on " + label + " (" + a.getHostAddress() + ")");
+            }
+            return Optional.empty();
+        }
+
+        static long value(Inet4Address a) {
+            byte[] b = a.getAddress();
+            return (b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL);
+        }
+
+        static Inet4Address of(long v) {
+            try {
+                return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v});
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Personas from a YAML file; errors name the file by its file name. */
     public static PersonaCatalogue load(Path file, Inet4Address base) throws IOException {
-        return parse(file.getFileName().toString(), Files.readString(file), base);
+        return load(file, base, null);
+    }
+
+    /**
+     * Personas from a YAML file a user gave, read with {@link io.quirklab.input.InputFile}'s checks (size, text, UTF-8);
+     * with a segment, every address must be usable on it.
+     */
+    public static PersonaCatalogue load(Path file, Inet4Address base, Segment segment) throws IOException {
+        String text = io.quirklab.input.InputFile.text(file, "persona file", io.quirklab.input.InputFile.PERSONA_FILE_LIMIT);
+        return parse(file.getFileName().toString(), text, base, segment);
     }
 
     /**
@@ -101,10 +165,15 @@ public final class PersonaCatalogue {
      * @param base   the address of the first persona without an explicit one; persona i defaults to base + i
      */
     public static PersonaCatalogue parse(String source, String yaml, Inet4Address base) {
+        return parse(source, yaml, base, null);
+    }
+
+    /** Personas from YAML text whose addresses must all be usable on {@code segment} (null: 198.18.0.0/15 only). */
+    public static PersonaCatalogue parse(String source, String yaml, Inet4Address base, Segment segment) {
         if (!isTestAddress(base)) {
             throw new IllegalArgumentException("base address " + base.getHostAddress() + " is outside 198.18.0.0/15");
         }
-        return new PersonaCatalogue(new Reader(source, base).read(yaml));
+        return new PersonaCatalogue(new Reader(source, base, segment).read(yaml));
     }
 
     public List<Persona> personas() {
@@ -150,11 +219,13 @@ public final class PersonaCatalogue {
     private static final class Reader {
         private final String source;
         private final Inet4Address base;
+        private final Segment segment;
         private String persona;
 
-        Reader(String source, Inet4Address base) {
+        Reader(String source, Inet4Address base, Segment segment) {
             this.source = source;
             this.base = base;
+            this.segment = segment;
         }
 
         List<Persona> read(String yaml) {
@@ -166,16 +237,17 @@ public final class PersonaCatalogue {
                 root = node(p);
             } catch (JsonProcessingException e) {
                 int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-                throw error(line, null, "not valid YAML: " + e.getOriginalMessage());
+                throw error(line, null, io.quirklab.input.ParseProblem.of(e, "YAML").what());
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw error(0, null, "unreadable YAML");
             }
             if (root.fields() == null) {
                 throw error(root.line(), null, "expected a mapping with a 'personas:' list");
             }
             for (Map.Entry<String, Node> e : root.fields().entrySet()) {
                 if (!e.getKey().equals("personas")) {
-                    throw error(e.getValue().line(), null, "unknown top-level field '" + e.getKey() + "' (known: personas)");
+                    throw error(e.getValue().line(), null, "unknown top-level field " + io.quirklab.input.InputFile.key(e.getKey())
+                            + " (known: personas)");
                 }
             }
             Node list = root.fields().get("personas");
@@ -217,12 +289,12 @@ public final class PersonaCatalogue {
                 throw error(name == null ? n.line() : name.line(), "name", "is missing (every persona needs a unique name)");
             }
             if (!name.text().matches("[a-z0-9][a-z0-9-]*")) {
-                throw error(name.line(), "name", "'" + name.text() + "' is not a name (lower-case letters, digits and '-')");
+                throw error(name.line(), "name", tok(name.text()) + " is not a name (lower-case letters, digits and '-')");
             }
             persona = "'" + name.text() + "'";
             for (Map.Entry<String, Node> e : n.fields().entrySet()) {
                 if (!PERSONA_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), e.getKey(),
+                    throw error(e.getValue().line(), keyName(e.getKey()),
                             "is not a persona field (known: " + String.join(", ", PERSONA_FIELDS) + ")");
                 }
             }
@@ -239,7 +311,7 @@ public final class PersonaCatalogue {
             if (ipmi.equals("2.0")) {
                 bmc = bmc.withIpmi20();
             } else if (!ipmi.equals("1.5")) {
-                throw error(line(n, "ipmi"), "ipmi", "'" + ipmi + "' is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
+                throw error(line(n, "ipmi"), "ipmi", tok(ipmi) + " is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
             }
             return new Persona(name.text(), description, address, mac, quirks, bmc, expected);
         }
@@ -253,7 +325,7 @@ public final class PersonaCatalogue {
             }
             for (Map.Entry<String, Node> e : q.fields().entrySet()) {
                 if (!QUIRK_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), e.getKey(), "is not a quirk (known: " + String.join(", ", QUIRK_FIELDS) + ")");
+                    throw error(e.getValue().line(), keyName(e.getKey()), "is not a quirk (known: " + String.join(", ", QUIRK_FIELDS) + ")");
                 }
             }
             Quirks f = new Quirks(q);
@@ -303,7 +375,7 @@ public final class PersonaCatalogue {
                 return scalar(field).map(v -> switch (v.text()) {
                     case "true" -> Boolean.TRUE;
                     case "false" -> Boolean.FALSE;
-                    default -> throw error(v.line(), field, "'" + v.text() + "' is not one of true, false");
+                    default -> throw error(v.line(), field, tok(v.text()) + " is not one of true, false");
                 }).orElse(null);
             }
 
@@ -314,7 +386,7 @@ public final class PersonaCatalogue {
                         String t = v.text().trim().toLowerCase(Locale.ROOT);
                         value = t.startsWith("0x") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
                     } catch (NumberFormatException e) {
-                        throw error(v.line(), field, "'" + v.text() + "' is not a whole number in " + min + ".." + max);
+                        throw error(v.line(), field, tok(v.text()) + " is not a whole number in " + min + ".." + max);
                     }
                     if (value < min || value > max) {
                         throw error(v.line(), field, value + " is outside " + min + ".." + max);
@@ -340,9 +412,9 @@ public final class PersonaCatalogue {
                 String t = item.text();
                 FirmwareQuirk q = Arrays.stream(FirmwareQuirk.values()).filter(v -> v.cliName().equals(t)).findFirst()
                         .orElseThrow(() -> error(item.line(), "firmware-quirks",
-                                "'" + t + "' is not one of " + FirmwareQuirk.names()));
+                                tok(t) + " is not one of " + FirmwareQuirk.names()));
                 if (!out.add(q)) {
-                    throw error(item.line(), "firmware-quirks", "'" + t + "' is listed twice");
+                    throw error(item.line(), "firmware-quirks", tok(t) + " is listed twice");
                 }
             }
             return out;
@@ -350,16 +422,22 @@ public final class PersonaCatalogue {
 
         private Inet4Address personaAddress(int line, String text) {
             if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                throw error(line, "address", "'" + text + "' is not a dotted IPv4 address");
+                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
             }
             Inet4Address a;
             try {
                 a = (Inet4Address) InetAddress.getByName(text);
             } catch (UnknownHostException | ClassCastException e) {
-                throw error(line, "address", "'" + text + "' is not a dotted IPv4 address");
+                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
             }
             if (!isTestAddress(a)) {
                 throw error(line, "address", "'" + text + "' is outside 198.18.0.0/15, the only range test traffic may use");
+            }
+            if (segment != null) {
+                Optional<String> no = segment.refusal(a);
+                if (no.isPresent()) {
+                    throw error(line, "address", "'" + text + "' " + no.get());
+                }
             }
             return a;
         }
@@ -374,6 +452,11 @@ public final class PersonaCatalogue {
                     throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index
                             + " would leave 198.18.0.0/15");
                 }
+                Optional<String> no = segment == null ? Optional.empty() : segment.refusal(addr);
+                if (no.isPresent()) {
+                    throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index + " = "
+                            + addr.getHostAddress() + " " + no.get());
+                }
                 return addr;
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e);
@@ -385,7 +468,7 @@ public final class PersonaCatalogue {
             try {
                 m = MacAddress.parse(text);
             } catch (IllegalArgumentException e) {
-                throw error(line, "mac", "'" + text + "' is not a MAC address like 02:51:4c:00:00:0a");
+                throw error(line, "mac", tok(text) + " is not a MAC address like 02:51:4c:00:00:0a");
             }
             if ((m.bytes()[0] & 1) != 0 || Arrays.equals(m.bytes(), new byte[6])) {
                 throw error(line, "mac", "'" + text + "' is not a unicast address");
@@ -410,7 +493,7 @@ public final class PersonaCatalogue {
                     .collect(Collectors.toMap(PersonaCatalogue::kebab, Function.identity(), (a, b) -> a, LinkedHashMap::new));
             E v = byName.get(wanted);
             if (v == null) {
-                throw error(line, field, "'" + text + "' is not one of " + String.join(", ", byName.keySet()));
+                throw error(line, field, tok(text) + " is not one of " + String.join(", ", byName.keySet()));
             }
             return v;
         }
@@ -446,7 +529,7 @@ public final class PersonaCatalogue {
                     p.nextToken();
                     Node value = node(p);
                     if (fields.putIfAbsent(key, value) != null) {
-                        throw error(keyLine, key, "appears twice");
+                        throw error(keyLine, keyName(key), "appears twice");
                     }
                 }
                 return new Node(line, null, fields, null);
@@ -465,6 +548,16 @@ public final class PersonaCatalogue {
     private static final List<String> QUIRK_FIELDS = List.of("template", "ip-id", "ip-id-value", "dont-fragment", "evil-bit",
             "fragment", "ttl", "tos", "ip-options", "ip-checksum", "trailing-bytes", "udp-checksum", "source-port",
             "payload-parity", "eth-padding", "vlan-id", "destination", "delay-millis", "duplicate");
+
+    /** A value of the file as a message may quote it (clipped, control characters escaped). */
+    private static String tok(String s) {
+        return io.quirklab.input.InputFile.token(s);
+    }
+
+    /** A key of the file as a message names it in "field '...'": itself when it looks like a name. */
+    private static String keyName(String s) {
+        return s.matches("[A-Za-z0-9_.-]{1,40}") ? s : "?";
+    }
 
     /** An enum constant's YAML spelling: MORE_FRAGMENTS is more-fragments. */
     static String kebab(Enum<?> e) {

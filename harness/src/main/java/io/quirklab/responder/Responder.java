@@ -245,8 +245,10 @@ public final class Responder implements AutoCloseable {
             probes.remove(requireText(e.persona(), "persona"), e.probe());
             return new ControlReply.Ack(true, "probe " + e.probe() + " ended");
         } else if (rq instanceof ControlRequest.PutPersonas put) {
+            Inet4Address first = base != null ? base : PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE);
+            // the lab's address rules hold for a replaced set too: its /24, not its network or broadcast address
             PersonaCatalogue c = PersonaCatalogue.parse("the catalogue sent to the responder", requireText(put.catalogue(), "catalogue"),
-                    base != null ? base : PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
+                    first, PersonaCatalogue.Segment.around(first, java.util.Optional.empty(), "this responder"));
             replacePersonas(c.personas());
             return status();
         } else if (rq instanceof ControlRequest.Shutdown) {

@@ -46,7 +46,7 @@ class LabFileTest {
         Path i = write("kind: remote-agent\n");
         assertThatThrownBy(() -> LabFile.read(i)).hasMessageContaining("'remote-agent' is not supported yet");
         Path j = write("personas: missing.yaml\n");
-        assertThatThrownBy(() -> LabFile.read(j)).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> LabFile.read(j)).hasMessageContaining("no such persona file");
         assertThatThrownBy(() -> LabFile.read(dir.resolve("nope.yaml"))).hasMessageContaining("no such lab file");
     }
 
@@ -75,7 +75,7 @@ class LabFileTest {
     void badClientsOffloadAndKnownIssuesNameTheirLineAndField() throws IOException {
         Path a = write("kind: virtual\nclients: [java, ipmitool-lanpls]\n");
         assertThatThrownBy(() -> LabFile.read(a)).hasMessageContaining("line 2, field 'clients'")
-                .hasMessageContaining("unknown client 'ipmitool-lanpls'").hasMessageContaining("java-lanplus");
+                .hasMessageContaining("'ipmitool-lanpls' is not a client").hasMessageContaining("java-lanplus");
         Path b = write("kind: virtual\noffload: [of]\n");
         assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("line 2, field 'offload'").hasMessageContaining("(off, on)");
         Path c = write("kind: virtual\nknown-issues:\n  - persona: clean\n    verdict: DROPED\n");
@@ -95,7 +95,7 @@ class LabFileTest {
         assertThatThrownBy(() -> LabFile.read(a)).hasMessageContaining("line 3, field 'ipmitool'")
                 .hasMessageContaining("missing-ipmitool is not an executable file");
         Path b = write("kind: virtual\nclient-paths:\n  racadm: my-ipmiutil\n");
-        assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("field 'racadm'")
+        assertThatThrownBy(() -> LabFile.read(b)).hasMessageContaining("field 'client-paths.racadm'")
                 .hasMessageContaining("ipmitool, ipmiutil, freeipmi");
     }
 

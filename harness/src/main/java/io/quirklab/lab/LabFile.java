@@ -337,13 +337,18 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         String base = given == null ? fallback : given;
         try {
             if (!base.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-                throw new IllegalArgumentException("'" + base + "' is not an IPv4 address");
+                throw new IllegalArgumentException(io.quirklab.input.InputFile.token(base) + " is not a dotted IPv4 address");
             }
             java.net.InetAddress a = java.net.InetAddress.getByName(base); // a literal: no name lookup
             byte[] b = a.getAddress();
             if (b.length != 4 || (b[0] & 0xFF) != 198 || ((b[1] & 0xFF) != 18 && (b[1] & 0xFF) != 19)) {
                 throw new IllegalArgumentException("'" + base + "' is outside 198.18.0.0/15, the only range quirklab sends test "
                         + "traffic to");
+            }
+            int last = b[3] & 0xFF;
+            if (last == 0 || last == 255) {
+                throw new IllegalArgumentException("'" + base + "' is the " + (last == 0 ? "network" : "broadcast")
+                        + " address of its /24; the personas start at a host address (e.g. .10)");
             }
         } catch (java.net.UnknownHostException | IllegalArgumentException e) {
             throw new IOException(at(file, "persona-base") + "': " + e.getMessage(), e);

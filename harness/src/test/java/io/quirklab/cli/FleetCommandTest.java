@@ -68,7 +68,7 @@ class FleetCommandTest {
         Files.writeString(otherSchema, "{\"schema\":\"quirklab.matrix/2\"}");
         Path empty = Files.createDirectories(dir.resolve("empty"));
         String sample = SAMPLES.resolve("df-clear/matrix.json").toString();
-        for (String[] c : new String[][] {{notJson.toString(), notJson + ": not a JSON document"},
+        for (String[] c : new String[][] {{notJson.toString(), notJson + " line 1: not a JSON document"},
             {otherSchema.toString(), otherSchema + ": matrix schema major version 2 is not supported"},
             {empty.toString(), empty + ": no matrix.json in it"}, {dir.resolve("nope").toString(), dir.resolve("nope") + ": no such file or directory"}}) {
             console.reset();

@@ -28,6 +28,7 @@ import io.quirklab.matrix.Verdict;
  * fault-model:
  *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes or custom
  *   expression: "ip ttl 1"          # custom only: an nftables match expression
+ * repeat: 5                         # optional: probe every cell 5 times (1..100; default 1)
  * known-issues:                     # optional: deviations already understood (see KnownIssues)
  *   - { persona: smdc-tyan, client: "*", offload: "on", verdict: DROPPED_IN_STACK, reason: UDP_CSUM, why: "..." }
  * </pre>
@@ -62,10 +63,27 @@ import io.quirklab.matrix.Verdict;
  * @param knownIssues  the known issues
  * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
+ * @param repeat       attempts per cell ({@code repeat: N}, default 1): a cell whose attempts disagree is INTERMITTENT
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
                       List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                      java.util.Map<String, Path> clientPaths) {
+                      java.util.Map<String, Path> clientPaths, int repeat) {
+    /** The most attempts per cell a lab file may ask for. */
+    public static final int MAX_REPEAT = 100;
+
+    public LabFile {
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new IllegalArgumentException("repeat " + repeat + " is outside 1.." + MAX_REPEAT);
+        }
+    }
+
+    /** The shape before {@code repeat}: one attempt per cell. */
+    public LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<Probe.ClientKind> clients,
+                   List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
+                   java.util.Map<String, Path> clientPaths) {
+        this(file, kind, personas, personaNames, clients, offload, faultModel, knownIssues, secondNic, clientPaths, 1);
+    }
+
     /**
      * A second port of this machine, cabled to the DUT port: the responder injects there.
      *
@@ -80,7 +98,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, persona-base, "
-            + "client-paths.ipmitool/ipmiutil/freeipmi";
+            + "client-paths.ipmitool/ipmiutil/freeipmi, repeat";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
@@ -93,7 +111,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
-               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths) {
+               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer repeat) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface) {
@@ -217,8 +235,12 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             String client = k.client() == null || k.client().equals("*") ? k.client() : Probe.ClientKind.parse(k.client()).id();
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
+        int repeat = raw.repeat() == null ? 1 : raw.repeat();
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new IOException(at(file, "repeat") + "': " + repeat + " is outside 1.." + MAX_REPEAT);
+        }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
-                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()));
+                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()), repeat);
     }
 
     /** client-paths: known families only, each an executable file (relative paths against the lab file). */

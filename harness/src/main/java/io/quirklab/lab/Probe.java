@@ -124,9 +124,27 @@ public final class Probe {
     private final CommandRunner runner = new CommandRunner();
 
     private final java.util.Map<String, Path> clientPaths;
+    /** How long the Java client waits for each reply (one retry): repeated probes on a lab with a millisecond RTT wait less. */
+    private final Duration javaTimeout;
 
     public Probe(LabState lab) {
         this(lab, java.util.Map.of());
+    }
+
+    private Probe(LabState lab, java.util.Map<String, Path> clientPaths, Duration javaTimeout) {
+        this.lab = lab;
+        this.clientPaths = java.util.Map.copyOf(clientPaths);
+        this.javaTimeout = javaTimeout;
+    }
+
+    /** The same probe on another state of the lab (a persona set replaced at run time). */
+    public Probe on(LabState other) {
+        return new Probe(other, clientPaths, javaTimeout);
+    }
+
+    /** The same probe with another reply timeout for the Java client (the tools keep their own). */
+    public Probe withJavaTimeout(Duration timeout) {
+        return new Probe(lab, clientPaths, timeout);
     }
 
     /**
@@ -134,8 +152,7 @@ public final class Probe {
      * @param clientPaths tool family (ipmitool, ipmiutil, freeipmi) -> its binary, from the lab file; others on the PATH
      */
     public Probe(LabState lab, java.util.Map<String, Path> clientPaths) {
-        this.lab = lab;
-        this.clientPaths = java.util.Map.copyOf(clientPaths);
+        this(lab, clientPaths, Duration.ofSeconds(1));
     }
 
     /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
@@ -161,7 +178,7 @@ public final class Probe {
              io.quirklab.observe.EvidenceSession osEvidence = HOST.beginDropEvidence(lab.dutInterface(), evidenceDir)) {
             if (tool == null) {
                 ClientOptions o = ClientOptions.of(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD)
-                        .withTimeout(Duration.ofSeconds(1), 1);
+                        .withTimeout(javaTimeout, 1);
                 if (client.lanplus()) {
                     o = o.withLanplus(Lanplus.bestSuite());
                 }

@@ -39,9 +39,10 @@ final class MatrixRun {
      * @param baseline a baseline run, or null
      * @param reports  the reports directory (runs/ goes under it)
      * @param stateDir the virtual lab's state directory
+     * @param repeat   attempts per cell (the engine will own this loop)
      */
     record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
-                   Path reports, Path stateDir) {
+                   Path reports, Path stateDir, int repeat) {
     }
 
     private final Options o;
@@ -88,8 +89,12 @@ final class MatrixRun {
                 if (bar != null) {
                     bar.setExtraMessage(p.toString());
                 }
-                Probe.Result r = new Probe(session.state(), o.labFile().clientPaths()).run(p.persona(), p.client(), recorder.cellDir(p.key()));
-                MatrixRecorder.Recorded rec = recorder.record(p.offload(), r);
+                Probe probe = new Probe(session.state(), o.labFile().clientPaths());
+                List<Probe.Result> attempts = new java.util.ArrayList<>();
+                for (int i = 1; i <= o.repeat(); i++) {
+                    attempts.add(probe.run(p.persona(), p.client(), o.repeat() == 1 ? recorder.cellDir(p.key()) : recorder.attemptDir(p.key(), i)));
+                }
+                MatrixRecorder.Recorded rec = recorder.record(p.offload(), attempts);
                 done++;
                 if (bar != null) {
                     bar.step();
@@ -182,6 +187,7 @@ final class MatrixRun {
             case NO_REQUEST -> "noreq";
             case CLIENT_REJECTED -> "rejected";
             case HARNESS_ERROR -> "ERROR";
+            case INTERMITTENT -> "intermittent " + c.repeatShare().map(s -> s.k() + "/" + s.n()).orElse("");
         };
         String reason = c.reason() == null || c.verdict() == Verdict.DELIVERED ? "" : " " + c.reason();
         String mark = j == null ? "" : switch (j.outcome()) {

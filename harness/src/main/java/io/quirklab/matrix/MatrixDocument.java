@@ -194,11 +194,37 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param explanation which evidence gave the verdict, in a sentence
      * @param known       why the deviation is already known (known-issues file or baseline), or null
      * @param evidence    the observations
+     * @param interval    repeated cells: the 95 % interval (Wilson) of the share of attempts delivered, [low, high]; null
+     *                    for a cell probed once
+     * @param attemptVerdicts repeated cells: the verdict of each attempt, in order; null for a cell probed once
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
                        long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
-                       CellEvidence evidence) {
+                       CellEvidence evidence, @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> interval,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts) {
+        /** A cell probed once (the shape before repeats). */
+        public Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
+                    long delivered, long durationMs, String explanation, String known, CellEvidence evidence) {
+            this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
+                    null, null);
+        }
+
+        /** Attempts delivered of attempts made, with the interval: empty for a cell probed once. */
+        public Optional<io.quirklab.stats.Proportion> repeatShare() {
+            if (attemptVerdicts == null || attemptVerdicts.isEmpty()) {
+                return Optional.empty();
+            }
+            int k = (int) attemptVerdicts.stream().filter(Verdict::delivered).count();
+            return Optional.of(io.quirklab.stats.Proportion.wilson(k, attemptVerdicts.size()));
+        }
+
+        /** The same cell with another known-issue note. */
+        public Cell withKnown(String why) {
+            return new Cell(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, why,
+                    evidence, interval, attemptVerdicts);
+        }
+
         public Key key() {
             return new Key(persona, client, offload);
         }

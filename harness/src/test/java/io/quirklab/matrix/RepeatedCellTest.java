@@ -45,7 +45,7 @@ class RepeatedCellTest {
         MatrixDocument.Cell c = RepeatedCell.of(List.of(attempt(Verdict.DROPPED_IN_STACK, "UDP_CSUM"),
                 attempt(Verdict.DROPPED_IN_STACK, "UDP_CSUM"), attempt(Verdict.LOST_BEFORE_DUT, null)));
         assertEquals(Verdict.DROPPED_IN_STACK, c.verdict());
-        assertEquals(List.of(0.0, 0.562), c.interval());
+        assertEquals(List.of(0.0, 0.561), c.interval());
         MatrixDocument.Cell once = attempt(Verdict.DELIVERED, null);
         assertEquals(once, RepeatedCell.of(List.of(once)));
         assertNull(once.interval());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
         subcommands = {RunCommand.class, LabCommand.class, ProbeCommand.class, SmdcCommand.class, IpmiCommand.class,
                 BenchCommand.class, ResponderCommand.class, CompareCommand.class, BaselineCommand.class, EnvCommand.class,
-                RestoreCommand.class, BisectCommand.class,
+                RestoreCommand.class, BisectCommand.class, PersonaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuirklabCommand implements Runnable {
     @CommandLine.Spec

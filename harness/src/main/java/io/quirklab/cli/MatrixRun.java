@@ -105,6 +105,12 @@ final class MatrixRun {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         MatrixDocument doc = recorder.finish(session.offloadChanges());
+        Optional<MatrixDocument.Analysis> analysis = io.quirklab.bisect.MatrixAnalysis.ofRun(doc,
+                new io.quirklab.responder.SocketControl(Path.of(session.state().controlSocket())), recorder.runDir());
+        if (analysis.isPresent()) {
+            doc = doc.withAnalysis(analysis.get());
+            doc.write(recorder.matrixFile());
+        }
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()),
                 new io.quirklab.report.AllureResults(recorder.runDir().resolve("allure-results")), true);
         printTable(doc, recorder.judgements(), session.offloadDescription());
@@ -113,6 +119,10 @@ final class MatrixRun {
                 doc.cells().size(), secs, doc.cells().size() / Math.max(secs, 0.001), t.get("passed"), t.get("known"), t.get("failed"),
                 t.get("broken"), plan.baseline().isPresent() ? ", " + t.get("regressions") + " regressions against baseline "
                         + plan.baseline().get().run().id() : "");
+        analysis.ifPresent(a -> {
+            out.println();
+            a.lines().forEach(out::println);
+        });
         out.println("matrix.json: " + recorder.matrixFile().toAbsolutePath());
         written.paths().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
         out.println("evidence per cell (pcaps, evidence.json, client output): " + recorder.runDir().resolve("cells").toAbsolutePath());

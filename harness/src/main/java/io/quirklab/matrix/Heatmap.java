@@ -294,6 +294,13 @@ public final class Heatmap {
         for (String line : lines) {
             h.append("<div class=\"l\" title=\"").append(Html.escape(line)).append("\">").append(Html.escape(line)).append("</div>\n");
         }
+        if (doc.analysis() != null) {
+            h.append("<h2>What the run says</h2>\n");
+            for (String line : doc.analysis().lines()) {
+                h.append("<div class=\"l analysis\" title=\"").append(Html.escape(line)).append("\">").append(Html.escape(line))
+                        .append("</div>\n");
+            }
+        }
         return h.toString();
     }
 

@@ -72,6 +72,9 @@ public final class Bisection {
         answers.put(Set.copyOf(dimensions), tgt);
         List<Dimension> found = dimensions.isEmpty() ? List.of() : search(List.of(), dimensions);
         BisectReport.Probe recheck = probe(found, "recheck", true);
+        if (recheck.answer() == BisectReport.Answer.INCONCLUSIVE) {
+            recheck = more(recheck, "recheck"); // the whole answer rests on it: one more full round
+        }
         List<BisectReport.Call> calls = new ArrayList<>();
         if (recheck.answer() != BisectReport.Answer.DROPPED) {
             for (Dimension d : dimensions) {
@@ -86,7 +89,7 @@ public final class Bisection {
                 without.remove(d);
                 BisectReport.Probe w = ask(without, "necessity");
                 if (w.answer() == BisectReport.Answer.INCONCLUSIVE) {
-                    w = more(w); // the call rests on this one: give it another full round
+                    w = more(w, "necessity"); // the call rests on this one: give it another full round
                 }
                 BisectReport.Verdict v = switch (w.answer()) {
                     case DELIVERED -> BisectReport.Verdict.TRIGGER;
@@ -162,10 +165,10 @@ public final class Bisection {
     }
 
     /** The same composition probed another full round, its attempts added to the earlier ones. */
-    private BisectReport.Probe more(BisectReport.Probe earlier) throws IOException {
+    private BisectReport.Probe more(BisectReport.Probe earlier, String role) throws IOException {
         ComposedPersona p = earlier.persona();
         Attempts a = new Attempts(earlier.attempts()).plus(oracle.probe(p, settings.repeat()));
-        BisectReport.Probe r = record("necessity", p, a, classify(a.dropShare()));
+        BisectReport.Probe r = record(role, p, a, classify(a.dropShare()));
         answers.put(Set.copyOf(p.dimensions()), r);
         return r;
     }
@@ -214,6 +217,7 @@ public final class Bisection {
                 continue;
             }
             log.stream().filter(b -> b.answer() == BisectReport.Answer.DELIVERED
+                            && b.persona().dimensions().size() > a.persona().dimensions().size()
                             && b.persona().dimensions().containsAll(a.persona().dimensions()))
                     .min(java.util.Comparator.comparingInt(b -> b.persona().dimensions().size()))
                     .ifPresent(b -> {

@@ -149,7 +149,7 @@ public record CapturedPersona(String bmc, int replies, int paired, List<String> 
             uniform("destination", exchanges.stream().map(e -> e.reply().dst().equals(io.quirklab.wire.MacAddress.BROADCAST)
                     ? "broadcast" : "unicast").toList(), "unicast", quirks, unknown);
             delay(paired, quirks, unknown);
-            duplicates(udp, quirks);
+            duplicates(exchanges, quirks);
             List<String> firmware = new ArrayList<>();
             sessionIdZero(paired, firmware, unknown);
             unknown.add("firmware-quirks reused-sequence, oem-auth-required: not told from headers");
@@ -318,14 +318,18 @@ public record CapturedPersona(String bmc, int replies, int paired, List<String> 
             }
         }
 
-        private static void duplicates(List<ParsedFrame> udp, List<String> quirks) {
+        /** The same reply twice to one request frame (a client's retry is another request, answered again). */
+        private static void duplicates(List<Exchange> exchanges, List<String> quirks) {
             int pairs = 0;
-            for (int i = 1; i < udp.size(); i++) {
-                if (Arrays.equals(udp.get(i).udp().get().payload(), udp.get(i - 1).udp().get().payload())) {
+            for (int i = 1; i < exchanges.size(); i++) {
+                Exchange a = exchanges.get(i - 1);
+                Exchange b = exchanges.get(i);
+                if (a.request() != null && a.request() == b.request() && a.reply().udp().isPresent() && b.reply().udp().isPresent()
+                        && Arrays.equals(a.reply().udp().get().payload(), b.reply().udp().get().payload())) {
                     pairs++;
                 }
             }
-            if (pairs > 0 && pairs * 2 >= udp.size()) {
+            if (pairs > 0 && pairs * 2 >= exchanges.size()) {
                 quirks.add("duplicate=true");
             }
         }

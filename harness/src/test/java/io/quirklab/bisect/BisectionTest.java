@@ -56,6 +56,7 @@ class BisectionTest {
         assertEquals(List.of("f7"), calls(r, BisectReport.Verdict.TRIGGER));
         assertEquals(19, calls(r, BisectReport.Verdict.NOT_NEEDED).size());
         assertTrue(r.attempts() <= 60, "a few dozen attempts, not hundreds: " + r.cost());
+        System.out.println("single trigger among 20 dimensions, deterministic, --repeat 10: " + r.cost());
         assertTrue(r.text().startsWith("trigger: f7=quirky (dropped 10/10, 95 % [0.72, 1.00]); not needed: f1=quirky"), r.text());
         // every call names probes that exist
         r.calls().forEach(c -> c.probes().forEach(r::probe));

@@ -94,6 +94,7 @@ public final class BisectCommand implements Callable<Integer> {
         Probe.ClientKind kind = Probe.ClientKind.parse(client);
         int n = repeat != null ? repeat : lab.repeat() > 1 ? lab.repeat() : 6;
         Bisection.Settings settings = new Bisection.Settings(n);
+        LabSession.on(offload); // refuses anything but on and off before a lab is touched
         Instant started = Instant.now();
         try (LabSession session = LabSessions.open(lab, model, LabCommand.launch(lab.personas()), stateDir,
                 line -> spec.commandLine().getErr().println("lab: " + line))) {

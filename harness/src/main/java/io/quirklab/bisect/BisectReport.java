@@ -33,7 +33,7 @@ public record BisectReport(String target, String reference, Outcome outcome, Lis
     }
 
     /** The call on one dimension. */
-    public enum Verdict { TRIGGER, NOT_NEEDED, INCONCLUSIVE }
+    public enum Decision { TRIGGER, NOT_NEEDED, INCONCLUSIVE }
 
     /**
      * @param dimension the dimension
@@ -41,7 +41,7 @@ public record BisectReport(String target, String reference, Outcome outcome, Lis
      * @param probes    the ids of the probes that decided it
      * @param why       one line
      */
-    public record Call(Dimension dimension, Verdict call, @JsonProperty("decided_by") List<String> probes, String why) {
+    public record Call(Dimension dimension, Decision call, @JsonProperty("decided_by") List<String> probes, String why) {
     }
 
     /** How a probe's attempts read against the anchors. */
@@ -89,18 +89,18 @@ public record BisectReport(String target, String reference, Outcome outcome, Lis
                     + t.share().text() + ")";
         }
         List<String> parts = new ArrayList<>();
-        List<Call> trig = calls.stream().filter(c -> c.call() == Verdict.TRIGGER).toList();
+        List<Call> trig = calls.stream().filter(c -> c.call() == Decision.TRIGGER).toList();
         if (!trig.isEmpty()) {
             Probe recheck = probe(trig.get(0).probes().get(0));
             parts.add((trig.size() > 1 ? "trigger (together): " : "trigger: ")
                     + trig.stream().map(c -> c.dimension().toString()).collect(Collectors.joining(" + "))
                     + " (dropped " + recheck.share().text() + ")");
         }
-        List<Call> not = calls.stream().filter(c -> c.call() == Verdict.NOT_NEEDED).toList();
+        List<Call> not = calls.stream().filter(c -> c.call() == Decision.NOT_NEEDED).toList();
         if (!not.isEmpty()) {
             parts.add("not needed: " + not.stream().map(c -> c.dimension() + " (" + c.why() + ")").collect(Collectors.joining(", ")));
         }
-        List<Call> inc = calls.stream().filter(c -> c.call() == Verdict.INCONCLUSIVE).toList();
+        List<Call> inc = calls.stream().filter(c -> c.call() == Decision.INCONCLUSIVE).toList();
         if (!inc.isEmpty()) {
             parts.add("inconclusive: " + inc.stream().map(c -> c.dimension().toString()).collect(Collectors.joining(", ")));
         }

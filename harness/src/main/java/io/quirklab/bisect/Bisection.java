@@ -64,7 +64,7 @@ public final class Bisection {
         BisectReport.Probe tgt = record("target", targetPersona, targetAttempts,
                 separate ? BisectReport.Answer.DROPPED : BisectReport.Answer.INCONCLUSIVE);
         if (!separate) {
-            List<BisectReport.Call> calls = dimensions.stream().map(d -> new BisectReport.Call(d, BisectReport.Verdict.INCONCLUSIVE,
+            List<BisectReport.Call> calls = dimensions.stream().map(d -> new BisectReport.Call(d, BisectReport.Decision.INCONCLUSIVE,
                     List.of(ref.id(), tgt.id()), "the target did not drop more often than the reference")).toList();
             return report(targetName, referenceName, BisectReport.Outcome.NOT_DROPPED, List.of(), calls);
         }
@@ -78,7 +78,7 @@ public final class Bisection {
         List<BisectReport.Call> calls = new ArrayList<>();
         if (recheck.answer() != BisectReport.Answer.DROPPED) {
             for (Dimension d : dimensions) {
-                calls.add(new BisectReport.Call(d, BisectReport.Verdict.INCONCLUSIVE, List.of(recheck.id()),
+                calls.add(new BisectReport.Call(d, BisectReport.Decision.INCONCLUSIVE, List.of(recheck.id()),
                         "the set found (" + found + ") did not drop again when re-checked"));
             }
             return report(targetName, referenceName, BisectReport.Outcome.INCONCLUSIVE, found, calls);
@@ -91,10 +91,10 @@ public final class Bisection {
                 if (w.answer() == BisectReport.Answer.INCONCLUSIVE) {
                     w = more(w, "necessity"); // the call rests on this one: give it another full round
                 }
-                BisectReport.Verdict v = switch (w.answer()) {
-                    case DELIVERED -> BisectReport.Verdict.TRIGGER;
-                    case DROPPED -> BisectReport.Verdict.NOT_NEEDED;
-                    case INCONCLUSIVE -> BisectReport.Verdict.INCONCLUSIVE;
+                BisectReport.Decision v = switch (w.answer()) {
+                    case DELIVERED -> BisectReport.Decision.TRIGGER;
+                    case DROPPED -> BisectReport.Decision.NOT_NEEDED;
+                    case INCONCLUSIVE -> BisectReport.Decision.INCONCLUSIVE;
                 };
                 calls.add(new BisectReport.Call(d, v, List.of(recheck.id(), w.id()), "with it dropped " + recheck.share().text()
                         + "; without it (" + (without.isEmpty() ? "the reference" : without) + ") dropped " + w.share().text()));
@@ -106,7 +106,7 @@ public final class Bisection {
                     by.add(delivered.id());
                     why = "delivered " + (delivered.n() - delivered.dropped()) + "/" + delivered.n() + " with it";
                 }
-                calls.add(new BisectReport.Call(d, BisectReport.Verdict.NOT_NEEDED, by, why));
+                calls.add(new BisectReport.Call(d, BisectReport.Decision.NOT_NEEDED, by, why));
             }
         }
         return report(targetName, referenceName, BisectReport.Outcome.FOUND, found, calls);

@@ -69,8 +69,7 @@ public final class MatrixAnalysis {
         List<String> candidates = shared == null ? List.of() : shared.stream().filter(d -> !ruled.contains(d)).toList();
         String bisect = null;
         if (!sensitive.isEmpty()) {
-            // the persona with the fewest dimensions left to split is the cheapest to bisect... but the one with the
-            // most is the one worth explaining: bisect the first offload-sensitive persona that has more than one
+            // a persona with a single dimension explains itself; bisect the first one that has several
             String target = sensitive.stream().filter(p -> dims(clean, personas.get(p), requests).size() > 1).findFirst()
                     .orElse(sensitive.get(0));
             MatrixDocument.Lab lab = doc.run() == null ? null : doc.run().lab();

@@ -44,7 +44,7 @@ class BisectionTest {
         return new Bisection(REFERENCE, TWENTY, o, new Bisection.Settings(repeat)).run("target", "clean");
     }
 
-    private static List<String> calls(BisectReport r, BisectReport.Verdict v) {
+    private static List<String> calls(BisectReport r, BisectReport.Decision v) {
         return r.calls().stream().filter(c -> c.call() == v).map(c -> c.dimension().field()).toList();
     }
 
@@ -53,8 +53,8 @@ class BisectionTest {
         BisectReport r = bisect(new FakeOracle(f -> f.contains("f7"), 1.0, 1), 10);
         assertEquals(BisectReport.Outcome.FOUND, r.outcome());
         assertEquals(List.of("f7"), r.trigger().stream().map(Dimension::field).toList());
-        assertEquals(List.of("f7"), calls(r, BisectReport.Verdict.TRIGGER));
-        assertEquals(19, calls(r, BisectReport.Verdict.NOT_NEEDED).size());
+        assertEquals(List.of("f7"), calls(r, BisectReport.Decision.TRIGGER));
+        assertEquals(19, calls(r, BisectReport.Decision.NOT_NEEDED).size());
         assertTrue(r.attempts() <= 60, "a few dozen attempts, not hundreds: " + r.cost());
         System.out.println("single trigger among 20 dimensions, deterministic, --repeat 10: " + r.cost());
         assertTrue(r.text().startsWith("trigger: f7=quirky (dropped 10/10, 95 % [0.72, 1.00]); not needed: f1=quirky"), r.text());
@@ -66,7 +66,7 @@ class BisectionTest {
     void aDropThatNeedsTwoQuirksTogetherIsFoundAsAPair() throws Exception {
         BisectReport r = bisect(new FakeOracle(f -> f.contains("f3") && f.contains("f15"), 1.0, 2), 10);
         assertEquals(List.of("f3", "f15"), r.trigger().stream().map(Dimension::field).toList());
-        assertEquals(List.of("f3", "f15"), calls(r, BisectReport.Verdict.TRIGGER));
+        assertEquals(List.of("f3", "f15"), calls(r, BisectReport.Decision.TRIGGER));
         assertTrue(r.text().startsWith("trigger (together): f3=quirky + f15=quirky"), r.text());
     }
 
@@ -75,7 +75,7 @@ class BisectionTest {
         // f9 hides f2's drop unless f16 is there too (the target has all three, so it drops)
         BisectReport r = bisect(new FakeOracle(f -> f.contains("f2") && (!f.contains("f9") || f.contains("f16")), 1.0, 3), 10);
         assertEquals(List.of("f2"), r.trigger().stream().map(Dimension::field).toList());
-        assertTrue(calls(r, BisectReport.Verdict.NOT_NEEDED).contains("f9"));
+        assertTrue(calls(r, BisectReport.Decision.NOT_NEEDED).contains("f9"));
         assertTrue(r.masking().stream().anyMatch(m -> m.contains("f9=quirky") && m.contains("hides the drop of [f2=quirky]")),
                 r.masking().toString());
     }
@@ -85,9 +85,9 @@ class BisectionTest {
         int found = 0;
         for (long seed = 1; seed <= 10; seed++) {
             BisectReport r = bisect(new FakeOracle(f -> f.contains("f11"), 0.7, seed), 12);
-            List<String> trigger = calls(r, BisectReport.Verdict.TRIGGER);
+            List<String> trigger = calls(r, BisectReport.Decision.TRIGGER);
             assertTrue(trigger.isEmpty() || trigger.equals(List.of("f11")), "seed " + seed + " blamed " + trigger);
-            assertTrue(!calls(r, BisectReport.Verdict.NOT_NEEDED).contains("f11"), "seed " + seed + " ruled out the trigger");
+            assertTrue(!calls(r, BisectReport.Decision.NOT_NEEDED).contains("f11"), "seed " + seed + " ruled out the trigger");
             found += trigger.equals(List.of("f11")) ? 1 : 0;
             r.probes().stream().filter(p -> p.answer() != BisectReport.Answer.INCONCLUSIVE)
                     .forEach(p -> assertTrue(p.n() <= 24));
@@ -110,6 +110,6 @@ class BisectionTest {
         Map<List<Dimension>, Long> byComposition = r.probes().stream().filter(p -> !p.role().equals("recheck"))
                 .collect(Collectors.groupingBy(p -> p.persona().dimensions(), Collectors.counting()));
         byComposition.forEach((k, v) -> assertEquals(1L, v, "probed twice: " + k));
-        assertEquals(List.of("f20"), calls(r, BisectReport.Verdict.TRIGGER));
+        assertEquals(List.of("f20"), calls(r, BisectReport.Decision.TRIGGER));
     }
 }

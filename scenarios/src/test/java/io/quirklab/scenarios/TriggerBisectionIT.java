@@ -104,7 +104,7 @@ class TriggerBisectionIT {
         BisectDocument d = bisect("smdc-tyan", "--fault", "df-clear", "--repeat", "6");
         assertThat(d.answer()).startsWith("trigger: dont-fragment=false (dropped 6/6, 95 % [0.61, 1.00]); not needed: ip-id=echo (");
         assertThat(d.report().calls()).filteredOn(c -> c.dimension().field().equals("ip-id"))
-                .singleElement().extracting(BisectReport.Call::call).isEqualTo(BisectReport.Verdict.NOT_NEEDED);
+                .singleElement().extracting(BisectReport.Call::call).isEqualTo(BisectReport.Decision.NOT_NEEDED);
         assertThat(d.report().attempts()).isLessThanOrEqualTo(40);
         assertThat(d.requests()).isNotNull().extracting(RequestHeader::dontFragment).isEqualTo(true);
     }
@@ -138,7 +138,7 @@ class TriggerBisectionIT {
         // six in ten of the matching replies dropped: most sessions fail, and bisect separates that from the reference
         BisectDocument d = bisect("smdc-tyan", "--fault", "custom", "--expr", "ip frag-off & 0x4000 == 0 numgen random mod 10 < 6",
                 "--repeat", "10");
-        assertThat(d.report().calls()).filteredOn(c -> c.call() == BisectReport.Verdict.TRIGGER)
+        assertThat(d.report().calls()).filteredOn(c -> c.call() == BisectReport.Decision.TRIGGER)
                 .extracting(c -> c.dimension().toString()).containsExactly("dont-fragment=false");
     }
 

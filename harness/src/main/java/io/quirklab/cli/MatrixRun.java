@@ -37,9 +37,10 @@ final class MatrixRun implements RunListener {
      * @param reports  the reports directory (runs/ goes under it)
      * @param stateDir the virtual lab's state directory
      * @param jobs     cells at once, or null for the default
+     * @param repeat   attempts per cell, or null for the lab file's
      */
     record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
-                   Path reports, Path stateDir, Integer jobs) {
+                   Path reports, Path stateDir, Integer jobs, Integer repeat) {
     }
 
     private final Options o;
@@ -61,7 +62,7 @@ final class MatrixRun implements RunListener {
         MatrixEngine.Finished f;
         try {
             f = engine.run(new MatrixEngine.Request(o.labFile(), o.personas(), o.clients(), o.offload(), baseline, o.reports(), o.jobs(),
-                    null, true), this);
+                    null, true, o.repeat()), this);
         } finally {
             if (bar != null) {
                 bar.close();
@@ -121,6 +122,10 @@ final class MatrixRun implements RunListener {
         out.printf("%n%d cells in %.1f s (%.2f cells/s, %d at once): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
                 doc.cells().size(), f.seconds(), doc.cells().size() / Math.max(f.seconds(), 0.001), f.jobs(), t.get("passed"), t.get("known"),
                 t.get("failed"), t.get("broken"), o.baseline() != null ? ", " + t.get("regressions") + " regressions against baseline " + o.baseline() : "");
+        if (doc.analysis() != null) {
+            out.println();
+            doc.analysis().lines().forEach(out::println);
+        }
         out.println("matrix.json: " + f.matrixFile().toAbsolutePath());
         f.outputs().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
         out.println("evidence per cell (pcaps, evidence.json, client output): " + f.runDir().resolve("cells").toAbsolutePath());
@@ -193,6 +198,7 @@ final class MatrixRun implements RunListener {
             case NO_REQUEST -> "noreq";
             case CLIENT_REJECTED -> "rejected";
             case HARNESS_ERROR -> "ERROR";
+            case INTERMITTENT -> "intermittent " + c.repeatShare().map(s -> s.k() + "/" + s.n()).orElse("");
         };
         String reason = c.reason() == null || c.verdict() == Verdict.DELIVERED ? "" : " " + c.reason();
         String mark = j == null ? "" : switch (j.outcome()) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
         subcommands = {RunCommand.class, LabCommand.class, ProbeCommand.class, SmdcCommand.class, IpmiCommand.class,
                 BenchCommand.class, ResponderCommand.class, AgentCommand.class, AgentBenchCommand.class, CompareCommand.class, BaselineCommand.class, EnvCommand.class, ExplainCommand.class,
-                RestoreCommand.class, FleetCommand.class,
+                RestoreCommand.class, FleetCommand.class, BisectCommand.class, PersonaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuirklabCommand implements Runnable {
     @CommandLine.Spec

@@ -102,6 +102,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Virtual lab: the emulated offload fault for offload=on, overriding the lab file's (default: df-clear).")
     String fault;
 
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Probe every cell N times (default: the lab file's repeat, else 1); attempts that disagree make a cell INTERMITTENT.")
+    Integer repeat;
+
     @Option(names = "--baseline", paramLabel = "FILE",
             description = "A baseline matrix.json (e.g. reports/baselines/NAME.json): exit 1 on regressions against it.")
     java.nio.file.Path baseline;
@@ -135,8 +139,12 @@ public final class RunCommand implements Callable<Integer> {
             io.quirklab.lab.LabFile lab = given != null ? given
                     : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
                     : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
+            int n = repeat != null ? repeat : lab.repeat();
+            if (n < 1 || n > io.quirklab.lab.LabFile.MAX_REPEAT) {
+                throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + io.quirklab.lab.LabFile.MAX_REPEAT);
+            }
             return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
-                    stateDir, jobs), spec.commandLine().getOut()).call();
+                    stateDir, jobs, n), spec.commandLine().getOut()).call();
         }
         if (labFile != null) {
             throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());

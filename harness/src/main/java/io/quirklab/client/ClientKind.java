@@ -50,7 +50,12 @@ public enum ClientKind {
      * @param runner      runs the tools
      */
     public IpmiClient client(Map<String, Path> clientPaths, CommandRunner runner) {
-        return tool == null ? new JavaIpmiClient(this) : new ToolIpmiClient(this, clientPaths.get(tool.family()), runner);
+        return client(clientPaths, runner, JavaIpmiClient.TIMEOUT);
+    }
+
+    /** As above, with the Java client waiting {@code javaTimeout} for each reply (the tools keep their own timeouts). */
+    public IpmiClient client(Map<String, Path> clientPaths, CommandRunner runner, java.time.Duration javaTimeout) {
+        return tool == null ? new JavaIpmiClient(this, javaTimeout) : new ToolIpmiClient(this, clientPaths.get(tool.family()), runner);
     }
 
     /** Accepts the ids above and the short forms java, ipmitool (both IPMI 1.5), ipmiutil-lan, freeipmi-lan. */

@@ -9,9 +9,11 @@ final class JavaIpmiClient implements IpmiClient {
     static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private final ClientKind kind;
+    private final Duration timeout;
 
-    JavaIpmiClient(ClientKind kind) {
+    JavaIpmiClient(ClientKind kind, Duration timeout) {
         this.kind = kind;
+        this.timeout = timeout;
     }
 
     @Override
@@ -26,7 +28,7 @@ final class JavaIpmiClient implements IpmiClient {
 
     @Override
     public ClientOutcome deviceId(String host, int port, String user, String password) {
-        ClientOptions o = ClientOptions.of(host, port, user, password).withTimeout(TIMEOUT, 1);
+        ClientOptions o = ClientOptions.of(host, port, user, password).withTimeout(timeout, 1);
         if (kind.lanplus()) {
             o = o.withLanplus(Lanplus.bestSuite());
         }

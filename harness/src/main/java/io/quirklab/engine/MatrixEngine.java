@@ -76,9 +76,11 @@ public final class MatrixEngine {
      * @param jobs          cells at once, or null for the lab file's, else the default of the observers
      * @param allure        where the run's Allure results go, or null for {@code RUN_DIR/allure-results}
      * @param allureCells   whether to write one Allure result per cell (false when a test engine writes them)
+     * @param repeat        attempts per cell, or null for the lab file's; attempts that disagree make a cell INTERMITTENT
      */
     public record Request(LabFile labFile, List<String> personas, List<String> clients, List<String> offload,
-                          Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells) {
+                          Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells,
+                          Integer repeat) {
         public Request {
             personas = List.copyOf(personas);
             clients = List.copyOf(clients);
@@ -86,6 +88,20 @@ public final class MatrixEngine {
             if (jobs != null && (jobs < 1 || jobs > MAX_JOBS)) {
                 throw new IllegalArgumentException("--jobs must be 1.." + MAX_JOBS + " (" + jobs + ")");
             }
+            if (repeat != null && (repeat < 1 || repeat > LabFile.MAX_REPEAT)) {
+                throw new IllegalArgumentException("--repeat must be 1.." + LabFile.MAX_REPEAT + " (" + repeat + ")");
+            }
+        }
+
+        /** One attempt per cell unless the lab file says otherwise. */
+        public Request(LabFile labFile, List<String> personas, List<String> clients, List<String> offload,
+                       Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells) {
+            this(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, null);
+        }
+
+        /** Attempts per cell. */
+        public int attempts() {
+            return repeat != null ? repeat : labFile.repeat();
         }
     }
 
@@ -224,7 +240,7 @@ public final class MatrixEngine {
                     LabState state = session.offload(offload);
                     l.phase(offload);
                     runPhase(pool, lanes(phase, state, laneMillis), state, probe, clients, recorder, l, done, running, cells.size(),
-                            laneMillis);
+                            laneMillis, request.attempts());
                 }
             } finally {
                 pool.shutdownNow();
@@ -232,6 +248,12 @@ public final class MatrixEngine {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         MatrixDocument doc = recorder.finish(session.offloadChanges());
+        // the run answers the question as far as it can: which personas depend on the offload and which quirks they share
+        Optional<MatrixDocument.Analysis> analysis = io.quirklab.bisect.MatrixAnalysis.ofRun(doc, world.responder(session), recorder.runDir());
+        if (analysis.isPresent()) {
+            doc = doc.withAnalysis(analysis.get());
+            doc.write(recorder.matrixFile());
+        }
         AllureResults allure = request.allure() != null ? request.allure() : new AllureResults(recorder.runDir().resolve("allure-results"));
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()), allure,
                 request.allureCells());
@@ -296,7 +318,7 @@ public final class MatrixEngine {
 
     private void runPhase(ExecutorService pool, List<List<MatrixPlan.Planned>> lanes, LabState state, Probe probe,
                           Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder, RunListener l, AtomicInteger done,
-                          AtomicInteger running, int total, Map<String, Long> laneMillis) throws IOException {
+                          AtomicInteger running, int total, Map<String, Long> laneMillis, int attempts) throws IOException {
         ConcurrentLinkedQueue<List<MatrixPlan.Planned>> queue = new ConcurrentLinkedQueue<>(lanes);
         List<Future<?>> workers = new ArrayList<>();
         int n = Math.min(lanes.size(), poolSize(pool));
@@ -308,10 +330,14 @@ public final class MatrixEngine {
                     for (MatrixPlan.Planned cell : lane) {
                         running.incrementAndGet();
                         l.cellStarted(cell, new Progress(done.get(), running.get(), total));
-                        Probe.Result r = probeCell(probe, state, cell, clients.get(cell.client()), recorder);
+                        List<Probe.Result> tries = new ArrayList<>();
+                        for (int a = 1; a <= attempts; a++) {
+                            tries.add(probeCell(probe, state, cell, clients.get(cell.client()),
+                                    attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a)));
+                        }
                         MatrixRecorder.Recorded rec;
                         try {
-                            rec = recorder.record(cell.offload(), r);
+                            rec = recorder.record(cell.offload(), tries);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
                         } finally {
@@ -342,11 +368,10 @@ public final class MatrixEngine {
     }
 
     /** One probe; a probe that cannot be run at all is recorded as the harness error it is, and the run goes on. */
-    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, IpmiClient client,
-                                          MatrixRecorder recorder) {
+    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, IpmiClient client, Path dir) {
         LabState.PersonaInfo p = state.persona(cell.persona());
         try {
-            return probe.run(p, client, recorder.cellDir(cell.key()));
+            return probe.run(p, client, dir);
         } catch (IOException | RuntimeException e) {
             String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             Evidence ev = new Evidence(new Evidence.Client(io.quirklab.client.Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,

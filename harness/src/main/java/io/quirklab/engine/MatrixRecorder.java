@@ -88,8 +88,43 @@ public final class MatrixRecorder {
 
     /** Records a probed cell: writes its evidence record and client output, adds it, rewrites matrix.json. */
     public synchronized Recorded record(String offload, Probe.Result r) throws IOException {
-        MatrixDocument.Key key = new MatrixDocument.Key(r.persona(), r.client(), offload);
-        Path dir = cellDir(key);
+        return record(offload, List.of(r));
+    }
+
+    /**
+     * Where the evidence of one of a repeated cell's attempts goes (1-based); a cell probed once keeps its evidence in
+     * {@link #cellDir}.
+     */
+    public Path attemptDir(MatrixDocument.Key key, int attempt) {
+        return cellDir(key).resolve("attempt-" + attempt);
+    }
+
+    /**
+     * Records a cell from its attempts (each probed into {@link #attemptDir}, or one into {@link #cellDir}): the cell
+     * of the attempts ({@link io.quirklab.matrix.RepeatedCell}), judged, added; matrix.json rewritten.
+     */
+    public synchronized Recorded record(String offload, List<Probe.Result> attempts) throws IOException {
+        Probe.Result r0 = attempts.get(0);
+        MatrixDocument.Key key = new MatrixDocument.Key(r0.persona(), r0.client(), offload);
+        List<MatrixDocument.Cell> each = new ArrayList<>();
+        for (int i = 0; i < attempts.size(); i++) {
+            each.add(attemptCell(offload, attempts.get(i), attempts.size() == 1 ? cellDir(key) : attemptDir(key, i + 1)));
+        }
+        MatrixDocument.Cell cell = io.quirklab.matrix.RepeatedCell.of(each);
+        CellJudge.Judgement j = judge.judge(cell);
+        if (j.known() != null) {
+            cell = cell.withKnown(j.known());
+        }
+        cells.removeIf(c -> c.key().equals(key));
+        cells.add(cell);
+        judgements.put(key, j);
+        document = document.withCells(cells);
+        document.write(matrixFile());
+        return new Recorded(cell, j);
+    }
+
+    /** One attempt as a cell: its evidence record and client output written into {@code dir}. */
+    private MatrixDocument.Cell attemptCell(String offload, Probe.Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path evidenceFile = dir.resolve("evidence.json");
         JSON.writeValue(evidenceFile.toFile(), r);
@@ -102,19 +137,8 @@ public final class MatrixRecorder {
                 e.os().nicCounterDeltas(), e.os().dropReasons(), r.reasonSource(), e.client().exitCode(), e.client().message(),
                 relative(e.pcap()), relative(r.responderPcap() == null ? null : Path.of(r.responderPcap())), relative(evidenceFile),
                 relative(clientFile));
-        MatrixDocument.Cell cell = new MatrixDocument.Cell(r.persona(), r.client(), offload, r.verdict(), r.reason(), r.expected(),
+        return new MatrixDocument.Cell(r.persona(), r.client(), offload, r.verdict(), r.reason(), r.expected(),
                 e.client().attempts(), e.client().answered(), r.durationMillis(), r.explanation(), null, ce);
-        CellJudge.Judgement j = judge.judge(cell);
-        if (j.known() != null) {
-            cell = new MatrixDocument.Cell(cell.persona(), cell.client(), cell.offload(), cell.verdict(), cell.reason(), cell.expected(),
-                    cell.attempts(), cell.delivered(), cell.durationMs(), cell.explanation(), j.known(), cell.evidence());
-        }
-        cells.removeIf(c -> c.key().equals(key));
-        cells.add(cell);
-        judgements.put(key, j);
-        document = document.withCells(cells);
-        document.write(matrixFile());
-        return new Recorded(cell, j);
     }
 
     /** A cell as recorded, with its judgement. */

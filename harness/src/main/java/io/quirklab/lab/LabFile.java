@@ -30,6 +30,7 @@ import io.quirklab.matrix.Verdict;
  * fault-model:
  *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes or custom
  *   expression: "ip ttl 1"          # custom only: an nftables match expression
+ * repeat: 5                         # optional: probe every cell 5 times (1..100; default 1)
  * known-issues:                     # optional: deviations already understood (see KnownIssues)
  *   - { persona: smdc-tyan, client: "*", offload: "on", verdict: DROPPED_IN_STACK, reason: UDP_CSUM, why: "..." }
  * </pre>
@@ -79,10 +80,11 @@ import io.quirklab.matrix.Verdict;
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  * @param jobs         cells at once ({@code jobs: N}), or empty for as many as the evidence allows
  * @param agent        for kind agent: the DUT interface, the agent's address and token, the persona addresses
+ * @param repeat       attempts per cell ({@code repeat: N}, default 1): a cell whose attempts disagree is INTERMITTENT
  */
 public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
                       List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent) {
+                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent, int repeat) {
     /**
      * A remote responder agent.
      *
@@ -93,6 +95,22 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
      * @param personaBase  the first persona's address (198.18.0.0/15 only)
      */
     public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
+    }
+
+    /** The most attempts per cell a lab file may ask for. */
+    public static final int MAX_REPEAT = 100;
+
+    public LabFile {
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new IllegalArgumentException("repeat " + repeat + " is outside 1.." + MAX_REPEAT);
+        }
+    }
+
+    /** The shape before {@code repeat}: one attempt per cell. */
+    public LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
+                   List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
+                   java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent) {
+        this(file, kind, personas, personaNames, clients, offload, faultModel, knownIssues, secondNic, clientPaths, jobs, agent, 1);
     }
 
     /**
@@ -110,7 +128,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
             + "responder.token-env, responder.token-file, persona-base, "
-            + "client-paths.ipmitool/ipmiutil/freeipmi, jobs";
+            + "client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
     /** Compatible constructor for the first lab-file format: personas and a fault model. */
@@ -123,7 +141,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
-               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer jobs) {
+               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer jobs, Integer repeat) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
@@ -286,12 +304,16 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             String client = k.client() == null || k.client().equals("*") ? k.client() : ClientKind.parse(k.client()).id();
             known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
         }
+        int repeat = raw.repeat() == null ? 1 : raw.repeat();
+        if (repeat < 1 || repeat > MAX_REPEAT) {
+            throw new IOException(at(file, "repeat") + "': " + repeat + " is outside 1.." + MAX_REPEAT);
+        }
         if (raw.jobs() != null && (raw.jobs() < 1 || raw.jobs() > 64)) {
             throw new IOException(at(file, "jobs") + "': " + raw.jobs() + " is not 1..64 (cells at once; leave it out for the default)");
         }
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
                 List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()),
-                Optional.ofNullable(raw.jobs()), agent);
+                Optional.ofNullable(raw.jobs()), agent, repeat);
     }
 
     private static AgentLab agentLab(Path file, Raw raw) throws IOException {

@@ -142,10 +142,13 @@ public final class Comparison {
         if (after == null) {
             return Kind.REMOVED;
         }
-        if (!before.finding() && after.finding()) {
+        // Repeated on both sides: a move across expected counts only when the delivered shares' intervals separate.
+        boolean separated = before.repeatShare().isEmpty() || after.repeatShare().isEmpty()
+                || before.repeatShare().get().separatesFrom(after.repeatShare().get());
+        if (separated && !before.finding() && after.finding()) {
             return Kind.REGRESSION;
         }
-        if (before.finding() && !after.finding()) {
+        if (separated && before.finding() && !after.finding()) {
             return Kind.FIX;
         }
         boolean same = before.verdict() == after.verdict() && Objects.equals(before.reason(), after.reason())

@@ -407,6 +407,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
                 case NO_REQUEST -> "no request";
                 case CLIENT_REJECTED -> "rejected by the client";
                 case HARNESS_ERROR -> "harness error";
+                case INTERMITTENT -> "intermittent";
             };
         }
     }

@@ -56,7 +56,8 @@ public final class Heatmap {
             Verdict.LOST_BEFORE_DUT, new GridPage.Fill("v-lost-before-dut", "#e69f00", "#000000"),
             Verdict.NO_REQUEST, new GridPage.Fill("v-no-request", "#f0e442", "#000000"),
             Verdict.CLIENT_REJECTED, new GridPage.Fill("v-client-rejected", "#cc79a7", "#000000"),
-            Verdict.HARNESS_ERROR, new GridPage.Fill("v-harness-error", "#0072b2", "#ffffff")));
+            Verdict.HARNESS_ERROR, new GridPage.Fill("v-harness-error", "#0072b2", "#ffffff"),
+            Verdict.INTERMITTENT, new GridPage.Fill("v-intermittent", "#999999", "#000000")));
     static final GridPage.Fill NOT_APPLICABLE = new GridPage.Fill("na", NOT_APPLICABLE_COLOUR, "#444444");
     static final GridPage.Fill PLAIN = new GridPage.Fill("plain", "#ffffff", "#111111");
 
@@ -237,7 +238,9 @@ public final class Heatmap {
             badges.add("KNOWN");
             marks = marks.isEmpty() ? "known" : marks + " known";
         }
-        List<String> lines = List.of(c.verdict().name(), c.reason() == null ? "" : "reason " + c.reason(),
+        String verdict = c.verdict().name() + c.repeatShare().filter(s -> c.verdict() == Verdict.INTERMITTENT)
+                .map(s -> " " + s.k() + "/" + s.n()).orElse("");
+        List<String> lines = List.of(verdict, c.reason() == null ? "" : "reason " + c.reason(),
                 c.finding() ? "expected " + c.expected() : "", c.delivered() + "/" + c.attempts() + " delivered");
         String href = c.evidence() == null ? null : Html.relativeHref(c.evidence().pcap()).orElse(null);
         return new GridPage.CellView(FILLS.get(c.verdict()).cssClass(), lines, badges, marks, title(key, c), href);
@@ -299,6 +302,13 @@ public final class Heatmap {
         h.append("<h1>Delivery matrix ").append(Html.escape(text(id))).append("</h1>\n");
         for (String line : lines) {
             h.append("<div class=\"l\" title=\"").append(Html.escape(line)).append("\">").append(Html.escape(line)).append("</div>\n");
+        }
+        if (doc.analysis() != null) {
+            h.append("<h2>What the run says</h2>\n");
+            for (String line : doc.analysis().lines()) {
+                h.append("<div class=\"l analysis\" title=\"").append(Html.escape(line)).append("\">").append(Html.escape(line))
+                        .append("</div>\n");
+            }
         }
         return h.toString();
     }

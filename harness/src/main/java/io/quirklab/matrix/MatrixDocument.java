@@ -27,10 +27,55 @@ import java.util.Optional;
  * @param environment where it ran
  * @param axes        the personas, clients and offload states, in display order
  * @param cells       one per (persona, client, offload)
+ * @param analysis    what the finished run says about its offload-sensitive personas, or null (older documents, runs
+ *                    without an offload axis)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record MatrixDocument(String schema, Run run, Environment environment, Axes axes, List<Cell> cells) {
+public record MatrixDocument(String schema, Run run, Environment environment, Axes axes, List<Cell> cells,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Analysis analysis) {
+    /** A document without an analysis (a run in progress, the shape before it). */
+    public MatrixDocument(String schema, Run run, Environment environment, Axes axes, List<Cell> cells) {
+        this(schema, run, environment, axes, cells, null);
+    }
+
+    /**
+     * The run's own answer (MATRIX.md "analysis"): which personas' verdict depends on the offload state, the quirk
+     * dimensions they share, those the personas delivered in every state rule out, and the bisect command that settles it.
+     *
+     * @param offloadSensitive personas whose delivery differs between offload states (for some client)
+     * @param shared           dimensions ("dont-fragment=false") every offload-sensitive persona has against clean
+     * @param ruledOut         dimensions of the offload-sensitive personas that a delivered persona also has, "dim (persona)"
+     * @param candidates       shared dimensions not ruled out
+     * @param bisect           the command that would settle it, or null
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Analysis(@JsonProperty("offload_sensitive") List<String> offloadSensitive, List<String> shared,
+                           @JsonProperty("ruled_out") List<String> ruledOut, List<String> candidates, String bisect) {
+        public Analysis {
+            offloadSensitive = offloadSensitive == null ? List.of() : List.copyOf(offloadSensitive);
+            shared = shared == null ? List.of() : List.copyOf(shared);
+            ruledOut = ruledOut == null ? List.of() : List.copyOf(ruledOut);
+            candidates = candidates == null ? List.of() : List.copyOf(candidates);
+        }
+
+        /** The summary's lines (run prints them, the heatmap shows them above the grid). */
+        public List<String> lines() {
+            if (offloadSensitive.isEmpty()) {
+                return List.of("analysis: no persona's delivery depends on the offload state");
+            }
+            List<String> out = new ArrayList<>();
+            out.add("offload-sensitive personas: " + String.join(", ", offloadSensitive));
+            out.add("quirks they share: " + (shared.isEmpty() ? "none" : String.join(", ", shared)));
+            out.add("ruled out by delivered personas: " + (ruledOut.isEmpty() ? "none" : String.join(", ", ruledOut)));
+            out.add("candidates: " + (candidates.isEmpty() ? "none left (a combination, or a field no persona isolates)"
+                    : String.join(", ", candidates)));
+            if (bisect != null) {
+                out.add("to settle it: " + bisect);
+            }
+            return out;
+        }
+    }
     public static final String SCHEMA = "quirklab.matrix/1";
     static final String SCHEMA_PREFIX = "quirklab.matrix/";
     static final int MAJOR = 1;
@@ -194,11 +239,37 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param explanation which evidence gave the verdict, in a sentence
      * @param known       why the deviation is already known (known-issues file or baseline), or null
      * @param evidence    the observations
+     * @param interval    repeated cells: the 95 % interval (Wilson) of the share of attempts delivered, [low, high]; null
+     *                    for a cell probed once
+     * @param attemptVerdicts repeated cells: the verdict of each attempt, in order; null for a cell probed once
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
                        long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
-                       CellEvidence evidence) {
+                       CellEvidence evidence, @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> interval,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts) {
+        /** A cell probed once (the shape before repeats). */
+        public Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
+                    long delivered, long durationMs, String explanation, String known, CellEvidence evidence) {
+            this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
+                    null, null);
+        }
+
+        /** Attempts delivered of attempts made, with the interval: empty for a cell probed once. */
+        public Optional<io.quirklab.stats.Proportion> repeatShare() {
+            if (attemptVerdicts == null || attemptVerdicts.isEmpty()) {
+                return Optional.empty();
+            }
+            int k = (int) attemptVerdicts.stream().filter(Verdict::delivered).count();
+            return Optional.of(io.quirklab.stats.Proportion.wilson(k, attemptVerdicts.size()));
+        }
+
+        /** The same cell with another known-issue note. */
+        public Cell withKnown(String why) {
+            return new Cell(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, why,
+                    evidence, interval, attemptVerdicts);
+        }
+
         public Key key() {
             return new Key(persona, client, offload);
         }
@@ -272,11 +343,15 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
 
     /** A copy with other cells (a run in progress, a filtered view). */
     public MatrixDocument withCells(List<Cell> newCells) {
-        return new MatrixDocument(schema, run, environment, axes, newCells);
+        return new MatrixDocument(schema, run, environment, axes, newCells, analysis);
     }
 
     public MatrixDocument withRun(Run newRun) {
-        return new MatrixDocument(schema, newRun, environment, axes, cells);
+        return new MatrixDocument(schema, newRun, environment, axes, cells, analysis);
+    }
+
+    public MatrixDocument withAnalysis(Analysis newAnalysis) {
+        return new MatrixDocument(schema, run, environment, axes, cells, newAnalysis);
     }
 
     public String toJson() {

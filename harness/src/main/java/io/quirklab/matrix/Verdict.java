@@ -15,7 +15,9 @@ public enum Verdict {
     /** The reply was delivered but the client refused it (protocol problem). */
     CLIENT_REJECTED,
     /** The harness could not run the cell. */
-    HARNESS_ERROR;
+    HARNESS_ERROR,
+    /** Repeated attempts disagreed: some delivered, some not (the cell's interval says how often). */
+    INTERMITTENT;
 
     /** True for the verdicts where the application got its answer. */
     public boolean delivered() {

@@ -127,6 +127,30 @@ public final class AllureResults {
         }, start, stop);
     }
 
+    /**
+     * A bisection's entry (suite "bisect"): the short answer as its description and status message, bisect.json
+     * attached. It passes when a trigger was found and re-checked, and is broken (not a product failure) otherwise.
+     */
+    public void writeBisection(String environmentLabel, String title, String answer, boolean found, Path bisectJson, long start,
+                               long stop) {
+        TestResult result = new TestResult()
+                .setName(title)
+                .setFullName(environmentLabel + " / bisect / " + title)
+                .setHistoryId(CellReport.sha256("bisect\n" + title + "\n" + environmentLabel))
+                .setDescription(answer)
+                .setStatus(found ? Status.PASSED : Status.BROKEN)
+                .setStatusDetails(new StatusDetails().setMessage(answer));
+        result.getLabels().add(ResultsUtils.createParentSuiteLabel(environmentLabel));
+        result.getLabels().add(ResultsUtils.createSuiteLabel("bisect"));
+        write(result, uuid -> {
+            try {
+                EvidenceAttachment.ofFile("bisect.json", EvidenceAttachment.JSON, "json", bisectJson).attachTo(lifecycle, uuid);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot attach bisect.json", e);
+            }
+        }, start, stop);
+    }
+
     /** environment.properties: OS, kernel, host, Java, DUT interface, driver, firmware, offloads, clients, lab. */
     public void writeEnvironment(MatrixDocument document) throws IOException {
         StringBuilder out = new StringBuilder();

@@ -49,13 +49,15 @@ public final class VerdictCategories {
             all.add(new Category(v.name(), meaning(v), FAILED_OR_BROKEN, v.name() + "(?![A-Z0-9_]).*"));
         }
         all.add(new Category(KNOWN_DEVIATIONS, "the verdict differs from the expected one, for a reason already known",
-                List.of("passed"), "[A-Z][A-Z0-9_]*(?: \\([^)]*\\))?, expected \\S+ \\(known: .*"));
+                List.of("passed"), "[A-Z][A-Z0-9_]*(?: \\d+/\\d+ delivered, 95 % \\[[^]]*])?(?: \\([^)]*\\))?, expected \\S+ \\(known: .*"));
         return List.copyOf(all);
     }
 
     /** "DROPPED_IN_STACK (UDP_CSUM)": the verdict token, then the reason when there is one. */
     public static String verdictText(Cell cell) {
-        return cell.verdict().name() + (cell.reason() == null || cell.reason().isBlank() ? "" : " (" + cell.reason() + ")");
+        String share = cell.verdict() == Verdict.INTERMITTENT ? cell.repeatShare().map(s -> " " + s.k() + "/" + s.n()
+                + " delivered, 95 % " + s.interval()).orElse("") : "";
+        return cell.verdict().name() + share + (cell.reason() == null || cell.reason().isBlank() ? "" : " (" + cell.reason() + ")");
     }
 
     /** The status message of a cell; it starts with the verdict token so the categories can sort it. */
@@ -77,6 +79,7 @@ public final class VerdictCategories {
             case NO_REQUEST -> "the request never reached the responder";
             case CLIENT_REJECTED -> "the reply was delivered but the client refused it";
             case HARNESS_ERROR -> "the harness could not run the cell";
+            case INTERMITTENT -> "repeated attempts disagreed: some replies delivered, some dropped";
         };
     }
 }

@@ -70,7 +70,8 @@ class HeatmapTest {
         for (Cell c : REALISTIC.cells()) {
             Element e = cell(page, g.offloads().indexOf(c.offload()), g.personas().indexOf(c.persona()), g.clients().indexOf(c.client()));
             assertThat(classes(e)).as(c.key().toString()).contains("v-" + c.verdict().name().toLowerCase().replace('_', '-'));
-            assertThat(line(e, 1)).isEqualTo(c.verdict().name());
+            assertThat(line(e, 1)).isEqualTo(c.verdict().name() + (c.verdict() == Verdict.INTERMITTENT
+                    ? " " + c.repeatShare().orElseThrow().k() + "/" + c.repeatShare().orElseThrow().n() : ""));
             assertThat(line(e, 2)).isEqualTo(c.reason() == null ? "" : "reason " + c.reason());
             assertThat(line(e, 3)).isEqualTo(c.finding() ? "expected " + c.expected() : "");
             assertThat(line(e, 4)).startsWith(c.delivered() + "/" + c.attempts() + " delivered");
@@ -110,7 +111,7 @@ class HeatmapTest {
                 "OS: Debian GNU/Linux 12 12 (linux), kernel/build 6.1.0-26-amd64", "DUT interface: enp3s0, Intel I211, PCI 8086:1539",
                 "driver: igb 5.4.0-k", "firmware 3.25, 0x800005cc", "offloads: rx_udp4_checksum=on, tx_udp4_checksum=on",
                 "clients: ipmitool 1.8.19, ipmiutil 3.1.8, freeipmi 1.6.10, java 0.1.0",
-                "totals: 39 cells, 13 findings, 3 known, 1 harness errors, 1 n/a of 40 combinations");
+                "totals: 39 cells, 14 findings, 3 known, 1 harness errors, 1 n/a of 40 combinations");
         List<String> legend = select(page, "//div[@class='legend']/div").stream().map(Element::getTextContent).toList();
         for (Verdict v : Verdict.values()) {
             assertThat(legend).contains(v.name());

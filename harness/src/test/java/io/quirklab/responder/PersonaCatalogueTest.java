@@ -174,7 +174,7 @@ class PersonaCatalogueTest {
                   - name: a
                     expected: fine
                 """, "personas.yaml: persona 'a', field 'expected': 'fine' is not one of delivered, delivered-nic-flagged, "
-                + "dropped-in-stack, lost-before-dut, no-request, client-rejected, harness-error (line 3)");
+                + "dropped-in-stack, lost-before-dut, no-request, client-rejected, harness-error, intermittent (line 3)");
         assertError("""
                 personas:
                   - name: a

@@ -106,6 +106,11 @@ public final class Matrices {
             case "duplicate-replies" -> switch (client) {
                 case "ipmitool-lan" -> cell(persona, client, offload, Verdict.CLIENT_REJECTED, null, "DELIVERED", "ipmitool reads the duplicate");
                 case "freeipmi-lan" -> cell(persona, client, offload, on ? Verdict.NO_REQUEST : Verdict.HARNESS_ERROR, null, "DELIVERED");
+                case "ipmitool-lanplus" -> on ? io.quirklab.matrix.RepeatedCell.of(List.of(
+                        cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED"),
+                        cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
+                        cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED")))
+                        : cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
                 default -> cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
             };
             default -> cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");

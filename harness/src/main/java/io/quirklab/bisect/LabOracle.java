@@ -1,0 +1,124 @@
+package io.quirklab.bisect;
+
+import io.quirklab.lab.LabState;
+import io.quirklab.client.ClientKind;
+import io.quirklab.engine.Probe;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.PersonaYaml;
+import io.quirklab.responder.QuirkNames;
+import io.quirklab.responder.ResponderControl;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The oracle on a running lab: a composed persona is added to the lab's own personas in the responder (one slot
+ * address and MAC, so the DUT's neighbour entry stays right), probed through the engine's {@link Probe}, and on close the lab's
+ * persona set is put back as it was. Personas the lab already serves (the anchors) are probed as they are.
+ */
+public final class LabOracle implements TriggerOracle, AutoCloseable {
+    /** The MAC of the slot composed personas take: locally administered, beyond the catalogue's index range. */
+    static final String SLOT_MAC = "02:51:4c:00:00:fe";
+
+    private final LabState lab;
+    private final ResponderControl control;
+    /** One probe of one persona of the lab as it is now, its evidence into a directory. */
+    @FunctionalInterface
+    public interface Prober {
+        Probe.Result run(LabState.PersonaInfo persona, Path evidenceDir) throws IOException;
+    }
+
+    private final Prober probe;
+    private final ClientKind client;
+    private final Path evidenceDir;
+    private final List<PersonaYaml.Entry> original;
+    private final String slot;
+    private String served;
+    private LabState current;
+
+    /**
+     * @param lab         the lab in the offload state to probe
+     * @param control     its responder
+     * @param probe       how to probe a persona (client and timeout chosen by the caller)
+     * @param client      the client
+     * @param evidenceDir where each attempt's evidence goes (PERSONA/attempt-N)
+     */
+    public LabOracle(LabState lab, ResponderControl control, Prober probe, ClientKind client, Path evidenceDir) throws IOException {
+        this.lab = lab;
+        this.control = control;
+        this.probe = probe;
+        this.client = client;
+        this.evidenceDir = evidenceDir;
+        this.original = control.status().personas().stream().map(PersonaYaml::of).toList();
+        this.slot = slotAddress(lab.dutAddress(), original.stream().map(PersonaYaml.Entry::address).collect(Collectors.toSet()));
+        this.current = lab;
+    }
+
+    /** The catalogue the lab served before: what close() puts back. */
+    public String originalCatalogue() {
+        return PersonaYaml.catalogue(original);
+    }
+
+    @Override
+    public Attempts probe(ComposedPersona p, int n) throws IOException {
+        boolean own = original.stream().anyMatch(e -> e.name().equals(p.name()));
+        if (!own && !p.name().equals(served)) {
+            List<PersonaYaml.Entry> all = new ArrayList<>(original);
+            all.add(new PersonaYaml.Entry(p.name(), "composed by bisect: " + p.dimensions(), "DELIVERED",
+                    QuirkNames.describe(p.traits().profile()), p.traits().firmware().stream().map(f -> f.cliName()).toList(),
+                    p.traits().ipmi20() ? "2.0" : "1.5", slot, SLOT_MAC));
+            ControlReply.Status s = control.putPersonas(PersonaYaml.catalogue(all));
+            current = new LabState(lab.kind(), lab.netns(), lab.dutInterface(), lab.dutAddress(), lab.responderInterface(),
+                    lab.responderPid(), lab.controlSocket(), lab.faultModel(), LabState.PersonaInfo.of(s), lab.started());
+            served = p.name();
+        }
+        List<Attempts.Attempt> out = new ArrayList<>();
+        Path dir = evidenceDir.resolve(p.name());
+        int first = nextAttempt(dir);
+        for (int i = 0; i < n; i++) {
+            Path attempt = dir.resolve("attempt-" + (first + i));
+            Probe.Result r = probe.run(current.persona(p.name()), attempt);
+            out.add(new Attempts.Attempt(r.verdict(), r.reason(), evidenceDir.relativize(attempt).toString()));
+        }
+        return new Attempts(out);
+    }
+
+    /** Puts the lab's own personas back. */
+    @Override
+    public void close() throws IOException {
+        if (served != null) {
+            control.putPersonas(originalCatalogue());
+            served = null;
+        }
+    }
+
+    private static int nextAttempt(Path dir) {
+        int i = 1;
+        while (java.nio.file.Files.exists(dir.resolve("attempt-" + i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The highest host address of the DUT's subnet that no persona uses. */
+    static String slotAddress(String dutAddressWithPrefix, Set<String> taken) throws IOException {
+        String[] parts = dutAddressWithPrefix.split("/");
+        int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : 24;
+        byte[] b = InetAddress.getByName(parts[0]).getAddress();
+        long a = (b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL);
+        long mask = prefix == 0 ? 0 : 0xFFFFFFFFL << (32 - prefix) & 0xFFFFFFFFL;
+        long net = a & mask;
+        long broadcast = net | ~mask & 0xFFFFFFFFL;
+        for (long c = broadcast - 1; c > net; c--) {
+            String s = ((c >> 24) & 0xFF) + "." + ((c >> 16) & 0xFF) + "." + ((c >> 8) & 0xFF) + "." + (c & 0xFF);
+            if (c != a && !taken.contains(s)) {
+                return s;
+            }
+        }
+        throw new IOException("no free address for a composed persona in " + dutAddressWithPrefix);
+    }
+}

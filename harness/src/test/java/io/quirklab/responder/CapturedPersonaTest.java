@@ -1,0 +1,109 @@
+package io.quirklab.responder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quirklab.bisect.RequestHeader;
+import io.quirklab.testing.PersonaEquivalence;
+import io.quirklab.testing.TestFrames;
+import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.PcapFile;
+import io.quirklab.wire.ReplyFrameBuilder;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+class CapturedPersonaTest {
+    private static Path capture(String name) throws URISyntaxException {
+        return Path.of(CapturedPersonaTest.class.getResource("captures/" + name).toURI());
+    }
+
+    @Test
+    void aRealBmcOnLoopbackIsCleanAndTellsItsIdentity() throws Exception {
+        CapturedPersona p = CapturedPersona.of(PcapFile.read(capture("ipmitool_lan_mcinfo.pcap")), Optional.empty());
+        assertEquals(List.of(), p.quirks(), "a Linux stack's replies need no quirk");
+        assertNotNull(p.identity());
+        assertEquals("9.08", p.identity().firmware());
+        assertEquals("2.0", p.identity().ipmiVersion());
+        assertEquals(4753, p.identity().manufacturerId());
+        assertEquals("2.0", p.ipmi());
+        assertTrue(p.paired() > 5 && p.paired() == p.replies(), p.paired() + " of " + p.replies());
+        assertTrue(p.undetermined().stream().anyMatch(u -> u.startsWith("eth-padding:")), p.undetermined().toString());
+        String yaml = p.yaml("ipmi-sim");
+        assertTrue(yaml.contains("# identity (Get Device ID): device id 0 rev 3, firmware 9.08, IPMI 2.0, manufacturer (IANA) 4753"), yaml);
+        Persona back = PersonaCatalogue.parse("x.yaml", yaml, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)).get("ipmi-sim");
+        assertEquals(io.quirklab.wire.QuirkProfile.CLEAN, back.quirks());
+    }
+
+    @Test
+    void theSessionIdZeroFirmwareQuirkIsSeen() throws Exception {
+        CapturedPersona p = CapturedPersona.of(PcapFile.read(capture("z_fi_w.pcap")), Optional.empty());
+        assertEquals(List.of("session-id-zero"), p.firmware());
+        assertTrue(p.yaml("tyan").contains("firmware-quirks:\n  - session-id-zero") || p.yaml("tyan").contains("session-id-zero"));
+    }
+
+    @Test
+    void aCaptureWithoutRequestsSaysSo() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> CapturedPersona.of(List.of(), Optional.empty()));
+        CapturedPersona ping = CapturedPersona.of(PcapFile.read(capture("fi_rmcpping.pcap")), Optional.empty());
+        assertTrue(ping.undetermined().stream().anyMatch(u -> u.startsWith("identity:")));
+    }
+
+    /**
+     * Every built-in persona's replies, built by the responder's own frame builder from the real exchange's payloads
+     * (the lab round trip in the scenarios does the same on the wire), come back as an equivalent quirk profile.
+     */
+    @TestFactory
+    List<DynamicTest> everyBuiltInPersonaComesBack() throws Exception {
+        List<PcapFile.Record> real = PcapFile.read(capture("ipmitool_lan_mcinfo.pcap"));
+        List<byte[][]> exchanges = new ArrayList<>();
+        byte[] pending = null;
+        for (PcapFile.Record r : real) {
+            ParsedFrame f = ParsedFrame.parse(r.data()).orElseThrow();
+            if (f.udp().isEmpty()) {
+                continue;
+            }
+            if (f.udp().get().dstPort() == 623) {
+                pending = f.udp().get().payload();
+            } else if (pending != null) {
+                exchanges.add(new byte[][] {pending, f.udp().get().payload()});
+                pending = null;
+            }
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Persona persona : PersonaCatalogue.builtIn().personas()) {
+            tests.add(DynamicTest.dynamicTest(persona.name(), () -> {
+                List<PcapFile.Record> records = new ArrayList<>();
+                AtomicInteger fresh = new AtomicInteger(7000);
+                long t = 1_000_000;
+                int id = 0x4d2e;
+                for (byte[][] x : exchanges) {
+                    TestFrames.Request rq = TestFrames.Request.to623(x[0]).withId(id++);
+                    byte[] rqFrame = rq.frame();
+                    records.add(new PcapFile.Record(t, rqFrame.length, rqFrame));
+                    byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rqFrame).orElseThrow(), TestFrames.PERSONA,
+                            TestFrames.PERSONA_MAC, x[1], persona.quirks(), fresh::incrementAndGet);
+                    long at = t + 200 + persona.quirks().effectiveDelayMillis() * 1000L;
+                    records.add(new PcapFile.Record(at, reply.length, reply));
+                    if (persona.quirks().effectiveDuplicate()) {
+                        records.add(new PcapFile.Record(at + 10, reply.length, reply));
+                    }
+                    t = at + 5_000;
+                }
+                CapturedPersona clone = CapturedPersona.of(records, Optional.of(TestFrames.PERSONA));
+                Optional<RequestHeader> header = Optional.of(RequestHeader.of(ParsedFrame.parse(records.get(0).data()).orElseThrow()
+                        .ipv4().orElseThrow()));
+                assertEquals(List.of(), PersonaEquivalence.differences(persona, clone, header), clone.yaml(persona.name()));
+            }));
+        }
+        return tests;
+    }
+}

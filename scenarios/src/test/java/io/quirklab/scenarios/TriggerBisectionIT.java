@@ -1,0 +1,169 @@
+package io.quirklab.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.bisect.BisectDocument;
+import io.quirklab.bisect.BisectReport;
+import io.quirklab.bisect.RequestHeader;
+import io.quirklab.lab.LabState;
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.responder.CapturedPersona;
+import io.quirklab.responder.Persona;
+import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.testing.PersonaEquivalence;
+import io.quirklab.wire.PcapFile;
+import java.io.InputStream;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Trigger bisection, repeated probes and the persona round trip on one virtual lab serving the built-in personas plus
+ * one that has two quirks a custom fault needs together. Every bisect is bounded by its repeat count (java-lan, 300 ms
+ * reply timeout).
+ */
+@DisplayName("bisect, repeats and persona from-pcap on the virtual lab")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TriggerBisectionIT {
+    /** DF clear and TTL 1: the custom fault below drops only what has both. */
+    static final String PAIR_PERSONA = "\n  - name: tyan-ttl1\n"
+            + "    description: \"The seed's device with TTL 1: a custom fault drops only DF clear with TTL 1\"\n"
+            + "    quirks: { template: request, dont-fragment: false, ttl: 1 }\n"
+            + "    ipmi: \"1.5\"\n";
+    static final String PAIR_FAULT = "ip frag-off & 0x4000 == 0 ip ttl 1";
+
+    private Path state;
+    private Path reports;
+    private Path labFile;
+    private Path noisyLab;
+
+    @BeforeAll
+    void up() throws Exception {
+        LabFixture.requirePrerequisites();
+        state = Files.createTempDirectory("quirklab-bisect-state");
+        reports = Files.createTempDirectory("quirklab-bisect-reports");
+        Path dir = Files.createTempDirectory("quirklab-bisect-lab");
+        String builtIn;
+        try (InputStream in = PersonaCatalogue.class.getResourceAsStream(PersonaCatalogue.BUILT_IN)) {
+            builtIn = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Files.writeString(dir.resolve("personas.yaml"), builtIn.stripTrailing() + "\n" + PAIR_PERSONA);
+        labFile = dir.resolve("lab.yaml");
+        Files.writeString(labFile, "kind: virtual\npersonas: personas.yaml\nclients: [java-lan]\n");
+        // a fault that drops three in ten of the matching replies: a session of six exchanges with one retry each
+        // fails about four times in ten, so eight attempts nearly always disagree
+        noisyLab = dir.resolve("noisy.yaml");
+        Files.writeString(noisyLab, "kind: virtual\npersonas: personas.yaml\nclients: [java-lan]\nrepeat: 8\n"
+                + "fault-model: { name: custom, expression: \"ip frag-off & 0x4000 == 0 numgen random mod 10 < 3\" }\n");
+        LabFixture.Cli up = LabFixture.cli("lab", "up", "--state-dir", state.toString(), "--lab", labFile.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+    }
+
+    @AfterAll
+    void down() {
+        if (state != null) {
+            LabFixture.cli("lab", "down", "--state-dir", state.toString());
+            LabFixture.assertNoTrace(state);
+        }
+    }
+
+    private BisectDocument bisect(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("bisect"));
+        a.addAll(List.of(args));
+        a.addAll(List.of("--lab", labFile.toString(), "--state-dir", state.toString(), "--reports", reports.toString()));
+        LabFixture.Cli r = LabFixture.cli(a.toArray(String[]::new));
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        Path json = Path.of(r.out().lines().filter(l -> l.startsWith("bisect.json: ")).findFirst().orElseThrow().substring(13));
+        BisectDocument doc = BisectDocument.read(json);
+        assertThat(r.out()).contains(doc.answer()).containsPattern("\\d+ probes, \\d+ attempts");
+        // every attempt's evidence is there, and the lab serves its own personas again
+        for (BisectReport.Probe p : doc.report().probes()) {
+            p.attempts().forEach(at -> assertThat(json.getParent().resolve("bisect").resolve(at.evidence()).resolve("dut.pcap")).isNotEmptyFile());
+        }
+        assertThat(labState().personas()).extracting(LabState.PersonaInfo::name).doesNotContain("bisect-1").contains("tyan-ttl1");
+        assertThat(json.getParent().resolve("allure-results")).isNotEmptyDirectory();
+        return doc;
+    }
+
+    private LabState labState() throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(state.resolve("lab.json").toFile(), LabState.class);
+    }
+
+    @Test
+    void dfClearNamesDontFragmentAndRulesOutTheIdEcho() throws Exception {
+        BisectDocument d = bisect("smdc-tyan", "--fault", "df-clear", "--repeat", "6");
+        assertThat(d.answer()).startsWith("trigger: dont-fragment=false (dropped 6/6, 95 % [0.61, 1.00]); not needed: ip-id=echo (");
+        assertThat(d.report().calls()).filteredOn(c -> c.dimension().field().equals("ip-id"))
+                .singleElement().extracting(BisectReport.Call::call).isEqualTo(BisectReport.Decision.NOT_NEEDED);
+        assertThat(d.report().attempts()).isLessThanOrEqualTo(40);
+        assertThat(d.requests()).isNotNull().extracting(RequestHeader::dontFragment).isEqualTo(true);
+    }
+
+    @Test
+    void idEchoNamesTheIpIdEchoAndRulesOutDf() throws Exception {
+        BisectDocument d = bisect("smdc-tyan", "--fault", "id-echo", "--repeat", "6");
+        assertThat(d.answer()).startsWith("trigger: ip-id=echo (dropped 6/6").contains("not needed: ", "dont-fragment=false (");
+    }
+
+    @Test
+    void aFaultNeedingTwoConditionsIsFoundAsAPair() throws Exception {
+        BisectDocument d = bisect("tyan-ttl1", "--fault", "custom", "--expr", PAIR_FAULT, "--repeat", "6");
+        assertThat(d.report().dimensions()).extracting(Object::toString).contains("ip-id=echo", "dont-fragment=false", "ttl=1");
+        assertThat(d.answer()).startsWith("trigger (together): dont-fragment=false + ttl=1 (dropped 6/6").contains("ip-id=echo (");
+    }
+
+    @Test
+    void partialDropsMakeIntermittentCellsAndBisectStillFindsTheTrigger() throws Exception {
+        LabFixture.Cli run = LabFixture.cli("run", "--lab", noisyLab.toString(), "--personas", "clean,smdc-tyan", "--offload", "on",
+                "--state-dir", state.toString(), "--reports", reports.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        Path matrix = Path.of(run.out().lines().filter(l -> l.startsWith("matrix.json: ")).findFirst().orElseThrow().substring(13));
+        MatrixDocument doc = MatrixDocument.read(matrix);
+        MatrixDocument.Cell tyan = doc.cell("smdc-tyan", "java-lan", "on").orElseThrow();
+        assertThat(tyan.attemptVerdicts()).hasSize(8);
+        assertThat(tyan.verdict()).as(tyan.explanation()).isEqualTo(Verdict.INTERMITTENT);
+        assertThat(tyan.interval()).hasSize(2).allMatch(v -> v >= 0 && v <= 1);
+        assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(run.out()).contains("intermittent ");
+        // six in ten of the matching replies dropped: most sessions fail, and bisect separates that from the reference
+        BisectDocument d = bisect("smdc-tyan", "--fault", "custom", "--expr", "ip frag-off & 0x4000 == 0 numgen random mod 10 < 6",
+                "--repeat", "10");
+        assertThat(d.report().calls()).filteredOn(c -> c.call() == BisectReport.Decision.TRIGGER)
+                .extracting(c -> c.dimension().toString()).containsExactly("dont-fragment=false");
+    }
+
+    /** Every built-in persona, captured on the DUT interface by a probe, comes back from its capture as an equivalent profile. */
+    @Test
+    void everyBuiltInPersonaComesBackFromItsCapture() throws Exception {
+        LabFixture.Cli off = LabFixture.cli("lab", "fault", "off", "--state-dir", state.toString());
+        assertThat(off.exit()).as(off.out() + off.err()).isZero();
+        List<String> failures = new ArrayList<>();
+        for (Persona p : PersonaCatalogue.builtIn().personas()) {
+            Path dir = reports.resolve("round-trip").resolve(p.name());
+            LabFixture.Cli probe = LabFixture.cli("probe", p.name(), "--out", dir.toString(), "--state-dir", state.toString());
+            assertThat(probe.exit()).as(probe.out() + probe.err()).isZero();
+            List<PcapFile.Record> records = PcapFile.read(dir.resolve("dut.pcap"));
+            Inet4Address address = (Inet4Address) java.net.InetAddress.getByName(labState().persona(p.name()).address());
+            try {
+                CapturedPersona clone = CapturedPersona.of(records, Optional.of(address));
+                List<String> diff = PersonaEquivalence.differences(p, clone, RequestHeader.firstRequest(dir.resolve("dut.pcap")));
+                if (!diff.isEmpty()) {
+                    failures.add(p.name() + ": " + diff + "\n" + clone.yaml(p.name()));
+                }
+            } catch (IllegalArgumentException e) {
+                failures.add(p.name() + ": " + e.getMessage());
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+}

@@ -17,7 +17,9 @@ public record Exchange(byte[] reply, String summary, Drop drop) {
         /** RMCP+: a payload without the integrity or encryption its session negotiated, or with one it did not. */
         UNPROTECTED_PAYLOAD,
         /** RMCP+: the console reported an error in RAKP 3; the set-up is abandoned. */
-        HANDSHAKE_ABORTED
+        HANDSHAKE_ABORTED,
+        /** Too many activation attempts from this source that did not end in an authenticated session. */
+        RATE_LIMITED
     }
 
     public static Exchange answered(byte[] reply, String summary) {

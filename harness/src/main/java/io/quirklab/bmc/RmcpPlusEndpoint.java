@@ -48,11 +48,21 @@ final class RmcpPlusEndpoint {
             return Exchange.dropped(Exchange.Drop.UNPROTECTED_PAYLOAD, "session set-up messages travel in clear outside a session: " + p);
         }
         return switch (p.payloadType()) {
-            case PayloadType.OPEN_SESSION_REQUEST -> openSession(p.payload(), peer, now);
-            case PayloadType.RAKP_1 -> rakp1(p.payload(), now);
-            case PayloadType.RAKP_3 -> rakp3(p.payload(), now);
+            case PayloadType.OPEN_SESSION_REQUEST, PayloadType.RAKP_1, PayloadType.RAKP_3 -> setUp(p, peer, now);
             case PayloadType.IPMI -> p.sessionId() == 0 ? sessionless(p, peer) : inSession(body, p, peer, now);
             default -> Exchange.dropped(Exchange.Drop.UNSUPPORTED_PAYLOAD, PayloadType.name(p.payloadType()));
+        };
+    }
+
+    /** Session set-up messages, each charged to its source's activation budget. */
+    private Exchange setUp(RmcpPlusPacket p, InetSocketAddress peer, long now) {
+        if (!sessions.admitAttempt(peer, now)) {
+            return Exchange.dropped(Exchange.Drop.RATE_LIMITED, PayloadType.name(p.payloadType()));
+        }
+        return switch (p.payloadType()) {
+            case PayloadType.OPEN_SESSION_REQUEST -> openSession(p.payload(), peer, now);
+            case PayloadType.RAKP_1 -> rakp1(p.payload(), now);
+            default -> rakp3(p.payload(), peer, now);
         };
     }
 
@@ -86,7 +96,7 @@ final class RmcpPlusEndpoint {
             return openError(tag, RakpMessages.STATUS_NO_CIPHER_SUITE_MATCH, consoleId, String.format(
                     "algorithms %d/%d/%d are no offered suite", rq.authAlg(), rq.integrityAlg(), rq.confidentialityAlg()));
         }
-        if (sessions.full(now)) {
+        if (!sessions.hasRoomFor(authenticates(suite.get()), now)) {
             return openError(tag, RakpMessages.STATUS_INSUFFICIENT_RESOURCES, consoleId, "session table full");
         }
         RakpHandshake h = sessions.newHandshake(consoleId, suite.get(), granted, peer, now);
@@ -137,7 +147,7 @@ final class RmcpPlusEndpoint {
                 String.format("RAKP 1 user '%s' role %s -> RAKP 2 (session %08x)", user.get().name(), h.requestedPrivilege(), h.bmcId));
     }
 
-    private Exchange rakp3(byte[] payload, long now) {
+    private Exchange rakp3(byte[] payload, InetSocketAddress peer, long now) {
         Rakp3 m = Rakp3.decode(payload);
         Optional<RakpHandshake> found = sessions.handshake(m.bmcId(), now).filter(RakpHandshake::rakp1Seen);
         if (found.isEmpty()) {
@@ -153,7 +163,7 @@ final class RmcpPlusEndpoint {
         int status = RakpMessages.STATUS_OK;
         if (!MessageDigest.isEqual(expected, m.authCode())) {
             status = RakpMessages.STATUS_INVALID_INTEGRITY_CHECK_VALUE;
-        } else if (sessions.full(now)) {
+        } else if (!sessions.makeRoomFor(authenticates(h.suite), now)) {
             status = RakpMessages.STATUS_INSUFFICIENT_RESOURCES;
         }
         if (status != RakpMessages.STATUS_OK) {
@@ -164,6 +174,9 @@ final class RmcpPlusEndpoint {
         SessionKeys keys = h.suite.authAlg() == CipherSuite.Alg.RAKP_NONE ? SessionKeys.none(h.suite)
                 : SessionKeys.derive(h.suite, config.kg() != null ? config.kg() : kuid, h.rm(), h.rc(), h.roleByte(), h.name());
         Session s = sessions.activate(h, keys, now);
+        if (s.authenticated()) {
+            sessions.rewardSetUp(peer, 3, now); // Open Session, RAKP 1 and RAKP 3
+        }
         byte[] icv = RakpMessages.rakp4Icv(h.suite, keys.sik(), h.rm(), h.bmcId, guid());
         return answer(PayloadType.RAKP_4, new Rakp4(m.tag(), RakpMessages.STATUS_OK, h.consoleId, icv).encode(),
                 String.format("RAKP 3 -> RAKP 4: session %08x user '%s' %s at most %s", s.id(), s.user().name(), h.suite, s.maxPrivilege()));
@@ -207,6 +220,10 @@ final class RmcpPlusEndpoint {
         CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         byte[] reply = keys.seal(PayloadType.IPMI, s.consoleId(), s.takeOutbound(), outcome.response().encode(), iv());
         return Exchange.answered(RmcpPacket.ipmi(reply).encode(), outcome.summary(String.format("RMCP+ session %08x", s.id())));
+    }
+
+    private static boolean authenticates(CipherSuite suite) {
+        return suite.authAlg() != CipherSuite.Alg.RAKP_NONE;
     }
 
     private Exchange answer(int payloadType, byte[] payload, String summary) {

@@ -107,6 +107,9 @@ final class SessionCommands {
         if (config.has(FirmwareQuirk.OEM_AUTH_REQUIRED) && !config.authTypes().contains(AuthType.OEM)) {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
         }
+        if (!sessions.admitAttempt(ctx.peer(), ctx.model().clock().millis())) {
+            return Reply.error(CompletionCode.NODE_BUSY); // too many set-ups from this address that never authenticated
+        }
         String name = userName(d);
         Optional<User> user = config.users().stream().filter(u -> u.name().equals(name)).findFirst();
         if (user.isEmpty()) {

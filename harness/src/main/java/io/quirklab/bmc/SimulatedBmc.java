@@ -145,6 +145,9 @@ public final class SimulatedBmc {
         if (rq.netFn() == NetFn.APP && rq.cmd() == NetFn.Cmd.ACTIVATE_SESSION) {
             Optional<SessionTable.Challenge> ch = sessions.challenge(pkt.sessionId(), now);
             if (ch.isPresent()) {
+                if (!sessions.admitAttempt(peer, now)) {
+                    return Exchange.dropped(Exchange.Drop.RATE_LIMITED, "Activate Session");
+                }
                 return activate(pkt, rq, ch.get(), peer, now);
             }
         }
@@ -199,10 +202,13 @@ public final class SimulatedBmc {
                 reply = Reply.error(0x86); // requested maximum privilege exceeds user/channel limit
             } else if (initialOutbound == 0) {
                 reply = Reply.error(CompletionCode.INVALID_DATA_FIELD);
-            } else if (sessions.full(now)) {
+            } else if (!sessions.makeRoomFor(ch.authType() != AuthType.NONE, now)) {
                 reply = Reply.error(0x81); // no session slot available
             } else {
                 created = sessions.activate(ch, Privilege.fromLevel(requested), peer, initialOutbound, now);
+                if (created.authenticated()) {
+                    sessions.rewardSetUp(peer, 2, now); // Get Session Challenge and Activate Session
+                }
                 reply = Reply.ok(new ByteWriter().u8(ch.authType().code()).u32le(created.id())
                         .u32le(createdInbound(created)).u8(requested).toByteArray());
             }

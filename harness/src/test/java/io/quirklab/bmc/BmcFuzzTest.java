@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -82,7 +83,8 @@ class BmcFuzzTest {
     void bmcAnswersOrDropsEveryMutatedDatagramAndStaysBounded() {
         List<byte[]> corpus = Captures.allPayloads();
         ManualClock clock = new ManualClock(Instant.parse("2005-06-01T12:00:00Z"));
-        BmcConfig base = BmcConfig.smdcDefaults();
+        // NONE sessions are fuzzed too, so the quirk that enables them is on.
+        BmcConfig base = BmcConfig.smdcDefaults().withQuirks(EnumSet.of(FirmwareQuirk.AUTH_NONE_ACCEPTED));
         BmcConfig config = base.withUsers(List.of(base.users().get(0), new User(3, "operator", "secret", Privilege.OPERATOR),
                 new User(4, "viewer", "secret", Privilege.USER)));
         Random random = new Random(SEED);

@@ -2,6 +2,7 @@ package io.quirklab.bmc;
 
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One line per exchange, but at most {@code linesPerSecond} of them each second: the rest are counted and summarised
@@ -28,7 +29,12 @@ public final class RateLimitedLog implements Consumer<String> {
     }
 
     @Override
-    public synchronized void accept(String line) {
+    public void accept(String line) {
+        accept(() -> line);
+    }
+
+    /** As {@link #accept(String)}, building the line only when it is within the rate. */
+    public synchronized void accept(Supplier<String> line) {
         long now = clock.millis();
         if (now - windowStart >= 1000) {
             flush();
@@ -37,7 +43,7 @@ public final class RateLimitedLog implements Consumer<String> {
         }
         if (shownInWindow < linesPerSecond) {
             shownInWindow++;
-            out.accept(line);
+            out.accept(line.get());
             return;
         }
         if (suppressed == 0) {

@@ -102,8 +102,9 @@ final class RmcpPlusEndpoint {
         RakpHandshake h = sessions.newHandshake(consoleId, suite.get(), granted, peer, now);
         OpenSessionResponse rs = new OpenSessionResponse(tag, RakpMessages.STATUS_OK, granted.level(), consoleId, h.bmcId,
                 rq.authAlg(), rq.integrityAlg(), rq.confidentialityAlg());
-        return answer(PayloadType.OPEN_SESSION_RESPONSE, rs.encode(), String.format("Open Session %s at most %s -> BMC session %08x",
-                suite.get(), granted, h.bmcId));
+        CipherSuite chosen = suite.get();
+        return answer(PayloadType.OPEN_SESSION_RESPONSE, rs.encode(), () -> String.format("Open Session %s at most %s -> BMC session %08x",
+                chosen, granted, h.bmcId));
     }
 
     private Exchange openError(int tag, int status, int consoleId, String why) {
@@ -143,8 +144,9 @@ final class RmcpPlusEndpoint {
         h.rakp1(user.get(), m.rm(), rc, m.role(), m.name());
         byte[] guid = guid();
         byte[] code = RakpMessages.rakp2AuthCode(h.suite, user.get().key20(), h.consoleId, h.bmcId, m.rm(), rc, guid, m.role(), m.name());
+        User u = user.get();
         return answer(PayloadType.RAKP_2, new Rakp2(m.tag(), RakpMessages.STATUS_OK, h.consoleId, rc, guid, code).encode(),
-                String.format("RAKP 1 user '%s' role %s -> RAKP 2 (session %08x)", user.get().name(), h.requestedPrivilege(), h.bmcId));
+                () -> String.format("RAKP 1 user '%s' role %s -> RAKP 2 (session %08x)", u.name(), h.requestedPrivilege(), h.bmcId));
     }
 
     private Exchange rakp3(byte[] payload, InetSocketAddress peer, long now) {
@@ -179,7 +181,7 @@ final class RmcpPlusEndpoint {
         }
         byte[] icv = RakpMessages.rakp4Icv(h.suite, keys.sik(), h.rm(), h.bmcId, guid());
         return answer(PayloadType.RAKP_4, new Rakp4(m.tag(), RakpMessages.STATUS_OK, h.consoleId, icv).encode(),
-                String.format("RAKP 3 -> RAKP 4: session %08x user '%s' %s at most %s", s.id(), s.user().name(), h.suite, s.maxPrivilege()));
+                () -> String.format("RAKP 3 -> RAKP 4: session %08x user '%s' %s at most %s", s.id(), s.user().name(), h.suite, s.maxPrivilege()));
     }
 
     private Exchange sessionless(RmcpPlusPacket p, InetSocketAddress peer) {
@@ -189,15 +191,17 @@ final class RmcpPlusEndpoint {
         IpmiRequest rq = IpmiRequest.decode(p.payload());
         Optional<CommandDispatcher.Outcome> outcome = dispatcher.sessionless(rq, peer);
         if (outcome.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq.toString());
+            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq::toString);
         }
-        return answer(PayloadType.IPMI, outcome.get().response().encode(), outcome.get().summary("RMCP+, no session"));
+        CommandDispatcher.Outcome o = outcome.get();
+        return Exchange.answered(RmcpPlusPacket.plain(PayloadType.IPMI, 0, 0, o.response().encode()).toDatagram(),
+                () -> o.summary("RMCP+, no session"));
     }
 
     private Exchange inSession(byte[] body, RmcpPlusPacket p, InetSocketAddress peer, long now) {
         Optional<Session> found = sessions.session(p.sessionId(), now);
         if (found.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, String.format("session %08x", p.sessionId()));
+            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, () -> String.format("session %08x", p.sessionId()));
         }
         Session s = found.get();
         if (!s.isRmcpPlus()) {
@@ -213,13 +217,13 @@ final class RmcpPlusEndpoint {
             return Exchange.dropped(Exchange.Drop.BAD_AUTH_CODE, String.format("session %08x", s.id()));
         }
         if (p.sequence() == 0 || !s.acceptInbound(p.sequence())) {
-            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, String.format("session %08x sequence %08x", s.id(), p.sequence()));
+            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, () -> String.format("session %08x sequence %08x", s.id(), p.sequence()));
         }
         IpmiRequest rq = IpmiRequest.decode(keys.plaintext(p));
         s.touch(now);
         CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         byte[] reply = keys.seal(PayloadType.IPMI, s.consoleId(), s.takeOutbound(), outcome.response().encode(), iv());
-        return Exchange.answered(RmcpPacket.ipmi(reply).encode(), outcome.summary(String.format("RMCP+ session %08x", s.id())));
+        return Exchange.answered(RmcpPacket.ipmi(reply).encode(), () -> outcome.summary(String.format("RMCP+ session %08x", s.id())));
     }
 
     private static boolean authenticates(CipherSuite suite) {
@@ -227,6 +231,10 @@ final class RmcpPlusEndpoint {
     }
 
     private Exchange answer(int payloadType, byte[] payload, String summary) {
+        return Exchange.answered(RmcpPlusPacket.plain(payloadType, 0, 0, payload).toDatagram(), summary);
+    }
+
+    private Exchange answer(int payloadType, byte[] payload, java.util.function.Supplier<String> summary) {
         return Exchange.answered(RmcpPlusPacket.plain(payloadType, 0, 0, payload).toDatagram(), summary);
     }
 

@@ -153,7 +153,7 @@ public final class SimulatedBmc {
         }
         Optional<Session> maybe = sessions.session(pkt.sessionId(), now);
         if (maybe.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, String.format("session %08x", pkt.sessionId()));
+            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, () -> String.format("session %08x", pkt.sessionId()));
         }
         return inSession(maybe.get(), pkt, rq, peer, now);
     }
@@ -170,10 +170,11 @@ public final class SimulatedBmc {
     private Exchange sessionless(Session15Packet pkt, IpmiRequest rq, InetSocketAddress peer) {
         Optional<CommandDispatcher.Outcome> outcome = dispatcher.sessionless(rq, peer);
         if (outcome.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq.toString());
+            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq::toString);
         }
         Session15Packet out = Session15Packet.of(AuthType.NONE, 0, 0, null, outcome.get().response().encode());
-        return Exchange.answered(out.toDatagram(), outcome.get().summary("no session"));
+        CommandDispatcher.Outcome o = outcome.get();
+        return Exchange.answered(out.toDatagram(), () -> o.summary("no session"));
     }
 
     private Exchange activate(Session15Packet pkt, IpmiRequest rq, SessionTable.Challenge ch, InetSocketAddress peer, long now) {
@@ -242,14 +243,14 @@ public final class SimulatedBmc {
             return Exchange.dropped(Exchange.Drop.BAD_AUTH_CODE, String.format("session %08x", s.id()));
         }
         if (!s.acceptInbound(pkt.sequence())) {
-            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, String.format("session %08x sequence %08x", s.id(), pkt.sequence()));
+            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, () -> String.format("session %08x sequence %08x", s.id(), pkt.sequence()));
         }
         s.touch(now);
         CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         int sid = config.has(FirmwareQuirk.SESSION_ID_ZERO) ? 0 : s.id();
         Session15Packet out = sign(Session15Packet.of(s.authType(), s.takeOutbound(), sid, placeholder(s.authType()),
                 outcome.response().encode()), s.user().password16());
-        return Exchange.answered(out.toDatagram(), outcome.summary(String.format("session %08x", s.id())));
+        return Exchange.answered(out.toDatagram(), () -> outcome.summary(String.format("session %08x", s.id())));
     }
 
     private static byte[] placeholder(AuthType t) {

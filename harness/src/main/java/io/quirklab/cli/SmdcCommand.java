@@ -1,6 +1,7 @@
 package io.quirklab.cli;
 
 import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.ExchangeLog;
 import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.bmc.RateLimitedLog;
 import io.quirklab.bmc.SimulatedBmc;
@@ -95,7 +96,7 @@ public final class SmdcCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + line), logRate, Clock.systemUTC());
         try (UdpBmcServer server = UdpBmcServer.start(bmc, new InetSocketAddress(addr, port),
-                quiet ? line -> { } : log)) {
+                quiet ? ExchangeLog.NONE : ExchangeLog.limited(log))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
                 try {

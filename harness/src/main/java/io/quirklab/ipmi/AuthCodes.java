@@ -67,8 +67,8 @@ public final class AuthCodes {
 
     private static MessageDigest digest(String name) {
         try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
+            return CryptoInstances.digest(name);
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(name + " missing from this JDK", e);
         }
     }

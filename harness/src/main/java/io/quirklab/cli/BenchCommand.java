@@ -60,6 +60,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds each figure is split into, alternating the targets (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--lab-only", description = "With --lab: only the virtual lab's figures.")
+    boolean labOnly;
+
     @Option(names = "--lab", description = {"Also measure the virtual lab (Linux, root): reply latency of the responder (request",
             "captured to reply injected), sustained exchanges/s with the clean persona and the responder's memory. Uses the",
             "running lab, or brings one up and down around the run."})
@@ -88,6 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "--rounds 1..100, --fleet 1..32 and --warmup 0..1000000");
         }
         out = spec.commandLine().getOut();
+        if (lab && labOnly) {
+            measureLab();
+            return 0;
+        }
         try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
                 new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), ExchangeLog.NONE);
              IpmiSim sim = IpmiSim.binary().isPresent() ? IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10)) : null) {
@@ -216,8 +223,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The same sessionless exchange against the clean persona on the virtual lab: client rate with losses counted
-     * (zero expected), and the responder's own latency from its journal (capture timestamp to injection).
+     * The virtual lab: the load generator against the clean persona through veth and the responder. A fleet run for
+     * exchanges/s and losses (zero expected) over --count exchanges, with the responder's memory before and after; then
+     * a short one-console run whose reply latency (capture timestamp to injection) comes from the responder's journal.
      */
     private void measureLab() throws Exception {
         VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
@@ -225,34 +233,24 @@ public final class BenchCommand implements Callable<Integer> {
         LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(Optional.empty()));
         try {
             String host = state.persona("clean").address();
-            ClientOptions o = ClientOptions.of(host, 623, "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
-            int lost = 0;
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                for (int i = 0; i < warmup; i++) {
-                    c.authCapabilities();
-                }
-            }
-            long[] rtt = new long[count];
-            int n = 0;
+            Target clean = new Target("virtual lab", host, 623);
+            out.printf("virtual lab: persona clean at %s through %s and the responder (pid %d)%n", host, state.dutInterface(), state.responderPid());
+            generator(clean, warmup, fleet, Duration.ofSeconds(seconds));
+            long rssBefore = rssKb(state.responderPid());
+            JsonNode before = ControlChannel.call(Path.of(state.controlSocket()), ControlChannel.request("status"));
+            RoundTripLoad.Result r = generator(clean, count, fleet, Duration.ofSeconds(seconds));
+            long rssAfter = rssKb(state.responderPid());
+            JsonNode after = ControlChannel.call(Path.of(state.controlSocket()), ControlChannel.request("status"));
+            out.printf("%-16s: %8.0f exchanges/s, a fleet of %d  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad)%n", "virtual lab",
+                    r.perSecond(), fleet, r.answered(), r.seconds(), r.p50Micros(), r.p99Micros(), r.lost(), r.bad());
+            out.printf("%-16s: resident memory %d kB before, %d kB after %d exchanges (%+d kB); journal %d entries (bounded; %d evicted)%n",
+                    "responder", rssBefore, rssAfter, r.answered(), rssAfter - rssBefore, after.path("journal_entries").asLong(),
+                    after.path("journal_evicted").asLong() - before.path("journal_evicted").asLong());
             long fromMicros = System.currentTimeMillis() * 1000;
-            long start = System.nanoTime();
-            long deadline = start + Duration.ofSeconds(seconds).toNanos();
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                while (n + lost < count && System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    try {
-                        c.authCapabilities();
-                        rtt[n++] = System.nanoTime() - t0;
-                    } catch (IpmiCallException e) {
-                        lost++;
-                    }
-                }
-            }
-            double secs = (System.nanoTime() - start) / 1e9;
+            RoundTripLoad.Result one = generator(clean, Math.min(count, 20_000), 1, Duration.ofSeconds(seconds));
             long toMicros = System.currentTimeMillis() * 1000;
-            out.printf("virtual lab: the same exchange with persona clean at %s through %s and the responder%n", host, state.dutInterface());
-            report("virtual lab", "exchanges", n, secs, Arrays.copyOf(rtt, n));
-            out.printf("%-16s: %d lost of %d%n", "virtual lab", lost, n + lost);
+            out.printf("%-16s: %8.0f exchanges/s, one console  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost)%n", "virtual lab",
+                    one.perSecond(), one.answered(), one.seconds(), one.p50Micros(), one.p99Micros(), one.lost());
             JsonNode j = ControlChannel.call(Path.of(state.controlSocket()),
                     ControlChannel.request("journal").put("from", fromMicros).put("to", toMicros).put("persona", "clean"));
             List<Long> latency = new ArrayList<>();
@@ -275,6 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("%-16s: reply latency (request captured to reply injected) p50 %d us, p99 %d us over %d replies%n",
                         "responder", l[l.length / 2], l[Math.min(l.length - 1, (int) (l.length * 0.99))], l.length);
             }
+            out.flush();
         } finally {
             if (running.isEmpty()) {
                 vl.down();
@@ -282,9 +281,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void report(String name, String what, int n, double secs, long[] done) {
-        Arrays.sort(done);
-        out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us)%n", name, n / secs, what, n, secs,
-                done[n / 2] / 1e3, done[Math.min(n - 1, (int) (n * 0.99))] / 1e3);
+    /** Resident memory of a process in kB (Linux /proc), or -1. */
+    private static long rssKb(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
+
 }

@@ -157,7 +157,7 @@ public final class Responder implements AutoCloseable {
         ParsedFrame.Udp udp = f.udp().get();
         Exchange e = l.bmc.handle(udp.payload(), new InetSocketAddress(ip.src(), udp.srcPort()));
         journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, "rmcp", c.data(),
-                String.format("id 0x%04x%s: %s", ip.id(), ip.dontFragment() ? " DF" : "", e.summary()));
+                "id 0x" + ParsedFrame.hex4(ip.id()) + (ip.dontFragment() ? " DF" : "") + ": " + e.summary()); // no String.format: its regex parse was the hot path
         if (!e.answered()) {
             return;
         }

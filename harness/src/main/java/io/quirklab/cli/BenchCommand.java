@@ -236,16 +236,19 @@ public final class BenchCommand implements Callable<Integer> {
             Target clean = new Target("virtual lab", host, 623);
             out.printf("virtual lab: persona clean at %s through %s and the responder (pid %d)%n", host, state.dutInterface(), state.responderPid());
             generator(clean, warmup, fleet, Duration.ofSeconds(seconds));
+            long heapBefore = heapAfterGcKb(state.responderPid());
             long rssBefore = rssKb(state.responderPid());
             JsonNode before = ControlChannel.call(Path.of(state.controlSocket()), ControlChannel.request("status"));
             RoundTripLoad.Result r = generator(clean, count, fleet, Duration.ofSeconds(seconds));
             long rssAfter = rssKb(state.responderPid());
+            long heapAfter = heapAfterGcKb(state.responderPid());
             JsonNode after = ControlChannel.call(Path.of(state.controlSocket()), ControlChannel.request("status"));
             out.printf("%-16s: %8.0f exchanges/s, a fleet of %d  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad)%n", "virtual lab",
                     r.perSecond(), fleet, r.answered(), r.seconds(), r.p50Micros(), r.p99Micros(), r.lost(), r.bad());
-            out.printf("%-16s: resident memory %d kB before, %d kB after %d exchanges (%+d kB); journal %d entries (bounded; %d evicted)%n",
-                    "responder", rssBefore, rssAfter, r.answered(), rssAfter - rssBefore, after.path("journal_entries").asLong(),
-                    after.path("journal_evicted").asLong() - before.path("journal_evicted").asLong());
+            out.printf("%-16s: heap in use after a full GC %d kB before, %d kB after %d exchanges (%+d kB; jcmd GC.run + GC.heap_info);"
+                    + " resident %d kB before, %d kB after (the JVM grows its heap lazily up to its maximum); journal %d entries"
+                    + " (bounded; %d evicted)%n", "responder", heapBefore, heapAfter, r.answered(), heapAfter - heapBefore, rssBefore, rssAfter,
+                    after.path("journal_entries").asLong(), after.path("journal_evicted").asLong() - before.path("journal_evicted").asLong());
             long fromMicros = System.currentTimeMillis() * 1000;
             RoundTripLoad.Result one = generator(clean, Math.min(count, 20_000), 1, Duration.ofSeconds(seconds));
             long toMicros = System.currentTimeMillis() * 1000;
@@ -279,6 +282,18 @@ public final class BenchCommand implements Callable<Integer> {
                 vl.down();
             }
         }
+    }
+
+    /** Heap in use of a JVM after a full collection, in kB, through jcmd (which ships with the JDK); -1 when unknown. */
+    private static long heapAfterGcKb(long pid) {
+        io.quirklab.process.CommandRunner runner = new io.quirklab.process.CommandRunner();
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        if (!runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.run")).ok()) {
+            return -1;
+        }
+        io.quirklab.process.CommandRunner.Result info = runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info.stdout());
+        return info.ok() && m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** Resident memory of a process in kB (Linux /proc), or -1. */

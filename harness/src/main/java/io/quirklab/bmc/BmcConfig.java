@@ -15,11 +15,13 @@ import java.util.Set;
  *
  * @param identity    Get Device ID / GUID / FRU identity
  * @param users       users in ID order
- * @param authTypes   auth types the LAN channel enables
+ * @param authTypes   auth types the LAN channel enables; NONE only with {@link FirmwareQuirk#AUTH_NONE_ACCEPTED} (it is
+ *                    added with the quirk and removed without it)
  * @param quirks      firmware quirks in force
  * @param maxSessions size of the session table (active sessions)
  * @param idleTimeout a session idle for longer is closed
- * @param cipherSuites RMCP+ cipher suites offered; empty for an IPMI 1.5-only BMC, which drops RMCP+ datagrams
+ * @param cipherSuites RMCP+ cipher suites offered; empty for an IPMI 1.5-only BMC, which drops RMCP+ datagrams.
+ *                    Suite 0 only with {@link FirmwareQuirk#CIPHER_ZERO} (added with it on a 2.0 BMC, removed without)
  * @param kg          the BMC key Kg (20 bytes) that RMCP+ session keys derive from, or null to derive them from the
  *                    user's password
  */
@@ -30,8 +32,14 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
 
     public BmcConfig {
         users = List.copyOf(users);
-        authTypes = authTypes.isEmpty() ? EnumSet.noneOf(AuthType.class) : EnumSet.copyOf(authTypes);
         quirks = quirks.isEmpty() ? EnumSet.noneOf(FirmwareQuirk.class) : EnumSet.copyOf(quirks);
+        // Unauthenticated logins exist only as named firmware quirks, never by default (issue 16).
+        authTypes = authTypes.isEmpty() ? EnumSet.noneOf(AuthType.class) : EnumSet.copyOf(authTypes);
+        if (quirks.contains(FirmwareQuirk.AUTH_NONE_ACCEPTED)) {
+            authTypes.add(AuthType.NONE);
+        } else {
+            authTypes.remove(AuthType.NONE);
+        }
         if (maxSessions < 1 || maxSessions > 63) {
             throw new IllegalArgumentException("maxSessions must be 1..63");
         }
@@ -39,6 +47,11 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
             throw new IllegalArgumentException("idleTimeout must be positive");
         }
         cipherSuites = cipherSuites.isEmpty() ? EnumSet.noneOf(CipherSuite.class) : EnumSet.copyOf(cipherSuites);
+        if (!quirks.contains(FirmwareQuirk.CIPHER_ZERO)) {
+            cipherSuites.remove(CipherSuite.SUITE_0);
+        } else if (!cipherSuites.isEmpty()) {
+            cipherSuites.add(CipherSuite.SUITE_0);
+        }
         if (kg != null && kg.length != RakpMessages.KEY_LENGTH) {
             throw new IllegalArgumentException("Kg must be 20 bytes");
         }
@@ -51,11 +64,14 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
         this(identity, users, authTypes, quirks, maxSessions, idleTimeout, EnumSet.noneOf(CipherSuite.class), null);
     }
 
-    /** The Tyan SMDC defaults: user admin/secret (ADMINISTRATOR), auth none/MD2/MD5/password, 4 sessions, 60 s idle. */
+    /**
+     * The Tyan SMDC defaults: user admin/secret (ADMINISTRATOR), auth MD2/MD5/password (NONE only with its quirk), 4
+     * sessions, 60 s idle.
+     */
     public static BmcConfig smdcDefaults() {
         return new BmcConfig(BmcIdentity.tyanSmdc(),
                 List.of(new User(2, DEFAULT_USER, DEFAULT_PASSWORD, Privilege.ADMINISTRATOR)),
-                EnumSet.of(AuthType.NONE, AuthType.MD2, AuthType.MD5, AuthType.PASSWORD),
+                EnumSet.of(AuthType.MD2, AuthType.MD5, AuthType.PASSWORD),
                 EnumSet.noneOf(FirmwareQuirk.class), 4, Duration.ofSeconds(60));
     }
 
@@ -88,7 +104,7 @@ public record BmcConfig(BmcIdentity identity, List<User> users, Set<AuthType> au
         return new BmcConfig(identity, users, authTypes, quirks, maxSessions, idleTimeout, suites, kg);
     }
 
-    /** IPMI 1.5 and 2.0: every cipher suite the project implements (0, 1, 2, 3, 17). */
+    /** IPMI 1.5 and 2.0: every cipher suite the project implements (1, 2, 3, 17; and 0 with the cipher-zero quirk). */
     public BmcConfig withIpmi20() {
         return withCipherSuites(EnumSet.allOf(CipherSuite.class));
     }

@@ -14,7 +14,14 @@ public enum FirmwareQuirk {
      * Standard auth types only work when OEM auth is enabled too (Tyan S4811 with SMDC): with this quirk and no
      * {@code oem} among the persona's auth types, every session challenge is refused with 0xCC.
      */
-    OEM_AUTH_REQUIRED("oem-auth-required");
+    OEM_AUTH_REQUIRED("oem-auth-required"),
+    /**
+     * Auth type NONE is enabled on the LAN channel: Get Session Challenge and Activate Session accept it, so any
+     * password opens a session (old firmware shipped so; a BMC that ships today never does).
+     */
+    AUTH_NONE_ACCEPTED("auth-none-accepted"),
+    /** RMCP+ cipher suite 0 (no authentication, integrity or confidentiality) is offered: any password gets a session. */
+    CIPHER_ZERO("cipher-zero");
 
     private final String cliName;
 

@@ -48,11 +48,21 @@ final class RmcpPlusEndpoint {
             return Exchange.dropped(Exchange.Drop.UNPROTECTED_PAYLOAD, "session set-up messages travel in clear outside a session: " + p);
         }
         return switch (p.payloadType()) {
-            case PayloadType.OPEN_SESSION_REQUEST -> openSession(p.payload(), peer, now);
-            case PayloadType.RAKP_1 -> rakp1(p.payload(), now);
-            case PayloadType.RAKP_3 -> rakp3(p.payload(), now);
+            case PayloadType.OPEN_SESSION_REQUEST, PayloadType.RAKP_1, PayloadType.RAKP_3 -> setUp(p, peer, now);
             case PayloadType.IPMI -> p.sessionId() == 0 ? sessionless(p, peer) : inSession(body, p, peer, now);
             default -> Exchange.dropped(Exchange.Drop.UNSUPPORTED_PAYLOAD, PayloadType.name(p.payloadType()));
+        };
+    }
+
+    /** Session set-up messages, each charged to its source's activation budget. */
+    private Exchange setUp(RmcpPlusPacket p, InetSocketAddress peer, long now) {
+        if (!sessions.admitAttempt(peer, now)) {
+            return Exchange.dropped(Exchange.Drop.RATE_LIMITED, PayloadType.name(p.payloadType()));
+        }
+        return switch (p.payloadType()) {
+            case PayloadType.OPEN_SESSION_REQUEST -> openSession(p.payload(), peer, now);
+            case PayloadType.RAKP_1 -> rakp1(p.payload(), now);
+            default -> rakp3(p.payload(), peer, now);
         };
     }
 
@@ -86,14 +96,15 @@ final class RmcpPlusEndpoint {
             return openError(tag, RakpMessages.STATUS_NO_CIPHER_SUITE_MATCH, consoleId, String.format(
                     "algorithms %d/%d/%d are no offered suite", rq.authAlg(), rq.integrityAlg(), rq.confidentialityAlg()));
         }
-        if (sessions.full(now)) {
+        if (!sessions.hasRoomFor(authenticates(suite.get()), now)) {
             return openError(tag, RakpMessages.STATUS_INSUFFICIENT_RESOURCES, consoleId, "session table full");
         }
         RakpHandshake h = sessions.newHandshake(consoleId, suite.get(), granted, peer, now);
         OpenSessionResponse rs = new OpenSessionResponse(tag, RakpMessages.STATUS_OK, granted.level(), consoleId, h.bmcId,
                 rq.authAlg(), rq.integrityAlg(), rq.confidentialityAlg());
-        return answer(PayloadType.OPEN_SESSION_RESPONSE, rs.encode(), String.format("Open Session %s at most %s -> BMC session %08x",
-                suite.get(), granted, h.bmcId));
+        CipherSuite chosen = suite.get();
+        return answer(PayloadType.OPEN_SESSION_RESPONSE, rs.encode(), () -> String.format("Open Session %s at most %s -> BMC session %08x",
+                chosen, granted, h.bmcId));
     }
 
     private Exchange openError(int tag, int status, int consoleId, String why) {
@@ -133,11 +144,12 @@ final class RmcpPlusEndpoint {
         h.rakp1(user.get(), m.rm(), rc, m.role(), m.name());
         byte[] guid = guid();
         byte[] code = RakpMessages.rakp2AuthCode(h.suite, user.get().key20(), h.consoleId, h.bmcId, m.rm(), rc, guid, m.role(), m.name());
+        User u = user.get();
         return answer(PayloadType.RAKP_2, new Rakp2(m.tag(), RakpMessages.STATUS_OK, h.consoleId, rc, guid, code).encode(),
-                String.format("RAKP 1 user '%s' role %s -> RAKP 2 (session %08x)", user.get().name(), h.requestedPrivilege(), h.bmcId));
+                () -> String.format("RAKP 1 user '%s' role %s -> RAKP 2 (session %08x)", u.name(), h.requestedPrivilege(), h.bmcId));
     }
 
-    private Exchange rakp3(byte[] payload, long now) {
+    private Exchange rakp3(byte[] payload, InetSocketAddress peer, long now) {
         Rakp3 m = Rakp3.decode(payload);
         Optional<RakpHandshake> found = sessions.handshake(m.bmcId(), now).filter(RakpHandshake::rakp1Seen);
         if (found.isEmpty()) {
@@ -153,7 +165,7 @@ final class RmcpPlusEndpoint {
         int status = RakpMessages.STATUS_OK;
         if (!MessageDigest.isEqual(expected, m.authCode())) {
             status = RakpMessages.STATUS_INVALID_INTEGRITY_CHECK_VALUE;
-        } else if (sessions.full(now)) {
+        } else if (!sessions.makeRoomFor(authenticates(h.suite), now)) {
             status = RakpMessages.STATUS_INSUFFICIENT_RESOURCES;
         }
         if (status != RakpMessages.STATUS_OK) {
@@ -164,9 +176,12 @@ final class RmcpPlusEndpoint {
         SessionKeys keys = h.suite.authAlg() == CipherSuite.Alg.RAKP_NONE ? SessionKeys.none(h.suite)
                 : SessionKeys.derive(h.suite, config.kg() != null ? config.kg() : kuid, h.rm(), h.rc(), h.roleByte(), h.name());
         Session s = sessions.activate(h, keys, now);
+        if (s.authenticated()) {
+            sessions.rewardSetUp(peer, 3, now); // Open Session, RAKP 1 and RAKP 3
+        }
         byte[] icv = RakpMessages.rakp4Icv(h.suite, keys.sik(), h.rm(), h.bmcId, guid());
         return answer(PayloadType.RAKP_4, new Rakp4(m.tag(), RakpMessages.STATUS_OK, h.consoleId, icv).encode(),
-                String.format("RAKP 3 -> RAKP 4: session %08x user '%s' %s at most %s", s.id(), s.user().name(), h.suite, s.maxPrivilege()));
+                () -> String.format("RAKP 3 -> RAKP 4: session %08x user '%s' %s at most %s", s.id(), s.user().name(), h.suite, s.maxPrivilege()));
     }
 
     private Exchange sessionless(RmcpPlusPacket p, InetSocketAddress peer) {
@@ -176,15 +191,17 @@ final class RmcpPlusEndpoint {
         IpmiRequest rq = IpmiRequest.decode(p.payload());
         Optional<CommandDispatcher.Outcome> outcome = dispatcher.sessionless(rq, peer);
         if (outcome.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq.toString());
+            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq::toString);
         }
-        return answer(PayloadType.IPMI, outcome.get().response().encode(), outcome.get().summary("RMCP+, no session"));
+        CommandDispatcher.Outcome o = outcome.get();
+        return Exchange.answered(RmcpPlusPacket.plain(PayloadType.IPMI, 0, 0, o.response().encode()).toDatagram(),
+                () -> o.summary("RMCP+, no session"));
     }
 
     private Exchange inSession(byte[] body, RmcpPlusPacket p, InetSocketAddress peer, long now) {
         Optional<Session> found = sessions.session(p.sessionId(), now);
         if (found.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, String.format("session %08x", p.sessionId()));
+            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, () -> String.format("session %08x", p.sessionId()));
         }
         Session s = found.get();
         if (!s.isRmcpPlus()) {
@@ -200,16 +217,24 @@ final class RmcpPlusEndpoint {
             return Exchange.dropped(Exchange.Drop.BAD_AUTH_CODE, String.format("session %08x", s.id()));
         }
         if (p.sequence() == 0 || !s.acceptInbound(p.sequence())) {
-            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, String.format("session %08x sequence %08x", s.id(), p.sequence()));
+            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, () -> String.format("session %08x sequence %08x", s.id(), p.sequence()));
         }
         IpmiRequest rq = IpmiRequest.decode(keys.plaintext(p));
         s.touch(now);
         CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         byte[] reply = keys.seal(PayloadType.IPMI, s.consoleId(), s.takeOutbound(), outcome.response().encode(), iv());
-        return Exchange.answered(RmcpPacket.ipmi(reply).encode(), outcome.summary(String.format("RMCP+ session %08x", s.id())));
+        return Exchange.answered(RmcpPacket.ipmi(reply).encode(), () -> outcome.summary(String.format("RMCP+ session %08x", s.id())));
+    }
+
+    private static boolean authenticates(CipherSuite suite) {
+        return suite.authAlg() != CipherSuite.Alg.RAKP_NONE;
     }
 
     private Exchange answer(int payloadType, byte[] payload, String summary) {
+        return Exchange.answered(RmcpPlusPacket.plain(payloadType, 0, 0, payload).toDatagram(), summary);
+    }
+
+    private Exchange answer(int payloadType, byte[] payload, java.util.function.Supplier<String> summary) {
         return Exchange.answered(RmcpPlusPacket.plain(payloadType, 0, 0, payload).toDatagram(), summary);
     }
 

@@ -82,6 +82,14 @@ public final class Session {
         return authType;
     }
 
+    /**
+     * False for sessions any password opens: IPMI 1.5 auth type NONE and RMCP+ suite 0 (only under their firmware
+     * quirks). Such sessions give their slot up to an authenticated newcomer when the table is full.
+     */
+    public boolean authenticated() {
+        return keys != null ? keys.suite().authAlg() != io.quirklab.ipmi.CipherSuite.Alg.RAKP_NONE : authType != AuthType.NONE;
+    }
+
     public boolean isRmcpPlus() {
         return keys != null;
     }

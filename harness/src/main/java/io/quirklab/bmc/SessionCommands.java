@@ -22,10 +22,16 @@ final class SessionCommands {
 
     private final BmcConfig config;
     private final SessionTable sessions;
+    private final int advertisedMask;
 
     SessionCommands(BmcConfig config, SessionTable sessions) {
         this.config = config;
         this.sessions = sessions;
+        // Fixed for the BMC's life, and every console asks for them first: computed once.
+        boolean named = config.users().stream().anyMatch(u -> !u.name().isEmpty());
+        boolean nullUser = config.users().stream().anyMatch(u -> u.name().isEmpty());
+        boolean anonymous = config.users().stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
+        this.advertisedMask = AuthType.mask(advertised());
     }
 
     void register(CommandTable t) {
@@ -68,10 +74,9 @@ final class SessionCommands {
         login |= nullUser ? 0x02 : 0;
         login |= anonymous ? 0x01 : 0;
         login |= extended && config.kg() != null ? 0x20 : 0; // Kg set to a non-zero value
-        int types = AuthType.mask(advertised()) | (extended ? 0x80 : 0);
+        int types = advertisedMask | (extended ? 0x80 : 0);
         int connections = extended ? 0x03 : 0; // IPMI 2.0 and IPMI 1.5 connections
-        return Reply.ok(new ByteWriter().u8(LAN_CHANNEL).u8(types).u8(login).u8(connections)
-                .u24le(0).u8(0).toByteArray());
+        return Reply.ok(new byte[] {LAN_CHANNEL, (byte) types, (byte) login, (byte) connections, 0, 0, 0, 0});
     }
 
     /** Get Channel Cipher Suites (0x54): the offered suites as records, or the algorithms they use, 16 bytes a call. */
@@ -107,6 +112,9 @@ final class SessionCommands {
         }
         if (config.has(FirmwareQuirk.OEM_AUTH_REQUIRED) && !config.authTypes().contains(AuthType.OEM)) {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+        }
+        if (!sessions.admitAttempt(ctx.peer(), ctx.model().clock().millis())) {
+            return Reply.error(CompletionCode.NODE_BUSY); // too many set-ups from this address that never authenticated
         }
         String name = userName(d);
         Optional<User> user = ctx.model().users().byName(name);

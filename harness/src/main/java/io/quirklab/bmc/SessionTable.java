@@ -19,8 +19,11 @@ import java.util.random.RandomGenerator;
  * thread-safe: the BMC serialises access.
  */
 final class SessionTable {
-    /** Challenges not activated within this time are forgotten. */
-    static final long CHALLENGE_TTL_MILLIS = 30_000;
+    /**
+     * Challenges and RMCP+ set-ups not completed within this time are forgotten: a console finishes its set-up in
+     * milliseconds, so half-open entries expire fast instead of piling up.
+     */
+    static final long CHALLENGE_TTL_MILLIS = 5_000;
     /** At most this many outstanding challenges (and as many RMCP+ set-ups); the oldest is evicted, so a flood cannot grow memory. */
     static final int MAX_PENDING = 32;
 
@@ -33,6 +36,7 @@ final class SessionTable {
     private final Map<Integer, Challenge> pending = new LinkedHashMap<>();
     private final Map<Integer, Session> active = new LinkedHashMap<>();
     private final Map<Integer, RakpHandshake> handshakes = new LinkedHashMap<>();
+    private final ActivationLimiter limiter = new ActivationLimiter();
     private int nextHandle = 1;
 
     SessionTable(int capacity, long idleMillis, RandomGenerator random) {
@@ -61,9 +65,53 @@ final class SessionTable {
         return Optional.ofNullable(pending.get(tempId));
     }
 
-    boolean full(long now) {
+    /** Charges one activation message from {@code peer} to its source's budget; false: drop it (rate-limited). */
+    boolean admitAttempt(InetSocketAddress peer, long now) {
+        return peer == null || peer.getAddress() == null || limiter.tryAcquire(peer.getAddress(), now);
+    }
+
+    /** A set-up of {@code messages} activation messages ended in an authenticated session: they were free. */
+    void rewardSetUp(InetSocketAddress peer, int messages, long now) {
+        if (peer != null && peer.getAddress() != null) {
+            limiter.reward(peer.getAddress(), messages, now);
+        }
+    }
+
+    /**
+     * True when a session of this kind could be activated now: a slot is free, or (for an authenticated one) an
+     * unauthenticated session holds a slot it may take.
+     */
+    boolean hasRoomFor(boolean authenticated, long now) {
         expire(now);
-        return active.size() >= capacity;
+        return active.size() < capacity || authenticated && active.values().stream().anyMatch(s -> !s.authenticated());
+    }
+
+    /**
+     * Makes room for a new session: a free slot, or for an authenticated session the slot of the least recently
+     * active unauthenticated one (NONE or cipher suite 0, under their quirks), which is closed. Sessions that
+     * authenticated keep their slots until they close or idle out, as on a real BMC.
+     *
+     * @return false when the table is full of authenticated sessions (or of any, for an unauthenticated newcomer)
+     */
+    boolean makeRoomFor(boolean authenticated, long now) {
+        expire(now);
+        if (active.size() < capacity) {
+            return true;
+        }
+        if (!authenticated) {
+            return false;
+        }
+        Session victim = null;
+        for (Session s : active.values()) {
+            if (!s.authenticated() && (victim == null || s.lastActivityMillis() < victim.lastActivityMillis())) {
+                victim = s;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        active.remove(victim.id());
+        return true;
     }
 
     Session activate(Challenge ch, Privilege maxPrivilege, InetSocketAddress peer, int initialOutbound, long now) {

@@ -149,12 +149,15 @@ public final class SimulatedBmc {
         if (rq.netFn() == NetFn.APP && rq.cmd() == NetFn.Cmd.ACTIVATE_SESSION) {
             Optional<SessionTable.Challenge> ch = sessions.challenge(pkt.sessionId(), now);
             if (ch.isPresent()) {
+                if (!sessions.admitAttempt(peer, now)) {
+                    return Exchange.dropped(Exchange.Drop.RATE_LIMITED, "Activate Session");
+                }
                 return activate(pkt, rq, ch.get(), peer, now);
             }
         }
         Optional<Session> maybe = sessions.session(pkt.sessionId(), now);
         if (maybe.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, String.format("session %08x", pkt.sessionId()));
+            return Exchange.dropped(Exchange.Drop.UNKNOWN_SESSION, () -> String.format("session %08x", pkt.sessionId()));
         }
         return inSession(maybe.get(), pkt, rq, peer, now);
     }
@@ -171,10 +174,11 @@ public final class SimulatedBmc {
     private Exchange sessionless(Session15Packet pkt, IpmiRequest rq, InetSocketAddress peer) {
         Optional<CommandDispatcher.Outcome> outcome = dispatcher.sessionless(rq, peer);
         if (outcome.isEmpty()) {
-            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq.toString());
+            return Exchange.dropped(Exchange.Drop.NEEDS_SESSION, rq::toString);
         }
         Session15Packet out = Session15Packet.of(AuthType.NONE, 0, 0, null, outcome.get().response().encode());
-        return Exchange.answered(out.toDatagram(), outcome.get().summary("no session"));
+        CommandDispatcher.Outcome o = outcome.get();
+        return Exchange.answered(out.toDatagram(), () -> o.summary("no session"));
     }
 
     private Exchange activate(Session15Packet pkt, IpmiRequest rq, SessionTable.Challenge ch, InetSocketAddress peer, long now) {
@@ -203,10 +207,13 @@ public final class SimulatedBmc {
                 reply = Reply.error(0x86); // requested maximum privilege exceeds user/channel limit
             } else if (initialOutbound == 0) {
                 reply = Reply.error(CompletionCode.INVALID_DATA_FIELD);
-            } else if (sessions.full(now)) {
+            } else if (!sessions.makeRoomFor(ch.authType() != AuthType.NONE, now)) {
                 reply = Reply.error(0x81); // no session slot available
             } else {
                 created = sessions.activate(ch, Privilege.fromLevel(requested), peer, initialOutbound, now);
+                if (created.authenticated()) {
+                    sessions.rewardSetUp(peer, 2, now); // Get Session Challenge and Activate Session
+                }
                 reply = Reply.ok(new ByteWriter().u8(ch.authType().code()).u32le(created.id())
                         .u32le(createdInbound(created)).u8(requested).toByteArray());
             }
@@ -240,14 +247,14 @@ public final class SimulatedBmc {
             return Exchange.dropped(Exchange.Drop.BAD_AUTH_CODE, String.format("session %08x", s.id()));
         }
         if (!s.acceptInbound(pkt.sequence())) {
-            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, String.format("session %08x sequence %08x", s.id(), pkt.sequence()));
+            return Exchange.dropped(Exchange.Drop.OUT_OF_WINDOW, () -> String.format("session %08x sequence %08x", s.id(), pkt.sequence()));
         }
         s.touch(now);
         CommandDispatcher.Outcome outcome = dispatcher.inSession(s, rq, peer);
         int sid = config.has(FirmwareQuirk.SESSION_ID_ZERO) ? 0 : s.id();
         Session15Packet out = sign(Session15Packet.of(s.authType(), s.takeOutbound(), sid, placeholder(s.authType()),
                 outcome.response().encode()), s.user().password16());
-        return Exchange.answered(out.toDatagram(), outcome.summary(String.format("session %08x", s.id())));
+        return Exchange.answered(out.toDatagram(), () -> outcome.summary(String.format("session %08x", s.id())));
     }
 
     private static byte[] placeholder(AuthType t) {

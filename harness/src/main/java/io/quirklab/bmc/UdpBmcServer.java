@@ -6,25 +6,35 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
-import java.util.Arrays;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.function.Consumer;
 
 /**
  * Socket mode: serves one {@link SimulatedBmc} on a UDP socket bound to one exact address, replying from that
  * address (ipmitool uses a connected socket and ignores replies from anywhere else).
+ *
+ * <p>The socket is non-blocking: after a wake-up the server answers every datagram already queued before it sleeps in
+ * the selector again, so under load one wake-up serves many requests (two system calls a datagram, receive and
+ * send, where {@code ipmi_sim} makes five: epoll_pwait, recvfrom, sendmsg, epoll_ctl, rt_sigprocmask). The blocking
+ * receive before cost a poll and a second receive per datagram on top of its wake-up.
  */
 public final class UdpBmcServer implements AutoCloseable {
     private final SimulatedBmc bmc;
     private final DatagramChannel channel;
+    private final Selector selector;
     private final Thread thread;
-    private final Consumer<String> log;
+    private final ExchangeLog log;
     private volatile boolean running = true;
 
-    private UdpBmcServer(SimulatedBmc bmc, DatagramChannel channel, Consumer<String> log) {
+    private UdpBmcServer(SimulatedBmc bmc, DatagramChannel channel, Selector selector, ExchangeLog log) {
         this.bmc = bmc;
         this.channel = channel;
+        this.selector = selector;
         this.log = log;
+        // One thread: a second one on the same socket measured slower (both wake for each datagram, then contend).
         this.thread = new Thread(this::serve, "smdc-" + localAddress());
         this.thread.setDaemon(true);
     }
@@ -36,19 +46,31 @@ public final class UdpBmcServer implements AutoCloseable {
      * @param log     receives one line per exchange
      */
     public static UdpBmcServer start(SimulatedBmc bmc, InetSocketAddress address, Consumer<String> log) throws IOException {
+        return start(bmc, address, ExchangeLog.lines(log));
+    }
+
+    /** Binds and starts serving, reporting each exchange to {@code log} ({@link ExchangeLog#NONE}: nowhere). */
+    public static UdpBmcServer start(SimulatedBmc bmc, InetSocketAddress address, ExchangeLog log) throws IOException {
         if (address.getAddress() == null || address.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("bind to one exact address, not the wildcard: replies must come from the address the client asked");
         }
         DatagramChannel ch = DatagramChannel.open();
+        Selector sel = null;
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(address);
+            ch.configureBlocking(false);
+            sel = Selector.open();
+            ch.register(sel, SelectionKey.OP_READ);
         } catch (IOException e) {
+            if (sel != null) {
+                sel.close();
+            }
             ch.close();
             throw new IOException("cannot bind UDP " + address.getAddress().getHostAddress() + ":" + address.getPort() + ": "
                     + e.getMessage() + (address.getPort() < 1024 ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : ""), e);
         }
-        UdpBmcServer s = new UdpBmcServer(bmc, ch, log);
+        UdpBmcServer s = new UdpBmcServer(bmc, ch, sel, log);
         if (bmc.model().station() == null && s.localAddress().getAddress() instanceof java.net.Inet4Address a) {
             bmc.model().station(LanStation.socket(a, s.localAddress().getPort())); // LAN config reports the bound address
         }
@@ -70,27 +92,33 @@ public final class UdpBmcServer implements AutoCloseable {
 
     private void serve() {
         // One byte more than the BMC accepts, so oversized datagrams are seen as oversized rather than truncated.
-        ByteBuffer buf = ByteBuffer.allocate(SimulatedBmc.MAX_DATAGRAM + 1);
+        ByteBuffer buf = ByteBuffer.allocateDirect(SimulatedBmc.MAX_DATAGRAM + 1);
+        ByteBuffer reply = ByteBuffer.allocateDirect(4096); // direct, so the JDK sends it without a copy to a temporary buffer
         while (running) {
             try {
                 buf.clear();
                 SocketAddress from = channel.receive(buf);
                 if (from == null) {
+                    selector.select(); // the queue is drained: sleep until the next datagram
+                    selector.selectedKeys().clear();
                     continue;
                 }
                 buf.flip();
-                byte[] datagram = Arrays.copyOf(buf.array(), buf.limit());
+                byte[] datagram = new byte[buf.remaining()];
+                buf.get(datagram);
                 InetSocketAddress peer = (InetSocketAddress) from;
                 Exchange e = bmc.handle(datagram, peer);
                 if (e.answered()) {
-                    channel.send(ByteBuffer.wrap(e.reply()), peer);
+                    reply.clear();
+                    reply.put(e.reply()).flip();
+                    channel.send(reply, peer); // a full send buffer drops it, as on a real BMC
                 }
-                log.accept(peer.getAddress().getHostAddress() + ":" + peer.getPort() + " " + e.summary());
-            } catch (ClosedChannelException e) {
+                log.exchange(peer, e);
+            } catch (ClosedChannelException | ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 // A failed send to one peer must not stop the server for the others.
-                log.accept("error: " + e);
+                log.problem(e.toString());
             }
         }
     }
@@ -98,6 +126,7 @@ public final class UdpBmcServer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        selector.wakeup();
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -107,6 +136,11 @@ public final class UdpBmcServer implements AutoCloseable {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 }

@@ -1,14 +1,18 @@
 package io.quirklab.cli;
 
 import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.ExchangeLog;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.client.ClientOptions;
 import io.quirklab.client.IpmiCallException;
 import io.quirklab.client.IpmiLanClient;
 import io.quirklab.client.Lanplus;
+import io.quirklab.client.RoundTripLoad;
 import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.reference.IpmiSim;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.nio.file.Path;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.responder.ControlReply;
@@ -27,54 +30,111 @@ import io.quirklab.responder.ResponderJournal;
 import io.quirklab.responder.SocketControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab bench}: throughput figures, printed, never asserted. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Print round trips per second of the Java client (benchmark).",
-                "Sessionless Get Channel Auth Capabilities against the simulated SMDC and OpenIPMI's ipmi_sim,",
-                "then full IPMI 2.0 / RMCP+ session set-ups per second (suites 3 and 17; ipmi_sim: 3),",
-                "in one run; with --lab also the virtual lab's responder. Bounded in count and time."})
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchFuzzCommand.class,
+        description = {"Print round trips per second against the simulated SMDC and OpenIPMI's ipmi_sim, side by side (benchmark).",
+                "Sessionless Get Channel Auth Capabilities from a lean load generator and from the Java client, then full",
+                "IPMI 2.0 / RMCP+ session set-ups per second (suites 3 and 17), each in rounds that alternate between the two",
+                "servers so that a busy machine slows both alike; prints the ratios (ours / ipmi_sim). With --lab also the",
+                "virtual lab's responder. Bounded in count and time. 'bench fuzz' fuzzes the SMDC over UDP."})
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--count", defaultValue = "20000", description = "Round trips per target at most (default: ${DEFAULT-VALUE}; with --lab up to 10000000).")
     int count;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "Time limit per target (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "5", description = "Time limit per target and figure (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "2000", description = "Untimed round trips first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20000", description = "Untimed round trips first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--setups", defaultValue = "2000", description = "RMCP+ session set-ups per target and suite at most (default: ${DEFAULT-VALUE}).")
     int setups;
 
+    @Option(names = "--fleet", defaultValue = "8", description = "Consoles of the load generator's fleet: requests outstanding at once (default: ${DEFAULT-VALUE}).")
+    int fleet;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds each figure is split into, alternating the targets (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--lab-only", description = "With --lab: only the virtual lab's figures.")
+    boolean labOnly;
+
     @Option(names = "--lab", description = {"Also measure the virtual lab (Linux, root): reply latency of the responder (request",
-            "captured to reply injected) and sustained exchanges/s with the clean persona. Uses the running lab, or brings one",
-            "up and down around the run."})
+            "captured to reply injected), sustained exchanges/s with the clean persona and the responder's memory. Uses the",
+            "running lab, or brings one up and down around the run."})
     boolean lab;
+
+    private PrintWriter out;
+
+    /** One server to measure. */
+    private record Target(String name, String host, int port) {
+        InetSocketAddress address() {
+            return new InetSocketAddress(host, port);
+        }
+    }
+
+    /** One measurement of one target: up to n round trips (or set-ups) within the time limit. */
+    @FunctionalInterface
+    private interface Measurement {
+        RoundTripLoad.Result run(Target t, int n, Duration limit) throws IOException, IpmiCallException;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || count > 1_000_000 || seconds < 1 || seconds > 120 || setups < 1 || setups > 100_000) {
-            throw new IllegalArgumentException("--count must be 1..1000000, --setups 1..100000 and --seconds 1..120");
+        if (count < 1 || count > (lab ? 10_000_000 : 1_000_000) || seconds < 1 || seconds > 600 || setups < 1 || setups > 100_000
+                || rounds < 1 || rounds > 100 || warmup < 0 || warmup > 1_000_000 || fleet < 1 || fleet > 32) {
+            throw new IllegalArgumentException("--count must be 1..1000000 (1..10000000 with --lab), --setups 1..100000, --seconds 1..600, "
+                    + "--rounds 1..100, --fleet 1..32 and --warmup 0..1000000");
         }
-        System.out.printf("round trips: Get Channel Auth Capabilities outside a session, one client, one socket, %d at most in %d s%n",
-                count, seconds);
+        out = spec.commandLine().getOut();
+        if (lab && labOnly) {
+            measureLab();
+            return 0;
+        }
         try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
-                new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), l -> { })) {
-            measure("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort());
-            System.out.printf("lanplus session set-ups: Get Channel Auth Capabilities, Open Session, RAKP 1-4, Set Session Privilege,"
-                    + " Close Session; %d at most in %d s%n", setups, seconds);
-            for (CipherSuite suite : new CipherSuite[] {CipherSuite.SUITE_3, CipherSuite.SUITE_17}) {
-                measureSetUps("simulated SMDC", suite, "127.0.0.3", smdc.localAddress().getPort());
+                new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), ExchangeLog.NONE);
+             IpmiSim sim = IpmiSim.binary().isPresent() ? IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10)) : null) {
+            List<Target> targets = new ArrayList<>(List.of(new Target("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort())));
+            if (sim == null) {
+                out.println("ipmi_sim        : not installed (apt-get install openipmi): no ratios");
+            } else {
+                targets.add(new Target("ipmi_sim", sim.address(), sim.port()));
             }
-        }
-        if (IpmiSim.binary().isEmpty()) {
-            System.out.println("ipmi_sim        : skipped (not installed: apt-get install openipmi)");
-        } else {
-            try (IpmiSim sim = IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10))) {
-                measure("ipmi_sim", sim.address(), sim.port());
-                measureSetUps("ipmi_sim", CipherSuite.SUITE_3, sim.address(), sim.port());
+            out.printf("sessionless round trips: Get Channel Auth Capabilities, %d at most in %d s per target, in %d alternating rounds%n",
+                    count, seconds, rounds);
+            for (Target t : targets) {
+                generator(t, warmup, fleet, Duration.ofSeconds(seconds));
+            }
+            out.printf("load generator, a fleet of %d consoles (requests outstanding at once on one socket, encoded once, every reply checked):%n", fleet);
+            compare(targets, "round trips", count, (t, n, limit) -> generator(t, n, fleet, limit), 2.0);
+            out.println("load generator, one console (one request outstanding):");
+            compare(targets, "round trips", count, (t, n, limit) -> generator(t, n, 1, limit), 0);
+            out.println("Java client (IpmiLanClient, one socket):");
+            for (Target t : targets) {
+                javaClient(t, warmup, Duration.ofSeconds(seconds));
+            }
+            compare(targets, "round trips", count, this::javaClient, 0);
+            out.printf("lanplus session set-ups (Java client): Get Channel Auth Capabilities, Open Session, RAKP 1-4, Set Session"
+                    + " Privilege, Close Session; %d at most in %d s per target%n", setups, seconds);
+            for (CipherSuite suite : new CipherSuite[] {CipherSuite.SUITE_3, CipherSuite.SUITE_17}) {
+                List<Target> offering = new ArrayList<>();
+                for (Target t : targets) {
+                    try {
+                        setUps(suite, t, Math.max(1, warmup / 10), Duration.ofSeconds(seconds));
+                        offering.add(t);
+                    } catch (IpmiCallException e) {
+                        out.printf("%-16s: %s not offered (%s)%n", t.name(), suite, e.getMessage());
+                    }
+                }
+                out.println(suite + ":");
+                compare(offering, "set-ups", setups, (t, n, limit) -> setUps(suite, t, n, limit), 1.0);
             }
         }
         if (lab) {
@@ -84,8 +144,91 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The same sessionless exchange against the clean persona on the virtual lab: client rate with losses counted
-     * (zero expected), and the responder's own latency from its journal (capture timestamp to injection).
+     * Runs {@code m} against every target in {@code rounds} alternating slices, prints each target's total and the
+     * ratio of the first (ours) to the second (the reference), with the range of the per-round ratios.
+     */
+    private void compare(List<Target> targets, String what, int n, Measurement m, double goal) throws IOException, IpmiCallException {
+        RoundTripLoad.Result[] total = new RoundTripLoad.Result[targets.size()];
+        Arrays.fill(total, RoundTripLoad.Result.empty());
+        double[] ratios = new double[rounds];
+        Duration slice = Duration.ofMillis(Math.max(1, seconds * 1000L / rounds));
+        int per = Math.max(1, n / rounds);
+        for (int r = 0; r < rounds; r++) {
+            double[] rate = new double[targets.size()];
+            for (int i = 0; i < targets.size(); i++) {
+                RoundTripLoad.Result res = m.run(targets.get(i), per, slice);
+                rate[i] = res.perSecond();
+                total[i] = total[i].plus(res);
+            }
+            ratios[r] = targets.size() > 1 && rate[1] > 0 ? rate[0] / rate[1] : 0;
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            RoundTripLoad.Result t = total[i];
+            out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad)%n", targets.get(i).name(), t.perSecond(),
+                    what, t.answered(), t.seconds(), t.p50Micros(), t.p99Micros(), t.lost(), t.bad());
+        }
+        if (targets.size() > 1 && total[1].perSecond() > 0) {
+            double[] sorted = ratios.clone();
+            Arrays.sort(sorted);
+            out.printf("%-16s: %.2f (rounds %.2f..%.2f, median %.2f)%s%n", "ratio ours/sim", total[0].perSecond() / total[1].perSecond(),
+                    sorted[0], sorted[sorted.length - 1], sorted[sorted.length / 2], goal > 0 ? String.format("; goal >= %.1f", goal) : "");
+        }
+        out.flush();
+    }
+
+    private RoundTripLoad.Result generator(Target t, int n, int window, Duration limit) throws IOException {
+        if (n == 0) {
+            return RoundTripLoad.Result.empty();
+        }
+        try (RoundTripLoad load = RoundTripLoad.open(t.address())) {
+            return load.run(n, window, limit, Duration.ofMillis(500));
+        }
+    }
+
+    private RoundTripLoad.Result javaClient(Target t, int n, Duration limit) throws IpmiCallException {
+        ClientOptions o = ClientOptions.of(t.host(), t.port(), "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
+        long[] rtt = new long[n];
+        int done = 0;
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        try (IpmiLanClient c = IpmiLanClient.open(o)) {
+            while (done < n && System.nanoTime() < deadline) {
+                long t0 = System.nanoTime();
+                c.authCapabilities();
+                rtt[done++] = System.nanoTime() - t0;
+            }
+        }
+        return result(rtt, done, start);
+    }
+
+    /** Full RMCP+ session set-ups and tear-downs, one after another, each on its own client socket. */
+    private RoundTripLoad.Result setUps(CipherSuite suite, Target t, int n, Duration limit) throws IpmiCallException {
+        ClientOptions o = ClientOptions.of(t.host(), t.port(), "admin", "secret").withTimeout(Duration.ofMillis(500), 0)
+                .withLanplus(Lanplus.suite(suite));
+        long[] took = new long[n];
+        int done = 0;
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        while (done < n && System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            try (IpmiLanClient c = IpmiLanClient.open(o)) {
+                c.openSession();
+            } // close() sends Close Session
+            took[done++] = System.nanoTime() - t0;
+        }
+        return result(took, done, start);
+    }
+
+    private static RoundTripLoad.Result result(long[] times, int n, long startNanos) {
+        long[] done = Arrays.copyOf(times, n);
+        Arrays.sort(done);
+        return new RoundTripLoad.Result(n, 0, 0, (System.nanoTime() - startNanos) / 1e9, done);
+    }
+
+    /**
+     * The virtual lab: the load generator against the clean persona through veth and the responder. A fleet run for
+     * exchanges/s and losses (zero expected) over --count exchanges, with the responder's memory before and after; then
+     * a short one-console run whose reply latency (capture timestamp to injection) comes from the responder's journal.
      */
     private void measureLab() throws Exception {
         VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
@@ -93,36 +236,29 @@ public final class BenchCommand implements Callable<Integer> {
         LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(Optional.empty()));
         try {
             String host = state.persona("clean").address();
-            ClientOptions o = ClientOptions.of(host, 623, "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
-            int lost = 0;
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                for (int i = 0; i < warmup; i++) {
-                    c.authCapabilities();
-                }
-            }
-            long[] rtt = new long[count];
-            int n = 0;
+            Target clean = new Target("virtual lab", host, 623);
+            out.printf("virtual lab: persona clean at %s through %s and the responder (pid %d)%n", host, state.dutInterface(), state.responderPid());
+            generator(clean, warmup, fleet, Duration.ofSeconds(seconds));
+            long heapBefore = heapAfterGcKb(state.responderPid());
+            long rssBefore = rssKb(state.responderPid());
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
+            ControlReply.Status before = control.status();
+            RoundTripLoad.Result r = generator(clean, count, fleet, Duration.ofSeconds(seconds));
+            long rssAfter = rssKb(state.responderPid());
+            long heapAfter = heapAfterGcKb(state.responderPid());
+            ControlReply.Status after = control.status();
+            out.printf("%-16s: %8.0f exchanges/s, a fleet of %d  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad)%n", "virtual lab",
+                    r.perSecond(), fleet, r.answered(), r.seconds(), r.p50Micros(), r.p99Micros(), r.lost(), r.bad());
+            out.printf("%-16s: heap in use after a full GC %d kB before, %d kB after %d exchanges (%+d kB; jcmd GC.run + GC.heap_info);"
+                    + " resident %d kB before, %d kB after (the JVM grows its heap lazily up to its maximum); journal %d entries"
+                    + " (bounded; %d evicted)%n", "responder", heapBefore, heapAfter, r.answered(), heapAfter - heapBefore, rssBefore, rssAfter,
+                    after.journalEntries(), after.journalEvicted() - before.journalEvicted());
             String probe = "bench-" + ProcessHandle.current().pid();
             control.beginProbe("clean", probe);
-            long start = System.nanoTime();
-            long deadline = start + Duration.ofSeconds(seconds).toNanos();
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                while (n + lost < count && System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    try {
-                        c.authCapabilities();
-                        rtt[n++] = System.nanoTime() - t0;
-                    } catch (IpmiCallException e) {
-                        lost++;
-                    }
-                }
-            }
-            double secs = (System.nanoTime() - start) / 1e9;
-            System.out.printf("virtual lab: the same exchange with persona clean at %s through %s and the responder%n", host, state.dutInterface());
-            report("virtual lab", "exchanges", n, secs, Arrays.copyOf(rtt, n));
-            System.out.printf("%-16s: %d lost of %d%n", "virtual lab", lost, n + lost);
+            RoundTripLoad.Result one = generator(clean, Math.min(count, 20_000), 1, Duration.ofSeconds(seconds));
             control.endProbe("clean", probe);
+            out.printf("%-16s: %8.0f exchanges/s, one console  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost)%n", "virtual lab",
+                    one.perSecond(), one.answered(), one.seconds(), one.p50Micros(), one.p99Micros(), one.lost());
             List<Long> latency = new ArrayList<>();
             long seen = -1;
             for (ControlReply.JournalLine e : control.journal(ControlRequest.Journal.ofProbe(probe, null)).entries()) {
@@ -137,12 +273,13 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             if (latency.isEmpty()) {
-                System.out.println("responder       : no journal entries for the run (journal evicted?)");
+                out.println("responder       : no journal entries for the run (journal evicted?)");
             } else {
                 long[] l = latency.stream().mapToLong(Long::longValue).sorted().toArray();
-                System.out.printf("%-16s: reply latency (request captured to reply injected) p50 %d us, p99 %d us over %d replies%n",
+                out.printf("%-16s: reply latency (request captured to reply injected) p50 %d us, p99 %d us over %d replies%n",
                         "responder", l[l.length / 2], l[Math.min(l.length - 1, (int) (l.length * 0.99))], l.length);
             }
+            out.flush();
         } finally {
             if (running.isEmpty()) {
                 vl.down();
@@ -150,53 +287,30 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Full RMCP+ session set-ups and tear-downs, one after another on one client socket each, after a tenth of the warm-up. */
-    private void measureSetUps(String name, CipherSuite suite, String host, int port) throws IpmiCallException {
-        ClientOptions o = ClientOptions.of(host, port, "admin", "secret").withTimeout(Duration.ofMillis(500), 0)
-                .withLanplus(Lanplus.suite(suite));
-        for (int i = 0; i < warmup / 10; i++) {
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                c.openSession();
-            }
+    /** Heap in use of a JVM after a full collection, in kB, through jcmd (which ships with the JDK); -1 when unknown. */
+    private static long heapAfterGcKb(long pid) {
+        io.quirklab.process.CommandRunner runner = new io.quirklab.process.CommandRunner();
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        if (!runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.run")).ok()) {
+            return -1;
         }
-        long[] took = new long[setups];
-        int n = 0;
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(seconds).toNanos();
-        while (n < setups && System.nanoTime() < deadline) {
-            long t0 = System.nanoTime();
-            try (IpmiLanClient c = IpmiLanClient.open(o)) {
-                c.openSession();
-            } // close() sends Close Session
-            took[n++] = System.nanoTime() - t0;
-        }
-        report(String.format("%s, %s", name, suite), "set-ups", n, (System.nanoTime() - start) / 1e9, Arrays.copyOf(took, n));
+        io.quirklab.process.CommandRunner.Result info = runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info.stdout());
+        return info.ok() && m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private void measure(String name, String host, int port) throws IpmiCallException {
-        ClientOptions o = ClientOptions.of(host, port, "admin", "secret").withTimeout(Duration.ofMillis(500), 0);
-        try (IpmiLanClient c = IpmiLanClient.open(o)) {
-            for (int i = 0; i < warmup; i++) {
-                c.authCapabilities();
+    /** Resident memory of a process in kB (Linux /proc), or -1. */
+    private static long rssKb(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
             }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
-        long[] rtt = new long[count];
-        int n = 0;
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(seconds).toNanos();
-        try (IpmiLanClient c = IpmiLanClient.open(o)) {
-            while (n < count && System.nanoTime() < deadline) {
-                long t0 = System.nanoTime();
-                c.authCapabilities();
-                rtt[n++] = System.nanoTime() - t0;
-            }
-        }
-        report(name, "round trips", n, (System.nanoTime() - start) / 1e9, Arrays.copyOf(rtt, n));
+        return -1;
     }
 
-    private static void report(String name, String what, int n, double secs, long[] done) {
-        Arrays.sort(done);
-        System.out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us)%n", name, n / secs, what, n, secs,
-                done[n / 2] / 1e3, done[Math.min(n - 1, (int) (n * 0.99))] / 1e3);
-    }
 }

@@ -1,7 +1,9 @@
 package io.quirklab.cli;
 
 import io.quirklab.bmc.BmcConfig;
+import io.quirklab.bmc.ExchangeLog;
 import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.bmc.RateLimitedLog;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.ipmi.AuthType;
@@ -9,6 +11,8 @@ import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.RakpMessages;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +23,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab smdc}: the simulated SMDC on a UDP socket. */
 @Command(name = "smdc", mixinStandardHelpOptions = true,
@@ -29,6 +35,9 @@ import picocli.CommandLine.Option;
                 "  quirklab smdc --bind 127.0.0.2 --user admin:secret --quirk session-id-zero",
                 "  quirklab smdc --bind 127.0.0.2 --ipmi 2.0 --cipher-suites 3,17"})
 public final class SmdcCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--bind", required = true, paramLabel = "ADDRESS",
             description = "Exact address to serve on (a 127.x loopback address or one in 198.18.0.0/15); never the wildcard.")
     String bind;
@@ -41,20 +50,21 @@ public final class SmdcCommand implements Callable<Integer> {
     List<String> users = new ArrayList<>();
 
     @Option(names = "--quirk", paramLabel = "NAME",
-            description = "Firmware quirk; repeatable: session-id-zero, reused-sequence, oem-auth-required.")
+            description = {"Firmware quirk; repeatable: session-id-zero, reused-sequence, oem-auth-required,",
+                    "auth-none-accepted (auth type NONE enabled: any password logs in), cipher-zero (RMCP+ suite 0 offered: likewise)."})
     List<String> quirks = new ArrayList<>();
 
     @Option(names = "--auth", split = ",", paramLabel = "TYPE",
-            description = "Enabled auth types, comma-separated (default: none,md2,md5,password; add oem if needed).")
+            description = "Enabled auth types, comma-separated (default: md2,md5,password; add oem if needed; none needs --quirk auth-none-accepted).")
     List<String> auth = new ArrayList<>();
 
     @Option(names = "--ipmi", defaultValue = "1.5", paramLabel = "VERSION",
             description = "1.5: IPMI 1.5 only, RMCP+ datagrams dropped, like the Tyan SMDC (default); "
-                    + "2.0: IPMI 1.5 and 2.0 / RMCP+ (cipher suites 0, 1, 2, 3 and 17 unless --cipher-suites says otherwise).")
+                    + "2.0: IPMI 1.5 and 2.0 / RMCP+ (cipher suites 1, 2, 3 and 17 unless --cipher-suites says otherwise; 0 only with --quirk cipher-zero).")
     String ipmi;
 
     @Option(names = "--cipher-suites", paramLabel = "LIST",
-            description = "With --ipmi 2.0: the RMCP+ cipher suites offered, comma-separated, from 0, 1, 2, 3, 17 (default: all).")
+            description = "With --ipmi 2.0: the RMCP+ cipher suites offered, comma-separated, from 1, 2, 3, 17 (default: all; 0 needs --quirk cipher-zero).")
     String cipherSuites;
 
     @Option(names = "--kg", paramLabel = "KEY",
@@ -70,6 +80,10 @@ public final class SmdcCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not log each exchange.")
     boolean quiet;
 
+    @Option(names = "--log-rate", defaultValue = "50", paramLabel = "LINES",
+            description = "At most this many exchange lines a second; the rest are counted in one summary line (default: ${DEFAULT-VALUE}).")
+    int logRate;
+
     @Override
     public Integer call() throws Exception {
         BmcConfig config = config();
@@ -78,20 +92,30 @@ public final class SmdcCommand implements Callable<Integer> {
         SimulatedBmc bmc = new SimulatedBmc(config);
         DateTimeFormatter t = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter out = spec.commandLine().getOut();
+        RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + line), logRate, Clock.systemUTC());
         try (UdpBmcServer server = UdpBmcServer.start(bmc, new InetSocketAddress(addr, port),
-                line -> {
-                    if (!quiet) {
-                        System.out.println(LocalTime.now().format(t) + " " + line);
-                    }
-                })) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.printf("simulated SMDC (%s, firmware %s, IANA %d, %s) on udp %s:%d; users: %s; quirks: %s; Ctrl-C stops%n",
+                quiet ? ExchangeLog.NONE : ExchangeLog.limited(log))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(); // let the server close and the log's last summary out before the JVM ends
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            out.printf("simulated SMDC (%s, firmware %s, IANA %d, %s) on udp %s:%d; users: %s; quirks: %s; Ctrl-C stops%n",
                     config.identity().boardProduct(), config.identity().firmwareText(), config.identity().manufacturerId(),
                     protocols(config), addr.getHostAddress(), server.localAddress().getPort(),
                     String.join(", ", config.users().stream().map(u -> u.name() + " (" + u.maxPrivilege() + ")").toList()),
                     config.quirks().isEmpty() ? "none" : String.join(", ", config.quirks().stream().map(FirmwareQuirk::cliName).toList()));
-            System.out.flush();
+            out.flush();
             stop.await();
+        } finally {
+            log.flush();
+            out.flush();
+            stopped.countDown();
         }
         return 0;
     }
@@ -107,7 +131,13 @@ public final class SmdcCommand implements Callable<Integer> {
         if (!auth.isEmpty()) {
             Set<AuthType> a = EnumSet.noneOf(AuthType.class);
             auth.forEach(n -> a.add(AuthType.fromCliName(n)));
+            if (a.contains(AuthType.NONE) && !q.contains(FirmwareQuirk.AUTH_NONE_ACCEPTED)) {
+                throw new IllegalArgumentException("--auth none lets any password in: add --quirk auth-none-accepted to mean it");
+            }
             c = c.withAuthTypes(a);
+        }
+        if (logRate < 1) {
+            throw new IllegalArgumentException("--log-rate must be at least 1, not " + logRate);
         }
         switch (ipmi.trim()) {
             case "1.5" -> {
@@ -116,7 +146,11 @@ public final class SmdcCommand implements Callable<Integer> {
                 }
             }
             case "2.0", "2" -> {
-                c = cipherSuites == null ? c.withIpmi20() : c.withCipherSuites(CipherSuite.parseList(cipherSuites));
+                Set<CipherSuite> offered = cipherSuites == null ? EnumSet.allOf(CipherSuite.class) : CipherSuite.parseList(cipherSuites);
+                if (cipherSuites != null && offered.contains(CipherSuite.SUITE_0) && !q.contains(FirmwareQuirk.CIPHER_ZERO)) {
+                    throw new IllegalArgumentException("cipher suite 0 lets any password in: add --quirk cipher-zero to mean it");
+                }
+                c = c.withCipherSuites(offered);
                 c = c.withKg(kg == null ? null : RakpMessages.key20(kg));
             }
             default -> throw new IllegalArgumentException("--ipmi must be 1.5 or 2.0, not '" + ipmi + "'");

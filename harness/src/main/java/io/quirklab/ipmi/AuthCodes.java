@@ -2,7 +2,6 @@ package io.quirklab.ipmi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /** IPMI 1.5 per-message auth codes (IPMI v1.5 section 6.12.11). */
@@ -67,8 +66,8 @@ public final class AuthCodes {
 
     private static MessageDigest digest(String name) {
         try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
+            return CryptoInstances.digest(name);
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(name + " missing from this JDK", e);
         }
     }

@@ -11,7 +11,7 @@ final class Hmac {
 
     static byte[] of(String algorithm, byte[] key, byte[]... parts) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = CryptoInstances.mac(algorithm);
             mac.init(new SecretKeySpec(key, algorithm));
             for (byte[] p : parts) {
                 mac.update(p);

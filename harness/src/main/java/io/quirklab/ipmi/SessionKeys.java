@@ -146,7 +146,7 @@ public record SessionKeys(CipherSuite suite, byte[] sik, byte[] k1, byte[] k2) {
 
     private byte[] aes(int mode, byte[] iv, byte[] in, int off, int len) {
         try {
-            Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+            Cipher c = CryptoInstances.cipher("AES/CBC/NoPadding");
             c.init(mode, new SecretKeySpec(k2, 0, AES_BLOCK, "AES"), new IvParameterSpec(iv));
             return c.doFinal(in, off, len);
         } catch (GeneralSecurityException e) {

@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  *     ipmi: "1.5"                      # "1.5" (1.5 only, like the SMDC) or "2.0" (1.5 and RMCP+); default "2.0"
  *     address: 198.18.0.11             # optional: base + index
  *     mac: 02:51:4c:00:00:02           # optional: MacAddress.local(index + 1)
+ *     max-sessions: 4                  # session table size, 1..63; default 32
+ *     idle-timeout: 60                 # seconds an idle session lives, 1..3600; default 60
  * </pre>
  *
  * Every persona gets {@link BmcConfig#smdcDefaults()} with its firmware quirks. Anything wrong is rejected with a
@@ -55,7 +57,14 @@ public final class PersonaCatalogue {
     public static final String DEFAULT_BASE = "198.18.0.10";
 
     private static final List<String> PERSONA_FIELDS =
-            List.of("name", "description", "expected", "quirks", "firmware-quirks", "ipmi", "address", "mac");
+            List.of("name", "description", "expected", "quirks", "firmware-quirks", "ipmi", "address", "mac",
+                    "max-sessions", "idle-timeout");
+    /**
+     * Session table of a persona that does not say: generous, so clients that never close their sessions (OpenIPMI's
+     * tools, pyghmi) cannot fill it within one idle timeout. smdc-tyan keeps the real card's 4 in its entry.
+     */
+    public static final int DEFAULT_MAX_SESSIONS = 32;
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private final List<Persona> personas;
@@ -306,7 +315,10 @@ public final class PersonaCatalogue {
             Inet4Address address = text(n, "address").map(a -> personaAddress(line(n, "address"), a))
                     .orElseGet(() -> offset(n, index));
             MacAddress mac = text(n, "mac").map(m -> mac(line(n, "mac"), m)).orElseGet(() -> MacAddress.local(index + 1));
-            BmcConfig bmc = BmcConfig.smdcDefaults().withQuirks(firmware);
+            BmcConfig bmc = BmcConfig.smdcDefaults().withQuirks(firmware)
+                    .withMaxSessions(bounded(n, "max-sessions", 1, 63, DEFAULT_MAX_SESSIONS, "sessions"))
+                    .withIdleTimeout(java.time.Duration.ofSeconds(
+                            bounded(n, "idle-timeout", 1, 3600, DEFAULT_IDLE_TIMEOUT_SECONDS, "seconds")));
             String ipmi = text(n, "ipmi").orElse("2.0");
             if (ipmi.equals("2.0")) {
                 bmc = bmc.withIpmi20();
@@ -474,6 +486,24 @@ public final class PersonaCatalogue {
                 throw error(line, "mac", "'" + text + "' is not a unicast address");
             }
             return m;
+        }
+
+        /** A whole number field within [min, max], or its default when absent. */
+        private int bounded(Node persona, String field, int min, int max, int absent, String unit) {
+            Optional<String> t = text(persona, field);
+            if (t.isEmpty()) {
+                return absent;
+            }
+            int v;
+            try {
+                v = Integer.parseInt(t.get().trim());
+            } catch (NumberFormatException e) {
+                v = Integer.MIN_VALUE;
+            }
+            if (v < min || v > max) {
+                throw error(line(persona, field), field, "'" + t.get() + "' is not a whole number of " + unit + " from " + min + " to " + max);
+            }
+            return v;
         }
 
         private Optional<String> text(Node persona, String field) {

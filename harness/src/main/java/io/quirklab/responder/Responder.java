@@ -197,7 +197,7 @@ public final class Responder implements AutoCloseable {
         String peer = ip.src().getHostAddress() + ":" + udp.srcPort();
         String probe = probes.get(l.persona.name());
         journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.RMCP, peer, probe,
-                c.data(), String.format("id 0x%04x%s: %s", ip.id(), ip.dontFragment() ? " DF" : "", e.summary()));
+                c.data(), "id 0x" + ParsedFrame.hex4(ip.id()) + (ip.dontFragment() ? " DF" : "") + ": " + e.summary()); // no String.format: its regex parse was the hot path
         if (!e.answered()) {
             return;
         }

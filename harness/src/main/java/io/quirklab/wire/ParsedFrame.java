@@ -285,6 +285,12 @@ public final class ParsedFrame {
         return Optional.ofNullable(icmpEcho);
     }
 
+    /** {@code value} as at least four lower-case hex digits, as {@code %04x} prints it. */
+    public static String hex4(int value) {
+        String h = Integer.toHexString(value);
+        return h.length() >= 4 ? h : "0000".substring(h.length()) + h;
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(src + " > " + dst);
@@ -293,15 +299,18 @@ public final class ParsedFrame {
             s.append(" ARP op ").append(arp.op()).append(' ').append(arp.senderIp().getHostAddress()).append(" > ")
                     .append(arp.targetIp().getHostAddress());
         } else if (ipv4 != null) {
-            s.append(String.format(" IPv4 %s > %s id 0x%04x%s%s%s ttl %d proto %d%s", ipv4.src().getHostAddress(),
-                    ipv4.dst().getHostAddress(), ipv4.id(), ipv4.dontFragment() ? " DF" : "", ipv4.moreFragments() ? " MF" : "",
-                    ipv4.evil() ? " evil" : "", ipv4.ttl(), ipv4.protocol(), ipv4.headerChecksumValid() ? "" : " bad-ip-csum"));
+            // Built by hand, not with String.format: the responder summarises every reply it sends, and Formatter's
+            // regex parse of the pattern was most of that work.
+            s.append(" IPv4 ").append(ipv4.src().getHostAddress()).append(" > ").append(ipv4.dst().getHostAddress())
+                    .append(" id 0x").append(hex4(ipv4.id())).append(ipv4.dontFragment() ? " DF" : "").append(ipv4.moreFragments() ? " MF" : "")
+                    .append(ipv4.evil() ? " evil" : "").append(" ttl ").append(ipv4.ttl()).append(" proto ").append(ipv4.protocol())
+                    .append(ipv4.headerChecksumValid() ? "" : " bad-ip-csum");
             if (udp != null) {
-                s.append(String.format(" UDP %d > %d len %d csum 0x%04x%s", udp.srcPort(), udp.dstPort(), udp.length(),
-                        udp.checksum(), udp.checksumValid() ? "" : " bad"));
+                s.append(" UDP ").append(udp.srcPort()).append(" > ").append(udp.dstPort()).append(" len ").append(udp.length())
+                        .append(" csum 0x").append(hex4(udp.checksum())).append(udp.checksumValid() ? "" : " bad");
             }
         } else {
-            s.append(String.format(" ethertype 0x%04x", etherType));
+            s.append(" ethertype 0x").append(hex4(etherType));
         }
         return s.toString();
     }

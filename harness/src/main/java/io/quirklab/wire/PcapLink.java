@@ -326,10 +326,13 @@ public final class PcapLink {
         private static final int SLEEP_MILLIS = 2;
         private final int fd;
         private final Function poll;
+        /** One pollfd for every wait: allocating native memory per wait kept JNA's cleaner thread busy. */
+        private final Memory pollfd;
 
         private Readiness(int fd, Function poll) {
             this.fd = fd;
             this.poll = poll;
+            this.pollfd = fd >= 0 ? new Memory(8) : null;
         }
 
         static Readiness of(PcapHandle handle) {
@@ -352,21 +355,19 @@ public final class PcapLink {
             return fd >= 0;
         }
 
-        void await(int millis, AtomicBoolean closed) {
+        synchronized void await(int millis, AtomicBoolean closed) {
             if (closed.get()) {
                 return;
             }
             if (fd >= 0) {
-                try (Memory pollfd = new Memory(8)) {
-                    pollfd.setInt(0, fd);
-                    pollfd.setShort(4, POLLIN);
-                    pollfd.setShort(6, (short) 0);
-                    int ready = poll.invokeInt(new Object[] {pollfd, 1, millis});
-                    if (ready == 0 || ready > 0 && (pollfd.getShort(6) & POLLIN) != 0) {
-                        return;
-                    }
-                    // an error or hang-up: the next read reports it; do not spin meanwhile
+                pollfd.setInt(0, fd);
+                pollfd.setShort(4, POLLIN);
+                pollfd.setShort(6, (short) 0);
+                int ready = poll.invokeInt(new Object[] {pollfd, 1, millis});
+                if (ready == 0 || ready > 0 && (pollfd.getShort(6) & POLLIN) != 0) {
+                    return;
                 }
+                // an error or hang-up: the next read reports it; do not spin meanwhile
             }
             try {
                 Thread.sleep(Math.min(millis, SLEEP_MILLIS));

@@ -6,7 +6,6 @@ import io.quirklab.bmc.TestConsole.Answer;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.AuthCodes;
 import io.quirklab.ipmi.AuthType;
-import io.quirklab.ipmi.Checksums;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.IpmiRequest;
 import io.quirklab.ipmi.IpmiResponse;
@@ -21,7 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -63,13 +62,13 @@ class BmcFuzzTest {
 
     @Test
     void codecsRejectMutatedDatagramsOnlyWithMalformedPacketException() {
-        Mutator mutator = new Mutator(new Random(SEED), Captures.allPayloads());
+        DatagramMutator mutator = new DatagramMutator(new Random(SEED), Captures.allPayloads());
         Findings findings = new Findings();
 
         for (int i = 0; i < ITERATIONS; i++) {
             byte[] d = mutator.mutate(mutator.pick());
             if (mutator.coin()) {
-                Mutator.repairIpmiChecksums(d);
+                DatagramMutator.repairIpmiChecksums(d);
             }
             decodeEveryLayer(d, findings);
         }
@@ -82,11 +81,12 @@ class BmcFuzzTest {
     void bmcAnswersOrDropsEveryMutatedDatagramAndStaysBounded() {
         List<byte[]> corpus = Captures.allPayloads();
         ManualClock clock = new ManualClock(Instant.parse("2005-06-01T12:00:00Z"));
-        BmcConfig base = BmcConfig.smdcDefaults();
+        // NONE sessions are fuzzed too, so the quirk that enables them is on.
+        BmcConfig base = BmcConfig.smdcDefaults().withQuirks(EnumSet.of(FirmwareQuirk.AUTH_NONE_ACCEPTED));
         BmcConfig config = base.withUsers(List.of(base.users().get(0), new User(3, "operator", "secret", Privilege.OPERATOR),
                 new User(4, "viewer", "secret", Privilege.USER)));
         Random random = new Random(SEED);
-        Mutator mutator = new Mutator(random, corpus);
+        DatagramMutator mutator = new DatagramMutator(random, corpus);
         Findings findings = new Findings();
         long heapBefore = usedHeapAfterGc();
 
@@ -112,7 +112,7 @@ class BmcFuzzTest {
             };
             mutated += kind < 4 ? 1 : 0;
             if (random.nextInt(3) == 0) {
-                Mutator.repairIpmiChecksums(d); // lets mutated messages of NONE/PASSWORD sessions reach the handlers
+                DatagramMutator.repairIpmiChecksums(d); // lets mutated messages of NONE/PASSWORD sessions reach the handlers
             }
             Exchange e = handle(bmc, d, findings);
             if (e != null && e.answered()) {
@@ -144,7 +144,7 @@ class BmcFuzzTest {
      * Abandons or closes the previous session at random; a full table is waited out on the clock, as a console
      * would retry after the idle timeout.
      */
-    private static TestConsole openSession(SimulatedBmc bmc, ManualClock clock, Mutator mutator, AuthType authType,
+    private static TestConsole openSession(SimulatedBmc bmc, ManualClock clock, DatagramMutator mutator, AuthType authType,
                                            Findings findings, TestConsole previous) {
         if (previous != null && mutator.coin()) {
             previous.send(previous.request(NetFn.APP, Cmd.CLOSE_SESSION, le32ints(previous.sessionId())));
@@ -311,114 +311,6 @@ class BmcFuzzTest {
             if (examples.size() < EXAMPLES_KEPT) {
                 examples.add(problem + " <- " + hex(input));
             }
-        }
-    }
-
-    /** Byte-level mutations of datagrams, driven by one seeded Random. */
-    static final class Mutator {
-        private static final byte[] INTERESTING = {0x00, (byte) 0xFF, 0x7F, (byte) 0x80};
-        private final Random random;
-        private final List<byte[]> corpus;
-
-        Mutator(Random random, List<byte[]> corpus) {
-            assertThat(corpus).as("seed corpus from the captures").isNotEmpty();
-            this.random = random;
-            this.corpus = corpus;
-        }
-
-        boolean coin() {
-            return random.nextBoolean();
-        }
-
-        byte[] pick() {
-            return corpus.get(random.nextInt(corpus.size()));
-        }
-
-        /** One to four stacked mutations of a copy of {@code seed}. */
-        byte[] mutate(byte[] seed) {
-            byte[] d = seed.clone();
-            int rounds = 1 + random.nextInt(4);
-            for (int r = 0; r < rounds; r++) {
-                d = once(d);
-            }
-            return d;
-        }
-
-        private byte[] once(byte[] d) {
-            if (d.length == 0) {
-                return extend(d);
-            }
-            switch (random.nextInt(7)) {
-                case 0 -> d[random.nextInt(d.length)] ^= (byte) (1 << random.nextInt(8));
-                case 1 -> d[random.nextInt(d.length)] = INTERESTING[random.nextInt(INTERESTING.length)];
-                case 2 -> d = Arrays.copyOf(d, random.nextInt(d.length));
-                case 3 -> d = extend(d);
-                case 4 -> corruptLengthField(d);
-                case 5 -> d = splice(d, pick());
-                default -> d = duplicateChunk(d);
-            }
-            return d;
-        }
-
-        private byte[] extend(byte[] d) {
-            int more = random.nextInt(16) == 0 ? 1 + random.nextInt(600) : 1 + random.nextInt(32);
-            byte[] tail = new byte[more];
-            random.nextBytes(tail);
-            byte[] out = Arrays.copyOf(d, d.length + more);
-            System.arraycopy(tail, 0, out, d.length, more);
-            return out;
-        }
-
-        /** Offsets 4..30 hold every length-ish field: ASF data length (11), message length (13 or 29). */
-        private void corruptLengthField(byte[] d) {
-            if (d.length <= 4) {
-                return;
-            }
-            int at = 4 + random.nextInt(Math.min(30, d.length - 1) - 4 + 1);
-            d[at] = switch (random.nextInt(4)) {
-                case 0 -> (byte) (d[at] + 1);
-                case 1 -> (byte) (d[at] - 1);
-                case 2 -> INTERESTING[random.nextInt(INTERESTING.length)];
-                default -> (byte) random.nextInt(256);
-            };
-        }
-
-        private byte[] splice(byte[] d, byte[] other) {
-            int head = random.nextInt(d.length + 1);
-            int from = random.nextInt(other.length + 1);
-            byte[] out = Arrays.copyOf(d, head + other.length - from);
-            System.arraycopy(other, from, out, head, other.length - from);
-            return out;
-        }
-
-        private byte[] duplicateChunk(byte[] d) {
-            int from = random.nextInt(d.length);
-            int len = 1 + random.nextInt(Math.min(32, d.length - from));
-            int at = random.nextInt(d.length + 1);
-            byte[] out = new byte[d.length + len];
-            System.arraycopy(d, 0, out, 0, at);
-            System.arraycopy(d, from, out, at, len);
-            System.arraycopy(d, at, out, at + len, d.length - at);
-            return out;
-        }
-
-        /** Fixes both IPMI checksums of an RMCP/IPMI 1.5 datagram in place, where the length field allows. */
-        static void repairIpmiChecksums(byte[] d) {
-            if (d.length < RmcpPacket.HEADER_LENGTH + 10) {
-                return;
-            }
-            int auth = d[4] & 0xFF;
-            int lengthAt = RmcpPacket.HEADER_LENGTH + 9 + (auth == 0 ? 0 : Session15Packet.AUTH_CODE_LENGTH);
-            if (lengthAt >= d.length) {
-                return;
-            }
-            int len = d[lengthAt] & 0xFF;
-            int msg = lengthAt + 1;
-            if (len < IpmiRequest.OVERHEAD || msg + len > d.length) {
-                return;
-            }
-            d[msg + 2] = (byte) Checksums.of(d, msg, msg + 2);
-            d[msg + len - 1] = (byte) Checksums.of(d, msg + 3, msg + len - 1);
         }
     }
 }

@@ -36,6 +36,8 @@ class RmcpPlusBmcTest {
         return new SimulatedBmc(config, clock, new Random(17));
     }
 
+    private int openers;
+
     private SimulatedBmc bmc20() {
         return bmc(BmcConfig.smdcDefaults().withIpmi20());
     }
@@ -57,8 +59,11 @@ class RmcpPlusBmcTest {
         return new RakpMessages.OpenSessionRequest(7, privilege, 0x0A0B0C0D, s.authAlg(), s.integrityAlg(), s.confidentialityAlg());
     }
 
-    private static RakpMessages.OpenSessionResponse open(SimulatedBmc bmc, RakpMessages.OpenSessionRequest rq) {
-        Exchange e = bmc.handle(RmcpPlusConsole.setUpDatagram(PayloadType.OPEN_SESSION_REQUEST, rq.encode()), RmcpPlusConsole.PEER);
+    /** Each half-open set-up from its own source, so the per-source activation budget does not stop them first. */
+    private RakpMessages.OpenSessionResponse open(SimulatedBmc bmc, RakpMessages.OpenSessionRequest rq) {
+        openers++;
+        Exchange e = bmc.handle(RmcpPlusConsole.setUpDatagram(PayloadType.OPEN_SESSION_REQUEST, rq.encode()),
+                new java.net.InetSocketAddress("198.18.3." + (openers % 250 + 1), 40000 + openers));
         RmcpPlusPacket p = RmcpPlusConsole.answer(e);
         assertThat(p.payloadType()).isEqualTo(PayloadType.OPEN_SESSION_RESPONSE);
         return RakpMessages.OpenSessionResponse.decode(p.payload());
@@ -85,7 +90,7 @@ class RmcpPlusBmcTest {
     void authCapabilitiesAdvertiseIpmi20OnlyWhenAskedAndKgWhenSet() {
         SimulatedBmc bmc = bmc20();
         byte[] extended = authCaps(bmc, 0x8E);
-        assertThat(extended[1] & 0xFF).isEqualTo(0x80 | 0x17);
+        assertThat(extended[1] & 0xFF).as("MD2, MD5, password; no NONE").isEqualTo(0x80 | 0x16);
         assertThat(extended[2] & 0x20).as("Kg status").isZero();
         assertThat(extended[3]).as("IPMI 1.5 and 2.0 connections").isEqualTo((byte) 0x03);
         assertThat(authCaps(bmc, 0x0E)).as("the IPMI 1.5 answer is unchanged").isEqualTo(authCaps(bmc(BmcConfig.smdcDefaults()), 0x0E));
@@ -99,13 +104,17 @@ class RmcpPlusBmcTest {
         IpmiResponse first = cipherSuites(bmc, 0x80);
         IpmiResponse second = cipherSuites(bmc, 0x81);
         assertThat(first.data()).hasSize(17);
-        assertThat(second.data()).hasSize(10);
+        assertThat(second.data()).hasSize(5);
         assertThat(cipherSuites(bmc, 0x82).data()).hasSize(1);
-        byte[] all = new ByteWriter().bytes(Arrays.copyOfRange(first.data(), 1, 17)).bytes(Arrays.copyOfRange(second.data(), 1, 10)).toByteArray();
-        assertThat(CipherSuite.parseRecords(all)).containsExactly(0, 1, 2, 3, 17);
-        assertThat(Arrays.copyOfRange(first.data(), 16, 17)).as("suite 3 record starts at byte 16").containsExactly(0xC0);
-        assertThat(cipherSuites(bmc, 0x00).data()).as("algorithms: auth 0 1 3, integrity 0 1 4, confidentiality 0 1")
-                .containsExactly(0x01, 0x00, 0x01, 0x03, 0x40, 0x41, 0x44, 0x80, 0x81);
+        byte[] all = new ByteWriter().bytes(Arrays.copyOfRange(first.data(), 1, 17)).bytes(Arrays.copyOfRange(second.data(), 1, 5)).toByteArray();
+        assertThat(CipherSuite.parseRecords(all)).as("suite 0 only with the cipher-zero quirk").containsExactly(1, 2, 3, 17);
+        assertThat(Arrays.copyOfRange(first.data(), 16, 17)).as("suite 17 record starts at byte 16").containsExactly(0xC0);
+        assertThat(cipherSuites(bmc, 0x00).data()).as("algorithms: auth 1 3, integrity 0 1 4, confidentiality 0 1")
+                .containsExactly(0x01, 0x01, 0x03, 0x40, 0x41, 0x44, 0x80, 0x81);
+        SimulatedBmc zero = bmc(BmcConfig.smdcDefaults().withIpmi20().withQuirks(EnumSet.of(FirmwareQuirk.CIPHER_ZERO)));
+        byte[] withZero = new ByteWriter().bytes(Arrays.copyOfRange(cipherSuites(zero, 0x80).data(), 1, 17))
+                .bytes(Arrays.copyOfRange(cipherSuites(zero, 0x81).data(), 1, 10)).toByteArray();
+        assertThat(CipherSuite.parseRecords(withZero)).containsExactly(0, 1, 2, 3, 17);
         SimulatedBmc only = bmc(BmcConfig.smdcDefaults().withCipherSuites(EnumSet.of(CipherSuite.SUITE_3, CipherSuite.SUITE_17)));
         assertThat(CipherSuite.parseRecords(Arrays.copyOfRange(cipherSuites(only, 0x80).data(), 1, 11))).containsExactly(3, 17);
     }
@@ -123,7 +132,8 @@ class RmcpPlusBmcTest {
     @ParameterizedTest
     @EnumSource(CipherSuite.class)
     void everySuiteRunsTheIpmi15HandlersInsideTheSession(CipherSuite suite) throws IpmiCallException {
-        SimulatedBmc bmc = bmc20();
+        SimulatedBmc bmc = suite == CipherSuite.SUITE_0
+                ? bmc(BmcConfig.smdcDefaults().withIpmi20().withQuirks(EnumSet.of(FirmwareQuirk.CIPHER_ZERO))) : bmc20();
         RmcpPlusConsole c = RmcpPlusConsole.admin(bmc, suite).open();
         assertThat(bmc.activeSessions()).isEqualTo(1);
         assertThat(c.call(NetFn.APP, Cmd.GET_DEVICE_ID).data()[6] & 0xFF).isEqualTo(0xFD);

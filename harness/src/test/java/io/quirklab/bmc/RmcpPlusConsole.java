@@ -33,6 +33,7 @@ final class RmcpPlusConsole {
     private SessionKeys keys;
     private int sequence = 1;
     private int rqSeq;
+    private InetSocketAddress peer = PEER;
 
     RmcpPlusConsole(SimulatedBmc bmc, CipherSuite suite, String user, String password, byte[] kg, Privilege privilege, long seed) {
         this.bmc = bmc;
@@ -56,7 +57,13 @@ final class RmcpPlusConsole {
     }
 
     Exchange send(byte[] datagram) {
-        return bmc.handle(datagram, PEER);
+        return bmc.handle(datagram, peer);
+    }
+
+    /** Sends from {@code from} instead of {@link #PEER}. */
+    RmcpPlusConsole from(InetSocketAddress from) {
+        this.peer = from;
+        return this;
     }
 
     /** Open Session, RAKP 1 and RAKP 3, each answer checked by the handshake; afterwards requests run in the session. */

@@ -44,6 +44,8 @@ class RmcpPlusFuzzTest {
         {NetFn.STORAGE, Cmd.GET_SEL_ENTRY}, {NetFn.STORAGE, Cmd.READ_FRU_DATA}, {NetFn.SENSOR_EVENT, Cmd.GET_SENSOR_READING},
     };
 
+    /** Mutated datagrams and decoy set-ups come from here, the console's own from RmcpPlusConsole.PEER. */
+    private static final java.net.InetSocketAddress FUZZER = new java.net.InetSocketAddress("192.0.2.66", 40623);
     private final Random random = new Random(SEED);
     private final List<String> findings = new ArrayList<>();
     private long findingCount;
@@ -51,7 +53,8 @@ class RmcpPlusFuzzTest {
     @Test
     void bmcAnswersOrDropsEveryMutatedRmcpPlusDatagramAndStaysBounded() throws IpmiCallException {
         RmcpPlusConsole.SteppingClock clock = new RmcpPlusConsole.SteppingClock();
-        BmcConfig base = BmcConfig.smdcDefaults().withIpmi20();
+        // Suite 0 sessions are fuzzed too, so the quirk that offers it is on.
+        BmcConfig base = BmcConfig.smdcDefaults().withIpmi20().withQuirks(java.util.EnumSet.of(FirmwareQuirk.CIPHER_ZERO));
         BmcConfig config = base.withUsers(List.of(base.users().get(0), new User(3, "operator", "secret", Privilege.OPERATOR)));
         SimulatedBmc bmc = new SimulatedBmc(config, clock, new Random(SEED + 1));
         List<byte[]> corpus = corpus(bmc);
@@ -85,7 +88,8 @@ class RmcpPlusFuzzTest {
 
     @Test
     void rmcpPlusDecodersRejectMutatedInputOnlyWithMalformedPacketException() throws IpmiCallException {
-        SimulatedBmc bmc = new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20(), new RmcpPlusConsole.SteppingClock(), new Random(SEED));
+        SimulatedBmc bmc = new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20().withQuirks(java.util.EnumSet.of(FirmwareQuirk.CIPHER_ZERO)),
+                new RmcpPlusConsole.SteppingClock(), new Random(SEED));
         List<byte[]> corpus = corpus(bmc);
         SessionKeys keys3 = RmcpPlusConsole.admin(bmc, CipherSuite.SUITE_3).open().keys();
         SessionKeys keys17 = RmcpPlusConsole.admin(bmc, CipherSuite.SUITE_17).open().keys();
@@ -153,12 +157,12 @@ class RmcpPlusFuzzTest {
             return open;
         }
         try {
-            decoy.handshake.openSessionResponse(RmcpPlusConsole.answer(bmc.handle(open, RmcpPlusConsole.PEER)).payload());
+            decoy.handshake.openSessionResponse(RmcpPlusConsole.answer(bmc.handle(open, FUZZER)).payload());
             byte[] rakp1 = RmcpPlusConsole.setUpDatagram(PayloadType.RAKP_1, decoy.handshake.rakp1());
             if (random.nextBoolean()) {
                 return rakp1;
             }
-            decoy.handshake.rakp2(RmcpPlusConsole.answer(bmc.handle(rakp1, RmcpPlusConsole.PEER)).payload());
+            decoy.handshake.rakp2(RmcpPlusConsole.answer(bmc.handle(rakp1, FUZZER)).payload());
             return RmcpPlusConsole.setUpDatagram(PayloadType.RAKP_3, decoy.handshake.rakp3());
         } catch (IpmiCallException | AssertionError e) {
             return open; // table full: the open request alone
@@ -177,7 +181,7 @@ class RmcpPlusFuzzTest {
 
     private Exchange handle(SimulatedBmc bmc, byte[] d) {
         try {
-            Exchange e = bmc.handle(d, RmcpPlusConsole.PEER);
+            Exchange e = bmc.handle(d, FUZZER);
             if (e == null) {
                 finding(d, "handle returned null");
             } else if (!e.answered() && e.summary().contains("internal error")) {

@@ -110,7 +110,14 @@ class CliTest {
     void smdcIsIpmi15OnlyUnlessToldOtherwise() {
         assertThat(smdc("--bind", "127.0.0.24").ipmi20()).isFalse();
         assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "1.5").ipmi20()).isFalse();
-        assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "2.0").cipherSuites()).containsExactlyInAnyOrder(CipherSuite.values());
+        assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "2.0").cipherSuites())
+                .containsExactlyInAnyOrder(CipherSuite.SUITE_1, CipherSuite.SUITE_2, CipherSuite.SUITE_3, CipherSuite.SUITE_17);
+        assertThat(smdc("--bind", "127.0.0.24", "--ipmi", "2.0", "--quirk", "cipher-zero").cipherSuites()).contains(CipherSuite.SUITE_0);
+        assertThat(smdc("--bind", "127.0.0.24").authTypes()).doesNotContain(io.quirklab.ipmi.AuthType.NONE);
+        assertThat(smdc("--bind", "127.0.0.24", "--quirk", "auth-none-accepted").authTypes()).contains(io.quirklab.ipmi.AuthType.NONE);
+        assertThatThrownBy(() -> smdc("--bind", "127.0.0.24", "--auth", "none,md5")).hasMessageContaining("--quirk auth-none-accepted");
+        assertThatThrownBy(() -> smdc("--bind", "127.0.0.24", "--ipmi", "2.0", "--cipher-suites", "0,3"))
+                .hasMessageContaining("--quirk cipher-zero");
         BmcConfig some = smdc("--bind", "127.0.0.24", "--ipmi", "2.0", "--cipher-suites", "3,17", "--kg", "lab");
         assertThat(some.cipherSuites()).containsExactlyInAnyOrder(CipherSuite.SUITE_3, CipherSuite.SUITE_17);
         assertThat(some.kg()).hasSize(20).startsWith('l', 'a', 'b', 0);
@@ -122,7 +129,7 @@ class CliTest {
 
     @Test
     void ipmiLanplusRunsEveryCommandWithOrWithoutDashC() {
-        for (String[] suite : new String[][] {{}, {"-C", "3"}, {"-C", "17"}, {"-C", "0"}}) {
+        for (String[] suite : new String[][] {{}, {"-C", "3"}, {"-C", "17"}}) {
             for (String command : new String[] {"mc-info", "chassis-status", "power-status", "sdr-list", "sel-info", "caps", "ping"}) {
                 String[] base = {"ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "--lanplus"};
                 String[] args = Stream.of(base, suite, new String[] {command}).flatMap(Arrays::stream).toArray(String[]::new);
@@ -131,6 +138,8 @@ class CliTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Manufacturer ID           : 6653", "IPMI v2.0   : supported");
         assertThat(server.bmc().activeSessions()).isZero();
+        assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "--lanplus", "-C", "0", "mc-info"))
+                .as("suite 0 is not offered without the cipher-zero quirk").isNotZero();
     }
 
     @Test

@@ -91,6 +91,36 @@ class PersonaCatalogueTest {
     }
 
     @Test
+    void sessionTableAndAuthenticationPerPersona() {
+        PersonaCatalogue c = PersonaCatalogue.builtIn();
+        assertThat(c.get("smdc-tyan").bmc().maxSessions()).as("the real card's table").isEqualTo(4);
+        assertThat(c.get("smdc-tyan").bmc().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        for (Persona p : c.personas()) {
+            assertThat(p.bmc().authTypes()).as("%s: no auth type NONE by default", p.name()).doesNotContain(io.quirklab.ipmi.AuthType.NONE);
+            assertThat(p.bmc().cipherSuites()).as("%s: no cipher suite 0 by default", p.name())
+                    .doesNotContain(io.quirklab.ipmi.CipherSuite.SUITE_0);
+            if (!p.name().equals("smdc-tyan")) {
+                assertThat(p.bmc().maxSessions()).as(p.name()).isEqualTo(PersonaCatalogue.DEFAULT_MAX_SESSIONS);
+            }
+        }
+        Persona old = parse("""
+                personas:
+                  - name: old
+                    firmware-quirks: [auth-none-accepted, cipher-zero]
+                    max-sessions: 2
+                    idle-timeout: 5
+                """).get("old");
+        assertThat(old.bmc().authTypes()).contains(io.quirklab.ipmi.AuthType.NONE);
+        assertThat(old.bmc().cipherSuites()).contains(io.quirklab.ipmi.CipherSuite.SUITE_0);
+        assertThat(old.bmc().maxSessions()).isEqualTo(2);
+        assertThat(old.bmc().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertError("personas:\n  - name: a\n    max-sessions: 64\n",
+                "personas.yaml: persona 'a', field 'max-sessions': '64' is not a whole number of sessions from 1 to 63 (line 3)");
+        assertError("personas:\n  - name: a\n    idle-timeout: soon\n",
+                "personas.yaml: persona 'a', field 'idle-timeout': 'soon' is not a whole number of seconds from 1 to 3600 (line 3)");
+    }
+
+    @Test
     void builtInValues() {
         PersonaCatalogue c = PersonaCatalogue.builtIn();
         QuirkProfile tyan = c.get("smdc-tyan").quirks();
@@ -185,7 +215,7 @@ class PersonaCatalogueTest {
                   - name: a
                     firmware-quirks: [session-id-zero, idzero]
                 """, "personas.yaml: persona 'a', field 'firmware-quirks': 'idzero' is not one of session-id-zero, "
-                + "reused-sequence, oem-auth-required (line 3)");
+                + "reused-sequence, oem-auth-required, auth-none-accepted, cipher-zero (line 3)");
     }
 
     @Test
@@ -210,7 +240,7 @@ class PersonaCatalogueTest {
                         + "payload-parity, eth-padding, vlan-id, destination, delay-millis, duplicate) (line 3)");
         assertError("personas:\n  - name: a\n    adress: 198.18.0.99\n",
                 "personas.yaml: persona 'a', field 'adress' is not a persona field (known: name, description, expected, "
-                        + "quirks, firmware-quirks, ipmi, address, mac) (line 3)");
+                        + "quirks, firmware-quirks, ipmi, address, mac, max-sessions, idle-timeout) (line 3)");
         assertError("persona:\n  - name: a\n", "personas.yaml: unknown top-level field 'persona' (known: personas) (line 2)");
     }
 

@@ -64,6 +64,18 @@ public final class HostRestore {
                 notes.add("the second-nic lab's run is still going (" + busy.holder().describe() + "); its responder is left to it");
             }
         }
+        Path containers = ContainerLabSession.defaultStateDir();
+        if (Files.exists(containers.resolve("restore-journal.jsonl"))) {
+            RestoreJournal j = new RestoreJournal(containers.resolve("restore-journal.jsonl"), new io.quirklab.process.CommandRunner());
+            try (LabLock hold = LabLock.take(containers, notes::add, List::of)) {
+                for (String l : j.undoAll()) {
+                    lines.add("container lab: " + l);
+                    failed |= l.startsWith("could not");
+                }
+            } catch (LabLock.Busy busy) {
+                notes.add("the container lab's run is still going (" + busy.holder().describe() + "); its container is left to it");
+            }
+        }
         // agent-lab runs of this host that died: their fault tables (the lease on the agent expires by itself)
         AgentLabSession.sweep(AgentLabSession.defaultStateDir(), lines::add);
         for (OffloadJournal.Outcome o : OffloadJournal.restoreLeftovers(offloadDir, host)) {

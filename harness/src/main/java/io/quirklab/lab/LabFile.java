@@ -94,7 +94,28 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
      * @param tokenFile    a file with the token instead, or empty
      * @param personaBase  the first persona's address (198.18.0.0/15 only)
      */
-    public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
+    public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase,
+                           Optional<ContainerResponder> container) {
+        public AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
+            this(dutInterface, url, tokenEnv, tokenFile, personaBase, Optional.empty());
+        }
+
+        /** The same lab with the token in a file (a container lab's generated token). */
+        public AgentLab withTokenFile(Path file) {
+            return new AgentLab(dutInterface, url, tokenEnv, Optional.of(file), personaBase, container);
+        }
+    }
+
+    /**
+     * The agent started by the run itself, in the responder image on a (local or remote, DOCKER_HOST) Docker engine
+     * with host networking ({@code responder: {kind: container, ...}}).
+     *
+     * @param iface     the responder host's interface the agent owns
+     * @param control   the agent's control address on that host, ADDR:PORT
+     * @param image     the image, or empty for the one docker/build-image.sh builds (or reuses)
+     * @param arpTiming the agent's ARP timing (rfc5227 or fast)
+     */
+    public record ContainerResponder(String iface, String control, Optional<String> image, String arpTiming) {
     }
 
     /** The most attempts per cell a lab file may ask for. */
@@ -127,7 +148,8 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
-            + "responder.token-env, responder.token-file, persona-base, "
+            + "responder.token-env, responder.token-file, responder.kind, responder.control, responder.image, responder.arp-timing, "
+            + "persona-base, "
             + "client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
 
@@ -145,7 +167,8 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
     }
 
     record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
-                        @JsonProperty("token-file") String tokenFile) {
+                        @JsonProperty("token-file") String tokenFile, String kind, String control, String image,
+                        @JsonProperty("arp-timing") String arpTiming) {
     }
 
     record RawFault(String name, String expression) {
@@ -187,14 +210,19 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             throw new IOException(file + ": empty lab file");
         }
         String kind = raw.kind() == null ? "virtual" : raw.kind();
-        if (!kind.equals("virtual") && !kind.equals("second-nic") && !kind.equals("agent")) {
+        if (raw.responder() != null && "container".equals(raw.responder().kind()) && (raw.kind() == null || kind.equals("container"))) {
+            kind = "container";
+        }
+        if (!kind.equals("virtual") && !kind.equals("second-nic") && !kind.equals("agent") && !kind.equals("container")) {
             throw new IOException(at(file, "kind") + "': " + io.quirklab.input.InputFile.token(raw.kind())
-                    + " is not supported yet (virtual, second-nic, agent)");
+                    + " is not supported yet (virtual, second-nic, agent, container)");
         }
         Optional<SecondNic> secondNic = Optional.empty();
         Optional<AgentLab> agent = Optional.empty();
         if (kind.equals("agent")) {
             agent = Optional.of(agentLab(file, raw));
+        } else if (kind.equals("container")) {
+            agent = Optional.of(containerLab(file, raw));
         } else if (raw.responder() != null && (raw.responder().url() != null || raw.responder().tokenEnv() != null
                 || raw.responder().tokenFile() != null)) {
             throw new IOException(at(file, raw.responder().url() != null ? "url" : raw.responder().tokenEnv() != null ? "token-env" : "token-file")
@@ -314,6 +342,36 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
                 List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()),
                 Optional.ofNullable(raw.jobs()), agent, repeat);
+    }
+
+    /** {@code responder: {kind: container, interface: IF, control: ADDR:PORT, image: NAME}}: an agent the run starts. */
+    private static AgentLab containerLab(Path file, Raw raw) throws IOException {
+        if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
+            throw new IOException(file + ", field 'dut-interface': missing; a container lab names the NIC under test");
+        }
+        RawResponder r = raw.responder();
+        if (r.iface() == null || r.iface().isBlank()) {
+            throw new IOException(file + ", field 'responder.interface': missing; the responder host's interface the agent owns");
+        }
+        if (r.url() != null || r.tokenEnv() != null || r.tokenFile() != null) {
+            throw new IOException(at(file, r.url() != null ? "url" : r.tokenEnv() != null ? "token-env" : "token-file")
+                    + "': a container lab starts its own agent (address: responder.control; the token is generated)");
+        }
+        String control = r.control() == null ? "127.0.0.1:8623" : r.control().strip();
+        if (!control.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}")) {
+            throw new IOException(at(file, "control") + "': " + io.quirklab.input.InputFile.token(control)
+                    + " is not ADDRESS:PORT (the agent's control address on the Docker host, e.g. 127.0.0.1:8623)");
+        }
+        String timing = r.arpTiming() == null ? "rfc5227" : r.arpTiming();
+        if (!timing.equals("rfc5227") && !timing.equals("fast")) {
+            throw new IOException(at(file, "arp-timing") + "': " + io.quirklab.input.InputFile.token(timing) + " (rfc5227, fast)");
+        }
+        if (r.image() != null && !r.image().matches("[A-Za-z0-9][A-Za-z0-9._/:-]*")) {
+            throw new IOException(at(file, "image") + "': " + io.quirklab.input.InputFile.token(r.image()) + " is not an image name");
+        }
+        return new AgentLab(raw.dutInterface(), java.net.URI.create("http://" + control), "QUIRKLAB_AGENT_TOKEN", Optional.empty(),
+                personaBase(file, raw.personaBase(), "198.18.8.10"),
+                Optional.of(new ContainerResponder(r.iface(), control, Optional.ofNullable(r.image()), timing)));
     }
 
     private static AgentLab agentLab(Path file, Raw raw) throws IOException {

@@ -20,6 +20,10 @@ public final class LabSessions {
      */
     public static LabSession open(LabFile file, FaultModel fault, VirtualLab.ResponderLaunch launch, Path stateDir,
                                   Consumer<String> progress) throws IOException {
+        if (file.agent().isPresent() && file.agent().get().container().isPresent()) {
+            return ContainerLabSession.open(file, file.faultModel().isPresent() ? fault : null,
+                    stateDir != null ? stateDir : ContainerLabSession.defaultStateDir(), progress);
+        }
         if (file.agent().isPresent()) {
             return AgentLabSession.open(file, file.faultModel().isPresent() ? fault : null,
                     stateDir != null ? stateDir : AgentLabSession.defaultStateDir(), progress);

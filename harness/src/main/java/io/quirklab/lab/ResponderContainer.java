@@ -41,6 +41,15 @@ public final class ResponderContainer implements AutoCloseable {
 
     /** {@link #start(String, WaitStrategy, String...)} with another startup timeout. */
     public static ResponderContainer start(String image, WaitStrategy ready, Duration timeout, String... command) {
+        return start(image, ready, timeout, null, java.util.Map.of(), command);
+    }
+
+    /**
+     * As above, with a container name of our own (journaled before the start, so a killed run's container can be
+     * removed by name) and environment variables (the agent's token: never on a command line).
+     */
+    public static ResponderContainer start(String image, WaitStrategy ready, Duration timeout, String name,
+                                           java.util.Map<String, String> env, String... command) {
         if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
             throw new IllegalStateException("set TESTCONTAINERS_RYUK_DISABLED=true: Ryuk cannot be pulled without a registry, "
                     + "and quirklab removes its containers itself");
@@ -48,7 +57,13 @@ public final class ResponderContainer implements AutoCloseable {
         @SuppressWarnings("resource") // closed by close(), or below when the start fails
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withNetworkMode("host")
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_RAW, Capability.NET_ADMIN))
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.getHostConfig().withCapAdd(Capability.NET_RAW, Capability.NET_ADMIN);
+                    if (name != null) {
+                        cmd.withName(name);
+                    }
+                })
+                .withEnv(env)
                 .withCommand(command)
                 .waitingFor(ready.withStartupTimeout(timeout));
         try {

@@ -48,6 +48,11 @@ public final class RestoreJournal {
         }
 
         /** A process the harness started, with the start time that tells it from a later one with the same PID. */
+        /** A container the harness created by this name; undone with {@code docker rm -f}. */
+        public static Entry container(String name) {
+            return new Entry("container", name, null, null, null, null, null, Instant.now().toString(), null);
+        }
+
         public static Entry processOf(String name, ProcessHandle p) {
             ProcessOwner o = ProcessOwner.of(p);
             return new Entry("process", name, null, null, o.pid(), null, null, Instant.now().toString(), o.started());
@@ -65,6 +70,7 @@ public final class RestoreJournal {
                 case "process" -> name + " (pid " + pid + ")";
                 case "file" -> "file " + path;
                 case "mount" -> name + " mounted at " + path;
+                case "container" -> "container " + name;
                 default -> kind + " " + name;
             };
         }
@@ -196,6 +202,13 @@ public final class RestoreJournal {
                     return Optional.empty();
                 }
                 return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "netns", "del", e.name())));
+            }
+            case "container": {
+                if (CommandRunner.which("docker").isEmpty()
+                        || !runner.run(COMMAND_TIMEOUT, List.of("docker", "inspect", "--format", "{{.Id}}", e.name())).ok()) {
+                    return Optional.empty();
+                }
+                return failure(runner.run(Duration.ofSeconds(30), List.of("docker", "rm", "-f", e.name())));
             }
             case "mount":
                 if (!mounted(Path.of(e.path()))) {

@@ -1,0 +1,182 @@
+package io.quirklab.lab;
+
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.responder.ResponderControl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+/**
+ * A run whose responder agent it starts itself: the responder image ({@code docker/build-image.sh}, or the lab file's
+ * {@code responder.image}) on the local Docker engine or the one {@code DOCKER_HOST} names, with host networking and
+ * NET_RAW/NET_ADMIN, running {@code quirklab agent} on the responder host's interface; ready when the agent says it
+ * serves (a wait strategy, no sleep). The run then goes through the agent exactly as an agent lab does, and on close
+ * (or JVM exit) the container is removed. Its name is journaled before it starts, so {@code quirklab lab restore} and
+ * {@code quirklab restore} remove what a killed run left. One container lab per host at a time ({@link LabLock}).
+ */
+public final class ContainerLabSession implements LabSession {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final AgentLabSession agent;
+    private final ResponderContainer container;
+    private final RestoreJournal journal;
+    private final RestoreJournal.Entry entry;
+    private final LabLock lock;
+    private boolean closed;
+
+    private ContainerLabSession(AgentLabSession agent, ResponderContainer container, RestoreJournal journal, RestoreJournal.Entry entry,
+                                LabLock lock) {
+        this.agent = agent;
+        this.container = container;
+        this.journal = journal;
+        this.entry = entry;
+        this.lock = lock;
+    }
+
+    /** Where a container lab keeps its lock, journal and token: /run/quirklab/container. */
+    public static Path defaultStateDir() {
+        return VirtualLab.defaultStateDir().resolve("container");
+    }
+
+    /**
+     * @param file     the lab file (kind container)
+     * @param fault    the fault model that is offload=on, or null for the real offload
+     * @param stateDir this lab kind's state directory
+     */
+    public static ContainerLabSession open(LabFile file, FaultModel fault, Path stateDir, Consumer<String> progress) throws IOException {
+        LabFile.AgentLab lab = file.agent().orElseThrow();
+        LabFile.ContainerResponder c = lab.container().orElseThrow();
+        if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            throw new IOException("a container lab needs TESTCONTAINERS_RYUK_DISABLED=true: Ryuk, Testcontainers' reaper, cannot be "
+                    + "pulled without a registry, and quirklab removes its containers itself");
+        }
+        Files.createDirectories(stateDir);
+        RestoreJournal journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), new CommandRunner());
+        LabLock lock = LabLock.take(stateDir, progress, journal::undoAll);
+        ResponderContainer container = null;
+        RestoreJournal.Entry entry = null;
+        try {
+            if (!journal.isEmpty()) {
+                progress.accept("removing what an earlier container lab left");
+                journal.undoAll().forEach(l -> progress.accept("  " + l));
+            }
+            String image = c.image().isPresent() ? c.image().get() : buildImage(progress);
+            Path tokenFile = stateDir.resolve("agent.token");
+            String token = HexFormat.of().formatHex(random());
+            journal.record(RestoreJournal.Entry.file(tokenFile));
+            Files.deleteIfExists(tokenFile);
+            Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tokenFile, token + "\n");
+            String name = "quirklab-agent-" + ProcessHandle.current().pid();
+            entry = RestoreJournal.Entry.container(name);
+            journal.record(entry);
+            progress.accept("starting the agent in " + image + " on " + c.iface() + " (control " + c.control() + ", container " + name + ")");
+            container = ResponderContainer.start(image, Wait.forLogMessage(".* agent on .*control.*\\n", 1), START_TIMEOUT, name,
+                    Map.of("QUIRKLAB_AGENT_TOKEN", token, "JAVA_TOOL_OPTIONS", "-Xmx256m"),
+                    "agent", "--iface", c.iface(), "--control", c.control(), "--arp-timing", c.arpTiming());
+            progress.accept("the agent in " + container.containerId().substring(0, 12) + " serves");
+            LabFile viaAgent = new LabFile(file.file(), "container", file.personas(), file.personaNames(), file.clients(), file.offload(),
+                    file.faultModel(), file.knownIssues(), file.secondNic(), file.clientPaths(), file.jobs(),
+                    java.util.Optional.of(lab.withTokenFile(tokenFile)), file.repeat());
+            AgentLabSession agent = AgentLabSession.open(viaAgent, fault, AgentLabSession.defaultStateDir(), progress);
+            return new ContainerLabSession(agent, container, journal, entry, lock);
+        } catch (IOException | RuntimeException e) {
+            if (container != null) {
+                container.close();
+            }
+            journal.undoAll();
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static byte[] random() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** Builds (or reuses, while its inputs are unchanged) the responder image: the last line docker/build-image.sh prints. */
+    static String buildImage(Consumer<String> progress) throws IOException {
+        Path script = Path.of("docker", "build-image.sh").toAbsolutePath();
+        if (!Files.isExecutable(script)) {
+            throw new IOException("no " + script + " to build the responder image: run from the project root, or name the image in "
+                    + "the lab file (responder.image)");
+        }
+        progress.accept("building or reusing the responder image (docker/build-image.sh)");
+        CommandRunner.Result r = new CommandRunner().run(Duration.ofMinutes(10), List.of(script.toString()));
+        String last = r.stdout().strip().lines().reduce((a, b) -> b).orElse("");
+        if (!r.ok() || !last.startsWith("quirklab-responder:")) {
+            throw new IOException("docker/build-image.sh failed: " + r.firstLine());
+        }
+        return last;
+    }
+
+    @Override
+    public String kind() {
+        return "container";
+    }
+
+    @Override
+    public LabState state() {
+        return agent.state();
+    }
+
+    @Override
+    public LabState offload(String state) throws IOException {
+        return agent.offload(state);
+    }
+
+    @Override
+    public String offloadDescription() {
+        return agent.offloadDescription();
+    }
+
+    @Override
+    public String faultModelName() {
+        return agent.faultModelName();
+    }
+
+    @Override
+    public List<MatrixDocument.OffloadStateChange> offloadChanges() {
+        return agent.offloadChanges();
+    }
+
+    @Override
+    public ResponderControl control() {
+        return agent.control();
+    }
+
+    @Override
+    public RestoreJournal journal() {
+        return journal;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            agent.close();
+        } finally {
+            try {
+                container.close();
+                journal.forget(entry);
+                journal.undoAll();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.quirklab.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.testing.Require;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed through a containerised responder: a lab file with {@code responder: {kind: container}} makes the run start
+ * the agent in the responder image itself (host networking, NET_RAW/NET_ADMIN, a wait strategy), run the matrix through
+ * it and remove it. A veth pair made by this test is the cable between the DUT port and the responder host's port.
+ */
+@DisplayName("container lab: the agent started by the run in the responder image")
+@Order(80)
+class ContainerLabIT {
+    static final String DUT = "qlab-cdut";
+    static final String RESP = "qlab-cresp";
+    static final CommandRunner RUN = new CommandRunner();
+
+    @Test
+    void theSeedIsReproducedThroughAContainerisedResponderAndNothingIsLeft() throws Exception {
+        LabFixture.requireMatrixPrerequisites();
+        Tools.require("docker", "docker.io");
+        Tools.require("debootstrap", "debootstrap");
+        CommandRunner.Result engine = RUN.run(Duration.ofSeconds(20), List.of("docker", "version", "--format", "{{.Server.APIVersion}}"));
+        Require.capability(Require.TOOLS, engine.ok(), "no Docker engine answers at " + System.getenv().getOrDefault("DOCKER_HOST",
+                "the local socket") + ": start one with docker/dockerd.sh start and export the DOCKER_HOST it prints");
+        Require.capability(Require.TOOLS, "true".equals(System.getenv("TESTCONTAINERS_RYUK_DISABLED")),
+                "Test requires TESTCONTAINERS_RYUK_DISABLED=true (Ryuk cannot be pulled here)");
+        CommandRunner.Result build = RUN.run(Duration.ofMinutes(8), List.of(MatrixSession.rootDir().resolve("docker/build-image.sh").toString()));
+        assertThat(build.exitCode()).as("%s: %s", build.commandLine(), build.stderr()).isZero();
+        String image = build.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+
+        Path work = Files.createTempDirectory("quirklab-container-lab");
+        try {
+            RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "add", DUT, "type", "veth", "peer", "name", RESP));
+            for (String i : List.of(DUT, RESP)) {
+                RUN.require(Duration.ofSeconds(10), List.of("sysctl", "-qw", "net.ipv6.conf." + i + ".disable_ipv6=1"));
+            }
+            RUN.require(Duration.ofSeconds(10), List.of("ip", "addr", "add", "198.18.8.1/24", "dev", DUT));
+            RUN.require(Duration.ofSeconds(10), List.of("ethtool", "-K", DUT, "rx", "off", "tx", "off"));
+            RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", DUT, "up"));
+            RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "set", RESP, "up"));
+            Path lab = Files.writeString(work.resolve("container.yaml"), """
+                    kind: container
+                    dut-interface: qlab-cdut
+                    responder:
+                      kind: container
+                      interface: qlab-cresp
+                      control: 127.0.0.1:18623
+                      arp-timing: fast
+                      image: %s
+                    persona-base: 198.18.8.10
+                    persona-names: [clean, smdc-tyan]
+                    clients: [java-lan]
+                    offload: ["off", "on"]
+                    fault-model:
+                      name: df-clear
+                    """.formatted(image));
+            Path reports = work.resolve("reports");
+            LabFixture.Cli run = LabFixture.cli("run", "--lab", lab.toString(), "--reports", reports.toString());
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            Path matrix;
+            try (Stream<Path> dirs = Files.list(reports.resolve("runs"))) {
+                matrix = dirs.filter(d -> Files.exists(d.resolve("matrix.json"))).findFirst().orElseThrow().resolve("matrix.json");
+            }
+            MatrixDocument doc = MatrixDocument.read(matrix);
+            assertThat(doc.run().lab().kind()).isEqualTo("container");
+            // the seed: the SMDC's replies are dropped with the emulated faulty offload on, delivered with it off
+            MatrixDocument.Cell seed = doc.cell("smdc-tyan", "java-lan", "on").orElseThrow();
+            assertThat(seed.verdict()).as(seed.explanation()).isEqualTo(Verdict.DROPPED_IN_STACK);
+            assertThat(seed.reason()).isEqualTo("UDP_CSUM");
+            assertThat(doc.cell("smdc-tyan", "java-lan", "off").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+            assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+            assertThat(run.out()).contains("starting the agent in " + image);
+        } finally {
+            RUN.run(Duration.ofSeconds(10), List.of("ip", "link", "del", DUT));
+        }
+        // nothing of the run's is left: no container of ours, no fault table, no token
+        String containers = RUN.run(Duration.ofSeconds(20), List.of("docker", "ps", "-a", "--format", "{{.Names}}")).stdout();
+        assertThat(containers).doesNotContain("quirklab-agent-");
+        assertThat(RUN.run(Duration.ofSeconds(10), List.of("nft", "list", "tables")).stdout()).doesNotContain("qlab");
+        assertThat(Path.of("/run/quirklab/container/agent.token")).doesNotExist();
+        assertThat(Path.of("/run/quirklab/container/restore-journal.jsonl")).doesNotExist();
+    }
+}

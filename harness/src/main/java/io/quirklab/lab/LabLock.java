@@ -170,7 +170,7 @@ public final class LabLock implements AutoCloseable {
 
     /** "quirklab run --personas clean" from this JVM's command line, else the command line clipped. */
     static String commandOf(ProcessHandle p) {
-        List<String> args = p.info().arguments().map(List::of).orElse(List.of());
+        List<String> args = arguments(p);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.endsWith("QuirklabCommand") || i > 0 && args.get(i - 1).equals("-jar") && a.contains("quirklab")) {
@@ -178,6 +178,41 @@ public final class LabLock implements AutoCloseable {
             }
         }
         return clip(p.info().commandLine().orElse("pid " + p.pid()));
+    }
+
+    /**
+     * A process's arguments: this JVM's from {@code sun.java.command} (main class or jar, then its arguments), another's
+     * from /proc/PID/cmdline, which, unlike {@link ProcessHandle.Info#arguments}, is not cut short by a long class path.
+     */
+    private static List<String> arguments(ProcessHandle p) {
+        if (p.pid() == ProcessHandle.current().pid()) {
+            String main = System.getProperty("sun.java.command");
+            if (main != null && !main.isBlank()) {
+                List<String> out = new java.util.ArrayList<>(List.of(main.strip().split(" ")));
+                String first = out.get(0);
+                if (first.endsWith(".jar")) {
+                    out.add(0, "-jar");
+                }
+                return out;
+            }
+        }
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            List<String> out = new java.util.ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    out.add(new String(raw, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            if (!out.isEmpty()) {
+                return out.subList(1, out.size());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone: what the JDK knows
+        }
+        return p.info().arguments().map(List::of).orElse(List.of());
     }
 
     private static String clip(String s) {

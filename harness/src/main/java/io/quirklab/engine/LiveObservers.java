@@ -38,6 +38,7 @@ final class LiveObservers implements DutObservers {
 
     private final String dutInterface;
     private final HostAdapter host;
+    private final CommandRunner runner;
     private final RunCapture capture;
     private final String captureProblem;
     private final KfreeSkbTracer tracer;
@@ -47,11 +48,12 @@ final class LiveObservers implements DutObservers {
     private final RestoreJournal.Entry mountEntry;
     private final RestoreJournal.Entry tracerEntry;
 
-    private LiveObservers(String dutInterface, HostAdapter host, RunCapture capture, String captureProblem, KfreeSkbTracer tracer,
+    private LiveObservers(String dutInterface, HostAdapter host, CommandRunner runner, RunCapture capture, String captureProblem, KfreeSkbTracer tracer,
                           String tracerProblem, boolean nicCountersDecisive, RestoreJournal journal, RestoreJournal.Entry mountEntry,
                           RestoreJournal.Entry tracerEntry) {
         this.dutInterface = dutInterface;
         this.host = host;
+        this.runner = runner;
         this.capture = capture;
         this.captureProblem = captureProblem;
         this.tracer = tracer;
@@ -122,7 +124,7 @@ final class LiveObservers implements DutObservers {
         }
         EthtoolStats nic = EthtoolStats.read(runner, dutInterface);
         boolean nicDecisive = nic.available() && !nic.checksumErrorCounters().isEmpty();
-        return new LiveObservers(dutInterface, host, capture, captureProblem, tracer, tracerProblem, nicDecisive, journal, mount,
+        return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer, tracerProblem, nicDecisive, journal, mount,
                 tracerEntry);
     }
 
@@ -214,7 +216,7 @@ final class LiveObservers implements DutObservers {
             }
         }
         if (mountEntry != null) {
-            CommandRunner.Result r = new CommandRunner().run(Duration.ofSeconds(10), List.of("umount", TRACEFS.toString()));
+            CommandRunner.Result r = runner.run(Duration.ofSeconds(10), List.of("umount", TRACEFS.toString()));
             if (r.ok() || !RestoreJournal.mounted(TRACEFS)) {
                 journal.forget(mountEntry);
             }

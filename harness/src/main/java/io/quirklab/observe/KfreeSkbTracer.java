@@ -274,14 +274,6 @@ public final class KfreeSkbTracer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(3, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.quirklab.process.ProcessOwner.of(process.toHandle()).end(java.time.Duration.ofSeconds(3));
     }
 }

@@ -39,6 +39,9 @@ public record CapturedPersona(String bmc, int replies, int paired, List<String> 
     }
 
     /** One frame from the BMC and the request it answers (null when none precedes it). */
+    /** Two copies of one reply leave the BMC together; a retry's answer comes a client timeout later. */
+    static final long DUPLICATE_WITHIN_MICROS = 50_000;
+
     private record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
     }
 
@@ -318,13 +321,18 @@ public record CapturedPersona(String bmc, int replies, int paired, List<String> 
             }
         }
 
-        /** The same reply twice to one request frame (a client's retry is another request, answered again). */
+        /**
+         * The same reply twice in a row, at once: a client's retry is answered again only after its timeout. Not "to one
+         * request frame": a fast client's next request can come between the two copies on the wire.
+         */
         private static void duplicates(List<Exchange> exchanges, List<String> quirks) {
             int pairs = 0;
             for (int i = 1; i < exchanges.size(); i++) {
                 Exchange a = exchanges.get(i - 1);
                 Exchange b = exchanges.get(i);
-                if (a.request() != null && a.request() == b.request() && a.reply().udp().isPresent() && b.reply().udp().isPresent()
+                if (a.request() != null && b.atMicros() - a.atMicros() < DUPLICATE_WITHIN_MICROS && a.reply().udp().isPresent()
+                        && b.reply().udp().isPresent()
+                        && a.reply().udp().get().dstPort() == b.reply().udp().get().dstPort()
                         && Arrays.equals(a.reply().udp().get().payload(), b.reply().udp().get().payload())) {
                     pairs++;
                 }

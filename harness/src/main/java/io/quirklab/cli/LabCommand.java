@@ -43,7 +43,7 @@ public final class LabCommand implements Runnable {
      */
     static io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
         return io.quirklab.lab.LabLock.take(lab.stateDir(), line -> System.err.println("lab: " + line),
-                restoreDeadHolder ? lab::restore : List::of);
+                restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
     static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {

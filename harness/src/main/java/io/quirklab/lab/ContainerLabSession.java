@@ -61,7 +61,7 @@ public final class ContainerLabSession implements LabSession {
         }
         Files.createDirectories(stateDir);
         RestoreJournal journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), new CommandRunner());
-        LabLock lock = LabLock.take(stateDir, progress, journal::undoAll);
+        LabLock lock = LabLock.take(stateDir, progress, dead -> journal.undoAll());
         ResponderContainer container = null;
         RestoreJournal.Entry entry = null;
         try {

@@ -55,7 +55,7 @@ public final class HostRestore {
         }
         if (Files.exists(secondNicState.resolve("restore-journal.jsonl")) || Files.exists(secondNicState.resolve(LabLock.FILE))) {
             SecondNicLab nic = new SecondNicLab(secondNicState, x -> { });
-            try (LabLock hold = LabLock.take(secondNicState, notes::add, List::of)) {
+            try (LabLock hold = LabLock.take(secondNicState, notes::add, dead -> List.of())) {
                 for (String l : nic.down()) {
                     lines.add("second-nic lab: " + l);
                     failed |= l.startsWith("could not");
@@ -67,7 +67,7 @@ public final class HostRestore {
         Path containers = ContainerLabSession.defaultStateDir();
         if (Files.exists(containers.resolve("restore-journal.jsonl"))) {
             RestoreJournal j = new RestoreJournal(containers.resolve("restore-journal.jsonl"), new io.quirklab.process.CommandRunner());
-            try (LabLock hold = LabLock.take(containers, notes::add, List::of)) {
+            try (LabLock hold = LabLock.take(containers, notes::add, dead -> List.of())) {
                 for (String l : j.undoAll()) {
                     lines.add("container lab: " + l);
                     failed |= l.startsWith("could not");

@@ -67,10 +67,10 @@ public final class LabLock implements AutoCloseable {
         }
     }
 
-    /** What to do with the lab a dead holder left: restore it and say what was done. */
+    /** What to do with what a dead holder left: undo it and say what was done. */
     @FunctionalInterface
     public interface Restore {
-        List<String> restore() throws IOException;
+        List<String> restore(Holder dead) throws IOException;
     }
 
     private LabLock(Path stateDir, Holder self) {
@@ -95,8 +95,8 @@ public final class LabLock implements AutoCloseable {
                     if (current.get().alive()) {
                         throw new Busy(stateDir, current.get());
                     }
-                    progress.accept("the run that held this lab is gone (" + current.get().describe() + "); restoring its lab");
-                    deadHolderLab.restore().forEach(l -> progress.accept("  " + l));
+                    progress.accept("the run that held this lab is gone (" + current.get().describe() + "); removing what it left");
+                    deadHolderLab.restore(current.get()).forEach(l -> progress.accept("  " + l));
                     Files.deleteIfExists(stateDir.resolve(FILE));
                 }
                 Files.createDirectories(stateDir);

@@ -25,41 +25,51 @@ public final class RestoreJournal {
     /** One thing the harness made. Only the fields its kind needs are set. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String kind, String name, String family, String netns, Long pid, Long startTicks, String path,
-                        String created, String started) {
+                        String created, String started, Long ownerPid, Long ownerTicks) {
         static Entry netns(String name) {
-            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString(), null);
+            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
         }
 
         static Entry link(String name) {
-            return new Entry("link", name, null, null, null, null, null, Instant.now().toString(), null);
+            return new Entry("link", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
         }
 
         static Entry nftTable(String family, String name) {
-            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString(), null);
+            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString(), null, null, null);
         }
 
         static Entry process(String name, long pid, long startTicks) {
-            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString(), null);
+            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString(), null, null, null);
         }
 
         /** A file system the harness mounted (tracefs); undone by unmounting it if it is still mounted there. */
         public static Entry mount(String fsType, Path mountPoint) {
-            return new Entry("mount", fsType, null, null, null, null, mountPoint.toString(), Instant.now().toString(), null);
+            return new Entry("mount", fsType, null, null, null, null, mountPoint.toString(), Instant.now().toString(), null, null, null);
+        }
+
+        /** A container the harness created by this name; undone with {@code docker rm -f}. */
+        public static Entry container(String name) {
+            return new Entry("container", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
         }
 
         /** A process the harness started, with the start time that tells it from a later one with the same PID. */
-        /** A container the harness created by this name; undone with {@code docker rm -f}. */
-        public static Entry container(String name) {
-            return new Entry("container", name, null, null, null, null, null, Instant.now().toString(), null);
-        }
-
         public static Entry processOf(String name, ProcessHandle p) {
             ProcessOwner o = ProcessOwner.of(p);
-            return new Entry("process", name, null, null, o.pid(), null, null, Instant.now().toString(), o.started());
+            return new Entry("process", name, null, null, o.pid(), null, null, Instant.now().toString(), o.started(), null, null);
         }
 
         static Entry file(Path p) {
-            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString(), null);
+            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString(), null, null, null);
+        }
+
+        /** The same entry, written by the process {@code pid} that started at clock tick {@code ticks}. */
+        Entry ownedBy(long pid, long ticks) {
+            return new Entry(kind, name, family, netns, this.pid, startTicks, path, created, started, pid, ticks);
+        }
+
+        /** Written by that process; an entry of an older journal, without an owner, counts as anyone's. */
+        public boolean writtenBy(long pid, long ticks) {
+            return ownerPid == null || ownerPid == pid && ownerTicks != null && ownerTicks == ticks;
         }
 
         public String describe() {
@@ -91,8 +101,12 @@ public final class RestoreJournal {
         return file;
     }
 
-    /** Appends the entry and forces it to disk before the caller creates the thing. */
+    /** Appends the entry, stamped with this process as its owner, and forces it to disk before the caller creates the thing. */
     public synchronized void record(Entry e) {
+        if (e.ownerPid() == null) {
+            long self = ProcessHandle.current().pid();
+            e = e.ownedBy(self, startTicks(self));
+        }
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -145,11 +159,20 @@ public final class RestoreJournal {
      * @return one line per entry: what was removed, already gone, or could not be removed (and why)
      */
     public synchronized List<String> undoAll() {
+        return undoWhere(e -> true);
+    }
+
+    /** Undoes the entries {@code which} selects, newest first, and keeps the others; one line per entry undone. */
+    public synchronized List<String> undoWhere(java.util.function.Predicate<Entry> which) {
         List<Entry> all = entries();
         List<String> report = new ArrayList<>();
         List<Entry> failed = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
             Entry e = all.get(i);
+            if (!which.test(e)) {
+                failed.add(0, e);
+                continue;
+            }
             Optional<String> problem = undo(e);
             if (problem.isPresent()) {
                 failed.add(0, e);
@@ -279,7 +302,8 @@ public final class RestoreJournal {
      * tick (a recycled PID has another start time). Used for the journal's processes and the lab's holder.
      */
     public static boolean alive(long pid, long startTicks) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && startTicks(pid) == startTicks;
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !ProcessOwner.zombie(pid)
+                && startTicks(pid) == startTicks;
     }
 
     /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */

@@ -43,7 +43,7 @@ public final class SecondNicSession implements LabSession {
     public static SecondNicSession open(SecondNicLab lab, LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch, HostAdapter host,
                                         java.nio.file.Path journalDir, Consumer<String> progress) throws IOException {
         // one run per lab: refused while another live run holds it; a dead holder's responder is stopped first
-        LabLock hold = LabLock.take(lab.stateDir(), progress, lab::down);
+        LabLock hold = LabLock.take(lab.stateDir(), progress, dead -> lab.down());
         OffloadJournal journal;
         try {
             journal = OffloadJournal.open(journalDir, host, progress);

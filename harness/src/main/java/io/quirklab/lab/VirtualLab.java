@@ -249,6 +249,20 @@ public final class VirtualLab {
         return down();
     }
 
+    /**
+     * Undoes what a run that died holding the lab had journaled itself: its tracer and mounts, and the lab too if that
+     * run made it. A lab someone else brought up (lab up) stays up, with its fault model, for the next run.
+     */
+    public List<String> restoreLeftoversOf(LabLock.Holder dead) throws IOException {
+        try (FileLock lock = lock()) {
+            List<String> report = journal.undoWhere(e -> e.writtenBy(dead.pid(), dead.startTicks()));
+            if (journal.entries().stream().noneMatch(e -> e.kind().equals("link") || e.kind().equals("netns"))) {
+                Files.deleteIfExists(stateFile());
+            }
+            return report;
+        }
+    }
+
     public Optional<LabState> readState() throws IOException {
         if (!Files.exists(stateFile())) {
             return Optional.empty();

@@ -47,7 +47,7 @@ public final class VirtualLabSession implements LabSession {
     public static VirtualLabSession open(VirtualLab lab, VirtualLab.ResponderLaunch launch, FaultModel model,
                                          Consumer<String> progress) throws IOException {
         // one run per lab: refused while another live run holds it; a dead holder's lab is restored first
-        LabLock hold = LabLock.take(lab.stateDir(), progress, lab::restore);
+        LabLock hold = LabLock.take(lab.stateDir(), progress, lab::restoreLeftoversOf);
         try {
             Optional<LabState> running = lab.readState().filter(lab::healthy);
             if (running.isPresent()) {

@@ -37,7 +37,7 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started) {
     /** Still running, and the same process (not a recycled PID); an unknown start time counts as the same. */
     public boolean alive() {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty() || !h.get().isAlive()) {
+        if (h.isEmpty() || !h.get().isAlive() || zombie(pid)) {
             return false;
         }
         Optional<Instant> now = h.get().info().startInstant();
@@ -48,6 +48,21 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started) {
             return Duration.between(Instant.parse(started), now.get()).abs().compareTo(START_TOLERANCE) <= 0;
         } catch (DateTimeParseException e) {
             return true;
+        }
+    }
+
+    /**
+     * Dead but not yet reaped (state Z or X in /proc/PID/stat): its parent has not waited for it, e.g. under a PID 1
+     * that does not reap. ProcessHandle still calls it alive; it holds nothing any more.
+     */
+    public static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // not Linux, or gone (which isAlive says)
         }
     }
 

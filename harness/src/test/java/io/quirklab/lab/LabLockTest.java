@@ -35,11 +35,11 @@ class LabLockTest {
     @Test
     void aRunHoldsTheLabAndGivesItBack() throws Exception {
         Path state = dir.resolve("state");
-        try (LabLock hold = LabLock.take(state, l -> { }, List::of)) {
+        try (LabLock hold = LabLock.take(state, l -> { }, dead -> List.of())) {
             assertThat(LabLock.holder(state)).contains(hold.self());
             assertThat(hold.self().pid()).isEqualTo(ProcessHandle.current().pid());
             // a second session in this very process is another run too
-            assertThatThrownBy(() -> LabLock.take(state, l -> { }, List::of)).isInstanceOf(LabLock.Busy.class)
+            assertThatThrownBy(() -> LabLock.take(state, l -> { }, dead -> List.of())).isInstanceOf(LabLock.Busy.class)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid());
         }
         assertThat(LabLock.holder(state)).isEmpty();
@@ -52,7 +52,7 @@ class LabLockTest {
         try {
             writeHolder(other.pid(), RestoreJournal.startTicks(other.pid()), "quirklab run --personas clean --clients java-lan");
             AtomicInteger restored = new AtomicInteger();
-            assertThatThrownBy(() -> LabLock.take(dir, l -> { }, () -> {
+            assertThatThrownBy(() -> LabLock.take(dir, l -> { }, dead -> {
                 restored.incrementAndGet();
                 return List.of();
             })).isInstanceOf(LabLock.Busy.class)
@@ -67,7 +67,8 @@ class LabLockTest {
         // the holder is dead now: its lab is restored before the lock changes hands
         List<String> progress = new ArrayList<>();
         AtomicInteger restored = new AtomicInteger();
-        try (LabLock hold = LabLock.take(dir, progress::add, () -> {
+        try (LabLock hold = LabLock.take(dir, progress::add, dead -> {
+            assertThat(dead.pid()).as("the dead holder is handed over").isEqualTo(other.pid());
             restored.incrementAndGet();
             return List.of("removed network link qlab-dut");
         })) {
@@ -84,7 +85,7 @@ class LabLockTest {
             // the same PID with another start time is some other process that got the number
             writeHolder(other.pid(), RestoreJournal.startTicks(other.pid()) - 1, "quirklab run");
             assertThat(LabLock.holder(dir)).isEmpty();
-            LabLock.take(dir, l -> { }, List::of).close();
+            LabLock.take(dir, l -> { }, dead -> List.of()).close();
         } finally {
             other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -102,7 +103,7 @@ class LabLockTest {
             Thread t = new Thread(() -> {
                 try {
                     go.await();
-                    held.add(LabLock.take(dir, l -> { }, List::of));
+                    held.add(LabLock.take(dir, l -> { }, dead -> List.of()));
                     won.incrementAndGet();
                 } catch (LabLock.Busy b) {
                     busy.incrementAndGet();

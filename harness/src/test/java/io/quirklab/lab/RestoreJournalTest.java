@@ -69,4 +69,45 @@ class RestoreJournalTest {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void undoesOnlyWhatTheDeadOwnerWroteAndKeepsTheRest() throws IOException {
+        RestoreJournal j = new RestoreJournal(dir.resolve("j.jsonl"), new CommandRunner());
+        long self = ProcessHandle.current().pid();
+        Path mine = Files.writeString(dir.resolve("mine"), "m");
+        Path theirs = Files.writeString(dir.resolve("theirs"), "t");
+        j.record(RestoreJournal.Entry.file(mine));
+        j.record(RestoreJournal.Entry.file(theirs).ownedBy(4_000_000L, 17));
+        assertThat(j.entries().get(0).ownerPid()).isEqualTo(self);
+        assertThat(j.entries().get(0).ownerTicks()).isEqualTo(RestoreJournal.startTicks(self));
+
+        assertThat(j.undoWhere(e -> e.writtenBy(4_000_000L, 17))).containsExactly("removed file " + theirs);
+        assertThat(theirs).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(j.entries()).extracting(RestoreJournal.Entry::path).containsExactly(mine.toString());
+        // the same PID with another start time is another process: not its entry
+        assertThat(j.entries().get(0).writtenBy(self, RestoreJournal.startTicks(self) + 1)).isFalse();
+        // an entry of an older journal, without an owner, is anyone's
+        assertThat(new RestoreJournal.Entry("file", null, null, null, null, null, "x", null, null, null, null).writtenBy(1, 1)).isTrue();
+    }
+
+    @Test
+    void aZombieIsNotAlive() throws Exception {
+        // sh starts a short sleep and becomes a long one that never waits for it: the short one stays a zombie
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.1 & echo $!; exec sleep 30").start();
+        try {
+            long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
+            long ticks = RestoreJournal.startTicks(child);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!io.quirklab.process.ProcessOwner.zombie(child) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(io.quirklab.process.ProcessOwner.zombie(child)).as("the child became a zombie").isTrue();
+            assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("the JDK still calls it alive").contains(true);
+            assertThat(RestoreJournal.alive(child, ticks)).isFalse();
+            assertThat(io.quirklab.process.ProcessOwner.of(child).map(io.quirklab.process.ProcessOwner::alive)).contains(false);
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
+    }
 }

@@ -91,7 +91,8 @@ public final class AgentLabSession implements LabSession {
         Files.createDirectories(runDir);
         long pid = ProcessHandle.current().pid();
         Files.writeString(runDir.resolve("owner"), pid + " " + RestoreJournal.startTicks(pid) + " " + hostName() + "\n");
-        AgentControl control = new AgentControl(lab.url(), token, null);
+        AgentControl control = new AgentControl(lab.url(), token,
+                lab.trust().isPresent() ? io.quirklab.agent.AgentTls.clientContext(lab.trust().get()) : null);
         AgentLabSession s = new AgentLabSession(lab, control, fault, runDir, progress);
         Runtime.getRuntime().addShutdownHook(s.hook);
         try {

@@ -93,16 +93,19 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
      * @param tokenEnv     the environment variable with the agent's token
      * @param tokenFile    a file with the token instead, or empty
      * @param personaBase  the first persona's address (198.18.0.0/15 only)
+     * @param container    for a container lab: the agent the run starts
+     * @param trust        for an https URL: the certificates (PEM) that the agent's certificate must be, or be signed
+     *                     by; empty: the JDK's default trust store
      */
     public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase,
-                           Optional<ContainerResponder> container) {
+                           Optional<ContainerResponder> container, Optional<Path> trust) {
         public AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
-            this(dutInterface, url, tokenEnv, tokenFile, personaBase, Optional.empty());
+            this(dutInterface, url, tokenEnv, tokenFile, personaBase, Optional.empty(), Optional.empty());
         }
 
         /** The same lab with the token in a file (a container lab's generated token). */
         public AgentLab withTokenFile(Path file) {
-            return new AgentLab(dutInterface, url, tokenEnv, Optional.of(file), personaBase, container);
+            return new AgentLab(dutInterface, url, tokenEnv, Optional.of(file), personaBase, container, trust);
         }
     }
 
@@ -148,7 +151,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
-            + "responder.token-env, responder.token-file, responder.kind, responder.control, responder.image, responder.arp-timing, "
+            + "responder.token-env, responder.token-file, responder.trust, responder.kind, responder.control, responder.image, responder.arp-timing, "
             + "persona-base, "
             + "client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
     public static final List<String> OFFLOAD_STATES = List.of("off", "on");
@@ -168,7 +171,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
 
     record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
                         @JsonProperty("token-file") String tokenFile, String kind, String control, String image,
-                        @JsonProperty("arp-timing") String arpTiming) {
+                        @JsonProperty("arp-timing") String arpTiming, String trust) {
     }
 
     record RawFault(String name, String expression) {
@@ -224,8 +227,9 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         } else if (kind.equals("container")) {
             agent = Optional.of(containerLab(file, raw));
         } else if (raw.responder() != null && (raw.responder().url() != null || raw.responder().tokenEnv() != null
-                || raw.responder().tokenFile() != null)) {
-            throw new IOException(at(file, raw.responder().url() != null ? "url" : raw.responder().tokenEnv() != null ? "token-env" : "token-file")
+                || raw.responder().tokenFile() != null || raw.responder().trust() != null)) {
+            throw new IOException(at(file, raw.responder().url() != null ? "url" : raw.responder().tokenEnv() != null ? "token-env"
+                    : raw.responder().tokenFile() != null ? "token-file" : "trust")
                     + "': only for kind agent");
         }
         if (kind.equals("second-nic")) {
@@ -353,9 +357,9 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         if (r.iface() == null || r.iface().isBlank()) {
             throw new IOException(file + ", field 'responder.interface': missing; the responder host's interface the agent owns");
         }
-        if (r.url() != null || r.tokenEnv() != null || r.tokenFile() != null) {
-            throw new IOException(at(file, r.url() != null ? "url" : r.tokenEnv() != null ? "token-env" : "token-file")
-                    + "': a container lab starts its own agent (address: responder.control; the token is generated)");
+        if (r.url() != null || r.tokenEnv() != null || r.tokenFile() != null || r.trust() != null) {
+            throw new IOException(at(file, r.url() != null ? "url" : r.tokenEnv() != null ? "token-env" : r.tokenFile() != null ? "token-file" : "trust")
+                    + "': a container lab starts its own agent (address: responder.control; the token is generated; plain http)");
         }
         String control = r.control() == null ? "127.0.0.1:8623" : r.control().strip();
         if (!control.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}")) {
@@ -371,7 +375,7 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         }
         return new AgentLab(raw.dutInterface(), java.net.URI.create("http://" + control), "QUIRKLAB_AGENT_TOKEN", Optional.empty(),
                 personaBase(file, raw.personaBase(), "198.18.8.10"),
-                Optional.of(new ContainerResponder(r.iface(), control, Optional.ofNullable(r.image()), timing)));
+                Optional.of(new ContainerResponder(r.iface(), control, Optional.ofNullable(r.image()), timing)), Optional.empty());
     }
 
     private static AgentLab agentLab(Path file, Raw raw) throws IOException {
@@ -410,7 +414,18 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
         if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
             throw new IOException(at(file, "token-file") + "': no such file " + tokenFile.get());
         }
-        return new AgentLab(raw.dutInterface(), url, env, tokenFile, personaBase(file, raw.personaBase(), "198.18.7.10"));
+        Optional<Path> trust = Optional.ofNullable(r.trust()).map(t -> file.toAbsolutePath().getParent().resolve(t));
+        if (trust.isPresent()) {
+            if (!"https".equals(url.getScheme())) {
+                throw new IOException(at(file, "trust") + "': the agent's certificate is for an https URL; 'responder.url' is " + url.getScheme());
+            }
+            try {
+                io.quirklab.agent.AgentTls.trustedCertificates(trust.get());
+            } catch (IOException e) {
+                throw new IOException(at(file, "trust") + "': " + e.getMessage(), e);
+            }
+        }
+        return new AgentLab(raw.dutInterface(), url, env, tokenFile, personaBase(file, raw.personaBase(), "198.18.7.10"), Optional.empty(), trust);
     }
 
     private static String personaBase(Path file, String given, String fallback) throws IOException {

@@ -47,6 +47,44 @@ class AgentTlsTest {
                 .hasMessageContaining(AgentTls.PASSWORD_ENV);
     }
 
+    @Test
+    void aLabFileTrustsTheAgentsExportedCertificateAndNoOther(@TempDir Path dir) throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        CommandRunner run = new CommandRunner();
+        for (String name : List.of("agent", "other")) {
+            CommandRunner.Result made = run.run(Duration.ofSeconds(60), List.of(keytool, "-genkeypair", "-alias", "agent", "-keyalg", "EC",
+                    "-groupname", "secp256r1", "-dname", "CN=quirklab-" + name, "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", dir.resolve(name + ".p12").toString(), "-storepass", "agent-pass"));
+            assertThat(made.ok()).as(made.stdout() + made.stderr()).isTrue();
+            // what the agent's operator hands to the lab machines: its certificate, PEM
+            CommandRunner.Result exported = run.run(Duration.ofSeconds(60), List.of(keytool, "-exportcert", "-rfc", "-alias", "agent",
+                    "-keystore", dir.resolve(name + ".p12").toString(), "-storepass", "agent-pass", "-file", dir.resolve(name + ".pem").toString()));
+            assertThat(exported.ok()).as(exported.stdout() + exported.stderr()).isTrue();
+        }
+        Files.writeString(dir.resolve("tok"), AgentFixture.TOKEN);
+        Segment segment = new Segment();
+        AgentHost host = AgentHost.start(new AgentHost.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                AgentFixture.TOKEN, null, ArpGuard.Timing.FAST, AgentTls.serverContext(dir.resolve("agent.p12"), "agent-pass".toCharArray()),
+                Duration.ofMinutes(1), 1000, 1 << 20), segment.responderTap, segment.arpTap, segment, l -> { });
+        try {
+            String url = "https://127.0.0.1:" + host.address().getPort();
+            for (String trusted : List.of("agent", "other")) {
+                Path lab = Files.writeString(dir.resolve(trusted + ".yaml"), "kind: agent\ndut-interface: lo\nresponder:\n  url: " + url
+                        + "\n  token-file: tok\n  trust: " + trusted + ".pem\n");
+                io.quirklab.lab.LabFile.AgentLab a = io.quirklab.lab.LabFile.read(lab).agent().orElseThrow();
+                assertThat(a.trust()).contains(dir.resolve(trusted + ".pem").toAbsolutePath());
+                AgentControl c = new AgentControl(a.url(), AgentFixture.TOKEN, AgentTls.clientContext(a.trust().get()));
+                if (trusted.equals("agent")) {
+                    assertThat(c.health().status()).isEqualTo("serving");
+                } else {
+                    assertThatThrownBy(c::health).as("another certificate is not the agent's").hasMessageContaining("cannot reach the agent");
+                }
+            }
+        } finally {
+            host.close();
+        }
+    }
+
     static SSLContext trusting(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {

@@ -148,5 +148,15 @@ class LabFileTest {
         assertThatThrownBy(() -> LabFile.read(virtualUrl)).hasMessageContaining("field 'url'").hasMessageContaining("only for kind agent");
         Path noDut = write("kind: agent\nresponder:\n  url: http://198.18.7.2:8623\n");
         assertThatThrownBy(() -> LabFile.read(noDut)).hasMessageContaining("field 'dut-interface': missing");
+        Files.writeString(dir.resolve("not-a-cert.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+        Path trustHttp = write(head + "responder:\n  url: http://198.18.7.2:8623\n  trust: not-a-cert.pem\n");
+        assertThatThrownBy(() -> LabFile.read(trustHttp)).hasMessageContaining("line 5, field 'trust'").hasMessageContaining("for an https URL");
+        Path badCert = write(head + "responder:\n  url: https://198.18.7.2:8623\n  trust: not-a-cert.pem\n");
+        assertThatThrownBy(() -> LabFile.read(badCert)).hasMessageContaining("field 'trust'").hasMessageContaining("not-a-cert.pem")
+                .hasMessageContaining("not a PEM certificate");
+        Path noCert = write(head + "responder:\n  url: https://198.18.7.2:8623\n  trust: missing.pem\n");
+        assertThatThrownBy(() -> LabFile.read(noCert)).hasMessageContaining("field 'trust'").hasMessageContaining("missing.pem");
+        Path virtualTrust = write("kind: virtual\nresponder:\n  trust: not-a-cert.pem\n");
+        assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field 'trust'").hasMessageContaining("only for kind agent");
     }
 }

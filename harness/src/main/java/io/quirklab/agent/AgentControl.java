@@ -66,7 +66,12 @@ public final class AgentControl implements ResponderControl {
         return l;
     }
 
-    public AgentApi.Lease renew() throws IOException {
+    /** Every live lease on the agent (whose run, holder, host and addresses). */
+    public List<AgentApi.Lease> leases() throws IOException {
+        return call("GET", "/leases", null, AgentApi.Leases.class).leases();
+    }
+
+        public AgentApi.Lease renew() throws IOException {
         return call("PUT", "/leases/" + requireLease(), null, AgentApi.Lease.class);
     }
 

@@ -203,6 +203,22 @@ class AgentIT {
         return frames;
     }
 
+    static Map<String, String> virtualVerdicts;
+
+    /** The verdicts of the same cells (clean, smdc-tyan x java-lan, ipmitool-lan x off, on; df-clear) on the virtual lab. */
+    static synchronized Map<String, String> virtualVerdicts() throws Exception {
+        if (virtualVerdicts == null) {
+            Path reportsVirtual = work.resolve("reports-virtual");
+            LabFixture.Cli virtual = LabFixture.cli("run", "--personas", "clean,smdc-tyan", "--clients", "java-lan,ipmitool-lan", "--offload",
+                    "off,on", "--fault", "df-clear", "--reports", reportsVirtual.toString(), "--state-dir", work.resolve("virtual-state").toString());
+            assertThat(virtual.exit()).as(virtual.out() + virtual.err()).isZero();
+            Map<String, String> v = verdicts(matrix(reportsVirtual));
+            assertThat(v).containsEntry("smdc-tyan/java-lan/on", "DROPPED_IN_STACK (UDP_CSUM)").containsEntry("clean/java-lan/on", "DELIVERED");
+            virtualVerdicts = v;
+        }
+        return virtualVerdicts;
+    }
+
     @Test
     @Order(1)
     void requestsWithoutTheTokenAre401AndOversizedBodies413WhileTheAgentKeepsServing() throws Exception {
@@ -280,13 +296,7 @@ class AgentIT {
         assertThat(doc2.cells()).hasSize(4);
 
         // the same cells on the virtual lab
-        Path reportsVirtual = work.resolve("reports-virtual");
-        LabFixture.Cli virtual = LabFixture.cli("run", "--personas", "clean,smdc-tyan", "--clients", "java-lan,ipmitool-lan", "--offload",
-                "off,on", "--fault", "df-clear", "--reports", reportsVirtual.toString(), "--state-dir", work.resolve("virtual-state").toString());
-        assertThat(virtual.exit()).as(virtual.out() + virtual.err()).isZero();
-        Map<String, String> expected = verdicts(matrix(reportsVirtual));
-        assertThat(expected).containsEntry("smdc-tyan/java-lan/on", "DROPPED_IN_STACK (UDP_CSUM)")
-                .containsEntry("clean/java-lan/on", "DELIVERED");
+        Map<String, String> expected = virtualVerdicts();
         assertThat(verdicts(doc1)).as("DUT 1 through the agent = the virtual lab").isEqualTo(expected);
         Map<String, String> expected2 = expected.entrySet().stream().filter(e -> e.getKey().contains("/java-lan/"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -307,5 +317,89 @@ class AgentIT {
         assertThat(RUN.run(T, List.of("ip", "netns", "exec", DUT2_NS, "nft", "list", "tables")).stdout())
                 .doesNotContain(IngressFault.tableFor(DUT2));
         assertThat(Path.of("/run/quirklab/agent-runs")).doesNotExist();
+    }
+
+    /**
+     * The scenario suite itself (DeliveryMatrixIT and its MatrixSession), not only the CLI, through the agent: run in a
+     * launcher session of its own with this lab file, as {@code mvn verify -Dquirklab.lab=FILE} runs it on a lab machine.
+     */
+    @Test
+    @Order(4)
+    void theMatrixSuiteRunsThroughTheAgentWithTheVirtualLabsVerdicts() throws Exception {
+        Path lab = Files.writeString(work.resolve("suite.yaml"), Files.readString(labFile("suite-base.yaml", DUT1, "198.18.7.10",
+                "clean, smdc-tyan", "java-lan, ipmitool-lan", "token-file: " + tokenFile)) + """
+                known-issues:
+                  - persona: smdc-tyan
+                    offload: "on"
+                    verdict: DROPPED_IN_STACK
+                    reason: UDP_CSUM
+                    why: "the emulated df-clear offload fault: the seed, through the remote responder"
+                """);
+        Path reports = work.resolve("reports-suite");
+        var request = org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(DeliveryMatrixIT.class))
+                .configurationParameter("quirklab.lab", lab.toString())
+                .configurationParameter("quirklab.reports", reports.toString())
+                .configurationParameter("quirklab.allure-results", work.resolve("allure-suite").toString())
+                // the built-in matrix's baseline and selections are not this lab's
+                .configurationParameter("quirklab.baseline", "")
+                .configurationParameter("quirklab.node", "")
+                .configurationParameter("quirklab.personas", "")
+                .configurationParameter("quirklab.clients", "")
+                .configurationParameter("quirklab.offload", "")
+                .configurationParameter("quirklab.jobs", "")
+                .build();
+        var listener = new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
+        try (var session = org.junit.platform.launcher.core.LauncherFactory.openSession()) {
+            session.getLauncher().execute(request, listener);
+        }
+        var summary = listener.getSummary();
+        java.io.StringWriter failures = new java.io.StringWriter();
+        summary.printFailuresTo(new java.io.PrintWriter(failures), 20);
+        assertThat(summary.getTotalFailureCount()).as(failures.toString()).isZero();
+        // 8 cells and "the run as a whole"
+        assertThat(summary.getTestsSucceededCount()).as(failures.toString()).isEqualTo(9);
+        MatrixDocument doc = matrix(reports);
+        assertThat(doc.run().lab().kind()).isEqualTo("agent");
+        assertThat(verdicts(doc)).as("the suite through the agent = the virtual lab").isEqualTo(virtualVerdicts());
+        assertThat(assertResponderPcapsOnlyOf(reports, "198.18.7.1")).isPositive();
+        assertThat(RUN.run(T, List.of("nft", "list", "tables")).stdout()).doesNotContain(IngressFault.tableFor(DUT1));
+    }
+
+    /** A run that stops renewing (killed) loses its lease: its addresses stop answering and are free for the next run. */
+    @Test
+    @Order(5)
+    void anExpiredLeaseReleasesItsAddressesForTheNextRun() throws Exception {
+        String address = "198.18.7.120";
+        AgentControl dead = new AgentControl(URI.create(URL), token, null);
+        AgentApi.Lease lease = dead.claim("it-expiry", "AgentIT", "root-ns", 2);
+        dead.putPersonas(new AgentApi.PersonaSet(null, null, address, List.of("clean")));
+        assertThat(answersIpmi(address)).as(address + " answers while the lease lives").isTrue();
+        // another run is refused the address while the lease lives, naming the holder
+        AgentControl next = new AgentControl(URI.create(URL), token, null);
+        next.claim("it-next", "AgentIT", "root-ns", 10);
+        try {
+            assertThatThrownBy(() -> next.putPersonas(new AgentApi.PersonaSet(null, null, address, List.of("clean"))))
+                    .hasMessageContaining("409").hasMessageContaining("it-expiry");
+            // no renewal: the TTL (2 s) passes and the agent's expiry (every 0.5 s) drops the lease
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (next.leases().stream().anyMatch(l -> l.id().equals(lease.id())) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(next.leases()).extracting(AgentApi.Lease::id).doesNotContain(lease.id());
+            assertThat(answersIpmi(address)).as(address + " is released").isFalse();
+            assertThatThrownBy(dead::renew).hasMessageContaining("404").hasMessageContaining("expired or released");
+            // and the next run gets it
+            assertThat(next.putPersonas(new AgentApi.PersonaSet(null, null, address, List.of("clean"))).personas()).hasSize(1);
+            assertThat(answersIpmi(address)).as(address + " answers for the next run").isTrue();
+        } finally {
+            next.release();
+        }
+    }
+
+    /** One bounded IPMI exchange (Java client, Get Device ID) from the root namespace through DUT 1's link. */
+    static boolean answersIpmi(String address) {
+        return io.quirklab.client.ClientKind.parse("java-lan").client(Map.of(), RUN, Duration.ofMillis(500))
+                .deviceId(address, 623, io.quirklab.bmc.BmcConfig.DEFAULT_USER, io.quirklab.bmc.BmcConfig.DEFAULT_PASSWORD).ok();
     }
 }

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the lab file ({@code -Dquirklab.lab=FILE}, default {@code scenarios/labs/virtual.yaml}), brings the lab up and
  * starts the {@link MatrixEngine} on it in the background (cells in parallel where the evidence allows); each cell's
  * test waits for its cell ({@link #await}). When the launcher session ends, the run's views are written (by the
- * engine) and the lab is taken down again.
+ * engine) and the lab is taken down again. Its settings ({@code quirklab.lab}, {@code .baseline}, {@code .personas},
+ * {@code .clients}, {@code .offload}, {@code .jobs}, {@code .reports}, {@code .allure-results}, {@code .node}) are
+ * JUnit configuration parameters, so {@code -D} sets them for {@code mvn verify} and a launcher of its own (the
+ * agent suite runs this very suite through an agent) can set them for its session.
  */
 final class MatrixSession implements AutoCloseable, RunListener {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MatrixSession.class);
@@ -40,6 +43,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
     final LabFile labFile;
     final LabSession lab;
     final MatrixPlan plan;
+    private final Optional<MatrixDocument> baseline;
     private final Map<MatrixDocument.Key, CompletableFuture<MatrixRecorder.Recorded>> cells = new ConcurrentHashMap<>();
     private final CompletableFuture<MatrixEngine.Started> started = new CompletableFuture<>();
     private final CompletableFuture<MatrixEngine.Finished> finished = new CompletableFuture<>();
@@ -48,6 +52,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
     private MatrixSession(LabFile labFile, LabSession lab, MatrixEngine engine, MatrixEngine.Request request) {
         this.labFile = labFile;
         this.lab = lab;
+        this.baseline = request.baseline();
         this.plan = engine.plan(lab, request);
         plan.cells(lab.state()).forEach(c -> cells.put(c.key(), new CompletableFuture<>()));
         this.runner = new Thread(() -> {
@@ -66,21 +71,27 @@ final class MatrixSession implements AutoCloseable, RunListener {
     /** The session of this launcher session, opened on first use. */
     static MatrixSession get(ExtensionContext context) {
         return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NS)
-                .getOrComputeIfAbsent(MatrixSession.class, k -> open(), MatrixSession.class);
+                .getOrComputeIfAbsent(MatrixSession.class, k -> open(context), MatrixSession.class);
     }
 
-    private static MatrixSession open() {
+    /** A setting of this launcher session (a configuration parameter, else the system property); blank is unset. */
+    private static Optional<String> setting(ExtensionContext context, String key) {
+        return context.getConfigurationParameter(key).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    private static MatrixSession open(ExtensionContext context) {
         try {
-            LabFile file = LabFile.read(labFilePath());
+            LabFile file = LabFile.read(labFilePath(setting(context, "quirklab.lab"), setting(context, "quirklab.node")));
             FaultModel model = file.faultModel().orElse(FaultModel.of("df-clear"));
-            Optional<MatrixDocument> baseline = Optional.ofNullable(System.getProperty("quirklab.baseline"))
-                    .filter(s -> !s.isBlank()).map(MatrixSession::readBaseline);
+            Optional<MatrixDocument> baseline = setting(context, "quirklab.baseline").map(MatrixSession::readBaseline);
             MatrixEngine.World world = MatrixEngine.live(file, model, launch(file.personas()), null);
             MatrixEngine engine = new MatrixEngine(world);
-            String jobs = System.getProperty("quirklab.jobs", "");
-            MatrixEngine.Request request = new MatrixEngine.Request(file, list("quirklab.personas"), list("quirklab.clients"),
-                    list("quirklab.offload"), baseline, reportsDir(), jobs.isBlank() ? null : Integer.valueOf(jobs.trim()),
-                    io.quirklab.report.AllureResults.configured(), false);
+            Optional<String> jobs = setting(context, "quirklab.jobs");
+            io.quirklab.report.AllureResults allure = setting(context, "quirklab.allure-results")
+                    .map(d -> new io.quirklab.report.AllureResults(Path.of(d))).orElseGet(io.quirklab.report.AllureResults::configured);
+            MatrixEngine.Request request = new MatrixEngine.Request(file, list(context, "quirklab.personas"), list(context, "quirklab.clients"),
+                    list(context, "quirklab.offload"), baseline, setting(context, "quirklab.reports").map(Path::of).orElseGet(MatrixSession::reportsDir),
+                    jobs.map(j -> Integer.valueOf(j)).orElse(null), allure, false);
             LabSession lab = world.openLab(line -> System.out.println("lab: " + line));
             try {
                 return new MatrixSession(file, lab, engine, request);
@@ -141,7 +152,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
 
     /** The baseline of -Dquirklab.baseline, if one was given. */
     Optional<MatrixDocument> baseline() {
-        return Optional.ofNullable(System.getProperty("quirklab.baseline")).filter(s -> !s.isBlank()).map(MatrixSession::readBaseline);
+        return baseline;
     }
 
     /** The run as started (environment, run directory). */
@@ -168,25 +179,28 @@ final class MatrixSession implements AutoCloseable, RunListener {
 
     /** {@code -Dquirklab.lab=FILE}; else the lab file of {@code -Dquirklab.node=LABEL} in the lab inventory (Jenkins); else virtual.yaml. */
     static Path labFilePath() {
-        String p = System.getProperty("quirklab.lab");
-        String node = System.getProperty("quirklab.node");
-        if ((p == null || p.isBlank()) && node != null && !node.isBlank()) {
+        return labFilePath(Optional.ofNullable(System.getProperty("quirklab.lab")).filter(s -> !s.isBlank()),
+                Optional.ofNullable(System.getProperty("quirklab.node")).filter(s -> !s.isBlank()));
+    }
+
+    private static Path labFilePath(Optional<String> lab, Optional<String> node) {
+        if (lab.isEmpty() && node.isPresent()) {
             try {
-                return io.quirklab.lab.LabInventory.read(rootDir().resolve(io.quirklab.lab.LabInventory.DEFAULT)).node(node).lab();
+                return io.quirklab.lab.LabInventory.read(rootDir().resolve(io.quirklab.lab.LabInventory.DEFAULT)).node(node.get()).lab();
             } catch (IOException e) {
                 throw new UncheckedIOException("-Dquirklab.node: " + e.getMessage(), e);
             }
         }
-        if (p == null || p.isBlank()) {
+        if (lab.isEmpty()) {
             return rootDir().resolve("scenarios/labs/virtual.yaml");
         }
-        Path path = Path.of(p);
+        Path path = Path.of(lab.get());
         return path.isAbsolute() ? path : rootDir().resolve(path);
     }
 
-    private static List<String> list(String property) {
-        String v = System.getProperty(property, "");
-        return v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    private static List<String> list(ExtensionContext context, String key) {
+        return setting(context, key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
     }
 
     private static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {

@@ -55,7 +55,7 @@ public final class RestoreJournal {
         /** A process the harness started, with the start time that tells it from a later one with the same PID. */
         public static Entry processOf(String name, ProcessHandle p) {
             ProcessOwner o = ProcessOwner.of(p);
-            return new Entry("process", name, null, null, o.pid(), null, null, Instant.now().toString(), o.started(), null, null);
+            return new Entry("process", name, null, null, o.pid(), o.startTicks(), null, Instant.now().toString(), o.started(), null, null);
         }
 
         static Entry file(Path p) {
@@ -256,26 +256,8 @@ public final class RestoreJournal {
 
     /** Ends the process only if it is still the one we started: same PID and same start time. */
     private static Optional<String> stopProcess(Entry e) {
-        if (e.startTicks() == null) {
-            return new ProcessOwner(e.pid(), e.started()).end(Duration.ofSeconds(5)) ? Optional.empty()
-                    : Optional.of("pid " + e.pid() + " does not exit");
-        }
-        Optional<ProcessHandle> h = ProcessHandle.of(e.pid());
-        if (h.isEmpty() || !alive(e.pid(), e.startTicks())) {
-            return Optional.empty();
-        }
-        h.get().destroy();
-        try {
-            h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception timeout) {
-            h.get().destroyForcibly();
-            try {
-                h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception stillThere) {
-                return Optional.of("pid " + e.pid() + " does not exit");
-            }
-        }
-        return Optional.empty();
+        return new ProcessOwner(e.pid(), e.started(), e.startTicks()).end(Duration.ofSeconds(5)) ? Optional.empty()
+                : Optional.of("pid " + e.pid() + " does not exit");
     }
 
     /** Whether something is mounted at {@code point} (/proc/self/mounts). */
@@ -298,22 +280,15 @@ public final class RestoreJournal {
     }
 
     /**
-     * The one test of whether a recorded process is still the one recorded: it exists and started at the same clock
-     * tick (a recycled PID has another start time). Used for the journal's processes and the lab's holder.
+     * Whether a recorded process is still the one recorded: {@link ProcessOwner#alive} (it exists, is no zombie and
+     * started at the same clock tick; a recycled PID has another start time).
      */
     public static boolean alive(long pid, long startTicks) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !ProcessOwner.zombie(pid)
-                && startTicks(pid) == startTicks;
+        return ProcessOwner.ofTicks(pid, startTicks).alive();
     }
 
-    /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1. */
+    /** Process start time in clock ticks since boot; see {@link ProcessOwner#startTicks}. */
     public static long startTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[19]);
-        } catch (IOException | RuntimeException ex) {
-            return -1;
-        }
+        return ProcessOwner.startTicks(pid);
     }
 }

@@ -10,13 +10,25 @@ import java.util.Optional;
 /**
  * A process that owns something on the host (a run that holds a lab or an offload change, a responder the harness
  * started): its PID and start time, so a recycled PID is never taken for the owner. The one test of "is the owner
- * still alive" that every journal and lock of the harness uses.
+ * still alive" that every journal and lock of the harness uses: the restore journal's processes and owners, the lab's
+ * holder, the offload journal's owner.
  *
- * @param pid     its process id
- * @param started its start time (ISO-8601), or null when the OS did not say
+ * @param pid        its process id
+ * @param started    its start time (ISO-8601), or null when the OS did not say
+ * @param startTicks its start time in clock ticks since boot (Linux, /proc/PID/stat), exact; null elsewhere
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ProcessOwner(long pid, @JsonProperty("started") String started) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record ProcessOwner(long pid, @JsonProperty("started") String started, @JsonProperty("startTicks") Long startTicks) {
+    public ProcessOwner(long pid, String started) {
+        this(pid, started, null);
+    }
+
+    /** The process {@code pid} that started at clock tick {@code ticks} (as the restore journal and the lab lock write it). */
+    public static ProcessOwner ofTicks(long pid, long ticks) {
+        return new ProcessOwner(pid, null, ticks);
+    }
+
     /** Start times read twice may differ by the clock's granularity; a recycled PID starts much later. */
     static final Duration START_TOLERANCE = Duration.ofSeconds(2);
 
@@ -26,7 +38,8 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started) {
     }
 
     public static ProcessOwner of(ProcessHandle h) {
-        return new ProcessOwner(h.pid(), h.info().startInstant().map(Instant::toString).orElse(null));
+        long ticks = startTicks(h.pid());
+        return new ProcessOwner(h.pid(), h.info().startInstant().map(Instant::toString).orElse(null), ticks >= 0 ? ticks : null);
     }
 
     /** The process with this PID now, if there is one. */
@@ -34,11 +47,20 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started) {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessOwner::of);
     }
 
-    /** Still running, and the same process (not a recycled PID); an unknown start time counts as the same. */
+    /**
+     * Still running, and the same process (not a recycled PID): the same start tick where both are known, else the
+     * same start time within the clock's granularity; an unknown start time counts as the same. A zombie is dead.
+     */
     public boolean alive() {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive() || zombie(pid)) {
             return false;
+        }
+        if (startTicks != null) {
+            long now = startTicks(pid);
+            if (now >= 0) {
+                return now == startTicks;
+            }
         }
         Optional<Instant> now = h.get().info().startInstant();
         if (started == null || now.isEmpty()) {
@@ -68,7 +90,24 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started) {
 
     /** The same process as {@code other} (PID and, where both know it, start time). */
     public boolean sameAs(ProcessOwner other) {
-        return other != null && pid == other.pid && (started == null || other.started == null || started.equals(other.started));
+        if (other == null || pid != other.pid) {
+            return false;
+        }
+        if (startTicks != null && other.startTicks != null) {
+            return startTicks.equals(other.startTicks);
+        }
+        return started == null || other.started == null || started.equals(other.started);
+    }
+
+    /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1 (gone, or not Linux). */
+    public static long startTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[19]);
+        } catch (java.io.IOException | RuntimeException ex) {
+            return -1;
+        }
     }
 
     /** Ends the process if it is still this one: politely, then forcibly; true when it is gone. */

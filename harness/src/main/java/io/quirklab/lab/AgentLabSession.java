@@ -193,9 +193,12 @@ public final class AgentLabSession implements LabSession {
             if (owner.length < 3 || !owner[2].equals(me)) {
                 continue; // another machine's run on a shared file system: its own to clean
             }
-            long pid = Long.parseLong(owner[0]);
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                    && String.valueOf(RestoreJournal.startTicks(pid)).equals(owner[1]);
+            boolean alive;
+            try {
+                alive = RestoreJournal.alive(Long.parseLong(owner[0]), Long.parseLong(owner[1]));
+            } catch (NumberFormatException e) {
+                alive = false; // not an owner line this code wrote: nobody's
+            }
             if (!alive) {
                 progress.accept("removing what a dead agent-lab run left in " + d);
                 new RestoreJournal(d.resolve("restore-journal.jsonl"), new CommandRunner()).undoAll().forEach(l -> progress.accept("  " + l));

@@ -168,6 +168,12 @@ public final class AgentLabSession implements LabSession {
         return System.getenv().getOrDefault("COMPUTERNAME", "unknown-host");
     }
 
+    /** This run's journal (fault table, tracefs mount, tracer): removed at the end, or by the sweep after a kill. */
+    @Override
+    public RestoreJournal journal() {
+        return journal;
+    }
+
     /** Where agent-lab runs of this host keep their journals (one directory per run): /run/quirklab/agent-runs. */
     public static Path defaultStateDir() {
         return VirtualLab.defaultStateDir().resolve("agent-runs");
@@ -203,7 +209,23 @@ public final class AgentLabSession implements LabSession {
                 progress.accept("removing what a dead agent-lab run left in " + d);
                 new RestoreJournal(d.resolve("restore-journal.jsonl"), new CommandRunner()).undoAll().forEach(l -> progress.accept("  " + l));
                 Files.deleteIfExists(d.resolve("owner"));
+                removeEmpty(d, 1);
+            }
+        }
+        removeEmpty(runs, 2);
+    }
+
+    /**
+     * Removes {@code dir} and then up to {@code levels - 1} of its parents, each only while it is empty
+     * (run directory, agent-runs, /run/quirklab): what a run made goes, a directory with anyone's files in it stays.
+     */
+    static void removeEmpty(Path dir, int levels) throws IOException {
+        Path d = dir;
+        for (int i = 0; i < levels && d != null; i++, d = d.getParent()) {
+            try {
                 Files.deleteIfExists(d);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                return;
             }
         }
     }
@@ -317,12 +339,8 @@ public final class AgentLabSession implements LabSession {
             progress.accept("could not release the lease (" + e.getMessage() + "); it expires by itself in " + LEASE_TTL_SECONDS + " s");
         }
         Files.deleteIfExists(runDir.resolve("owner"));
-        try {
-            Files.deleteIfExists(runDir);
-            Files.deleteIfExists(runDir.getParent());
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // another run's directory, or leftovers the journal could not remove (reported above)
-        }
+        // another run's directory, or leftovers the journal could not remove (reported above), keep them
+        removeEmpty(runDir, 3);
         if (first != null) {
             throw first;
         }

@@ -118,7 +118,7 @@ class LabSafetyIT {
                     .contains(", clean, ").contains(", smdc-tyan, ");
             assertThat(probeOut).doesNotExist();
 
-            // a holder that died (here: a process of ours that has exited) holds nothing: the next run restores its lab
+            // a holder that died (here: a process of ours that has exited) and made nothing: the lab it used stays
             Process dead = new ProcessBuilder("true").start();
             dead.waitFor();
             Files.writeString(stateDir.resolve(LabLock.FILE), "{\"pid\":" + dead.pid() + ",\"startTicks\":1,\"command\":\"quirklab run "
@@ -127,8 +127,24 @@ class LabSafetyIT {
                     "--state-dir", stateDir.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
             assertThat(after.exit()).as(after.out() + after.err()).isZero();
             assertThat(after.out()).contains("the run that held this lab is gone (pid " + dead.pid() + " (quirklab run --killed)")
+                    .contains("using the virtual lab that is already up").doesNotContain("removed network link");
+            assertThat(new VirtualLab(stateDir, l -> { }).readState().orElseThrow().responderPid()).isEqualTo(responder);
+
+            // a dead holder that made the lab (lab up killed once it had): what it journaled is its own, and goes. The lab
+            // here was made in this JVM (the CLI runs in-process), so its journal is rewritten as the dead process's.
+            Path journal = new VirtualLab(stateDir, l -> { }).journal().file();
+            String owned = Files.readString(journal).replaceAll("\"ownerPid\":\\d+,\"ownerTicks\":\\d+",
+                    "\"ownerPid\":" + dead.pid() + ",\"ownerTicks\":1");
+            assertThat(owned).contains("\"kind\":\"netns\"").contains("\"ownerPid\":" + dead.pid());
+            Files.writeString(journal, owned);
+            Files.writeString(stateDir.resolve(LabLock.FILE), "{\"pid\":" + dead.pid() + ",\"startTicks\":1,\"command\":\"quirklab lab up"
+                    + "\",\"since\":\"2026-12-01T00:00:00Z\"}");
+            LabFixture.Cli fresh = LabFixture.cli("run", "--personas", "clean", "--clients", "java-lan", "--offload", "off",
+                    "--state-dir", stateDir.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
+            assertThat(fresh.exit()).as(fresh.out() + fresh.err()).isZero();
+            assertThat(fresh.out()).contains("the run that held this lab is gone (pid " + dead.pid() + " (quirklab lab up)")
                     .contains("removed network link " + VirtualLab.DUT_IF).contains("created " + VirtualLab.DUT_IF);
-            // it found no lab (the dead run's was restored), so it brought one up and took it down again
+            // it found no lab (the dead one's was restored), so it brought one up and took it down again
             assertThat(dutLink()).isFalse();
         } finally {
             LabFixture.cli("lab", "--state-dir", stateDir.toString(), "down");

@@ -1,13 +1,12 @@
 package io.quirklab.bmc;
 
 import io.quirklab.ipmi.ByteWriter;
-import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.NetFn;
 import io.quirklab.ipmi.Privilege;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
-/** Application commands about the BMC itself (netFn 0x06), apart from session set-up. */
+/** Application commands about the BMC itself (netFn 0x06), apart from session set-up and Get Channel Info (SessionCommands). */
 final class AppCommands {
     /** Get Device ID additional device support: sensor, SDR repository, SEL, FRU inventory, chassis device. */
     static final int DEVICE_SUPPORT = 0x8F;
@@ -22,7 +21,6 @@ final class AppCommands {
         t.add(NetFn.APP, NetFn.Cmd.GET_ACPI_POWER_STATE, "Get ACPI Power State", Privilege.USER, AppCommands::acpiPowerState);
         t.add(NetFn.APP, NetFn.Cmd.GET_DEVICE_GUID, "Get Device GUID", Privilege.USER, (c, d) -> Reply.ok(guid(c.model().identity().deviceGuid())));
         t.add(NetFn.APP, NetFn.Cmd.GET_SYSTEM_GUID, "Get System GUID", Privilege.USER, (c, d) -> Reply.ok(guid(c.model().identity().systemGuid())));
-        t.add(NetFn.APP, NetFn.Cmd.GET_CHANNEL_INFO, "Get Channel Info", Privilege.USER, AppCommands::channelInfo);
     }
 
     static Reply deviceId(CommandContext ctx, byte[] d) {
@@ -46,26 +44,5 @@ final class AppCommands {
             le[i] = be[15 - i];
         }
         return le;
-    }
-
-    private static Reply channelInfo(CommandContext ctx, byte[] d) {
-        if (d.length < 1) {
-            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
-        }
-        int ch = d[0] & 0x0F;
-        ByteWriter w = new ByteWriter();
-        switch (ch) {
-            case 0x0E, 0x01 -> {
-                // 802.3 LAN, IPMB-1.0 protocol, multi-session; vendor is the IPMI forum's IANA 7154.
-                int active = ctx.inSession() ? 1 : 0;
-                w.u8(0x01).u8(0x04).u8(0x01).u8(0x80 | active).u24le(7154).u16le(0);
-            }
-            case 0x00 -> w.u8(0x00).u8(0x01).u8(0x01).u8(0x00).u24le(7154).u16le(0); // primary IPMB
-            case 0x0F -> w.u8(0x0F).u8(0x0C).u8(0x05).u8(0x00).u24le(7154).u16le(0); // system interface, KCS
-            default -> {
-                return Reply.error(CompletionCode.INVALID_DATA_FIELD);
-            }
-        }
-        return Reply.ok(w.toByteArray());
     }
 }

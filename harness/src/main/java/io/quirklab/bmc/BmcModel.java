@@ -26,6 +26,7 @@ public final class BmcModel {
     private final boolean ipmi20;
     private final byte[] kg;
     private volatile long bootMillis;
+    private volatile int coldResets;
     private volatile int globalEnables = DEFAULT_GLOBAL_ENABLES;
     private volatile LanStation station;
 
@@ -162,8 +163,14 @@ public final class BmcModel {
      * Cold or Warm Reset of the BMC. Both end any "set in progress" and cancel SEL/SDR reservations; a cold reset also
      * restarts the BMC's uptime, stops and forgets the watchdog, turns the identify light off, and puts the global
      * enables and volatile settings back to their defaults. Non-volatile settings (users, LAN, SEL) survive, as on
-     * real firmware.
+     * real firmware. The sessions a cold reset ends are the session table's: {@link SimulatedBmc} drops them once the
+     * answer is built ({@link #coldResets()}).
      */
+    /** How many cold resets the BMC went through: the session table is emptied after each. */
+    int coldResets() {
+        return coldResets;
+    }
+
     void reset(boolean cold) {
         lan.reset();
         pef.reset();
@@ -176,6 +183,7 @@ public final class BmcModel {
             chassis.bmcReset();
             globalEnables = DEFAULT_GLOBAL_ENABLES;
             bootMillis = clock.millis();
+            coldResets++; // written under the BMC's lock (every command runs under it)
         } else {
             sol.reset();
         }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,14 +24,13 @@ final class SessionCommands {
     private final BmcConfig config;
     private final SessionTable sessions;
     private final int advertisedMask;
+    private List<User> loginUsers;
+    private int loginBits;
 
     SessionCommands(BmcConfig config, SessionTable sessions) {
         this.config = config;
         this.sessions = sessions;
         // Fixed for the BMC's life, and every console asks for them first: computed once.
-        boolean named = config.users().stream().anyMatch(u -> !u.name().isEmpty());
-        boolean nullUser = config.users().stream().anyMatch(u -> u.name().isEmpty());
-        boolean anonymous = config.users().stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
         this.advertisedMask = AuthType.mask(advertised());
     }
 
@@ -40,6 +40,7 @@ final class SessionCommands {
         t.add(NetFn.APP, NetFn.Cmd.SET_SESSION_PRIVILEGE, "Set Session Privilege", Privilege.CALLBACK, this::setPrivilege);
         t.add(NetFn.APP, NetFn.Cmd.CLOSE_SESSION, "Close Session", Privilege.CALLBACK, this::close);
         t.add(NetFn.APP, NetFn.Cmd.GET_SESSION_INFO, "Get Session Info", Privilege.USER, this::info);
+        t.add(NetFn.APP, NetFn.Cmd.GET_CHANNEL_INFO, "Get Channel Info", Privilege.USER, this::channelInfo);
         if (config.ipmi20()) {
             t.addSessionless(NetFn.APP, NetFn.Cmd.GET_CHANNEL_CIPHER_SUITES, "Get Channel Cipher Suites", this::cipherSuites);
         }
@@ -65,18 +66,28 @@ final class SessionCommands {
         }
         // Bit 7 of the request asks for IPMI 2.0 data; an IPMI 1.5 BMC ignores it and keeps bit 7 of its answer clear.
         boolean extended = config.ipmi20() && (d[0] & 0x80) != 0;
-        int login = 0;
-        var users = ctx.model().users().active();
-        boolean named = users.stream().anyMatch(u -> !u.name().isEmpty());
-        boolean nullUser = users.stream().anyMatch(u -> u.name().isEmpty());
-        boolean anonymous = users.stream().anyMatch(u -> u.name().isEmpty() && u.password().isEmpty());
-        login |= named ? 0x04 : 0;
-        login |= nullUser ? 0x02 : 0;
-        login |= anonymous ? 0x01 : 0;
+        int login = loginStatus(ctx.model().users().active());
         login |= extended && config.kg() != null ? 0x20 : 0; // Kg set to a non-zero value
         int types = advertisedMask | (extended ? 0x80 : 0);
         int connections = extended ? 0x03 : 0; // IPMI 2.0 and IPMI 1.5 connections
         return Reply.ok(new byte[] {LAN_CHANNEL, (byte) types, (byte) login, (byte) connections, 0, 0, 0, 0});
+    }
+
+    /**
+     * Login status bits of Get Channel Auth Capabilities: named users (bit 2), a null user name (bit 1), an anonymous
+     * login (bit 0). The user store replaces its list on every change, so the bits are recomputed only then: every
+     * console asks this first, and sessionless floods ask nothing else.
+     */
+    private int loginStatus(List<User> users) {
+        if (users != loginUsers) {
+            int login = 0;
+            for (User u : users) {
+                login |= u.name().isEmpty() ? 0x02 | (u.password().isEmpty() ? 0x01 : 0) : 0x04;
+            }
+            loginBits = login;
+            loginUsers = users;
+        }
+        return loginBits;
     }
 
     /** Get Channel Cipher Suites (0x54): the offered suites as records, or the algorithms they use, 16 bytes a call. */
@@ -166,6 +177,31 @@ final class SessionCommands {
         return sessions.close(id) ? Reply.ok() : Reply.error(0x87); // invalid session ID in request
     }
 
+    /**
+     * Get Channel Info (0x42). The LAN channel's session support byte is multi-session with the number of sessions
+     * active in this BMC's session table (bits 5:0), the same count Get Session Info gives.
+     */
+    private Reply channelInfo(CommandContext ctx, byte[] d) {
+        if (d.length < 1) {
+            return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
+        }
+        int ch = d[0] & 0x0F;
+        ByteWriter w = new ByteWriter();
+        switch (ch) {
+            case CURRENT_CHANNEL, LAN_CHANNEL -> {
+                // 802.3 LAN, IPMB-1.0 protocol, multi-session; vendor is the IPMI forum's IANA 7154.
+                int active = Math.min(0x3F, sessions.activeCount());
+                w.u8(LAN_CHANNEL).u8(0x04).u8(0x01).u8(0x80 | active).u24le(7154).u16le(0);
+            }
+            case 0x00 -> w.u8(0x00).u8(0x01).u8(0x01).u8(0x00).u24le(7154).u16le(0); // primary IPMB
+            case 0x0F -> w.u8(0x0F).u8(0x0C).u8(0x05).u8(0x00).u24le(7154).u16le(0); // system interface, KCS
+            default -> {
+                return Reply.error(CompletionCode.INVALID_DATA_FIELD);
+            }
+        }
+        return Reply.ok(w.toByteArray());
+    }
+
     private Reply info(CommandContext ctx, byte[] d) {
         if (d.length < 1) {
             return Reply.error(CompletionCode.REQUEST_DATA_LENGTH_INVALID);
@@ -193,7 +229,8 @@ final class SessionCommands {
         if (target == null) {
             return Reply.ok(w.toByteArray());
         }
-        w.u8(target.user().id()).u8(target.privilege().level()).u8(LAN_CHANNEL);
+        // Channel byte: bits 7:4 the session's protocol on an 802.3 LAN channel (0 IPMI 1.5, 1 IPMI 2.0 / RMCP+).
+        w.u8(target.user().id()).u8(target.privilege().level()).u8((target.isRmcpPlus() ? 0x10 : 0) | LAN_CHANNEL);
         InetSocketAddress peer = target.peer();
         byte[] ip = peer != null && peer.getAddress() != null && peer.getAddress().getAddress().length == 4
                 ? peer.getAddress().getAddress() : new byte[4];

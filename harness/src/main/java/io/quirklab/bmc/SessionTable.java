@@ -166,6 +166,17 @@ final class SessionTable {
         return List.copyOf(active.values());
     }
 
+    /**
+     * The BMC restarted (Cold Reset): every active session, pending challenge and RMCP+ set-up is gone, so requests in
+     * an old session are dropped as from an unknown session. The activation limiter's budgets stay: they guard the
+     * BMC, not a session.
+     */
+    void clear() {
+        pending.clear();
+        active.clear();
+        handshakes.clear();
+    }
+
     int activeCount() {
         return active.size();
     }

@@ -99,6 +99,7 @@ public final class SimulatedBmc {
     /** Handles one UDP payload from {@code peer}. Never throws for any input. */
     public synchronized Exchange handle(byte[] datagram, InetSocketAddress peer) {
         Exchange e;
+        int resets = model.coldResets();
         try {
             e = dispatch(datagram, peer);
         } catch (MalformedPacketException ex) {
@@ -106,6 +107,10 @@ public final class SimulatedBmc {
         } catch (RuntimeException ex) {
             // A bug in a handler must not take the BMC down; a real BMC would go silent too.
             e = Exchange.dropped(Exchange.Drop.MALFORMED, "internal error " + ex);
+        }
+        if (model.coldResets() != resets) {
+            // The answer to Cold Reset is built (and signed in its session); then the BMC restarts and knows no session.
+            sessions.clear();
         }
         if (e.answered()) {
             answered.incrementAndGet();

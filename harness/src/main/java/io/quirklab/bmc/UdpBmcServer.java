@@ -54,7 +54,10 @@ public final class UdpBmcServer implements AutoCloseable {
         if (address.getAddress() == null || address.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("bind to one exact address, not the wildcard: replies must come from the address the client asked");
         }
-        DatagramChannel ch = DatagramChannel.open();
+        // An IPv4 socket for an IPv4 address: the default dual-stack IPv6 socket sends and receives every datagram
+        // through the IPv6 layer's mapped-address path (udpv6_recvmsg, then udp_sendmsg) at some cost per datagram.
+        DatagramChannel ch = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
         Selector sel = null;
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -84,6 +87,11 @@ public final class UdpBmcServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** CPU time the serving thread has used so far, in nanoseconds (-1 where the JVM cannot tell). */
+    public long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
     }
 
     public SimulatedBmc bmc() {

@@ -29,6 +29,9 @@ import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
 import io.quirklab.responder.SocketControl;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,11 +76,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private PrintWriter out;
 
-    /** One server to measure. */
-    private record Target(String name, String host, int port) {
+    /** One server to measure; {@code cpuNanos} its CPU time so far (-1: unknown). */
+    private record Target(String name, String host, int port, LongSupplier cpuNanos) {
         InetSocketAddress address() {
             return new InetSocketAddress(host, port);
         }
+    }
+
+    /** CPU time of a process so far (the kernel's accounting, in clock ticks), -1 when unknown. */
+    private static long processCpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
     }
 
     /** One measurement of one target: up to n round trips (or set-ups) within the time limit. */
@@ -101,11 +109,11 @@ public final class BenchCommand implements Callable<Integer> {
         try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
                 new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), ExchangeLog.NONE);
              IpmiSim sim = IpmiSim.binary().isPresent() ? IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10)) : null) {
-            List<Target> targets = new ArrayList<>(List.of(new Target("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort())));
+            List<Target> targets = new ArrayList<>(List.of(new Target("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort(), smdc::cpuNanos)));
             if (sim == null) {
                 out.println("ipmi_sim        : not installed (apt-get install openipmi): no ratios");
             } else {
-                targets.add(new Target("ipmi_sim", sim.address(), sim.port()));
+                targets.add(new Target("ipmi_sim", sim.address(), sim.port(), () -> processCpuNanos(sim.pid())));
             }
             out.printf("sessionless round trips: Get Channel Auth Capabilities, %d at most in %d s per target, in %d alternating rounds%n",
                     count, seconds, rounds);
@@ -150,13 +158,21 @@ public final class BenchCommand implements Callable<Integer> {
     private void compare(List<Target> targets, String what, int n, Measurement m, double goal) throws IOException, IpmiCallException {
         RoundTripLoad.Result[] total = new RoundTripLoad.Result[targets.size()];
         Arrays.fill(total, RoundTripLoad.Result.empty());
+        long[] serverCpu = new long[targets.size()];
+        long[] clientCpu = new long[targets.size()];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] ratios = new double[rounds];
         Duration slice = Duration.ofMillis(Math.max(1, seconds * 1000L / rounds));
         int per = Math.max(1, n / rounds);
         for (int r = 0; r < rounds; r++) {
             double[] rate = new double[targets.size()];
             for (int i = 0; i < targets.size(); i++) {
+                long server0 = targets.get(i).cpuNanos().getAsLong();
+                long client0 = threads.getCurrentThreadCpuTime();
                 RoundTripLoad.Result res = m.run(targets.get(i), per, slice);
+                long server1 = targets.get(i).cpuNanos().getAsLong();
+                serverCpu[i] = server0 < 0 || server1 < 0 || serverCpu[i] < 0 ? -1 : serverCpu[i] + server1 - server0;
+                clientCpu[i] += threads.getCurrentThreadCpuTime() - client0;
                 rate[i] = res.perSecond();
                 total[i] = total[i].plus(res);
             }
@@ -164,8 +180,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (int i = 0; i < targets.size(); i++) {
             RoundTripLoad.Result t = total[i];
-            out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad)%n", targets.get(i).name(), t.perSecond(),
-                    what, t.answered(), t.seconds(), t.p50Micros(), t.p99Micros(), t.lost(), t.bad());
+            out.printf("%-16s: %8.0f %s/s  (%d in %.2f s; p50 %.0f us, p99 %.0f us; %d lost, %d bad; CPU per %s: server %s, client %.1f us)%n",
+                    targets.get(i).name(), t.perSecond(), what, t.answered(), t.seconds(), t.p50Micros(), t.p99Micros(), t.lost(), t.bad(),
+                    what.endsWith("s") ? what.substring(0, what.length() - 1) : what,
+                    serverCpu[i] < 0 || t.answered() == 0 ? "?" : String.format("%.1f us", serverCpu[i] / 1e3 / t.answered()),
+                    t.answered() == 0 ? 0 : clientCpu[i] / 1e3 / t.answered());
         }
         if (targets.size() > 1 && total[1].perSecond() > 0) {
             double[] sorted = ratios.clone();
@@ -236,7 +255,7 @@ public final class BenchCommand implements Callable<Integer> {
         LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(Optional.empty()));
         try {
             String host = state.persona("clean").address();
-            Target clean = new Target("virtual lab", host, 623);
+            Target clean = new Target("virtual lab", host, 623, () -> -1L);
             out.printf("virtual lab: persona clean at %s through %s and the responder (pid %d)%n", host, state.dutInterface(), state.responderPid());
             generator(clean, warmup, fleet, Duration.ofSeconds(seconds));
             long heapBefore = heapAfterGcKb(state.responderPid());

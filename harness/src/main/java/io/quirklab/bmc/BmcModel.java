@@ -159,6 +159,11 @@ public final class BmcModel {
         boot.poll(now);
     }
 
+    /** How many cold resets the BMC went through: the session table is emptied after each. */
+    int coldResets() {
+        return coldResets;
+    }
+
     /**
      * Cold or Warm Reset of the BMC. Both end any "set in progress" and cancel SEL/SDR reservations; a cold reset also
      * restarts the BMC's uptime, stops and forgets the watchdog, turns the identify light off, and puts the global
@@ -166,11 +171,6 @@ public final class BmcModel {
      * real firmware. The sessions a cold reset ends are the session table's: {@link SimulatedBmc} drops them once the
      * answer is built ({@link #coldResets()}).
      */
-    /** How many cold resets the BMC went through: the session table is emptied after each. */
-    int coldResets() {
-        return coldResets;
-    }
-
     void reset(boolean cold) {
         lan.reset();
         pef.reset();

@@ -313,11 +313,12 @@ public record CapturedPersona(String bmc, int replies, int paired, List<String> 
                 unknown.add("delay-millis: no reply paired with a request");
                 return;
             }
-            long[] d = paired.stream().mapToLong(e -> e.atMicros() - e.requestAtMicros()).sorted().toArray();
-            long median = d[d.length / 2] / 1000;
+            // A deliberate delay holds back every reply; the network, ARP and a cold first answer only add to it: the
+            // shortest gap is the delay (a median of two exchanges is the slower one, often the first).
+            long shortest = paired.stream().mapToLong(e -> e.atMicros() - e.requestAtMicros()).min().getAsLong() / 1000;
             // under 50 ms is the network and the BMC's own work, not a deliberate delay
-            if (median >= 50) {
-                quirks.add("delay-millis=" + Math.min(5000, Math.round(median / 10.0) * 10));
+            if (shortest >= 50) {
+                quirks.add("delay-millis=" + Math.min(5000, Math.round(shortest / 10.0) * 10));
             }
         }
 

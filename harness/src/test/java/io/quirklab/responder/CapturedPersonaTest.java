@@ -106,4 +106,40 @@ class CapturedPersonaTest {
         }
         return tests;
     }
+
+    /** The first answer of a capture often waits for ARP or a cold code path: only a delay every reply has is a quirk. */
+    @Test
+    void aSlowFirstAnswerIsNoDelayButADelayOnEveryReplyIs() throws Exception {
+        List<PcapFile.Record> real = PcapFile.read(capture("ipmitool_lan_mcinfo.pcap"));
+        for (long extra : new long[] {0, 300}) {
+            List<PcapFile.Record> records = new ArrayList<>();
+            long t = 1_000_000;
+            int n = 0;
+            byte[] pending = null;
+            // two exchanges, as a client's attempt and its retry give
+            for (PcapFile.Record r : real) {
+                ParsedFrame f = ParsedFrame.parse(r.data()).orElseThrow();
+                if (f.udp().isEmpty() || n == 2) {
+                    continue;
+                }
+                if (f.udp().get().dstPort() == 623) {
+                    pending = f.udp().get().payload();
+                } else if (pending != null) {
+                    byte[] rq = TestFrames.Request.to623(pending).withId(0x1000 + n).frame();
+                    records.add(new PcapFile.Record(t, rq.length, rq));
+                    byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rq).orElseThrow(), TestFrames.PERSONA, TestFrames.PERSONA_MAC,
+                            f.udp().get().payload(), io.quirklab.wire.QuirkProfile.CLEAN, () -> 1);
+                    // the first answer 85 ms late (ARP, a cold path), the others after 0.2 ms, plus the deliberate delay
+                    long at = t + (n == 0 ? 85_000 : 200) + extra * 1000;
+                    records.add(new PcapFile.Record(at, reply.length, reply));
+                    t = at + 5_000;
+                    n++;
+                    pending = null;
+                }
+            }
+            CapturedPersona clone = CapturedPersona.of(records, Optional.of(TestFrames.PERSONA));
+            assertEquals(extra == 0 ? List.of() : List.of("delay-millis=300"),
+                    clone.quirks().stream().filter(q -> q.startsWith("delay-millis")).toList(), clone.yaml("x"));
+        }
+    }
 }

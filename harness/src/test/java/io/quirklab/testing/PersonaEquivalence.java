@@ -20,6 +20,20 @@ public final class PersonaEquivalence {
     private PersonaEquivalence() {
     }
 
+    /**
+     * A delay read from a capture carries the host's jitter and the clone's 10 ms rounding: the same within 20 ms or a
+     * tenth of it, whichever is more (300 ms and 310 ms are one persona; 0 and 60 are not).
+     */
+    static boolean sameDelay(String original, String cloned) {
+        try {
+            long a = Long.parseLong(original);
+            long b = Long.parseLong(cloned);
+            return a > 0 && b > 0 && Math.abs(a - b) <= Math.max(20, a / 10);
+        } catch (NumberFormatException | NullPointerException e) {
+            return false;
+        }
+    }
+
     /** "field: original X, cloned Y" for every difference; empty when equivalent. */
     public static List<String> differences(Persona original, CapturedPersona clone, Optional<RequestHeader> requests) {
         Persona cloned = PersonaCatalogue.parse("clone.yaml", clone.yaml("clone"), PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE))
@@ -35,6 +49,9 @@ public final class PersonaEquivalence {
         for (Map.Entry<String, String> e : a.entrySet()) {
             String f = e.getKey();
             if (f.equals("ipmi") || f.startsWith("firmware-quirk:") || unknown.contains(f)) {
+                continue;
+            }
+            if (f.equals("delay-millis") && sameDelay(e.getValue(), b.get(f))) {
                 continue;
             }
             if (!e.getValue().equals(b.get(f))) {

@@ -109,6 +109,7 @@ class ContainerLabIT {
             assertThat(run.out()).contains("starting the agent in " + image);
         } finally {
             RUN.run(Duration.ofSeconds(10), List.of("ip", "link", "del", DUT));
+            delete(work);
         }
         assertNothingLeft();
     }
@@ -141,7 +142,14 @@ class ContainerLabIT {
             assertThat(restore.out() + restore.err()).contains("container lab: removed container quirklab-agent-");
         } finally {
             RUN.run(Duration.ofSeconds(10), List.of("ip", "link", "del", DUT));
+            delete(work);
         }
         assertNothingLeft();
+    }
+
+    static void delete(Path dir) throws java.io.IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

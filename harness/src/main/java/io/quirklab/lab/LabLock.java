@@ -35,10 +35,18 @@ public final class LabLock implements AutoCloseable {
      * @param startTicks its start time in clock ticks since boot
      * @param command    what it runs ("quirklab run --personas clean")
      * @param since      when it took the lab (ISO-8601)
+     * @param started    its process start time (ISO-8601) where /proc gives no start ticks (Windows, macOS), or null
      */
-    public record Holder(long pid, long startTicks, String command, String since) {
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Holder(long pid, long startTicks, String command, String since, String started) {
+        public Holder(long pid, long startTicks, String command, String since) {
+            this(pid, startTicks, command, since, null);
+        }
+
+        /** The same process still (ProcessOwner: start tick on Linux, start time elsewhere). */
         public boolean alive() {
-            return RestoreJournal.alive(pid, startTicks);
+            return new io.quirklab.process.ProcessOwner(pid, started, startTicks >= 0 ? startTicks : null).alive();
         }
 
         /** "pid 4711 (quirklab run --personas clean) since 2026-12-01T21:40:00Z". */
@@ -48,7 +56,9 @@ public final class LabLock implements AutoCloseable {
 
         static Holder self() {
             long pid = ProcessHandle.current().pid();
-            return new Holder(pid, RestoreJournal.startTicks(pid), commandOf(ProcessHandle.current()), Instant.now().toString());
+            io.quirklab.process.ProcessOwner me = io.quirklab.process.ProcessOwner.current();
+            return new Holder(pid, me.startTicks() != null ? me.startTicks() : -1, commandOf(ProcessHandle.current()), Instant.now().toString(),
+                    me.startTicks() != null ? null : me.started());
         }
     }
 

@@ -79,6 +79,23 @@ class LabLockTest {
     }
 
     @Test
+    void withoutStartTicksTheStartTimeTellsARecycledPid() throws Exception {
+        Process other = otherRun();
+        try {
+            String started = ProcessHandle.of(other.pid()).orElseThrow().info().startInstant().orElseThrow().toString();
+            // as a Windows or macOS run writes it: no /proc start ticks, the process start time instead
+            Files.write(dir.resolve(LabLock.FILE), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                    new LabLock.Holder(other.pid(), -1, "quirklab run", "2026-12-01T21:40:00Z", started)));
+            assertThat(LabLock.holder(dir)).map(LabLock.Holder::pid).contains(other.pid());
+            Files.write(dir.resolve(LabLock.FILE), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                    new LabLock.Holder(other.pid(), -1, "quirklab run", "2026-12-01T21:40:00Z", "2001-01-01T00:00:00Z")));
+            assertThat(LabLock.holder(dir)).as("the same PID, started long ago: another process").isEmpty();
+        } finally {
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aRecycledPidIsNotTheHolder() throws Exception {
         Process other = otherRun();
         try {

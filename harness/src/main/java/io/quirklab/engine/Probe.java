@@ -83,13 +83,24 @@ public final class Probe {
         responder.beginProbe(p.name(), probeId);
         DutObservers.Window window = observers.open(address, evidenceDir);
         ClientOutcome outcome;
-        try {
-            outcome = client.deviceId(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
-        } finally {
-            responder.endProbe(p.name(), probeId);
-        }
         Path responderPcap = evidenceDir.resolve("responder.pcap");
-        ControlReply.JournalPage journal = responder.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
+        ControlReply.JournalPage journal;
+        try {
+            try {
+                outcome = client.deviceId(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+            } finally {
+                responder.endProbe(p.name(), probeId);
+            }
+            journal = responder.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
+        } catch (IOException | RuntimeException e) {
+            // the cell is a harness error; its window still ends (a host-wide evidence session, PktMon, must stop)
+            try {
+                window.close(Set.of());
+            } catch (RuntimeException ignored) {
+                // the first failure is the one to report
+            }
+            throw e;
+        }
         DutObservers.Observed seen = window.close(dutPorts(journal));
         long durationMillis = (System.nanoTime() - start) / 1_000_000;
         Path dutPcap = null;

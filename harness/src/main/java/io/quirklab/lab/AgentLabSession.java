@@ -6,6 +6,8 @@ import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadChange;
 import io.quirklab.host.OffloadJournal;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +49,14 @@ public final class AgentLabSession implements LabSession {
     private LabState state;
     private boolean closed;
     private volatile String renewalProblem;
+    /** The lease as claimed: run id, holder, host, and the persona set it serves (put back when the lease is claimed again). */
+    private String leaseRun;
+    private String leaseHolder;
+    private AgentApi.PersonaSet personaSet;
+    /** Counts the leases this run has had: a probe begun under one lease has no journal under the next. */
+    private volatile int generation;
+    private final java.util.Map<String, Integer> probeGeneration = new java.util.concurrent.ConcurrentHashMap<>();
+    private final KeptLease kept = new KeptLease();
 
     private AgentLabSession(LabFile.AgentLab lab, AgentControl control, FaultModel fault, Path runDir, Consumer<String> progress) {
         this.lab = lab;
@@ -98,14 +108,16 @@ public final class AgentLabSession implements LabSession {
         try {
             AgentApi.Health h = control.health();
             progress.accept("agent at " + lab.url() + " (quirklab " + h.version() + ", up " + h.uptimeSeconds() + " s)");
-            AgentApi.Lease lease = control.claim(self, System.getProperty("user.name") + " (quirklab pid " + pid + ")", hostName(),
-                    LEASE_TTL_SECONDS);
+            s.leaseRun = self;
+            s.leaseHolder = System.getProperty("user.name") + " (quirklab pid " + pid + ")";
+            AgentApi.Lease lease = control.claim(s.leaseRun, s.leaseHolder, hostName(), LEASE_TTL_SECONDS);
             progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
             s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
             String catalogue = file.personas().isPresent() ? Files.readString(file.personas().get()) : null;
             String source = file.personas().map(p -> p.getFileName().toString()).orElse(null);
-            AgentApi.Personas put = control.putPersonas(new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
-                    file.personaNames().isEmpty() ? null : file.personaNames()));
+            s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
+                    file.personaNames().isEmpty() ? null : file.personaNames());
+            AgentApi.Personas put = control.putPersonas(s.personaSet);
             progress.accept("the agent serves " + put.personas().size() + " personas for this run from " + lab.personaBase()
                     + " (addresses probed with ARP first)");
             s.state = new LabState("agent", null, lab.dutInterface(), dutAddress(lab.dutInterface()), null, 0, lab.url().toString(), null,
@@ -232,7 +244,7 @@ public final class AgentLabSession implements LabSession {
 
     private void renew() {
         try {
-            control.renew();
+            kept.call(() -> control.renew());
             if (renewalProblem != null) {
                 progress.accept("lease renewed again");
                 renewalProblem = null;
@@ -257,7 +269,111 @@ public final class AgentLabSession implements LabSession {
 
     @Override
     public ResponderControl control() {
-        return control;
+        return kept;
+    }
+
+    /** A lease the agent no longer knows: it restarted, or this run could not renew it for longer than its TTL. */
+    static boolean leaseLost(IOException e) {
+        return e instanceof AgentControl.AgentRefusal r && r.status() == 404 && e.getMessage() != null && e.getMessage().contains("lease");
+    }
+
+    /**
+     * Claims the lease again and puts the run's personas back (ARP probes first, as at the start), unless another
+     * thread already did since {@code seen}.
+     */
+    private synchronized void reclaim(int seen, String why) throws IOException {
+        if (generation != seen || closed) {
+            return;
+        }
+        AgentApi.Lease lease = control.claim(leaseRun, leaseHolder, hostName(), LEASE_TTL_SECONDS);
+        control.putPersonas(personaSet);
+        generation++;
+        progress.accept("the agent no longer knew this run's lease (" + why + "); claimed lease " + lease.id()
+                + " and put the run's personas back; cells that were under way have no evidence and count as harness errors");
+    }
+
+    @FunctionalInterface
+    private interface AgentCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * The run's responder control through the agent, with its lease kept: a call refused because the lease is gone
+     * claims it again and is made once more; a probe begun under the lost lease gets an error instead of a verdict
+     * drawn from a journal that no longer has its exchanges.
+     */
+    private final class KeptLease implements ResponderControl {
+        <T> T call(AgentCall<T> c) throws IOException {
+            int seen = generation;
+            try {
+                return c.call();
+            } catch (IOException e) {
+                if (!leaseLost(e)) {
+                    throw e;
+                }
+                reclaim(seen, e.getMessage());
+                return c.call();
+            }
+        }
+
+        private void sameLease(String probe) throws IOException {
+            Integer began = probe == null ? null : probeGeneration.get(probe);
+            if (began != null && began != generation) {
+                throw new IOException("the agent lost this run's lease during probe " + probe + " (claimed again since): the "
+                        + "exchanges of this cell are not in the new lease's journal");
+            }
+        }
+
+        @Override
+        public ControlReply.Status status() throws IOException {
+            return call(control::status);
+        }
+
+        @Override
+        public void beginProbe(String persona, String probe) throws IOException {
+            call(() -> {
+                int g = generation;
+                control.beginProbe(persona, probe);
+                probeGeneration.put(probe, g);
+                return null;
+            });
+        }
+
+        @Override
+        public void endProbe(String persona, String probe) throws IOException {
+            try {
+                sameLease(probe);
+                call(() -> {
+                    control.endProbe(persona, probe);
+                    return null;
+                });
+            } finally {
+                probeGeneration.remove(probe);
+            }
+        }
+
+        @Override
+        public ControlReply.JournalPage journal(ControlRequest.Journal query) throws IOException {
+            sameLease(query.probe());
+            ControlReply.JournalPage page = call(() -> control.journal(query));
+            sameLease(query.probe());
+            return page;
+        }
+
+        @Override
+        public ControlReply.Status putPersonas(String catalogue) throws IOException {
+            AgentApi.PersonaSet set = new AgentApi.PersonaSet(catalogue, null, null, null);
+            ControlReply.Status s = call(() -> control.putPersonas(catalogue));
+            synchronized (AgentLabSession.this) {
+                personaSet = set;
+            }
+            return s;
+        }
+
+        @Override
+        public void shutdown() throws IOException {
+            control.shutdown();
+        }
     }
 
     @Override

@@ -397,6 +397,57 @@ class AgentIT {
         }
     }
 
+    /**
+     * The agent forgets a live run's lease (restarted, or the run could not renew it in time): the run claims it again,
+     * puts its personas back and finishes; a cell that was under way is a harness error, never a verdict drawn from a
+     * journal that lost its exchanges, and every other cell has the virtual lab's verdict.
+     */
+    @Test
+    @Order(6)
+    void aRunWhoseLeaseTheAgentForgotClaimsItAgainAndFinishes() throws Exception {
+        Path lab = Files.writeString(work.resolve("lost.yaml"), Files.readString(labFile("lost-base.yaml", DUT1, "198.18.7.10",
+                "clean, smdc-tyan", "java-lan, ipmitool-lan", "token-file: " + tokenFile)) + "repeat: 3\n");
+        Path reports = work.resolve("reports-lost");
+        Process run = new ProcessBuilder(LabFixture.cliProcess("run", "--lab", lab.toString(), "--reports", reports.toString()))
+                .redirectErrorStream(true).redirectOutput(work.resolve("lost.log").toFile()).start();
+        AgentControl admin = new AgentControl(URI.create(URL), token, null);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String forgotten = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (forgotten == null && run.isAlive() && System.nanoTime() < deadline) {
+            for (AgentApi.Lease l : admin.leases()) {
+                if (l.addresses() != null && !l.addresses().isEmpty() && l.holder().contains("quirklab pid " + run.pid())) {
+                    // what an agent restart does to it: the lease is gone, the run does not know
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(URL + "/leases/" + l.id()))
+                            .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    forgotten = l.id();
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(forgotten).as("the run's lease, seen on the agent: " + Files.readString(work.resolve("lost.log"))).isNotNull();
+        assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("the run ends").isTrue();
+        String log = Files.readString(work.resolve("lost.log"));
+        assertThat(log).contains("the agent no longer knew this run's lease").contains("put the run's personas back");
+        MatrixDocument doc = matrix(reports);
+        assertThat(doc.cells()).hasSize(8);
+        Map<String, String> expected = virtualVerdicts();
+        int judged = 0;
+        for (MatrixDocument.Cell c : doc.cells()) {
+            String key = c.persona() + "/" + c.client() + "/" + c.offload();
+            if (c.verdict() == io.quirklab.matrix.Verdict.HARNESS_ERROR) {
+                assertThat(c.explanation()).as(key).contains("lost this run's lease");
+            } else {
+                assertThat(c.verdict() + (c.reason() == null ? "" : " (" + c.reason() + ")")).as(key).isEqualTo(expected.get(key));
+                judged++;
+            }
+        }
+        assertThat(judged).as("cells judged after the lease came back: " + log).isGreaterThanOrEqualTo(6);
+        assertThat(run.exitValue()).as(log).isEqualTo(judged == 8 ? 0 : 1);
+        assertThat(admin.leases()).extracting(AgentApi.Lease::holder).noneMatch(h -> h.contains("quirklab pid " + run.pid()));
+    }
+
     /** One bounded IPMI exchange (Java client, Get Device ID) from the root namespace through DUT 1's link. */
     static boolean answersIpmi(String address) {
         return io.quirklab.client.ClientKind.parse("java-lan").client(Map.of(), RUN, Duration.ofMillis(500))

@@ -106,7 +106,18 @@ class LauncherTest {
             }
             assertThat(decisions).as("the same decision every time").hasSize(1);
         } finally {
-            load.forEach(Process::destroyForcibly);
+            // the loop first: timeout(1) killed with SIGKILL cannot end its child, which would spin on for ever
+            List<ProcessHandle> loops = new ArrayList<>();
+            for (Process p : load) {
+                p.descendants().forEach(loops::add);
+                loops.forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle h : loops) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(loops).as("the busy loops").isNotEmpty().noneMatch(ProcessHandle::isAlive);
         }
         assertThat(calls()).noneMatch(c -> c.startsWith("apt-get"));
     }

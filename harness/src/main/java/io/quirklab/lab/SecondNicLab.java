@@ -146,10 +146,8 @@ public final class SecondNicLab {
         cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase(),
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        journal.record(RestoreJournal.Entry.processOf("responder", p.toHandle()));
+        Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
+                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()

@@ -143,10 +143,8 @@ public final class VirtualLab {
         cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(responderLog().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        journal.record(RestoreJournal.Entry.processOf("responder", p.toHandle()));
+        Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
+                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
         ControlReply.Status status = awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);

@@ -111,9 +111,8 @@ public final class KfreeSkbTracer implements AutoCloseable {
             throw new IOException(why.get());
         }
         Map<Integer, String> names = reasonNames(Files.readString(tracefs.resolve(FORMAT)));
-        Process p = new ProcessBuilder("bpftrace", "-e", PROGRAM).redirectErrorStream(false)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        started.accept(p.toHandle());
+        Process p = io.quirklab.process.LongRunning.start(List.of("bpftrace", "-e", PROGRAM), io.quirklab.process.LongRunning.Output.PIPE,
+                null, false, started).process();
         KfreeSkbTracer t = new KfreeSkbTracer(p, names);
         t.reader.start();
         Thread err = new Thread(() -> t.drainErrors(p), "kfree-skb-tracer-stderr");

@@ -66,12 +66,10 @@ public final class IpmiSim implements AutoCloseable {
                 "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr",
                 "mc_enable 0x20",
                 ""));
-        ProcessBuilder pb = new ProcessBuilder(bin.toString(), "-c", dir.resolve("lan.conf").toString(),
-                "-f", dir.resolve("bmc.emu").toString(), "-s", state.toString(), "-n");
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("ipmi_sim.log").toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process p = pb.start();
+        // its console reads standard input: a pipe kept open for as long as it runs
+        Process p = io.quirklab.process.LongRunning.start(List.of(bin.toString(), "-c", dir.resolve("lan.conf").toString(),
+                "-f", dir.resolve("bmc.emu").toString(), "-s", state.toString(), "-n"), io.quirklab.process.LongRunning.Output.LOG,
+                dir.resolve("ipmi_sim.log"), true, h -> { }).process();
         IpmiSim sim = new IpmiSim(p, dir, address, port);
         if (!sim.awaitReady(readyTimeout)) {
             String log = Files.exists(dir.resolve("ipmi_sim.log")) ? Files.readString(dir.resolve("ipmi_sim.log")) : "";

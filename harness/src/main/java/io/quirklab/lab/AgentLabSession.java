@@ -117,11 +117,12 @@ public final class AgentLabSession implements LabSession {
             String source = file.personas().map(p -> p.getFileName().toString()).orElse(null);
             s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
                     file.personaNames().isEmpty() ? null : file.personaNames());
-            AgentApi.Personas put = control.putPersonas(s.personaSet);
+            // through the kept lease from here on: a lease lost already while the run starts is claimed again too
+            AgentApi.Personas put = s.kept.call(() -> control.putPersonas(s.personaSet));
             progress.accept("the agent serves " + put.personas().size() + " personas for this run from " + lab.personaBase()
                     + " (addresses probed with ARP first)");
             s.state = new LabState("agent", null, lab.dutInterface(), dutAddress(lab.dutInterface()), null, 0, lab.url().toString(), null,
-                    LabState.PersonaInfo.of(control.status()), Instant.now().toString());
+                    LabState.PersonaInfo.of(s.kept.status()), Instant.now().toString());
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();

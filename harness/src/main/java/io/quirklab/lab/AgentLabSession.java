@@ -3,7 +3,6 @@ package io.quirklab.lab;
 import io.quirklab.agent.AgentApi;
 import io.quirklab.agent.AgentControl;
 import io.quirklab.host.HostAdapter;
-import io.quirklab.host.OffloadChange;
 import io.quirklab.host.OffloadJournal;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -43,9 +41,8 @@ public final class AgentLabSession implements LabSession {
     private final Consumer<String> progress;
     private final ScheduledExecutorService renewal;
     private final Thread hook;
-    private final List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> changes = new ArrayList<>();
-    private HostAdapter host;
     private OffloadJournal offloadJournal;
+    private RealOffload real;
     private LabState state;
     private boolean closed;
     private volatile String renewalProblem;
@@ -385,17 +382,12 @@ public final class AgentLabSession implements LabSession {
             state = state.withFault(on ? fault : null);
             return state;
         }
-        if (host == null) {
-            host = HostAdapter.detect();
+        if (real == null) {
+            HostAdapter host = HostAdapter.detect();
             offloadJournal = OffloadJournal.open(OffloadJournal.defaultDir(host.family()), host, progress);
+            real = new RealOffload(host, offloadJournal, lab.dutInterface(), progress);
         }
-        OffloadChange c = host.setRxUdp4Checksum(lab.dutInterface(), on, offloadJournal);
-        changes.add(new io.quirklab.matrix.MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(),
-                c.verified(), c.linkWaitMs(), c.sideEffects(), c.describe()));
-        if (!c.verified()) {
-            throw new IOException(c.describe() + ": the cells of offload=" + offload + " would not test what they say");
-        }
-        progress.accept(c.describe());
+        real.switchTo(offload);
         return state;
     }
 
@@ -414,7 +406,7 @@ public final class AgentLabSession implements LabSession {
 
     @Override
     public synchronized List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
-        return List.copyOf(changes);
+        return real == null ? List.of() : real.changes();
     }
 
     /** The lease id (for reports and tests). */

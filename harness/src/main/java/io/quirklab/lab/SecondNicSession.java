@@ -1,10 +1,8 @@
 package io.quirklab.lab;
 
 import io.quirklab.host.HostAdapter;
-import io.quirklab.host.OffloadChange;
 import io.quirklab.host.OffloadJournal;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,7 +18,7 @@ public final class SecondNicSession implements LabSession {
     private final HostAdapter host;
     private final OffloadJournal journal;
     private final Consumer<String> progress;
-    private final List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> changes = new ArrayList<>();
+    private final RealOffload real;
     private final LabState state;
     private final LabLock hold;
     private boolean closed;
@@ -34,6 +32,7 @@ public final class SecondNicSession implements LabSession {
         this.journal = journal;
         this.state = state;
         this.progress = progress;
+        this.real = new RealOffload(host, journal, nic.dutInterface(), progress);
     }
 
     /**
@@ -77,14 +76,8 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public synchronized LabState offload(String offload) throws IOException {
-        OffloadChange c = host.setRxUdp4Checksum(nic.dutInterface(), LabSession.on(offload), journal);
-        changes.add(new io.quirklab.matrix.MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(),
-                c.verified(), c.linkWaitMs(), c.sideEffects(), c.describe()));
-        if (!c.verified()) {
-            throw new IOException(c.describe() + ": the cells of offload=" + offload + " would not test what they say");
-        }
-        progress.accept(c.describe());
+    public LabState offload(String offload) throws IOException {
+        real.switchTo(offload);
         return state;
     }
 
@@ -104,8 +97,8 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public synchronized List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
-        return List.copyOf(changes);
+    public List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+        return real.changes();
     }
 
     @Override

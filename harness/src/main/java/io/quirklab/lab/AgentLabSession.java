@@ -361,7 +361,10 @@ public final class AgentLabSession implements LabSession {
         @Override
         public ControlReply.Status putPersonas(String catalogue) throws IOException {
             AgentApi.PersonaSet set = new AgentApi.PersonaSet(catalogue, null, null, null);
-            ControlReply.Status s = call(() -> control.putPersonas(catalogue));
+            ControlReply.Status s = call(() -> {
+                control.putPersonas(set);
+                return control.status();
+            });
             synchronized (AgentLabSession.this) {
                 personaSet = set;
             }

@@ -53,14 +53,15 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started, @J
      */
     public boolean alive() {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty() || !h.get().isAlive() || zombie(pid)) {
+        if (h.isEmpty() || !h.get().isAlive()) {
             return false;
         }
-        if (startTicks != null) {
-            long now = startTicks(pid);
-            if (now >= 0) {
-                return now == startTicks;
-            }
+        String[] stat = stat(pid);
+        if (stat != null && (stat[0].equals("Z") || stat[0].equals("X"))) {
+            return false;
+        }
+        if (startTicks != null && stat != null) {
+            return Long.parseLong(stat[19]) == startTicks;
         }
         Optional<Instant> now = h.get().info().startInstant();
         if (started == null || now.isEmpty()) {
@@ -78,13 +79,22 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started, @J
      * that does not reap. ProcessHandle still calls it alive; it holds nothing any more.
      */
     public static boolean zombie(long pid) {
+        String[] stat = stat(pid);
+        return stat != null && (stat[0].equals("Z") || stat[0].equals("X"));
+    }
+
+    /**
+     * The fields of /proc/PID/stat after the command name (field 3, the state, first; the start ticks at index 19),
+     * or null where there is none (not Linux, or the process is gone).
+     */
+    private static String[] stat(long pid) {
         try {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-            return state == 'Z' || state == 'X';
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            Long.parseLong(f[19]);
+            return f;
         } catch (java.io.IOException | RuntimeException e) {
-            return false; // not Linux, or gone (which isAlive says)
+            return null;
         }
     }
 
@@ -101,13 +111,8 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started, @J
 
     /** Process start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1 (gone, or not Linux). */
     public static long startTicks(long pid) {
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[19]);
-        } catch (java.io.IOException | RuntimeException ex) {
-            return -1;
-        }
+        String[] stat = stat(pid);
+        return stat == null ? -1 : Long.parseLong(stat[19]);
     }
 
     /** Ends the process if it is still this one: politely, then forcibly; true when it is gone. */

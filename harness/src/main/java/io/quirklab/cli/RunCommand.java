@@ -96,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--offload", split = ",", paramLabel = "STATE",
             description = "Offload states in run order: off, on (default: the lab file's, else off,on).")
-    List<String> offload = new ArrayList<>();
+    List<io.quirklab.matrix.OffloadState> offload = new ArrayList<>();
 
     @Option(names = "--fault", paramLabel = "MODEL",
             description = "Virtual lab: the emulated offload fault for offload=on, overriding the lab file's (default: df-clear).")
@@ -134,16 +134,18 @@ public final class RunCommand implements Callable<Integer> {
         io.quirklab.lab.LabFile given = labFile != null && !socket ? io.quirklab.lab.LabFile.read(labFile) : null;
         // an agent lab (a Windows DUT, too) needs packet capture here, not the virtual lab's Linux tools
         Optional<String> why = socket ? Optional.of("--socket given")
-                : given != null && given.kind().equals("agent") ? io.quirklab.wire.PcapLink.available() : virtualLabUnavailable();
+                : given != null && given.kind() instanceof io.quirklab.lab.LabKind.Agent ? io.quirklab.wire.PcapLink.available()
+                : virtualLabUnavailable();
         if (why.isEmpty()) {
-            io.quirklab.lab.LabFile lab = given != null ? given
-                    : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
-                    : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
+            io.quirklab.lab.LabFile lab = given != null ? given : labFile(null);
+            if (fault != null) {
+                lab = lab.withFault(io.quirklab.lab.FaultModel.of(fault));
+            }
             int n = repeat != null ? repeat : lab.repeat();
             if (n < 1 || n > io.quirklab.lab.LabFile.MAX_REPEAT) {
                 throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + io.quirklab.lab.LabFile.MAX_REPEAT);
             }
-            return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
+            return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, baseline, reports,
                     stateDir, jobs, n), spec.commandLine().getOut()).call();
         }
         if (labFile != null) {
@@ -153,6 +155,15 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("note: socket mode, because the virtual lab cannot run here: " + why.get());
         }
         return socketMode();
+    }
+
+    /** The lab file given, else the embedded one when run from the project root, else the built-in virtual lab. */
+    static io.quirklab.lab.LabFile labFile(java.nio.file.Path given) throws IOException {
+        if (given != null) {
+            return io.quirklab.lab.LabFile.read(given);
+        }
+        return java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
+                : io.quirklab.lab.LabFile.embedded();
     }
 
     /** Why the virtual lab cannot run on this machine, or empty when it can. */

@@ -2,6 +2,7 @@ package io.quirklab.lab;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quirklab.matrix.Verdict;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
 
     /** A persona as the lab reports it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PersonaInfo(String name, String address, String mac, String expected, List<String> quirks, String description,
+    public record PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
                               String ipmi) {
         /** Speaks IPMI 2.0 / RMCP+ besides 1.5 (older lab.json files without the field: 1.5 only). */
         public boolean ipmi20() {
@@ -44,7 +45,7 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
 
         /** The personas a responder reports serving. */
         public static List<PersonaInfo> of(io.quirklab.responder.ControlReply.Status status) {
-            return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), v.expected(), v.quirks(),
+            return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), Verdict.valueOf(v.expected()), v.quirks(),
                     v.description(), v.ipmi())).toList();
         }
     }

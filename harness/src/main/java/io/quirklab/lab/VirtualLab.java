@@ -30,9 +30,9 @@ public final class VirtualLab {
     public static final String NETNS = "qlab";
     public static final String DUT_IF = "qlab-dut";
     public static final String RESP_IF = "qlab-resp";
-    public static final String DUT_ADDRESS = "198.18.0.1";
+    public static final String DUT_ADDRESS = LabKind.Virtual.DUT_ADDRESS;
     public static final int PREFIX = 24;
-    public static final String PERSONA_BASE = "198.18.0.10";
+    public static final String PERSONA_BASE = LabKind.Virtual.PERSONA_BASE;
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 

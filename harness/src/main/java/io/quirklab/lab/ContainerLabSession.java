@@ -34,7 +34,7 @@ public final class ContainerLabSession implements LabSession {
     private final Teardown teardown;
 
     private ContainerLabSession(LabKind.Container kind, AgentLabSession agent, ResponderContainer container, RestoreJournal journal,
-                                RestoreJournal.Entry entry, LabLock lock) {
+                                JournalEntry entry, LabLock lock) {
         this.kind = kind;
         this.agent = agent;
         this.journal = journal;
@@ -72,7 +72,7 @@ public final class ContainerLabSession implements LabSession {
         RestoreJournal journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), new CommandRunner());
         LabLock lock = LabLock.take(stateDir, progress, dead -> journal.undoAll());
         ResponderContainer container = null;
-        RestoreJournal.Entry entry = null;
+        JournalEntry entry = null;
         try {
             if (!journal.isEmpty()) {
                 progress.accept("removing what an earlier container lab left");
@@ -81,12 +81,12 @@ public final class ContainerLabSession implements LabSession {
             String image = c.image().isPresent() ? c.image().get() : buildImage(progress);
             Path tokenFile = stateDir.resolve("agent.token");
             String token = HexFormat.of().formatHex(random());
-            journal.record(RestoreJournal.Entry.file(tokenFile));
+            journal.record(new JournalEntry.File(tokenFile));
             Files.deleteIfExists(tokenFile);
             Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tokenFile, token + "\n");
             String name = "quirklab-agent-" + ProcessHandle.current().pid();
-            entry = RestoreJournal.Entry.container(name);
+            entry = new JournalEntry.Container(name);
             journal.record(entry);
             progress.accept("starting the agent in " + image + " on " + c.responderInterface() + " (control " + c.control() + ", container "
                     + name + ")");

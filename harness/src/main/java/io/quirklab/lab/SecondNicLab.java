@@ -139,16 +139,16 @@ public final class SecondNicLab {
 
     private LabState start(LabKind.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Path socket = controlSocket();
-        journal.record(RestoreJournal.Entry.file(socket));
-        journal.record(RestoreJournal.Entry.file(responderLog()));
-        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
-        journal.record(RestoreJournal.Entry.file(stateFile()));
+        journal.record(new JournalEntry.File(socket));
+        journal.record(new JournalEntry.File(responderLog()));
+        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase().getHostAddress(),
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
+                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()

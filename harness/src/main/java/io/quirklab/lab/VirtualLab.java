@@ -118,9 +118,9 @@ public final class VirtualLab {
                         + "): another lab (a different --state-dir) or something else uses it; take that lab down first");
             }
         }
-        journal.record(RestoreJournal.Entry.netns(NETNS));
+        journal.record(new JournalEntry.Netns(NETNS));
         host("ip", "netns", "add", NETNS);
-        journal.record(RestoreJournal.Entry.link(DUT_IF));
+        journal.record(new JournalEntry.Link(DUT_IF));
         host("ip", "link", "add", DUT_IF, "type", "veth", "peer", "name", RESP_IF, "netns", NETNS);
         // IPv6 off on both ends before they go up: no link-local addresses, no router solicitations in captures.
         sysctl(null, "net.ipv6.conf." + DUT_IF + ".disable_ipv6");
@@ -134,17 +134,17 @@ public final class VirtualLab {
         progress.accept("created " + DUT_IF + " (" + DUT_ADDRESS + "/" + PREFIX + ") <-> " + RESP_IF + " in netns " + NETNS);
 
         Path socket = controlSocket();
-        journal.record(RestoreJournal.Entry.file(socket));
-        journal.record(RestoreJournal.Entry.file(responderLog()));
-        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
-        journal.record(RestoreJournal.Entry.file(stateFile()));
+        journal.record(new JournalEntry.File(socket));
+        journal.record(new JournalEntry.File(responderLog()));
+        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
         cmd.addAll(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
+                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
         ControlReply.Status status = awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);
@@ -227,8 +227,8 @@ public final class VirtualLab {
                     throw new IOException("nftables rejects fault model " + model.name()
                             + (model.expression() != null ? " '" + model.expression() + "'" : "") + ": " + check.firstLine());
                 }
-                RestoreJournal.Entry table = RestoreJournal.Entry.nftTable(FaultModel.FAMILY, FaultModel.TABLE);
-                if (journal.entries().stream().noneMatch(e -> e.kind().equals("nft-table"))) {
+                JournalEntry table = new JournalEntry.NftTable(FaultModel.FAMILY, FaultModel.TABLE);
+                if (journal.entries().stream().noneMatch(e -> e instanceof JournalEntry.NftTable)) {
                     journal.record(table);
                 }
                 CommandRunner.Result apply = runner.run(COMMAND_TIMEOUT, List.of("nft", "-f", "-"), rules.getBytes());
@@ -254,7 +254,7 @@ public final class VirtualLab {
     public List<String> restoreLeftoversOf(LabLock.Holder dead) throws IOException {
         try (FileLock lock = lock()) {
             List<String> report = journal.undoWhere(e -> e.writtenBy(dead.pid(), dead.startTicks()));
-            if (journal.entries().stream().noneMatch(e -> e.kind().equals("link") || e.kind().equals("netns"))) {
+            if (journal.entries().stream().noneMatch(e -> e instanceof JournalEntry.Link || e instanceof JournalEntry.Netns)) {
                 Files.deleteIfExists(stateFile());
             }
             return report;

@@ -5,6 +5,7 @@ import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
 import io.quirklab.lab.LabState;
@@ -183,6 +184,9 @@ public final class MatrixEngine {
 
             @Override
             public DutObservers observers(LabSession lab, Consumer<String> progress) {
+                if (lab.kind() instanceof LabKind.Socket) {
+                    return DutObservers.none();
+                }
                 return LiveObservers.start(lab.state().dutInterface(), host, runner, lab.journal(), progress);
             }
 
@@ -268,7 +272,7 @@ public final class MatrixEngine {
     /** What {@code request} covers on this lab (an unknown persona or client is refused here, before any probe). */
     public MatrixPlan plan(LabSession session, Request request) {
         return MatrixPlan.of(session.state(), request.labFile(), request.personas(), request.clients(), request.offload(),
-                request.baseline(), k -> world.client(k).unavailable());
+                request.baseline(), k -> world.client(k).unavailable().or(() -> session.unsupported(k)));
     }
 
     /**

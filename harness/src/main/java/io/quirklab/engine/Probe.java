@@ -87,7 +87,7 @@ public final class Probe {
         ControlReply.JournalPage journal;
         try {
             try {
-                outcome = client.deviceId(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+                outcome = client.deviceId(p.address(), p.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
             } finally {
                 responder.endProbe(p.name(), probeId);
             }

@@ -135,6 +135,15 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                 clientPaths, jobs, repeat);
     }
 
+    /**
+     * The same personas and clients served on loopback sockets ({@link LabKind.Socket}): no fault model and no offload
+     * axis (only off).
+     */
+    public LabFile onSockets(LabKind.Socket sockets) {
+        return new LabFile(file, sockets, personas, personaFile, personaNames, clients, List.of(OffloadState.OFF), Optional.empty(),
+                knownIssues, clientPaths, jobs, repeat);
+    }
+
     /** The same lab with the kind its session resolved (a container lab's agent, once it runs). */
     public LabFile withKind(LabKind other) {
         return new LabFile(file, other, personas, personaFile, personaNames, clients, offload, faultModel, knownIssues, clientPaths,

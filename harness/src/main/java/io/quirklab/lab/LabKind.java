@@ -236,6 +236,49 @@ public sealed interface LabKind {
         }
     }
 
+    /**
+     * The simulated BMCs of the personas on loopback UDP sockets, one address each, and every client against them: no
+     * raw frames, so no packet quirks and no offload axis (the kernel builds and checks every datagram). Where the
+     * virtual lab cannot run (no root, not Linux), and with {@code run --socket}.
+     *
+     * @param first the first persona's loopback address (127.0.0.2 by default); persona i gets first + i
+     * @param port  the UDP port (623; 0 picks a free one per persona, for a user who may not bind 623)
+     */
+    record Socket(Inet4Address first, int port) implements LabKind {
+        public static final String DEFAULT_FIRST = "127.0.0.2";
+        public static final int IPMI_PORT = 623;
+
+        public Socket {
+            if (first == null || !first.isLoopbackAddress()) {
+                throw new Invalid("socket", "'" + first + "' is not a loopback address: a socket lab serves on loopback only");
+            }
+            if (port < 0 || port > 0xFFFF) {
+                throw new Invalid("port", port + " is not a UDP port");
+            }
+        }
+
+        @Override
+        public String id() {
+            return "socket";
+        }
+
+        /** The personas' catalogue addresses (198.18.0.10 upward) are not used: each serves on a loopback address. */
+        @Override
+        public Inet4Address personaBase() {
+            return PersonaCatalogue.address(Virtual.PERSONA_BASE);
+        }
+
+        @Override
+        public PersonaCatalogue.Segment segment() {
+            return new Virtual().segment();
+        }
+
+        @Override
+        public boolean emulatesFaults() {
+            return false;
+        }
+    }
+
     private static String interfaceName(String field, String name, String why) {
         if (name == null || name.isBlank()) {
             throw new Invalid(field, "missing; " + why);

@@ -42,6 +42,11 @@ public interface LabSession extends AutoCloseable {
         return new SocketControl(Path.of(state().controlSocket()));
     }
 
+    /** Why a client cannot run against this lab (e.g. a tool that only speaks port 623), or empty when it can. */
+    default Optional<String> unsupported(io.quirklab.client.ClientKind client) {
+        return Optional.empty();
+    }
+
     /** The lab's restore journal, for what a run adds to the host (tracefs mount, tracer process), or null. */
     default RestoreJournal journal() {
         return null;

@@ -28,6 +28,9 @@ public final class LabSessions {
         if (kind instanceof LabKind.Agent agent) {
             return AgentLabSession.open(file, agent, stateDir != null ? stateDir : AgentLabSession.defaultStateDir(), progress);
         }
+        if (kind instanceof LabKind.Socket s) {
+            return SocketLabSession.open(file, s, progress);
+        }
         if (kind instanceof LabKind.Container c) {
             return ContainerLabSession.open(file, c, stateDir != null ? stateDir : ContainerLabSession.defaultStateDir(), progress);
         }

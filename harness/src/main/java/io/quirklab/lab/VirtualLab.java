@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.SocketControl;
@@ -156,28 +157,23 @@ public final class VirtualLab {
 
     /** Waits (bounded) until a just-started responder answers on its control socket; its log's tail explains a failure. */
     static ControlReply.Status awaitResponder(Process p, Path socket, Path log) throws IOException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(log));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    return new SocketControl(socket).status();
-                } catch (IOException e) {
-                    last = e;
+        try {
+            return Await.until("the responder answering on " + socket, READY_TIMEOUT, Duration.ofMillis(100), () -> {
+                if (!p.isAlive()) {
+                    throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(log));
                 }
-            }
-            try {
-                p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the responder", e);
-            }
+                if (!Files.exists(socket)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(new SocketControl(socket).status());
+                } catch (IOException e) {
+                    throw new Await.NotYet(e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            throw e.getMessage().contains("did not happen") ? new IOException(e.getMessage() + "; log: " + tail(log), e) : e;
         }
-        throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
-                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + tail(log));
     }
 
     static String tail(Path log) {

@@ -1,5 +1,6 @@
 package io.quirklab.bisect;
 
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +37,8 @@ public final class MatrixAnalysis {
                 deliveredEverywhere.add(persona);
             }
             for (String client : doc.axes().clients()) {
-                Optional<MatrixDocument.Cell> off = doc.cell(persona, client, "off");
-                Optional<MatrixDocument.Cell> on = doc.cell(persona, client, "on");
+                Optional<MatrixDocument.Cell> off = doc.cell(persona, client, OffloadState.OFF);
+                Optional<MatrixDocument.Cell> on = doc.cell(persona, client, OffloadState.ON);
                 if (off.isPresent() && on.isPresent() && off.get().verdict().delivered() != on.get().verdict().delivered()) {
                     sensitiveClient.putIfAbsent(persona, client);
                 }

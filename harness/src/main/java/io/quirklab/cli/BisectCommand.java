@@ -9,6 +9,7 @@ import io.quirklab.bisect.RequestHeader;
 import io.quirklab.bisect.Traits;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
@@ -67,7 +68,7 @@ public final class BisectCommand implements Callable<Integer> {
     String client;
 
     @Option(names = "--offload", defaultValue = "on", description = "The offload state to probe in: on or off (default: ${DEFAULT-VALUE}).")
-    String offload;
+    OffloadState offload;
 
     @Option(names = "--repeat", paramLabel = "N", description = "Most attempts per probe; stops early when the answer is clear "
             + "(default: the lab file's repeat when above 1, else 6).")
@@ -89,15 +90,15 @@ public final class BisectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LabFile lab = labFile != null ? LabFile.read(labFile) : Files.isRegularFile(RunCommand.EMBEDDED_LAB) ? LabFile.read(RunCommand.EMBEDDED_LAB)
-                : new LabFile(null, Optional.empty(), Optional.empty());
-        FaultModel model = fault != null ? new FaultModel(fault, expression) : lab.faultModel().orElse(FaultModel.of("df-clear"));
+        LabFile lab = RunCommand.labFile(labFile);
+        if (fault != null) {
+            lab = lab.withFault(new FaultModel(fault, expression));
+        }
         ClientKind kind = ClientKind.parse(client);
         int n = repeat != null ? repeat : lab.repeat() > 1 ? lab.repeat() : 6;
         Bisection.Settings settings = new Bisection.Settings(n);
-        LabSession.on(offload); // refuses anything but on and off before a lab is touched
         Instant started = Instant.now();
-        try (LabSession session = LabSessions.open(lab, model, LabCommand.launch(lab.personas()), stateDir,
+        try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personaFile()), stateDir,
                 line -> spec.commandLine().getErr().println("lab: " + line))) {
             LabState state = session.offload(offload);
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
@@ -111,7 +112,7 @@ public final class BisectCommand implements Callable<Integer> {
             Optional<RequestHeader> requests;
             io.quirklab.client.IpmiClient ipmi = kind.client(lab.clientPaths(), new io.quirklab.process.CommandRunner(),
                     Duration.ofMillis(timeoutMillis));
-            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, model, LabCommand.launch(lab.personas()), stateDir)
+            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personaFile()), stateDir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + line));
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new io.quirklab.engine.Probe(observers, control).run(p, ipmi, dir),
                          kind, evidence)) {
@@ -129,8 +130,8 @@ public final class BisectCommand implements Callable<Integer> {
             }
             Instant finished = Instant.now();
             BisectDocument doc = new BisectDocument(BisectDocument.SCHEMA, new BisectDocument.Run(runId,
-                    started.truncatedTo(ChronoUnit.SECONDS).toString(), finished.truncatedTo(ChronoUnit.SECONDS).toString(), session.kind(),
-                    session.faultModelName(), kind.id(), offload, env), requests.orElse(null), report.text(), report);
+                    started.truncatedTo(ChronoUnit.SECONDS).toString(), finished.truncatedTo(ChronoUnit.SECONDS).toString(), session.kind().id(),
+                    session.faultModel().map(FaultModel::name).orElse(null), kind.id(), offload.token(), env), requests.orElse(null), report.text(), report);
             Path file = runDir.resolve("bisect.json");
             doc.write(file);
             new AllureResults(runDir.resolve("allure-results")).writeBisection(env, "bisect " + persona + " x " + kind.id()

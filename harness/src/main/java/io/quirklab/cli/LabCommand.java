@@ -86,7 +86,7 @@ public final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
-            Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personas)).map(Path::toAbsolutePath);
+            Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personaFile)).map(Path::toAbsolutePath);
             VirtualLab lab = parent.lab();
             try (var hold = hold(lab, true)) {
                 LabState s = lab.up(launch(catalogue));

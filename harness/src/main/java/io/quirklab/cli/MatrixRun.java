@@ -8,6 +8,8 @@ import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.RunTotals;
 import io.quirklab.matrix.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,14 +34,13 @@ final class MatrixRun implements RunListener {
      * @param personas persona names or "all" (empty: the lab file's)
      * @param clients  client ids (empty: the lab file's)
      * @param offload  offload states (empty: the lab file's)
-     * @param fault    a fault model overriding the lab file's, or null
      * @param baseline a baseline run, or null
      * @param reports  the reports directory (runs/ goes under it)
      * @param stateDir the virtual lab's state directory
      * @param jobs     cells at once, or null for the default
      * @param repeat   attempts per cell, or null for the lab file's
      */
-    record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
+    record Options(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload, Path baseline,
                    Path reports, Path stateDir, Integer jobs, Integer repeat) {
     }
 
@@ -56,9 +57,8 @@ final class MatrixRun implements RunListener {
     }
 
     int call() throws Exception {
-        FaultModel model = o.fault() != null ? FaultModel.of(o.fault()) : o.labFile().faultModel().orElse(FaultModel.of("df-clear"));
         Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
-        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), model, LabCommand.launch(o.labFile().personas()), o.stateDir()));
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), LabCommand.launch(o.labFile().personaFile()), o.stateDir()));
         MatrixEngine.Finished f;
         try {
             f = engine.run(new MatrixEngine.Request(o.labFile(), o.personas(), o.clients(), o.offload(), baseline, o.reports(), o.jobs(),
@@ -83,7 +83,7 @@ final class MatrixRun implements RunListener {
         total = s.cells().size();
         MatrixPlan plan = s.plan();
         out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", s.runId(), total, plan.personas().size(),
-                plan.clients().size(), String.join("/", plan.offload()), s.environment().label(), s.offloadDescription());
+                plan.clients().size(), String.join("/", plan.offload().stream().map(OffloadState::token).toList()), s.environment().label(), s.offloadDescription());
         out.printf("evidence: %s; %d cell%s at once%n", s.observers(), s.jobs(), s.jobs() == 1 ? "" : "s");
         out.flush();
         if (console) {
@@ -118,10 +118,10 @@ final class MatrixRun implements RunListener {
         }
         MatrixDocument doc = f.document();
         printTable(doc, f.judgements(), f.offloadDescription());
-        Map<String, Long> t = f.totals();
+        RunTotals t = f.totals();
         out.printf("%n%d cells in %.1f s (%.2f cells/s, %d at once): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
-                doc.cells().size(), f.seconds(), doc.cells().size() / Math.max(f.seconds(), 0.001), f.jobs(), t.get("passed"), t.get("known"),
-                t.get("failed"), t.get("broken"), o.baseline() != null ? ", " + t.get("regressions") + " regressions against baseline " + o.baseline() : "");
+                doc.cells().size(), f.seconds(), doc.cells().size() / Math.max(f.seconds(), 0.001), f.jobs(), t.passed(), t.known(),
+                t.failed(), t.broken(), o.baseline() != null ? ", " + t.regressions() + " regressions against baseline " + o.baseline() : "");
         if (doc.analysis() != null) {
             out.println();
             doc.analysis().lines().forEach(out::println);
@@ -147,21 +147,21 @@ final class MatrixRun implements RunListener {
         List<String> clients = doc.axes().clients();
         int w = Math.max(19, clients.stream().mapToInt(String::length).max().orElse(10) + 2);
         int pw = Math.max(18, doc.axes().personas().stream().mapToInt(String::length).max().orElse(10) + 1);
-        for (String offload : doc.axes().offload()) {
+        for (OffloadState offload : doc.axes().offload()) {
             out.printf("%noffload=%s%n", offload);
             StringBuilder head = new StringBuilder(String.format("%-" + pw + "s", "PERSONA"));
             clients.forEach(c -> head.append(String.format("%-" + w + "s", c)));
             out.println(head.toString().stripTrailing() + "  EXPECTED");
             for (String persona : doc.axes().personas()) {
                 StringBuilder row = new StringBuilder(String.format("%-" + pw + "s", persona));
-                String expected = "";
+                Verdict expected = null;
                 for (String client : clients) {
                     Optional<MatrixDocument.Cell> c = doc.cell(persona, client, offload);
                     String text = c.map(x -> shortText(x, judgements.get(x.key()))).orElse("-");
                     row.append(String.format("%-" + w + "s", text.length() >= w ? text.substring(0, w - 2) + "~" : text));
                     expected = c.map(MatrixDocument.Cell::expected).orElse(expected);
                 }
-                out.println(row.toString().stripTrailing() + "  " + expected);
+                out.println(row.toString().stripTrailing() + "  " + (expected == null ? "" : expected));
             }
         }
         Map<String, String> findings = new LinkedHashMap<>();

@@ -65,10 +65,10 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("reports", "probes", persona + "__" + kind.id() + "__"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        LabFile file = new LabFile(null, Optional.empty(), Optional.empty());
         FaultModel current = state.faultModel() == null ? null : new FaultModel(state.faultModel().name(), state.faultModel().expression());
+        LabFile file = current == null ? LabFile.embedded() : LabFile.embedded().withFault(current);
         PrintWriter w = spec.commandLine().getOut();
-        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(file, current, LabCommand.launch(Optional.empty()), lab.stateDir()));
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(file, LabCommand.launch(Optional.empty()), lab.stateDir()));
         Probe.Result r;
         try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(Optional.empty()), current, line -> { })) {
             r = engine.probe(session, persona, kind, dir, new RunListener() {

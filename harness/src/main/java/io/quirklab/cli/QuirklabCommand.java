@@ -22,6 +22,7 @@ public final class QuirklabCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new QuirklabCommand());
+        cl.registerConverter(io.quirklab.matrix.OffloadState.class, io.quirklab.matrix.OffloadState::of);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("quirklab: " + ErrorLine.of(ex));
             if ("1".equals(System.getenv("QUIRKLAB_DEBUG"))) {

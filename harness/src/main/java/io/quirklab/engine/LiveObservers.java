@@ -1,5 +1,6 @@
 package io.quirklab.engine;
 
+import io.quirklab.lab.JournalEntry;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.RestoreJournal;
 import io.quirklab.observe.DutCapture;
@@ -45,12 +46,12 @@ final class LiveObservers implements DutObservers {
     private final String tracerProblem;
     private final boolean nicCountersDecisive;
     private final RestoreJournal journal;
-    private final RestoreJournal.Entry mountEntry;
-    private final RestoreJournal.Entry tracerEntry;
+    private final JournalEntry mountEntry;
+    private final JournalEntry tracerEntry;
 
     private LiveObservers(String dutInterface, HostAdapter host, CommandRunner runner, RunCapture capture, String captureProblem, KfreeSkbTracer tracer,
-                          String tracerProblem, boolean nicCountersDecisive, RestoreJournal journal, RestoreJournal.Entry mountEntry,
-                          RestoreJournal.Entry tracerEntry) {
+                          String tracerProblem, boolean nicCountersDecisive, RestoreJournal journal, JournalEntry mountEntry,
+                          JournalEntry tracerEntry) {
         this.dutInterface = dutInterface;
         this.host = host;
         this.runner = runner;
@@ -83,14 +84,14 @@ final class LiveObservers implements DutObservers {
         }
         KfreeSkbTracer tracer = null;
         String tracerProblem = null;
-        RestoreJournal.Entry mount = null;
-        RestoreJournal.Entry tracerEntry = null;
+        JournalEntry mount = null;
+        JournalEntry tracerEntry = null;
         if (!"linux".equals(host.family())) {
             tracerProblem = "kfree_skb is Linux's";
         } else {
             if (!java.nio.file.Files.isRegularFile(TRACEFS.resolve("events/skb/kfree_skb/format")) && journal != null
                     && "root".equals(System.getProperty("user.name")) && !RestoreJournal.mounted(TRACEFS)) {
-                mount = RestoreJournal.Entry.mount("tracefs", TRACEFS);
+                mount = new JournalEntry.Mount("tracefs", TRACEFS);
                 journal.record(mount);
                 CommandRunner.Result r = runner.run(Duration.ofSeconds(10), List.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString()));
                 if (r.ok()) {
@@ -105,11 +106,11 @@ final class LiveObservers implements DutObservers {
                 tracerProblem = KfreeSkbTracer.unavailable(TRACEFS).orElse(null);
             }
             if (tracerProblem == null) {
-                RestoreJournal.Entry[] entry = new RestoreJournal.Entry[1];
+                JournalEntry[] entry = new JournalEntry[1];
                 try {
                     tracer = KfreeSkbTracer.start(TRACEFS, p -> {
                         if (journal != null) {
-                            entry[0] = RestoreJournal.Entry.processOf("bpftrace kfree_skb", p);
+                            entry[0] = JournalEntry.Process.of("bpftrace kfree_skb", p);
                             journal.record(entry[0]);
                         }
                     });

@@ -5,12 +5,15 @@ import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.RunTotals;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutObservers;
 import io.quirklab.observe.Evidence;
@@ -43,7 +46,7 @@ public final class MatrixEngine {
     /** Most cells at once by default: enough to keep the longest persona's lane the critical path on two cores. */
     public static final int DEFAULT_PARALLEL = 12;
     /** An upper bound for --jobs: each job is a client process or socket and a few threads. */
-    public static final int MAX_JOBS = 64;
+    public static final int MAX_JOBS = LabFile.MAX_JOBS;
 
     /** What a run touches of the outside world: {@link #live} for real labs, fakes in tests. */
     public interface World {
@@ -78,7 +81,7 @@ public final class MatrixEngine {
      * @param allureCells   whether to write one Allure result per cell (false when a test engine writes them)
      * @param repeat        attempts per cell, or null for the lab file's; attempts that disagree make a cell INTERMITTENT
      */
-    public record Request(LabFile labFile, List<String> personas, List<String> clients, List<String> offload,
+    public record Request(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload,
                           Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells,
                           Integer repeat) {
         public Request {
@@ -94,7 +97,7 @@ public final class MatrixEngine {
         }
 
         /** One attempt per cell unless the lab file says otherwise. */
-        public Request(LabFile labFile, List<String> personas, List<String> clients, List<String> offload,
+        public Request(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload,
                        Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells) {
             this(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, null);
         }
@@ -147,14 +150,14 @@ public final class MatrixEngine {
      * @param jobs               cells at once
      * @param offloadDescription what offload=on meant
      */
-    public record Finished(MatrixDocument document, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, Map<String, Long> totals,
+    public record Finished(MatrixDocument document, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, RunTotals totals,
                            Path matrixFile, Path runDir, Map<String, Path> outputs, double seconds, int jobs, String offloadDescription) {
         public boolean broken() {
-            return totals.getOrDefault("broken", 0L) > 0;
+            return totals.anyBroken();
         }
 
         public boolean regressed() {
-            return totals.getOrDefault("regressions", 0L) > 0;
+            return totals.anyRegressed();
         }
     }
 
@@ -165,13 +168,13 @@ public final class MatrixEngine {
     }
 
     /** The real world: the lab file's lab, this host's adapter, pcap and bpftrace, the installed clients. */
-    public static World live(LabFile file, FaultModel model, VirtualLab.ResponderLaunch launch, Path stateDir) {
+    public static World live(LabFile file, VirtualLab.ResponderLaunch launch, Path stateDir) {
         CommandRunner runner = new CommandRunner();
         HostAdapter host = HostAdapter.detect();
         return new World() {
             @Override
             public LabSession openLab(Consumer<String> progress) throws IOException {
-                return LabSessions.open(file, model, launch, stateDir, progress);
+                return LabSessions.open(file, launch, stateDir, progress);
             }
 
             @Override
@@ -181,6 +184,9 @@ public final class MatrixEngine {
 
             @Override
             public DutObservers observers(LabSession lab, Consumer<String> progress) {
+                if (lab.kind() instanceof LabKind.Socket) {
+                    return DutObservers.none();
+                }
                 return LiveObservers.start(lab.state().dutInterface(), host, runner, lab.journal(), progress);
             }
 
@@ -232,7 +238,7 @@ public final class MatrixEngine {
             });
             try {
                 Map<String, Long> laneMillis = new java.util.concurrent.ConcurrentHashMap<>();
-                for (String offload : plan.offload()) {
+                for (OffloadState offload : plan.offload()) {
                     List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.offload().equals(offload)).toList();
                     if (phase.isEmpty()) {
                         continue;
@@ -266,7 +272,7 @@ public final class MatrixEngine {
     /** What {@code request} covers on this lab (an unknown persona or client is refused here, before any probe). */
     public MatrixPlan plan(LabSession session, Request request) {
         return MatrixPlan.of(session.state(), request.labFile(), request.personas(), request.clients(), request.offload(),
-                request.baseline(), k -> world.client(k).unavailable());
+                request.baseline(), k -> world.client(k).unavailable().or(() -> session.unsupported(k)));
     }
 
     /**
@@ -312,7 +318,7 @@ public final class MatrixEngine {
 
     private static long guess(List<MatrixPlan.Planned> lane, LabState state) {
         LabState.PersonaInfo p = state.persona(lane.get(0).persona());
-        boolean slow = !Verdict.DELIVERED.name().equals(p.expected()) || p.quirks().stream().anyMatch(q -> q.startsWith("delay"));
+        boolean slow = p.expected() != Verdict.DELIVERED || p.quirks().stream().anyMatch(q -> q.startsWith("delay"));
         return lane.size() * (slow ? 3_000L : 300L);
     }
 
@@ -401,7 +407,7 @@ public final class MatrixEngine {
         }
 
         @Override
-        public synchronized void phase(String offload) {
+        public synchronized void phase(OffloadState offload) {
             l.phase(offload);
         }
 

@@ -6,6 +6,7 @@ import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.KnownIssues;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +24,14 @@ import java.util.Optional;
  * @param baseline     a baseline run, or empty
  * @param labFile      the lab file in use, or null for the embedded default
  */
-public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<Missing> missing, List<String> offload,
+public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<Missing> missing, List<OffloadState> offload,
                          KnownIssues known, Optional<MatrixDocument> baseline, String labFile) {
     /** A client of the plan that is not installed here. */
     public record Missing(ClientKind client, String hint) {
     }
 
     /** One cell to probe. */
-    public record Planned(String persona, ClientKind client, String offload) {
+    public record Planned(String persona, ClientKind client, OffloadState offload) {
         public MatrixDocument.Key key() {
             return new MatrixDocument.Key(persona, client.id(), offload);
         }
@@ -57,7 +58,7 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
      * @param clients  client ids
      * @param offload  offload states
      */
-    public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<String> offload,
+    public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<OffloadState> offload,
                                 Optional<MatrixDocument> baseline) {
         return of(lab, file, personas, clients, offload, baseline, k -> {
             Path binary = k.tool() == null ? null : file.clientPaths().get(k.tool().family());
@@ -69,7 +70,7 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
     }
 
     /** As above, with {@code unavailable} saying why a client cannot run here (empty: it can). */
-    public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<String> offload,
+    public static MatrixPlan of(LabState lab, LabFile file, List<String> personas, List<String> clients, List<OffloadState> offload,
                                 Optional<MatrixDocument> baseline, java.util.function.Function<ClientKind, Optional<String>> unavailable) {
         List<String> names = !personas.isEmpty() ? personas : file.personaNames();
         if (names.isEmpty() || names.equals(List.of("all"))) {
@@ -88,12 +89,7 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
                 missing.add(new Missing(k, why.get()));
             }
         }
-        List<String> states = !offload.isEmpty() ? offload.stream().map(LabFile::normaliseOffload).distinct().toList() : file.offload();
-        for (String s : states) {
-            if (!LabFile.OFFLOAD_STATES.contains(s)) {
-                throw new IllegalArgumentException("offload state '" + s + "' (off, on)");
-            }
-        }
+        List<OffloadState> states = !offload.isEmpty() ? offload.stream().distinct().toList() : file.offload();
         return new MatrixPlan(names, present, missing, states, file.knownIssues(), baseline,
                 file.file() == null ? null : file.file().toString());
     }
@@ -106,7 +102,7 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
     /** The cells in run order: offload state by state (one switch each), then persona by persona. */
     public List<Planned> cells(LabState lab) {
         List<Planned> out = new ArrayList<>();
-        for (String o : offload) {
+        for (OffloadState o : offload) {
             for (String p : personas) {
                 for (ClientKind c : clients) {
                     if (applicable(lab, p, c)) {

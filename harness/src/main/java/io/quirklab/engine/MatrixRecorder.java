@@ -4,7 +4,10 @@ import io.quirklab.lab.LabSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.matrix.CellJudge;
+import io.quirklab.lab.FaultModel;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.RunTotals;
 import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
 import java.io.IOException;
@@ -58,7 +61,7 @@ public final class MatrixRecorder {
         String runId = runId(started, env.os().family(), session.state().dutInterface());
         MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
                 new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, io.quirklab.Version.get(),
-                        new MatrixDocument.Lab(session.kind(), plan.labFile(), session.faultModelName())),
+                        new MatrixDocument.Lab(session.kind().id(), plan.labFile(), session.faultModel().map(FaultModel::name).orElse(null))),
                 env, plan.axes(), List.of());
         return new MatrixRecorder(reportsDir.resolve("runs").resolve(runId), skeleton, plan.judge());
     }
@@ -87,7 +90,7 @@ public final class MatrixRecorder {
     }
 
     /** Records a probed cell: writes its evidence record and client output, adds it, rewrites matrix.json. */
-    public synchronized Recorded record(String offload, Probe.Result r) throws IOException {
+    public synchronized Recorded record(OffloadState offload, Probe.Result r) throws IOException {
         return record(offload, List.of(r));
     }
 
@@ -103,7 +106,7 @@ public final class MatrixRecorder {
      * Records a cell from its attempts (each probed into {@link #attemptDir}, or one into {@link #cellDir}): the cell
      * of the attempts ({@link io.quirklab.matrix.RepeatedCell}), judged, added; matrix.json rewritten.
      */
-    public synchronized Recorded record(String offload, List<Probe.Result> attempts) throws IOException {
+    public synchronized Recorded record(OffloadState offload, List<Probe.Result> attempts) throws IOException {
         Probe.Result r0 = attempts.get(0);
         MatrixDocument.Key key = new MatrixDocument.Key(r0.persona(), r0.client(), offload);
         List<MatrixDocument.Cell> each = new ArrayList<>();
@@ -124,7 +127,7 @@ public final class MatrixRecorder {
     }
 
     /** One attempt as a cell: its evidence record and client output written into {@code dir}. */
-    private MatrixDocument.Cell attemptCell(String offload, Probe.Result r, Path dir) throws IOException {
+    private MatrixDocument.Cell attemptCell(OffloadState offload, Probe.Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path evidenceFile = dir.resolve("evidence.json");
         JSON.writeValue(evidenceFile.toFile(), r);
@@ -168,13 +171,8 @@ public final class MatrixRecorder {
     }
 
     /** Cells by outcome: how many passed, were known, failed, broke (harness errors); and regressions. */
-    public synchronized Map<String, Long> totals() {
-        Map<String, Long> t = new LinkedHashMap<>();
-        for (CellJudge.Outcome o : CellJudge.Outcome.values()) {
-            t.put(o.name().toLowerCase(java.util.Locale.ROOT), judgements.values().stream().filter(j -> j.outcome() == o).count());
-        }
-        t.put("regressions", judgements.values().stream().filter(CellJudge.Judgement::regression).count());
-        return t;
+    public synchronized RunTotals totals() {
+        return RunTotals.of(judgements.values());
     }
 
     private String relative(Path p) {

@@ -49,12 +49,12 @@ public final class Probe {
      * @param responderPcap the responder's view of the exchange, or null
      * @param reasonSource  which evidence source named the reason (snmp, kfree_skb, capture, ...), or null
      */
-    public record Result(String persona, String address, String client, String expected, Verdict verdict, String reason,
+    public record Result(String persona, String address, String client, Verdict expected, Verdict verdict, String reason,
                          String explanation, Evidence evidence, @JsonProperty("client_output") String clientOutput,
                          @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap,
                          @JsonProperty("reason_source") String reasonSource) {
         public boolean asExpected() {
-            return verdict.name().equals(expected);
+            return verdict == expected;
         }
     }
 
@@ -87,7 +87,7 @@ public final class Probe {
         ControlReply.JournalPage journal;
         try {
             try {
-                outcome = client.deviceId(p.address(), 623, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+                outcome = client.deviceId(p.address(), p.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
             } finally {
                 responder.endProbe(p.name(), probeId);
             }

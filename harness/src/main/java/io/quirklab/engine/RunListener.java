@@ -1,5 +1,7 @@
 package io.quirklab.engine;
 
+import io.quirklab.matrix.OffloadState;
+
 /**
  * What a front end hears of a run ({@code ./quirklab run}, {@code probe}, the matrix suite): it renders, the engine
  * runs. Calls come one at a time (the engine serialises them), from the engine's threads.
@@ -14,7 +16,7 @@ public interface RunListener {
     }
 
     /** The lab switched to the next offload state; its cells follow. */
-    default void phase(String offload) {
+    default void phase(OffloadState offload) {
     }
 
     /** A cell's probe began. */

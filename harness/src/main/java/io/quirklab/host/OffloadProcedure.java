@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.process.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,28 +51,21 @@ final class OffloadProcedure {
         LinkState linkBefore = sw.link(iface);
         long t0 = System.nanoTime();
         sw.write(iface, target);
-        boolean wentDown = false;
-        boolean back = false;
-        long deadline = t0 + sw.linkTimeout().toNanos();
-        while (true) {
-            LinkState now = sw.link(iface);
-            wentDown |= linkBefore.up() && !now.up();
-            if (now.restores(linkBefore)) {
-                back = true;
-                break;
-            }
-            if (System.nanoTime() >= deadline) {
-                break;
-            }
-            pause(sw.pollInterval());
-        }
+        boolean[] wentDown = {false};
+        Await.Outcome<LinkState> link = Await.poll("the link of " + iface + " after the switch", sw.linkTimeout(), sw.pollInterval(),
+                () -> {
+                    LinkState now = sw.link(iface);
+                    wentDown[0] |= linkBefore.up() && !now.up();
+                    return now;
+                }, now -> now.restores(linkBefore));
+        boolean back = link.reached();
         long waited = Duration.ofNanos(System.nanoTime() - t0).toMillis();
         String now = sw.read(iface);
         Map<String, String> after = sideEffects(sw, iface);
         String note = back ? null : "link/addresses were " + linkBefore + " before and are " + sw.link(iface) + " after "
                 + sw.linkTimeout().toSeconds() + " s";
         return new OffloadChange(iface, OffloadKeys.RX_UDP4_CHECKSUM, current, target, now, true, now.equals(target), waited, back,
-                wentDown, sw.mechanism(iface, target), before, after, note);
+                wentDown[0], sw.mechanism(iface, target), before, after, note);
     }
 
     private static String readQuietly(RxSwitch sw, String iface) {
@@ -97,14 +91,5 @@ final class OffloadProcedure {
             }
         }
         return out;
-    }
-
-    private static void pause(Duration d) throws IOException {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the link to come back", e);
-        }
     }
 }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import io.quirklab.matrix.OffloadState;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +34,7 @@ public final class AgentLabSession implements LabSession {
     static final int LEASE_TTL_SECONDS = 30;
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
-    private final LabFile.AgentLab lab;
+    private final LabKind.Agent lab;
     private final AgentControl control;
     private final FaultModel fault;
     private final Path runDir;
@@ -40,11 +42,11 @@ public final class AgentLabSession implements LabSession {
     private final IngressFault ingress;
     private final Consumer<String> progress;
     private final ScheduledExecutorService renewal;
-    private final Thread hook;
+    private final Teardown teardown;
     private OffloadJournal offloadJournal;
     private RealOffload real;
     private LabState state;
-    private boolean closed;
+    private volatile boolean closed;
     private volatile String renewalProblem;
     /** The lease as claimed: run id, holder, host, and the persona set it serves (put back when the lease is claimed again). */
     private String leaseRun;
@@ -55,7 +57,7 @@ public final class AgentLabSession implements LabSession {
     private final java.util.Map<String, Integer> probeGeneration = new java.util.concurrent.ConcurrentHashMap<>();
     private final KeptLease kept = new KeptLease();
 
-    private AgentLabSession(LabFile.AgentLab lab, AgentControl control, FaultModel fault, Path runDir, Consumer<String> progress) {
+    private AgentLabSession(LabKind.Agent lab, AgentControl control, FaultModel fault, Path runDir, Consumer<String> progress) {
         this.lab = lab;
         this.control = control;
         this.fault = fault;
@@ -69,22 +71,17 @@ public final class AgentLabSession implements LabSession {
             t.setDaemon(true);
             return t;
         });
-        this.hook = new Thread(() -> {
-            try {
-                undo();
-            } catch (IOException | RuntimeException ignored) {
-                // best effort at exit: the lease expires by itself, quirklab restore / the next run undoes the rest
-            }
-        }, "quirklab-agent-session-shutdown");
+        // at exit too: the lease expires by itself, quirklab restore or the next run undoes the rest
+        this.teardown = Teardown.atExit("quirklab-agent-session-shutdown", this::undo);
     }
 
     /**
-     * @param file     the lab file (its personas, persona-names)
-     * @param fault    the fault model that is offload=on, or null for the real offload
+     * @param file     the lab file (its personas, persona-names, fault model)
+     * @param lab      the agent (the file's, or the one a container lab started)
      * @param stateDir where this host keeps the runs' journals (one directory per run under it)
      */
-    public static AgentLabSession open(LabFile file, FaultModel fault, Path stateDir, Consumer<String> progress) throws IOException {
-        LabFile.AgentLab lab = file.agent().orElseThrow();
+    public static AgentLabSession open(LabFile file, LabKind.Agent lab, Path stateDir, Consumer<String> progress) throws IOException {
+        FaultModel fault = file.emulatedFault().orElse(null);
         String token = token(lab);
         if (fault != null && !Files.isDirectory(Path.of("/sys/class/net"))) {
             throw new IOException(file.file() + ", field 'fault-model': the emulated fault needs a Linux machine under test (nftables "
@@ -101,7 +98,6 @@ public final class AgentLabSession implements LabSession {
         AgentControl control = new AgentControl(lab.url(), token,
                 lab.trust().isPresent() ? io.quirklab.agent.AgentTls.clientContext(lab.trust().get()) : null);
         AgentLabSession s = new AgentLabSession(lab, control, fault, runDir, progress);
-        Runtime.getRuntime().addShutdownHook(s.hook);
         try {
             AgentApi.Health h = control.health();
             progress.accept("agent at " + lab.url() + " (quirklab " + h.version() + ", up " + h.uptimeSeconds() + " s)");
@@ -110,13 +106,13 @@ public final class AgentLabSession implements LabSession {
             AgentApi.Lease lease = control.claim(s.leaseRun, s.leaseHolder, hostName(), LEASE_TTL_SECONDS);
             progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
             s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
-            String catalogue = file.personas().isPresent() ? Files.readString(file.personas().get()) : null;
-            String source = file.personas().map(p -> p.getFileName().toString()).orElse(null);
-            s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
+            String catalogue = file.personaFile().isPresent() ? Files.readString(file.personaFile().get()) : null;
+            String source = file.personaFile().map(p -> p.getFileName().toString()).orElse(null);
+            s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase().getHostAddress(),
                     file.personaNames().isEmpty() ? null : file.personaNames());
             // through the kept lease from here on: a lease lost already while the run starts is claimed again too
             AgentApi.Personas put = s.kept.call(() -> control.putPersonas(s.personaSet));
-            progress.accept("the agent serves " + put.personas().size() + " personas for this run from " + lab.personaBase()
+            progress.accept("the agent serves " + put.personas().size() + " personas for this run from " + lab.personaBase().getHostAddress()
                     + " (addresses probed with ARP first)");
             s.state = new LabState("agent", null, lab.dutInterface(), dutAddress(lab.dutInterface()), null, 0, lab.url().toString(), null,
                     LabState.PersonaInfo.of(s.kept.status()), Instant.now().toString());
@@ -127,7 +123,7 @@ public final class AgentLabSession implements LabSession {
         }
     }
 
-    private static String token(LabFile.AgentLab lab) throws IOException {
+    private static String token(LabKind.Agent lab) throws IOException {
         if (lab.tokenFile().isPresent()) {
             return Files.readString(lab.tokenFile().get()).strip();
         }
@@ -140,14 +136,14 @@ public final class AgentLabSession implements LabSession {
     }
 
     /** On Linux: the DUT interface exists and has an address in the personas' /24. */
-    private static void checkDut(LabFile.AgentLab lab) throws IOException {
+    private static void checkDut(LabKind.Agent lab) throws IOException {
         if (!Files.isDirectory(Path.of("/sys/class/net"))) {
             return;
         }
         if (!Files.exists(Path.of("/sys/class/net", lab.dutInterface()))) {
             throw new IOException("no interface " + lab.dutInterface() + " on this machine (dut-interface of the lab file; ip -br link)");
         }
-        String base = lab.personaBase();
+        String base = lab.personaBase().getHostAddress();
         String prefix = base.substring(0, base.lastIndexOf('.') + 1);
         String addr = dutAddress(lab.dutInterface());
         if (addr == null || !addr.startsWith(prefix)) {
@@ -256,8 +252,8 @@ public final class AgentLabSession implements LabSession {
     }
 
     @Override
-    public String kind() {
-        return "agent";
+    public LabKind kind() {
+        return lab;
     }
 
     @Override
@@ -378,8 +374,8 @@ public final class AgentLabSession implements LabSession {
     }
 
     @Override
-    public synchronized LabState offload(String offload) throws IOException {
-        boolean on = LabSession.on(offload);
+    public synchronized LabState offload(OffloadState offload) throws IOException {
+        boolean on = offload.on();
         if (ingress != null) {
             ingress.apply(on ? fault : null);
             state = state.withFault(on ? fault : null);
@@ -403,8 +399,8 @@ public final class AgentLabSession implements LabSession {
     }
 
     @Override
-    public String faultModelName() {
-        return fault == null ? null : fault.name();
+    public Optional<FaultModel> faultModel() {
+        return Optional.ofNullable(fault);
     }
 
     @Override
@@ -419,21 +415,10 @@ public final class AgentLabSession implements LabSession {
 
     @Override
     public void close() throws IOException {
-        try {
-            undo();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
-        }
+        teardown.close();
     }
 
-    private synchronized void undo() throws IOException {
-        if (closed) {
-            return;
-        }
+    private void undo() throws IOException {
         closed = true;
         renewal.shutdownNow();
         IOException first = null;

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.quirklab.matrix.OffloadState;
 import java.util.function.Consumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 
@@ -26,20 +28,29 @@ import org.testcontainers.containers.wait.strategy.Wait;
 public final class ContainerLabSession implements LabSession {
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    private final LabKind.Container kind;
     private final AgentLabSession agent;
-    private final ResponderContainer container;
     private final RestoreJournal journal;
-    private final RestoreJournal.Entry entry;
-    private final LabLock lock;
-    private boolean closed;
+    private final Teardown teardown;
 
-    private ContainerLabSession(AgentLabSession agent, ResponderContainer container, RestoreJournal journal, RestoreJournal.Entry entry,
-                                LabLock lock) {
+    private ContainerLabSession(LabKind.Container kind, AgentLabSession agent, ResponderContainer container, RestoreJournal journal,
+                                JournalEntry entry, LabLock lock) {
+        this.kind = kind;
         this.agent = agent;
-        this.container = container;
         this.journal = journal;
-        this.entry = entry;
-        this.lock = lock;
+        this.teardown = Teardown.atExit("quirklab-container-session-shutdown", () -> {
+            try {
+                agent.close();
+            } finally {
+                try {
+                    container.close();
+                    journal.forget(entry);
+                    journal.undoAll();
+                } finally {
+                    lock.close();
+                }
+            }
+        });
     }
 
     /** Where a container lab keeps its lock, journal and token: /run/quirklab/container. */
@@ -48,13 +59,11 @@ public final class ContainerLabSession implements LabSession {
     }
 
     /**
-     * @param file     the lab file (kind container)
-     * @param fault    the fault model that is offload=on, or null for the real offload
+     * @param file     the lab file (its personas, fault model)
+     * @param c        the container lab
      * @param stateDir this lab kind's state directory
      */
-    public static ContainerLabSession open(LabFile file, FaultModel fault, Path stateDir, Consumer<String> progress) throws IOException {
-        LabFile.AgentLab lab = file.agent().orElseThrow();
-        LabFile.ContainerResponder c = lab.container().orElseThrow();
+    public static ContainerLabSession open(LabFile file, LabKind.Container c, Path stateDir, Consumer<String> progress) throws IOException {
         if (!"true".equalsIgnoreCase(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
             throw new IOException("a container lab needs TESTCONTAINERS_RYUK_DISABLED=true: Ryuk, Testcontainers' reaper, cannot be "
                     + "pulled without a registry, and quirklab removes its containers itself");
@@ -63,7 +72,7 @@ public final class ContainerLabSession implements LabSession {
         RestoreJournal journal = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), new CommandRunner());
         LabLock lock = LabLock.take(stateDir, progress, dead -> journal.undoAll());
         ResponderContainer container = null;
-        RestoreJournal.Entry entry = null;
+        JournalEntry entry = null;
         try {
             if (!journal.isEmpty()) {
                 progress.accept("removing what an earlier container lab left");
@@ -72,23 +81,21 @@ public final class ContainerLabSession implements LabSession {
             String image = c.image().isPresent() ? c.image().get() : buildImage(progress);
             Path tokenFile = stateDir.resolve("agent.token");
             String token = HexFormat.of().formatHex(random());
-            journal.record(RestoreJournal.Entry.file(tokenFile));
+            journal.record(new JournalEntry.File(tokenFile));
             Files.deleteIfExists(tokenFile);
             Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tokenFile, token + "\n");
             String name = "quirklab-agent-" + ProcessHandle.current().pid();
-            entry = RestoreJournal.Entry.container(name);
+            entry = new JournalEntry.Container(name);
             journal.record(entry);
-            progress.accept("starting the agent in " + image + " on " + c.iface() + " (control " + c.control() + ", container " + name + ")");
+            progress.accept("starting the agent in " + image + " on " + c.responderInterface() + " (control " + c.control() + ", container "
+                    + name + ")");
             container = ResponderContainer.start(image, Wait.forLogMessage(".* agent on .*control.*\\n", 1), START_TIMEOUT, name,
                     Map.of("QUIRKLAB_AGENT_TOKEN", token, "JAVA_TOOL_OPTIONS", "-Xmx256m"),
-                    "agent", "--iface", c.iface(), "--control", c.control(), "--arp-timing", c.arpTiming());
+                    "agent", "--iface", c.responderInterface(), "--control", c.control(), "--arp-timing", c.arpTiming());
             progress.accept("the agent in " + container.containerId().substring(0, 12) + " serves");
-            LabFile viaAgent = new LabFile(file.file(), "container", file.personas(), file.personaNames(), file.clients(), file.offload(),
-                    file.faultModel(), file.knownIssues(), file.secondNic(), file.clientPaths(), file.jobs(),
-                    java.util.Optional.of(lab.withTokenFile(tokenFile)), file.repeat());
-            AgentLabSession agent = AgentLabSession.open(viaAgent, fault, AgentLabSession.defaultStateDir(), progress);
-            return new ContainerLabSession(agent, container, journal, entry, lock);
+            AgentLabSession agent = AgentLabSession.open(file, c.agent(tokenFile), AgentLabSession.defaultStateDir(), progress);
+            return new ContainerLabSession(c, agent, container, journal, entry, lock);
         } catch (IOException | RuntimeException e) {
             if (container != null) {
                 container.close();
@@ -122,8 +129,8 @@ public final class ContainerLabSession implements LabSession {
     }
 
     @Override
-    public String kind() {
-        return "container";
+    public LabKind kind() {
+        return kind;
     }
 
     @Override
@@ -132,7 +139,7 @@ public final class ContainerLabSession implements LabSession {
     }
 
     @Override
-    public LabState offload(String state) throws IOException {
+    public LabState offload(OffloadState state) throws IOException {
         return agent.offload(state);
     }
 
@@ -142,8 +149,8 @@ public final class ContainerLabSession implements LabSession {
     }
 
     @Override
-    public String faultModelName() {
-        return agent.faultModelName();
+    public Optional<FaultModel> faultModel() {
+        return agent.faultModel();
     }
 
     @Override
@@ -162,21 +169,7 @@ public final class ContainerLabSession implements LabSession {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            agent.close();
-        } finally {
-            try {
-                container.close();
-                journal.forget(entry);
-                journal.undoAll();
-            } finally {
-                lock.close();
-            }
-        }
+    public void close() throws IOException {
+        teardown.close();
     }
 }

@@ -55,7 +55,7 @@ public final class IngressFault {
             throw new IOException("nftables rejects fault model " + model.name() + " on " + device + ": " + check.firstLine());
         }
         if (!journaled) {
-            journal.record(RestoreJournal.Entry.nftTable(FaultModel.FAMILY, table));
+            journal.record(new JournalEntry.NftTable(FaultModel.FAMILY, table));
             journaled = true;
         }
         CommandRunner.Result apply = runner.run(COMMAND_TIMEOUT, List.of("nft", "-f", "-"), rules.getBytes());

@@ -1,25 +1,40 @@
 package io.quirklab.lab;
 
-import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quirklab.agent.AgentTls;
+import io.quirklab.client.ClientKind;
+import io.quirklab.client.ToolClient;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
+import io.quirklab.matrix.KnownIssues;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.responder.Persona;
+import io.quirklab.responder.PersonaCatalogue;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import io.quirklab.matrix.KnownIssues;
-import io.quirklab.responder.PersonaCatalogue;
-import io.quirklab.matrix.Verdict;
 
 /**
- * A lab file (YAML): the lab kind, the personas, the clients, the offload axis, the emulated fault model that is the
- * virtual lab's offload=on state, and the known issues of this lab.
+ * A lab file (YAML): the lab kind, the personas, the clients, the offload axis, the emulated fault model that is
+ * offload=on where the kind emulates faults, and the known issues of this lab. {@link #read} validates all of it,
+ * persona file included (with the kind's address rules), before anything is created.
  *
  * <pre>
  * kind: virtual
@@ -31,142 +46,123 @@ import io.quirklab.matrix.Verdict;
  *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes or custom
  *   expression: "ip ttl 1"          # custom only: an nftables match expression
  * repeat: 5                         # optional: probe every cell 5 times (1..100; default 1)
+ * jobs: 12                          # optional: cells at once (1..64)
  * known-issues:                     # optional: deviations already understood (see KnownIssues)
  *   - { persona: smdc-tyan, client: "*", offload: "on", verdict: DROPPED_IN_STACK, reason: UDP_CSUM, why: "..." }
+ * client-paths:                     # optional: tools not on the PATH (FreeIPMI: bmc-info, ipmi-chassis beside it)
+ *   ipmiutil: C:\tools\ipmiutil.exe
  * </pre>
  *
- * A second-nic lab (the responder on a second port of this machine, cabled to the DUT port; the offload axis is the
- * DUT NIC's real receive UDP checksum offload) has no fault model and says instead:
+ * The other kinds ({@link LabKind}) add their own fields:
  *
  * <pre>
- * kind: second-nic
+ * kind: second-nic                  # the responder on a second port of this machine, cabled to the DUT port
  * dut-interface: enp3s0             # the NIC under test, with an address in the personas' /24
- * responder:
- *   interface: enp4s0               # the second port: up, no IPv4 address
+ * responder: { interface: enp4s0 }  # the second port: up, no IPv4 address
  * persona-base: 198.18.1.10         # default; 198.18.0.0/15 only
- * </pre>
  *
- * An agent lab (the responder on another host, {@code quirklab agent}, driven over its HTTP API under a lease; the
- * offload axis is the DUT NIC's real receive UDP checksum offload, or, with a fault model, the emulated fault on the
- * DUT interface when this machine is Linux) says:
- *
- * <pre>
- * kind: agent
- * dut-interface: enp3s0             # the NIC under test, with an address in the personas' /24
+ * kind: agent                       # the responder on another host, 'quirklab agent', under a lease
+ * dut-interface: enp3s0
  * responder:
  *   url: http://198.18.7.2:8623     # the agent's control address (http or https)
  *   token-env: QUIRKLAB_AGENT_TOKEN # the variable holding its token (default), or token-file: FILE
- * persona-base: 198.18.7.10         # default; 198.18.0.0/15 only
+ *   trust: agent.pem                # https: the agent's certificate
+ * persona-base: 198.18.7.10
+ *
+ * dut-interface: enp3s0             # kind container: an agent the run starts in the responder image
+ * responder: { kind: container, interface: eth1, control: 127.0.0.1:8623, image: NAME, arp-timing: rfc5227 }
  * </pre>
  *
- * Any kind can name the tools' binaries when they are not on the PATH (FreeIPMI: bmc-info, with ipmi-chassis next
- * to it):
- *
- * <pre>
- * client-paths:
- *   ipmiutil: C:\tools\ipmiutil.exe
- *   ipmitool: /opt/ipmitool/bin/ipmitool
- * </pre>
- *
- * @param file         where it was read from
- * @param kind         the lab kind ("virtual")
- * @param personas     persona catalogue, resolved against the file's directory, or empty for the built-in one
+ * @param file         where it was read from, or null for the embedded default
+ * @param kind         the lab kind
+ * @param personas     the personas the lab serves, read and validated once (the file's, or the built-in catalogue)
+ * @param personaFile  the persona file they were read from, or empty for the built-in catalogue
  * @param personaNames the personas the matrix runs, or empty for all
  * @param clients      the matrix's clients, or empty for all
  * @param offload      the offload axis states in run order
- * @param faultModel   the fault model, or empty
+ * @param faultModel   the emulated fault model the file names, or empty
  * @param knownIssues  the known issues
- * @param secondNic    for kind second-nic: the DUT interface, the responder's port and the persona addresses
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  * @param jobs         cells at once ({@code jobs: N}), or empty for as many as the evidence allows
- * @param agent        for kind agent: the DUT interface, the agent's address and token, the persona addresses
  * @param repeat       attempts per cell ({@code repeat: N}, default 1): a cell whose attempts disagree is INTERMITTENT
  */
-public record LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
-                      List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                      java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent, int repeat) {
-    /**
-     * A remote responder agent.
-     *
-     * @param dutInterface the NIC under test (has an address in the personas' /24)
-     * @param url          the agent's control address
-     * @param tokenEnv     the environment variable with the agent's token
-     * @param tokenFile    a file with the token instead, or empty
-     * @param personaBase  the first persona's address (198.18.0.0/15 only)
-     * @param container    for a container lab: the agent the run starts
-     * @param trust        for an https URL: the certificates (PEM) that the agent's certificate must be, or be signed
-     *                     by; empty: the JDK's default trust store
-     */
-    public record AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase,
-                           Optional<ContainerResponder> container, Optional<Path> trust) {
-        public AgentLab(String dutInterface, java.net.URI url, String tokenEnv, Optional<Path> tokenFile, String personaBase) {
-            this(dutInterface, url, tokenEnv, tokenFile, personaBase, Optional.empty(), Optional.empty());
-        }
-
-        /** The same lab with the token in a file (a container lab's generated token). */
-        public AgentLab withTokenFile(Path file) {
-            return new AgentLab(dutInterface, url, tokenEnv, Optional.of(file), personaBase, container, trust);
-        }
-    }
-
-    /**
-     * The agent started by the run itself, in the responder image on a (local or remote, DOCKER_HOST) Docker engine
-     * with host networking ({@code responder: {kind: container, ...}}).
-     *
-     * @param iface     the responder host's interface the agent owns
-     * @param control   the agent's control address on that host, ADDR:PORT
-     * @param image     the image, or empty for the one docker/build-image.sh builds (or reuses)
-     * @param arpTiming the agent's ARP timing (rfc5227 or fast)
-     */
-    public record ContainerResponder(String iface, String control, Optional<String> image, String arpTiming) {
-    }
-
+public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<Path> personaFile, List<String> personaNames,
+                      List<ClientKind> clients, List<OffloadState> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues,
+                      Map<String, Path> clientPaths, Optional<Integer> jobs, int repeat) {
     /** The most attempts per cell a lab file may ask for. */
     public static final int MAX_REPEAT = 100;
+    /** The most cells at once a lab file may ask for. */
+    public static final int MAX_JOBS = 64;
+    /** What offload=on is on a lab that emulates faults and names none. */
+    public static final FaultModel DEFAULT_FAULT = FaultModel.of("df-clear");
 
     public LabFile {
+        personas = List.copyOf(personas);
+        personaNames = List.copyOf(personaNames);
+        clients = List.copyOf(clients);
+        offload = List.copyOf(offload);
+        clientPaths = Map.copyOf(clientPaths);
         if (repeat < 1 || repeat > MAX_REPEAT) {
             throw new IllegalArgumentException("repeat " + repeat + " is outside 1.." + MAX_REPEAT);
         }
+        if (faultModel.isPresent() && !kind.emulatesFaults()) {
+            throw new IllegalArgumentException("a " + kind.id() + " lab switches the real offload; it takes no fault model");
+        }
     }
 
-    /** The shape before {@code repeat}: one attempt per cell. */
-    public LabFile(Path file, String kind, Optional<Path> personas, List<String> personaNames, List<ClientKind> clients,
-                   List<String> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues, Optional<SecondNic> secondNic,
-                   java.util.Map<String, Path> clientPaths, Optional<Integer> jobs, Optional<AgentLab> agent) {
-        this(file, kind, personas, personaNames, clients, offload, faultModel, knownIssues, secondNic, clientPaths, jobs, agent, 1);
+    /** The embedded default: the virtual lab with the built-in personas, every client, offload off then on. */
+    public static LabFile embedded() {
+        LabKind kind = new LabKind.Virtual();
+        return new LabFile(null, kind, PersonaCatalogue.builtIn(kind.personaBase()).personas(), Optional.empty(), List.of(), List.of(),
+                OffloadState.BOTH, Optional.empty(), KnownIssues.NONE, Map.of(), Optional.empty(), 1);
     }
 
     /**
-     * A second port of this machine, cabled to the DUT port: the responder injects there.
-     *
-     * @param dutInterface       the NIC under test (has an address in the personas' /24)
-     * @param responderInterface the second port (up, no IPv4 address)
-     * @param personaBase        the first persona's address (198.18.0.0/15 only)
+     * The emulated fault that is offload=on: the file's, else {@link #DEFAULT_FAULT} on the virtual lab; empty where
+     * offload=on is the NIC's real offload.
      */
-    public record SecondNic(String dutInterface, String responderInterface, String personaBase) {
+    public Optional<FaultModel> emulatedFault() {
+        return faultModel.isPresent() || !(kind instanceof LabKind.Virtual) ? faultModel : Optional.of(DEFAULT_FAULT);
+    }
+
+    /** The same lab with another fault model for offload=on (the command line's --fault); refused where there is none. */
+    public LabFile withFault(FaultModel model) {
+        if (!kind.emulatesFaults()) {
+            throw new IllegalArgumentException("--fault: a " + kind.id() + " lab switches the real offload of its NIC; fault models "
+                    + "are emulated on the virtual, agent and container labs");
+        }
+        return new LabFile(file, kind, personas, personaFile, personaNames, clients, offload, Optional.of(model), knownIssues,
+                clientPaths, jobs, repeat);
+    }
+
+    /**
+     * The same personas and clients served on loopback sockets ({@link LabKind.Socket}): no fault model and no offload
+     * axis (only off).
+     */
+    public LabFile onSockets(LabKind.Socket sockets) {
+        return new LabFile(file, sockets, personas, personaFile, personaNames, clients, List.of(OffloadState.OFF), Optional.empty(),
+                knownIssues, clientPaths, jobs, repeat);
+    }
+
+    /** The same lab with the kind its session resolved (a container lab's agent, once it runs). */
+    public LabFile withKind(LabKind other) {
+        return new LabFile(file, other, personas, personaFile, personaNames, clients, offload, faultModel, knownIssues, clientPaths,
+                jobs, repeat);
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
-            + "responder.token-env, responder.token-file, responder.trust, responder.kind, responder.control, responder.image, responder.arp-timing, "
-            + "persona-base, "
-            + "client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
-    public static final List<String> OFFLOAD_STATES = List.of("off", "on");
-
-    /** Compatible constructor for the first lab-file format: personas and a fault model. */
-    public LabFile(Path file, Optional<Path> personas, Optional<FaultModel> faultModel) {
-        this(file, "virtual", personas, List.of(), List.of(), OFFLOAD_STATES, faultModel, KnownIssues.NONE, Optional.empty(),
-                java.util.Map.of(), Optional.empty(), Optional.empty());
-    }
+            + "responder.token-env, responder.token-file, responder.trust, responder.kind, responder.control, responder.image, "
+            + "responder.arp-timing, persona-base, client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
+    static final List<String> KINDS = List.of("virtual", "second-nic", "agent", "container");
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
-               @JsonProperty("client-paths") java.util.Map<String, String> clientPaths, Integer jobs, Integer repeat) {
+               @JsonProperty("client-paths") Map<String, String> clientPaths, Integer jobs, Integer repeat) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
@@ -185,357 +181,325 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
      * error is one line that names the file, the line when known, the field, the value and what is allowed.
      */
     public static LabFile read(Path file) throws IOException {
-        String text = io.quirklab.input.InputFile.text(file, "lab file", io.quirklab.input.InputFile.LAB_FILE_LIMIT);
-        Raw raw;
-        try {
-            raw = YAML.readValue(text, Raw.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            String field = io.quirklab.input.ParseProblem.path(e);
-            int line = lineOf(file, e.getPropertyName()).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
-            // the path is named only when the key looks like a name (a line of /etc/shadow read as YAML is one long "key")
-            String shown = io.quirklab.input.InputFile.key(e.getPropertyName()).startsWith("'") ? "'" + field + "'"
-                    : io.quirklab.input.InputFile.key(e.getPropertyName());
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + shown
-                    + " is not a lab file field (known fields: " + FIELDS + ")", e);
-        } catch (JsonMappingException e) {
-            io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "YAML");
-            String field = p.field() == null ? "(top level)" : p.field();
-            int line = lineOf(file, io.quirklab.input.ParseProblem.lastField(e)).orElse(p.line());
-            String what = p.field() == null ? "must be a mapping of lab file fields" : p.what();
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "' " + what
-                    + " (known fields: " + FIELDS + ")", e);
-        } catch (IOException e) {
-            io.quirklab.input.ParseProblem p = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? io.quirklab.input.ParseProblem.of(j, "YAML") : new io.quirklab.input.ParseProblem(-1, null, "unreadable YAML");
-            throw new IOException(file + (p.line() > 0 ? " line " + p.line() : "") + ": " + p.what(), e);
+        return new Reader(file, InputFile.text(file, "lab file", InputFile.LAB_FILE_LIMIT)).read();
+    }
+
+    /** One lab file being read: its text, for the line a field is on. */
+    private static final class Reader {
+        private final Path file;
+        private final String text;
+        private final Path dir;
+
+        Reader(Path file, String text) {
+            this.file = file;
+            this.text = text;
+            this.dir = file.toAbsolutePath().getParent();
         }
-        if (raw == null) {
-            throw new IOException(file + ": empty lab file");
-        }
-        String kind = raw.kind() == null ? "virtual" : raw.kind();
-        if (raw.responder() != null && "container".equals(raw.responder().kind()) && (raw.kind() == null || kind.equals("container"))) {
-            kind = "container";
-        }
-        if (!kind.equals("virtual") && !kind.equals("second-nic") && !kind.equals("agent") && !kind.equals("container")) {
-            throw new IOException(at(file, "kind") + "': " + io.quirklab.input.InputFile.token(raw.kind())
-                    + " is not supported yet (virtual, second-nic, agent, container)");
-        }
-        Optional<SecondNic> secondNic = Optional.empty();
-        Optional<AgentLab> agent = Optional.empty();
-        if (kind.equals("agent")) {
-            agent = Optional.of(agentLab(file, raw));
-        } else if (kind.equals("container")) {
-            agent = Optional.of(containerLab(file, raw));
-        } else if (raw.responder() != null && (raw.responder().url() != null || raw.responder().tokenEnv() != null
-                || raw.responder().tokenFile() != null || raw.responder().trust() != null)) {
-            throw new IOException(at(file, raw.responder().url() != null ? "url" : raw.responder().tokenEnv() != null ? "token-env"
-                    : raw.responder().tokenFile() != null ? "token-file" : "trust")
-                    + "': only for kind agent");
-        }
-        if (kind.equals("second-nic")) {
-            if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
-                throw new IOException(file + ", field 'dut-interface': missing; a second-nic lab names the NIC under test");
+
+        LabFile read() throws IOException {
+            Raw raw = bind();
+            LabKind kind = kind(raw);
+            Optional<FaultModel> fault = fault(raw.faultModel());
+            if (fault.isPresent() && !kind.emulatesFaults()) {
+                throw problem("fault-model", "a " + kind.id() + " lab toggles the real offload; fault models are for the virtual lab");
             }
-            if (raw.responder() == null || raw.responder().iface() == null || raw.responder().iface().isBlank()) {
-                throw new IOException(file + ", field 'responder.interface': missing; the second port, cabled to the DUT port");
+            if (raw.personas() != null && raw.personas().isBlank()) {
+                throw problem("personas", "empty; give a persona file (relative to the lab file) or leave it out");
             }
-            if (raw.responder().iface().equals(raw.dutInterface())) {
-                throw new IOException(at(file, "interface") + "': the responder needs another port than the DUT interface");
+            Optional<Path> personaFile = Optional.ofNullable(raw.personas()).map(dir::resolve);
+            List<Persona> personas = personas(personaFile, kind);
+            List<String> names = raw.personaNames() == null ? List.of() : raw.personaNames();
+            for (String n : names) {
+                if (!n.equals("all") && personas.stream().noneMatch(p -> p.name().equals(n))) {
+                    throw problem("persona-names", InputFile.token(n) + " is not a persona of " + personaFile.map(Path::toString)
+                            .orElse("the built-in catalogue") + " (" + String.join(", ", personas.stream().map(Persona::name).toList()) + ")");
+                }
             }
-            if (raw.faultModel() != null) {
-                throw new IOException(at(file, "fault-model") + "': a second-nic lab toggles the real offload; fault models are "
-                        + "for the virtual lab");
+            int repeat = raw.repeat() == null ? 1 : raw.repeat();
+            if (repeat < 1 || repeat > MAX_REPEAT) {
+                throw problem("repeat", repeat + " is outside 1.." + MAX_REPEAT);
             }
-            String base = personaBase(file, raw.personaBase(), "198.18.1.10");
-            secondNic = Optional.of(new SecondNic(raw.dutInterface(), raw.responder().iface(), base));
-        } else if (kind.equals("virtual") && (raw.dutInterface() != null || raw.responder() != null || raw.personaBase() != null)) {
-            throw new IOException(at(file, raw.dutInterface() != null ? "dut-interface" : raw.responder() != null ? "responder" : "persona-base")
-                    + "': only for kinds second-nic and agent (the virtual lab makes its own interfaces)");
+            if (raw.jobs() != null && (raw.jobs() < 1 || raw.jobs() > MAX_JOBS)) {
+                throw problem("jobs", raw.jobs() + " is not 1.." + MAX_JOBS + " (cells at once; leave it out for the default)");
+            }
+            return new LabFile(file, kind, personas, personaFile, names, clients(raw.clients()),
+                    raw.offload() == null ? OffloadState.BOTH : offload(raw.offload()), fault, knownIssues(raw.knownIssues()),
+                    clientPaths(raw.clientPaths()), Optional.ofNullable(raw.jobs()), repeat);
         }
-        Optional<FaultModel> fault = Optional.empty();
-        if (raw.faultModel() != null) {
-            String name = raw.faultModel().name();
+
+        private Raw bind() throws IOException {
+            Raw raw;
+            try {
+                raw = YAML.readValue(text, Raw.class);
+            } catch (UnrecognizedPropertyException e) {
+                String field = ParseProblem.path(e);
+                int line = lineOf(e.getPropertyName()).orElse(e.getLocation() != null ? e.getLocation().getLineNr() : -1);
+                // the path is named only when the key looks like a name (a line of /etc/shadow read as YAML is one long "key")
+                String shown = InputFile.key(e.getPropertyName()).startsWith("'") ? "'" + field + "'" : InputFile.key(e.getPropertyName());
+                throw new IOException(file + (line > 0 ? " line " + line : "") + ": " + shown
+                        + " is not a lab file field (known fields: " + FIELDS + ")", e);
+            } catch (JsonMappingException e) {
+                ParseProblem p = ParseProblem.of(e, "YAML");
+                String field = p.field() == null ? "(top level)" : p.field();
+                int line = lineOf(ParseProblem.lastField(e)).orElse(p.line());
+                String what = p.field() == null ? "must be a mapping of lab file fields" : p.what();
+                throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "' " + what
+                        + " (known fields: " + FIELDS + ")", e);
+            } catch (IOException e) {
+                ParseProblem p = e instanceof JsonProcessingException j ? ParseProblem.of(j, "YAML")
+                        : new ParseProblem(-1, null, "unreadable YAML");
+                throw new IOException(file + (p.line() > 0 ? " line " + p.line() : "") + ": " + p.what(), e);
+            }
+            if (raw == null) {
+                throw new IOException(file + ": empty lab file");
+            }
+            return raw;
+        }
+
+        /** The kind and its fields; every field another kind owns is refused here. */
+        private LabKind kind(Raw raw) throws IOException {
+            RawResponder r = raw.responder();
+            String id = raw.kind() == null ? "virtual" : raw.kind();
+            if (r != null && "container".equals(r.kind()) && (raw.kind() == null || id.equals("container"))) {
+                id = "container";
+            }
+            if (!KINDS.contains(id)) {
+                throw problem("kind", InputFile.token(raw.kind()) + " is not supported yet (" + String.join(", ", KINDS) + ")");
+            }
+            try {
+                return switch (id) {
+                    case "second-nic" -> {
+                        only(r, "only for kind agent", List.of("interface"));
+                        yield new LabKind.SecondNic(raw.dutInterface(), r == null ? null : r.iface(),
+                                base(raw.personaBase(), LabKind.SecondNic.DEFAULT_BASE));
+                    }
+                    case "agent" -> agent(raw, r);
+                    case "container" -> {
+                        only(r, "a container lab starts its own agent (address: responder.control; the token is generated; plain http)",
+                                List.of("interface", "kind", "control", "image", "arp-timing"));
+                        yield new LabKind.Container(raw.dutInterface(), r.iface(), r.control(), Optional.ofNullable(r.image()), r.arpTiming(),
+                                base(raw.personaBase(), LabKind.Container.DEFAULT_BASE));
+                    }
+                    default -> {
+                        if (r != null) {
+                            only(r, "only for kind agent", List.of("interface", "kind", "control", "image", "arp-timing"));
+                        }
+                        if (raw.dutInterface() != null || r != null || raw.personaBase() != null) {
+                            throw new LabKind.Invalid(raw.dutInterface() != null ? "dut-interface" : r != null ? "responder" : "persona-base",
+                                    "only for kinds second-nic, agent and container (the virtual lab makes its own interfaces)");
+                        }
+                        yield new LabKind.Virtual();
+                    }
+                };
+            } catch (LabKind.Invalid e) {
+                throw problem(e.field(), e.getMessage());
+            }
+        }
+
+        private LabKind.Agent agent(Raw raw, RawResponder r) throws IOException {
+            if (r != null && r.iface() != null) {
+                throw problem("responder.interface", "an agent lab has no responder port on this machine (the agent names its own "
+                        + "with --iface)");
+            }
+            if (r != null && r.tokenEnv() != null && r.tokenFile() != null) {
+                throw problem("responder.token-file", "give token-env or token-file, not both");
+            }
+            Optional<Path> tokenFile = Optional.ofNullable(r == null ? null : r.tokenFile()).map(dir::resolve);
+            if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
+                throw problem("responder.token-file", "no such file " + tokenFile.get());
+            }
+            Optional<Path> trust = Optional.ofNullable(r == null ? null : r.trust()).map(dir::resolve);
+            LabKind.Agent agent = new LabKind.Agent(raw.dutInterface(), LabKind.Agent.url(r == null ? null : r.url()),
+                    r == null ? null : r.tokenEnv(), tokenFile, base(raw.personaBase(), LabKind.Agent.DEFAULT_BASE), trust);
+            if (trust.isPresent()) {
+                try {
+                    AgentTls.trustedCertificates(trust.get());
+                } catch (IOException e) {
+                    throw problem("responder.trust", e.getMessage());
+                }
+            }
+            return agent;
+        }
+
+        /** Refuses the responder fields a kind does not take (the first one set, with {@code why}). */
+        private void only(RawResponder r, String why, List<String> allowed) {
+            if (r == null) {
+                return;
+            }
+            Map<String, String> given = new LinkedHashMap<>();
+            given.put("interface", r.iface());
+            given.put("url", r.url());
+            given.put("token-env", r.tokenEnv());
+            given.put("token-file", r.tokenFile());
+            given.put("trust", r.trust());
+            given.put("kind", r.kind());
+            given.put("control", r.control());
+            given.put("image", r.image());
+            given.put("arp-timing", r.arpTiming());
+            for (Map.Entry<String, String> e : given.entrySet()) {
+                if (e.getValue() != null && !allowed.contains(e.getKey())) {
+                    throw new LabKind.Invalid("responder." + e.getKey(), why);
+                }
+            }
+        }
+
+        private Inet4Address base(String given, String fallback) {
+            String base = given == null ? fallback : given.strip();
+            if (!base.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                throw new LabKind.Invalid("persona-base", InputFile.token(base) + " is not a dotted IPv4 address");
+            }
+            try {
+                return (Inet4Address) InetAddress.getByName(base); // a literal: no name lookup
+            } catch (UnknownHostException | ClassCastException e) {
+                throw new LabKind.Invalid("persona-base", InputFile.token(base) + " is not a dotted IPv4 address");
+            }
+        }
+
+        private Optional<FaultModel> fault(RawFault raw) throws IOException {
+            if (raw == null) {
+                return Optional.empty();
+            }
+            String name = raw.name();
             String known = String.join(", ", FaultModel.BUILT_IN) + ", custom";
             if (name == null) {
-                throw new IOException(at(file, "name", "fault-model.name") + "': missing; one of " + known);
+                throw problem("name", "fault-model.name", "missing; one of " + known);
             }
             if (!FaultModel.BUILT_IN.contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
-                throw new IOException(at(file, "name", "fault-model.name") + "': " + io.quirklab.input.InputFile.token(name)
-                        + " is not a fault model (" + known + ")");
+                throw problem("name", "fault-model.name", InputFile.token(name) + " is not a fault model (" + known + ")");
             }
             try {
-                fault = Optional.of(new FaultModel(name, raw.faultModel().expression()));
+                return Optional.of(new FaultModel(name, raw.expression()));
             } catch (IllegalArgumentException e) {
                 // the name is known, so what is wrong is the expression (missing, not allowed, or not one match)
-                String expr = raw.faultModel().expression();
-                throw new IOException(at(file, expr == null ? "name" : "expression", "fault-model.expression") + "': "
-                        + (expr == null ? "missing; the custom model needs an nftables match expression, e.g. 'ip ttl 1'"
-                        : io.quirklab.input.InputFile.token(expr) + (name.trim().equalsIgnoreCase("custom")
-                        ? " is not one nftables match expression (no ; { } # or line breaks)"
-                        : " is not allowed: only the custom model takes an expression")), e);
+                String expr = raw.expression();
+                throw problem(expr == null ? "name" : "expression", "fault-model.expression",
+                        expr == null ? "missing; the custom model needs an nftables match expression, e.g. 'ip ttl 1'"
+                                : InputFile.token(expr) + (name.trim().equalsIgnoreCase("custom")
+                                ? " is not one nftables match expression (no ; { } # or line breaks)"
+                                : " is not allowed: only the custom model takes an expression"));
             }
         }
-        Path dir = file.toAbsolutePath().getParent();
-        if (raw.personas() != null && raw.personas().isBlank()) {
-            throw new IOException(at(file, "personas") + "': empty; give a persona file (relative to the lab file) or leave it out");
-        }
-        Optional<Path> personas = Optional.ofNullable(raw.personas()).map(dir::resolve);
-        if (personas.isPresent()) {
-            // the whole catalogue up front, with the lab's address rules: nothing is created for a broken one
-            try {
-                PersonaCatalogue.Segment seg = secondNic.map(n -> LabNetwork.segment(n)).orElse(LabNetwork.VIRTUAL);
-                PersonaCatalogue.load(personas.get(), seg.network().equals(LabNetwork.VIRTUAL.network())
-                        ? PersonaCatalogue.address(VirtualLab.PERSONA_BASE) : PersonaCatalogue.address(secondNic.get().personaBase()), seg);
-            } catch (io.quirklab.input.InputFile.Unusable e) {
-                throw new IOException(at(file, "personas") + "': " + e.getMessage(), e);
-            } catch (PersonaCatalogue.CatalogueException e) {
-                String name = personas.get().getFileName().toString();
-                String m = e.getMessage().startsWith(name) ? personas.get() + e.getMessage().substring(name.length()) : e.getMessage();
-                throw new IOException(m + " (the persona file of " + file + ")", e);
-            }
-        }
-        List<ClientKind> clients = new ArrayList<>();
-        for (String c : raw.clients() == null ? List.<String>of() : raw.clients()) {
-            try {
-                ClientKind k = ClientKind.parse(String.valueOf(c));
-                if (clients.contains(k)) {
-                    throw new IllegalArgumentException("'" + c + "' is listed twice");
-                }
-                clients.add(k);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(at(file, "clients") + "': " + (e.getMessage().startsWith("unknown client")
-                        ? io.quirklab.input.InputFile.token(c) + " is not a client (" + String.join(", ", ClientKind.ids()) + ")"
-                        : e.getMessage()), e);
-            }
-        }
-        List<String> offload = raw.offload() == null ? OFFLOAD_STATES : offloadStates(file, raw.offload());
-        List<KnownIssues.Entry> known = new ArrayList<>();
-        List<RawKnown> rawKnown = raw.knownIssues() == null ? List.of() : raw.knownIssues();
-        for (int i = 0; i < rawKnown.size(); i++) {
-            RawKnown k = rawKnown.get(i);
-            String where = at(file, "known-issues") + "[" + i + "]";
-            if (k == null || k.verdict() == null) {
-                throw new IOException(where + ".verdict': missing; one of " + verdicts());
-            }
-            Verdict v;
-            try {
-                v = Verdict.valueOf(k.verdict().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(where + ".verdict': " + io.quirklab.input.InputFile.token(k.verdict()) + " is not a verdict ("
-                        + verdicts() + ")", e);
-            }
-            if (k.client() != null && !k.client().equals("*")) {
-                try {
-                    ClientKind.parse(k.client());
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(where + ".client': " + io.quirklab.input.InputFile.token(k.client()) + " is not a client ("
-                            + String.join(", ", ClientKind.ids()) + ") or *", e);
-                }
-            }
-            String off = k.offload() == null ? null : normaliseOffload(k.offload());
-            String client = k.client() == null || k.client().equals("*") ? k.client() : ClientKind.parse(k.client()).id();
-            known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
-        }
-        int repeat = raw.repeat() == null ? 1 : raw.repeat();
-        if (repeat < 1 || repeat > MAX_REPEAT) {
-            throw new IOException(at(file, "repeat") + "': " + repeat + " is outside 1.." + MAX_REPEAT);
-        }
-        if (raw.jobs() != null && (raw.jobs() < 1 || raw.jobs() > 64)) {
-            throw new IOException(at(file, "jobs") + "': " + raw.jobs() + " is not 1..64 (cells at once; leave it out for the default)");
-        }
-        return new LabFile(file, kind, personas, raw.personaNames() == null ? List.of() : List.copyOf(raw.personaNames()),
-                List.copyOf(clients), offload, fault, new KnownIssues(known), secondNic, clientPaths(file, raw.clientPaths()),
-                Optional.ofNullable(raw.jobs()), agent, repeat);
-    }
 
-    /** {@code responder: {kind: container, interface: IF, control: ADDR:PORT, image: NAME}}: an agent the run starts. */
-    private static AgentLab containerLab(Path file, Raw raw) throws IOException {
-        if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
-            throw new IOException(file + ", field 'dut-interface': missing; a container lab names the NIC under test");
-        }
-        RawResponder r = raw.responder();
-        if (r.iface() == null || r.iface().isBlank()) {
-            throw new IOException(file + ", field 'responder.interface': missing; the responder host's interface the agent owns");
-        }
-        if (r.url() != null || r.tokenEnv() != null || r.tokenFile() != null || r.trust() != null) {
-            throw new IOException(at(file, r.url() != null ? "url" : r.tokenEnv() != null ? "token-env" : r.tokenFile() != null ? "token-file" : "trust")
-                    + "': a container lab starts its own agent (address: responder.control; the token is generated; plain http)");
-        }
-        String control = r.control() == null ? "127.0.0.1:8623" : r.control().strip();
-        if (!control.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}")) {
-            throw new IOException(at(file, "control") + "': " + io.quirklab.input.InputFile.token(control)
-                    + " is not ADDRESS:PORT (the agent's control address on the Docker host, e.g. 127.0.0.1:8623)");
-        }
-        String timing = r.arpTiming() == null ? "rfc5227" : r.arpTiming();
-        if (!timing.equals("rfc5227") && !timing.equals("fast")) {
-            throw new IOException(at(file, "arp-timing") + "': " + io.quirklab.input.InputFile.token(timing) + " (rfc5227, fast)");
-        }
-        if (r.image() != null && !r.image().matches("[A-Za-z0-9][A-Za-z0-9._/:-]*")) {
-            throw new IOException(at(file, "image") + "': " + io.quirklab.input.InputFile.token(r.image()) + " is not an image name");
-        }
-        return new AgentLab(raw.dutInterface(), java.net.URI.create("http://" + control), "QUIRKLAB_AGENT_TOKEN", Optional.empty(),
-                personaBase(file, raw.personaBase(), "198.18.8.10"),
-                Optional.of(new ContainerResponder(r.iface(), control, Optional.ofNullable(r.image()), timing)), Optional.empty());
-    }
-
-    private static AgentLab agentLab(Path file, Raw raw) throws IOException {
-        if (raw.dutInterface() == null || raw.dutInterface().isBlank()) {
-            throw new IOException(file + ", field 'dut-interface': missing; an agent lab names the NIC under test");
-        }
-        RawResponder r = raw.responder();
-        if (r == null || r.url() == null || r.url().isBlank()) {
-            throw new IOException(file + ", field 'responder.url': missing; the agent's control address, e.g. http://198.18.7.2:8623");
-        }
-        if (r.iface() != null) {
-            throw new IOException(at(file, "interface") + "': an agent lab has no responder port on this machine (the agent names its "
-                    + "own with --iface)");
-        }
-        java.net.URI url;
-        try {
-            url = new java.net.URI(r.url().strip());
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(at(file, "url") + "': '" + r.url() + "' is not a URL", e);
-        }
-        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
-            throw new IOException(at(file, "url") + "': '" + r.url() + "' is not http(s)://ADDRESS:PORT");
-        }
-        if (!url.getHost().matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9a-fA-F:]+]")) {
-            throw new IOException(at(file, "url") + "': '" + url.getHost() + "' is a name; give the agent's management address "
-                    + "(quirklab resolves no names on a lab network)");
-        }
-        if (r.tokenEnv() != null && r.tokenFile() != null) {
-            throw new IOException(at(file, "token-file") + "': give token-env or token-file, not both");
-        }
-        String env = r.tokenEnv() != null ? r.tokenEnv() : "QUIRKLAB_AGENT_TOKEN";
-        if (!env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IOException(at(file, "token-env") + "': '" + env + "' is not an environment variable name");
-        }
-        Optional<Path> tokenFile = Optional.ofNullable(r.tokenFile()).map(t -> file.toAbsolutePath().getParent().resolve(t));
-        if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
-            throw new IOException(at(file, "token-file") + "': no such file " + tokenFile.get());
-        }
-        Optional<Path> trust = Optional.ofNullable(r.trust()).map(t -> file.toAbsolutePath().getParent().resolve(t));
-        if (trust.isPresent()) {
-            if (!"https".equals(url.getScheme())) {
-                throw new IOException(at(file, "trust") + "': the agent's certificate is for an https URL; 'responder.url' is " + url.getScheme());
-            }
+        /** The whole catalogue up front, with the kind's address rules: nothing is created for a broken one. */
+        private List<Persona> personas(Optional<Path> personaFile, LabKind kind) throws IOException {
             try {
-                io.quirklab.agent.AgentTls.trustedCertificates(trust.get());
+                return LabNetwork.personas(personaFile, kind.personaBase(), kind.segment());
+            } catch (InputFile.Unusable e) {
+                throw problem("personas", e.getMessage());
             } catch (IOException e) {
-                throw new IOException(at(file, "trust") + "': " + e.getMessage(), e);
+                throw new IOException(e.getMessage() + (personaFile.isPresent() ? " (the persona file of " + file + ")" : ""), e);
             }
         }
-        return new AgentLab(raw.dutInterface(), url, env, tokenFile, personaBase(file, raw.personaBase(), "198.18.7.10"), Optional.empty(), trust);
-    }
 
-    private static String personaBase(Path file, String given, String fallback) throws IOException {
-        String base = given == null ? fallback : given;
-        try {
-            if (!base.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-                throw new IllegalArgumentException(io.quirklab.input.InputFile.token(base) + " is not a dotted IPv4 address");
+        private List<ClientKind> clients(List<String> raw) throws IOException {
+            List<ClientKind> out = new ArrayList<>();
+            for (String c : raw == null ? List.<String>of() : raw) {
+                ClientKind k = client(String.valueOf(c), "clients");
+                if (out.contains(k)) {
+                    throw problem("clients", "'" + c + "' is listed twice");
+                }
+                out.add(k);
             }
-            java.net.InetAddress a = java.net.InetAddress.getByName(base); // a literal: no name lookup
-            byte[] b = a.getAddress();
-            if (b.length != 4 || (b[0] & 0xFF) != 198 || ((b[1] & 0xFF) != 18 && (b[1] & 0xFF) != 19)) {
-                throw new IllegalArgumentException("'" + base + "' is outside 198.18.0.0/15, the only range quirklab sends test "
-                        + "traffic to");
-            }
-            int last = b[3] & 0xFF;
-            if (last == 0 || last == 255) {
-                throw new IllegalArgumentException("'" + base + "' is the " + (last == 0 ? "network" : "broadcast")
-                        + " address of its /24; the personas start at a host address (e.g. .10)");
-            }
-        } catch (java.net.UnknownHostException | IllegalArgumentException e) {
-            throw new IOException(at(file, "persona-base") + "': " + e.getMessage(), e);
-        }
-        return base;
-    }
-
-    /** client-paths: known families only, each an executable file (relative paths against the lab file). */
-    private static java.util.Map<String, Path> clientPaths(Path file, java.util.Map<String, String> raw) throws IOException {
-        java.util.Map<String, Path> out = new java.util.LinkedHashMap<>();
-        if (raw == null) {
             return out;
         }
-        Path dir = file.toAbsolutePath().getParent();
-        for (java.util.Map.Entry<String, String> e : raw.entrySet()) {
-            if (!io.quirklab.client.ToolClient.FAMILIES.contains(e.getKey())) {
-                throw new IOException(at(file, e.getKey(), "client-paths." + io.quirklab.input.InputFile.token(e.getKey()).replace("'", ""))
-                        + "': not a client with a binary (client-paths takes "
-                        + String.join(", ", io.quirklab.client.ToolClient.FAMILIES) + ")");
+
+        private ClientKind client(String c, String field) throws IOException {
+            try {
+                return ClientKind.parse(c);
+            } catch (IllegalArgumentException e) {
+                throw problem(field, InputFile.token(c) + " is not a client (" + String.join(", ", ClientKind.ids()) + ")"
+                        + (field.startsWith("known") ? " or *" : ""));
             }
-            if (e.getValue() == null || e.getValue().isBlank()) {
-                throw new IOException(at(file, e.getKey()) + "': empty path");
-            }
-            Path p = dir.resolve(e.getValue());
-            if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-                throw new IOException(at(file, e.getKey()) + "': " + p + " is not an executable file");
-            }
-            out.put(e.getKey(), p);
         }
-        return out;
-    }
 
-    private static List<String> offloadStates(Path file, List<String> raw) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String s : raw) {
-            String n = normaliseOffload(String.valueOf(s));
-            if (!OFFLOAD_STATES.contains(n)) {
-                throw new IOException(at(file, "offload") + "': " + io.quirklab.input.InputFile.token(s) + " is not an offload state (off, on)");
+        private List<OffloadState> offload(List<String> raw) throws IOException {
+            List<OffloadState> out = new ArrayList<>();
+            for (String s : raw) {
+                OffloadState state = OffloadState.find(String.valueOf(s))
+                        .orElseThrow(() -> problem("offload", InputFile.token(s) + " is not an offload state (off, on)"));
+                if (out.contains(state)) {
+                    throw problem("offload", InputFile.token(s) + " is listed twice");
+                }
+                out.add(state);
             }
-            if (out.contains(n)) {
-                throw new IOException(at(file, "offload") + "': " + io.quirklab.input.InputFile.token(s) + " is listed twice");
+            if (out.isEmpty()) {
+                throw problem("offload", "empty; list off, on or both");
             }
-            out.add(n);
+            return out;
         }
-        if (out.isEmpty()) {
-            throw new IOException(at(file, "offload") + "': empty; list off, on or both");
+
+        private KnownIssues knownIssues(List<RawKnown> raw) throws IOException {
+            List<KnownIssues.Entry> known = new ArrayList<>();
+            List<RawKnown> list = raw == null ? List.of() : raw;
+            for (int i = 0; i < list.size(); i++) {
+                RawKnown k = list.get(i);
+                String where = "known-issues[" + i + "]";
+                if (k == null || k.verdict() == null) {
+                    throw problem("known-issues", where + ".verdict", "missing; one of " + verdicts());
+                }
+                Verdict v = Arrays.stream(Verdict.values())
+                        .filter(x -> x.name().equals(k.verdict().trim().toUpperCase(Locale.ROOT).replace('-', '_'))).findFirst()
+                        .orElseThrow(() -> problem("known-issues", where + ".verdict", InputFile.token(k.verdict()) + " is not a verdict ("
+                                + verdicts() + ")"));
+                String client = k.client() == null || k.client().equals("*") ? k.client() : client(k.client(), where + ".client").id();
+                Optional<OffloadState> off = Optional.empty();
+                if (k.offload() != null && !k.offload().equals("*")) {
+                    off = Optional.of(OffloadState.find(k.offload()).orElseThrow(() -> problem("known-issues", where + ".offload",
+                            InputFile.token(k.offload()) + " is not an offload state (off, on) or *")));
+                }
+                known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
+            }
+            return new KnownIssues(known);
         }
-        return List.copyOf(out);
-    }
 
-    /** YAML 1.1 readers turn a bare on/off into a boolean; take both spellings. */
-    public static String normaliseOffload(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        return switch (t) {
-            case "true" -> "on";
-            case "false" -> "off";
-            default -> t;
-        };
-    }
-
-    private static String verdicts() {
-        return String.join(", ", java.util.Arrays.stream(Verdict.values()).map(Enum::name).toList());
-    }
-
-    /** "FILE line N, field 'F" (the caller closes the quote, so it can name a sub-field) for a key. */
-    private static String at(Path file, String key) {
-        int line = lineOf(file, key).orElse(-1);
-        return file + (line > 0 ? " line " + line : "") + ", field '" + key;
-    }
-
-    /** Like {@link #at(Path, String)}, for a sub-field: the line of {@code key}, the name {@code field}. */
-    private static String at(Path file, String key, String field) {
-        int line = lineOf(file, key).orElse(-1);
-        return file + (line > 0 ? " line " + line : "") + ", field '" + field;
-    }
-
-    /** The line where a key is written; Jackson's YAML locations point past it. */
-    private static Optional<Integer> lineOf(Path file, String key) {
-        if (key == null) {
-            return Optional.empty();
+        /** client-paths: known families only, each an executable file (relative paths against the lab file). */
+        private Map<String, Path> clientPaths(Map<String, String> raw) throws IOException {
+            Map<String, Path> out = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : raw == null ? Map.<String, String>of().entrySet() : raw.entrySet()) {
+                if (!ToolClient.FAMILIES.contains(e.getKey())) {
+                    throw problem(e.getKey(), "client-paths." + InputFile.token(e.getKey()).replace("'", ""),
+                            "not a client with a binary (client-paths takes " + String.join(", ", ToolClient.FAMILIES) + ")");
+                }
+                if (e.getValue() == null || e.getValue().isBlank()) {
+                    throw problem(e.getKey(), "empty path");
+                }
+                Path p = dir.resolve(e.getValue());
+                if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+                    throw problem(e.getKey(), p + " is not an executable file");
+                }
+                out.put(e.getKey(), p);
+            }
+            return out;
         }
-        try {
-            var lines = Files.readAllLines(file);
+
+        private static String verdicts() {
+            return String.join(", ", Arrays.stream(Verdict.values()).map(Enum::name).toList());
+        }
+
+        /** "FILE line N, field 'F': what" for the field (the line of its last key). */
+        private IOException problem(String field, String what) {
+            return problem(field.substring(field.lastIndexOf('.') + 1), field, what);
+        }
+
+        /** Like {@link #problem(String, String)}, naming {@code field} at the line of {@code key}. */
+        private IOException problem(String key, String field, String what) {
+            int line = lineOf(key).orElse(-1);
+            return new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "': " + what);
+        }
+
+        /** The line where a key is written; Jackson's YAML locations point past it. */
+        private Optional<Integer> lineOf(String key) {
+            if (key == null) {
+                return Optional.empty();
+            }
+            List<String> lines = text.lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 String l = lines.get(i).stripLeading();
                 if (l.startsWith(key + ":") || l.startsWith("- " + key + ":")) {
                     return Optional.of(i + 1);
                 }
             }
-        } catch (IOException ignored) {
-            // the location Jackson gave will do
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 }

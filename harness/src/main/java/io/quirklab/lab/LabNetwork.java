@@ -16,25 +16,13 @@ import java.util.Optional;
  */
 public final class LabNetwork {
     /** The virtual lab's segment: qlab-dut is 198.18.0.1/24. */
-    public static final PersonaCatalogue.Segment VIRTUAL = PersonaCatalogue.Segment.around(
-            PersonaCatalogue.address(VirtualLab.DUT_ADDRESS), Optional.of(PersonaCatalogue.address(VirtualLab.DUT_ADDRESS)),
-            "the virtual lab");
+    public static final PersonaCatalogue.Segment VIRTUAL = new LabKind.Virtual().segment();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final CommandRunner runner;
 
     public LabNetwork(CommandRunner runner) {
         this.runner = runner;
-    }
-
-    /** A second-nic lab's segment: the /24 of its persona base (the DUT address is checked on the interface). */
-    static PersonaCatalogue.Segment segment(LabFile.SecondNic nic) {
-        return segment(nic, Optional.empty());
-    }
-
-    static PersonaCatalogue.Segment segment(LabFile.SecondNic nic, Optional<Inet4Address> dut) {
-        return PersonaCatalogue.Segment.around(PersonaCatalogue.address(nic.personaBase()), dut,
-                "the second-nic lab on " + nic.dutInterface());
     }
 
     /** The personas a lab will serve: the file's (checked against the segment) or the built-in ones from {@code base}. */

@@ -1,38 +1,36 @@
 package io.quirklab.lab;
 
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.responder.ResponderControl;
+import io.quirklab.responder.SocketControl;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one lab object of a run: it owns set-up and clean-up, switches the offload axis and hands out the lab state
  * probes need. Suites share one session for the whole run; closing it undoes what it set up (and only that).
  */
 public interface LabSession extends AutoCloseable {
-    /** "virtual", "second-nic", ... */
-    String kind();
+    /** The lab's kind, as its lab file gave it. */
+    LabKind kind();
 
     /** The lab as it is now (personas, DUT interface, control socket). */
     LabState state();
 
-    /** True for "on", false for "off"; anything else is refused. */
-    static boolean on(String offload) {
-        if (!LabFile.OFFLOAD_STATES.contains(offload)) {
-            throw new IllegalArgumentException("offload state '" + offload + "' (off, on)");
-        }
-        return offload.equals("on");
-    }
-
-    /** Puts the lab into one offload state ("on" or "off"); returns the state probes should use. */
-    LabState offload(String state) throws IOException;
+    /** Puts the lab into one offload state; returns the state probes should use. */
+    LabState offload(OffloadState state) throws IOException;
 
     /** What offload=on means here, for reports ("emulated fault df-clear", "ethtool -K qlab-dut rx on"). */
     String offloadDescription();
 
-    /** The fault model name behind offload=on on a virtual lab, or null. */
-    String faultModelName();
+    /** The emulated fault model that is offload=on, or empty where offload=on is a real NIC setting. */
+    Optional<FaultModel> faultModel();
 
     /** The real offload switches made so far, one per state switched to (none on a virtual lab). */
-    default List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+    default List<MatrixDocument.OffloadStateChange> offloadChanges() {
         return List.of();
     }
 
@@ -40,8 +38,13 @@ public interface LabSession extends AutoCloseable {
      * How probes reach this lab's responder (its journal, probe tags, pcaps): the lab's Unix socket by default; a
      * remote agent's HTTP API within the run's lease for an agent lab.
      */
-    default io.quirklab.responder.ResponderControl control() {
-        return new io.quirklab.responder.SocketControl(java.nio.file.Path.of(state().controlSocket()));
+    default ResponderControl control() {
+        return new SocketControl(Path.of(state().controlSocket()));
+    }
+
+    /** Why a client cannot run against this lab (e.g. a tool that only speaks port 623), or empty when it can. */
+    default Optional<String> unsupported(io.quirklab.client.ClientKind client) {
+        return Optional.empty();
     }
 
     /** The lab's restore journal, for what a run adds to the host (tracefs mount, tracer process), or null. */

@@ -12,28 +12,29 @@ public final class LabSessions {
     }
 
     /**
-     * @param file     the lab file
-     * @param fault    the virtual lab's fault model for offload=on (the lab file's, or an override)
-     * @param launch   how to start the responder
+     * @param file     the lab file, with the fault model that is offload=on where the kind emulates one
+     * @param launch   how to start the responder (labs whose responder runs on this machine)
      * @param stateDir the lab's state directory, or null for the kind's default
      * @param progress one line per step
      */
-    public static LabSession open(LabFile file, FaultModel fault, VirtualLab.ResponderLaunch launch, Path stateDir,
-                                  Consumer<String> progress) throws IOException {
-        if (file.agent().isPresent() && file.agent().get().container().isPresent()) {
-            return ContainerLabSession.open(file, file.faultModel().isPresent() ? fault : null,
-                    stateDir != null ? stateDir : ContainerLabSession.defaultStateDir(), progress);
-        }
-        if (file.agent().isPresent()) {
-            return AgentLabSession.open(file, file.faultModel().isPresent() ? fault : null,
-                    stateDir != null ? stateDir : AgentLabSession.defaultStateDir(), progress);
-        }
-        if (file.secondNic().isPresent()) {
+    public static LabSession open(LabFile file, VirtualLab.ResponderLaunch launch, Path stateDir, Consumer<String> progress)
+            throws IOException {
+        LabKind kind = file.kind();
+        if (kind instanceof LabKind.SecondNic nic) {
             HostAdapter host = HostAdapter.detect();
-            return SecondNicSession.open(new SecondNicLab(stateDir != null ? stateDir : SecondNicLab.defaultStateDir(), progress),
-                    file.secondNic().get(), launch, host, OffloadJournal.defaultDir(host.family()), progress);
+            return SecondNicSession.open(new SecondNicLab(stateDir != null ? stateDir : SecondNicLab.defaultStateDir(), progress), nic,
+                    launch, host, OffloadJournal.defaultDir(host.family()), progress);
+        }
+        if (kind instanceof LabKind.Agent agent) {
+            return AgentLabSession.open(file, agent, stateDir != null ? stateDir : AgentLabSession.defaultStateDir(), progress);
+        }
+        if (kind instanceof LabKind.Socket s) {
+            return SocketLabSession.open(file, s, progress);
+        }
+        if (kind instanceof LabKind.Container c) {
+            return ContainerLabSession.open(file, c, stateDir != null ? stateDir : ContainerLabSession.defaultStateDir(), progress);
         }
         return VirtualLabSession.open(new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), progress), launch,
-                fault, progress);
+                file.emulatedFault().orElseThrow(), progress);
     }
 }

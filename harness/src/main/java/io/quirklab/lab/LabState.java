@@ -2,6 +2,7 @@ package io.quirklab.lab;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quirklab.matrix.Verdict;
 import java.util.List;
 
 /**
@@ -35,8 +36,19 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
 
     /** A persona as the lab reports it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PersonaInfo(String name, String address, String mac, String expected, List<String> quirks, String description,
-                              String ipmi) {
+    public record PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
+                              String ipmi, Integer port) {
+        /** A persona on UDP port 623, as every lab but a socket lab without root serves them. */
+        public PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
+                           String ipmi) {
+            this(name, address, mac, expected, quirks, description, ipmi, null);
+        }
+
+        /** Its RMCP port: 623 unless the lab says otherwise. */
+        public int udpPort() {
+            return port == null ? 623 : port;
+        }
+
         /** Speaks IPMI 2.0 / RMCP+ besides 1.5 (older lab.json files without the field: 1.5 only). */
         public boolean ipmi20() {
             return "2.0".equals(ipmi);
@@ -44,8 +56,8 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
 
         /** The personas a responder reports serving. */
         public static List<PersonaInfo> of(io.quirklab.responder.ControlReply.Status status) {
-            return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), v.expected(), v.quirks(),
-                    v.description(), v.ipmi())).toList();
+            return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), Verdict.valueOf(v.expected()), v.quirks(),
+                    v.description(), v.ipmi(), null)).toList();
         }
     }
 

@@ -4,6 +4,7 @@ import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadChange;
 import io.quirklab.host.OffloadJournal;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,9 @@ final class RealOffload {
         this.progress = progress;
     }
 
-    /** Switches to the setting of {@code offload} ("on", "off"). */
-    synchronized void switchTo(String offload) throws IOException {
-        OffloadChange c = host.setRxUdp4Checksum(iface, LabSession.on(offload), journal);
+    /** Switches to the setting of {@code offload}. */
+    synchronized void switchTo(OffloadState offload) throws IOException {
+        OffloadChange c = host.setRxUdp4Checksum(iface, offload.on(), journal);
         changes.add(new MatrixDocument.OffloadStateChange(offload, c.iface(), c.setting(), c.from(), c.to(), c.now(), c.verified(),
                 c.linkWaitMs(), c.sideEffects(), c.describe()));
         if (!c.verified()) {

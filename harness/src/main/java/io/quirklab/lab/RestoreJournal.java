@@ -22,70 +22,6 @@ import java.util.Optional;
  * is idempotent: what is already gone counts as undone.
  */
 public final class RestoreJournal {
-    /** One thing the harness made. Only the fields its kind needs are set. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String kind, String name, String family, String netns, Long pid, Long startTicks, String path,
-                        String created, String started, Long ownerPid, Long ownerTicks) {
-        static Entry netns(String name) {
-            return new Entry("netns", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
-        }
-
-        static Entry link(String name) {
-            return new Entry("link", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
-        }
-
-        static Entry nftTable(String family, String name) {
-            return new Entry("nft-table", name, family, null, null, null, null, Instant.now().toString(), null, null, null);
-        }
-
-        static Entry process(String name, long pid, long startTicks) {
-            return new Entry("process", name, null, null, pid, startTicks, null, Instant.now().toString(), null, null, null);
-        }
-
-        /** A file system the harness mounted (tracefs); undone by unmounting it if it is still mounted there. */
-        public static Entry mount(String fsType, Path mountPoint) {
-            return new Entry("mount", fsType, null, null, null, null, mountPoint.toString(), Instant.now().toString(), null, null, null);
-        }
-
-        /** A container the harness created by this name; undone with {@code docker rm -f}. */
-        public static Entry container(String name) {
-            return new Entry("container", name, null, null, null, null, null, Instant.now().toString(), null, null, null);
-        }
-
-        /** A process the harness started, with the start time that tells it from a later one with the same PID. */
-        public static Entry processOf(String name, ProcessHandle p) {
-            ProcessOwner o = ProcessOwner.of(p);
-            return new Entry("process", name, null, null, o.pid(), o.startTicks(), null, Instant.now().toString(), o.started(), null, null);
-        }
-
-        static Entry file(Path p) {
-            return new Entry("file", null, null, null, null, null, p.toString(), Instant.now().toString(), null, null, null);
-        }
-
-        /** The same entry, written by the process {@code pid} that started at clock tick {@code ticks}. */
-        Entry ownedBy(long pid, long ticks) {
-            return new Entry(kind, name, family, netns, this.pid, startTicks, path, created, started, pid, ticks);
-        }
-
-        /** Written by that process; an entry of an older journal, without an owner, counts as anyone's. */
-        public boolean writtenBy(long pid, long ticks) {
-            return ownerPid == null || ownerPid == pid && ownerTicks != null && ownerTicks == ticks;
-        }
-
-        public String describe() {
-            return switch (kind) {
-                case "netns" -> "network namespace " + name;
-                case "link" -> "network link " + name;
-                case "nft-table" -> "nftables table " + family + " " + name;
-                case "process" -> name + " (pid " + pid + ")";
-                case "file" -> "file " + path;
-                case "mount" -> name + " mounted at " + path;
-                case "container" -> "container " + name;
-                default -> kind + " " + name;
-            };
-        }
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
@@ -102,14 +38,14 @@ public final class RestoreJournal {
     }
 
     /** Appends the entry, stamped with this process as its owner, and forces it to disk before the caller creates the thing. */
-    public synchronized void record(Entry e) {
+    public synchronized void record(JournalEntry e) {
         if (e.ownerPid() == null) {
             long self = ProcessHandle.current().pid();
             e = e.ownedBy(self, startTicks(self));
         }
         try {
             Files.createDirectories(file.getParent());
-            byte[] line = (JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (json(e) + "\n").getBytes(StandardCharsets.UTF_8);
             try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(line));
@@ -121,19 +57,19 @@ public final class RestoreJournal {
     }
 
     /** Entries in creation order; an unreadable line is reported, not skipped silently. */
-    public synchronized List<Entry> entries() {
+    public synchronized List<JournalEntry> entries() {
         if (!Files.exists(file)) {
             return List.of();
         }
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<Entry> out = new ArrayList<>();
+            List<JournalEntry> out = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
                     continue;
                 }
                 try {
-                    out.add(JSON.readValue(lines.get(i), Entry.class));
+                    out.add(JSON.readValue(lines.get(i), JournalEntry.class));
                 } catch (IOException ex) {
                     // Only the last line can be cut by a crash mid-write, and what it names was not created yet.
                     if (i < lines.size() - 1) {
@@ -163,17 +99,17 @@ public final class RestoreJournal {
     }
 
     /** Undoes the entries {@code which} selects, newest first, and keeps the others; one line per entry undone. */
-    public synchronized List<String> undoWhere(java.util.function.Predicate<Entry> which) {
-        List<Entry> all = entries();
+    public synchronized List<String> undoWhere(java.util.function.Predicate<JournalEntry> which) {
+        List<JournalEntry> all = entries();
         List<String> report = new ArrayList<>();
-        List<Entry> failed = new ArrayList<>();
+        List<JournalEntry> failed = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
-            Entry e = all.get(i);
+            JournalEntry e = all.get(i);
             if (!which.test(e)) {
                 failed.add(0, e);
                 continue;
             }
-            Optional<String> problem = undo(e);
+            Optional<String> problem = e.undo(runner);
             if (problem.isPresent()) {
                 failed.add(0, e);
                 report.add("could not remove " + e.describe() + ": " + problem.get());
@@ -185,7 +121,7 @@ public final class RestoreJournal {
         return report;
     }
 
-    private void rewrite(List<Entry> keep) {
+    private void rewrite(List<JournalEntry> keep) {
         try {
             if (keep.isEmpty()) {
                 Files.deleteIfExists(file);
@@ -193,8 +129,8 @@ public final class RestoreJournal {
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             StringBuilder sb = new StringBuilder();
-            for (Entry e : keep) {
-                sb.append(JSON.writeValueAsString(e)).append('\n');
+            for (JournalEntry e : keep) {
+                sb.append(json(e)).append('\n');
             }
             Files.writeString(tmp, sb.toString());
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -203,61 +139,9 @@ public final class RestoreJournal {
         }
     }
 
-    /** Undoes one entry; empty when it is gone (now or already). */
-    private Optional<String> undo(Entry e) {
-        switch (e.kind()) {
-            case "process":
-                return stopProcess(e);
-            case "nft-table": {
-                if (!runner.run(COMMAND_TIMEOUT, List.of("nft", "list", "table", e.family(), e.name())).ok()) {
-                    return Optional.empty();
-                }
-                return failure(runner.run(COMMAND_TIMEOUT, List.of("nft", "delete", "table", e.family(), e.name())));
-            }
-            case "link": {
-                if (!Files.exists(Path.of("/sys/class/net", e.name()))) {
-                    return Optional.empty();
-                }
-                return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "link", "del", e.name())));
-            }
-            case "netns": {
-                if (!Files.exists(Path.of("/run/netns", e.name()))) {
-                    return Optional.empty();
-                }
-                return failure(runner.run(COMMAND_TIMEOUT, List.of("ip", "netns", "del", e.name())));
-            }
-            case "container": {
-                if (CommandRunner.which("docker").isEmpty()
-                        || !runner.run(COMMAND_TIMEOUT, List.of("docker", "inspect", "--format", "{{.Id}}", e.name())).ok()) {
-                    return Optional.empty();
-                }
-                return failure(runner.run(Duration.ofSeconds(30), List.of("docker", "rm", "-f", e.name())));
-            }
-            case "mount":
-                if (!mounted(Path.of(e.path()))) {
-                    return Optional.empty();
-                }
-                return failure(runner.run(COMMAND_TIMEOUT, List.of("umount", e.path())));
-            case "file":
-                try {
-                    Files.deleteIfExists(Path.of(e.path()));
-                    return Optional.empty();
-                } catch (IOException ex) {
-                    return Optional.of(ex.getMessage());
-                }
-            default:
-                return Optional.of("unknown kind '" + e.kind() + "' (journal written by a newer quirklab?)");
-        }
-    }
-
-    private static Optional<String> failure(CommandRunner.Result r) {
-        return r.ok() ? Optional.empty() : Optional.of(r.commandLine() + ": " + r.firstLine());
-    }
-
-    /** Ends the process only if it is still the one we started: same PID and same start time. */
-    private static Optional<String> stopProcess(Entry e) {
-        return new ProcessOwner(e.pid(), e.started(), e.startTicks()).end(Duration.ofSeconds(5)) ? Optional.empty()
-                : Optional.of("pid " + e.pid() + " does not exit");
+    /** One journal line: the entry with its kind (an unknown kind as it was read). */
+    private static String json(JournalEntry e) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return e instanceof JournalEntry.Unknown ? JSON.writeValueAsString(e) : JSON.writerFor(JournalEntry.class).writeValueAsString(e);
     }
 
     /** Whether something is mounted at {@code point} (/proc/self/mounts). */
@@ -272,10 +156,9 @@ public final class RestoreJournal {
     }
 
     /** Forgets entries that are undone by other means now (e.g. a mount the run unmounted itself). */
-    public synchronized void forget(Entry e) {
-        List<Entry> keep = new ArrayList<>(entries());
-        keep.removeIf(x -> x.kind().equals(e.kind()) && java.util.Objects.equals(x.name(), e.name())
-                && java.util.Objects.equals(x.path(), e.path()) && java.util.Objects.equals(x.pid(), e.pid()));
+    public synchronized void forget(JournalEntry e) {
+        List<JournalEntry> keep = new ArrayList<>(entries());
+        keep.removeIf(x -> x.getClass() == e.getClass() && x.describe().equals(e.describe()));
         rewrite(keep);
     }
 

@@ -64,7 +64,7 @@ public final class SecondNicLab {
     }
 
     /** Checks the two ports and starts the responder on the second one. */
-    public LabState up(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
+    public LabState up(LabKind.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Files.createDirectories(stateDir);
         java.util.Optional<LabLock.Holder> other = LabLock.otherHolder(stateDir);
         if (other.isPresent()) {
@@ -75,11 +75,12 @@ public final class SecondNicLab {
             progress.accept("removing leftovers of an earlier run");
             journal.undoAll().forEach(l -> progress.accept("  " + l));
         }
-        Inet4Address base = (Inet4Address) InetAddress.getByName(nic.personaBase());
+        Inet4Address base = nic.personaBase();
         checkPorts(nic, base);
         // every persona inside the DUT's /24, not its address, and routed by this host through the DUT interface
         Optional<Inet4Address> dut = dutAddress(nic);
-        io.quirklab.responder.PersonaCatalogue.Segment segment = LabNetwork.segment(nic, dut);
+        io.quirklab.responder.PersonaCatalogue.Segment segment = io.quirklab.responder.PersonaCatalogue.Segment.around(base, dut,
+                nic.segment().label());
         List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(), base, segment);
         new LabNetwork(runner).requireRoutedVia(personas, segment, nic.dutInterface());
         try {
@@ -91,7 +92,7 @@ public final class SecondNicLab {
         }
     }
 
-    private void checkPorts(LabFile.SecondNic nic, Inet4Address base) throws IOException {
+    private void checkPorts(LabKind.SecondNic nic, Inet4Address base) throws IOException {
         for (String iface : List.of(nic.dutInterface(), nic.responderInterface())) {
             if (!Files.exists(Path.of("/sys/class/net", iface))) {
                 throw new IOException("no interface " + iface + " on this machine (ip -br link lists them)");
@@ -112,14 +113,14 @@ public final class SecondNicLab {
         String prefix = (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + ".";
         if (!dut.contains(" " + prefix)) {
             throw new IOException(nic.dutInterface() + " has no address in " + prefix + "0/24, where the personas live (from "
-                    + nic.personaBase() + "): give it one, e.g. ip addr add " + prefix + "1/24 dev " + nic.dutInterface());
+                    + nic.personaBase().getHostAddress() + "): give it one, e.g. ip addr add " + prefix + "1/24 dev " + nic.dutInterface());
         }
     }
 
     /** The DUT interface's IPv4 address in the personas' /24 (checkPorts made sure there is one). */
-    private Optional<Inet4Address> dutAddress(LabFile.SecondNic nic) {
+    private Optional<Inet4Address> dutAddress(LabKind.SecondNic nic) {
         String out = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout();
-        io.quirklab.responder.PersonaCatalogue.Segment seg = LabNetwork.segment(nic);
+        io.quirklab.responder.PersonaCatalogue.Segment seg = nic.segment();
         for (String line : out.lines().toList()) {
             Optional<String> inet = LabNetwork.Route.field(line, "inet");
             if (inet.isPresent()) {
@@ -136,18 +137,18 @@ public final class SecondNicLab {
         return Optional.empty();
     }
 
-    private LabState start(LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
+    private LabState start(LabKind.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
         Path socket = controlSocket();
-        journal.record(RestoreJournal.Entry.file(socket));
-        journal.record(RestoreJournal.Entry.file(responderLog()));
-        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
-        journal.record(RestoreJournal.Entry.file(stateFile()));
+        journal.record(new JournalEntry.File(socket));
+        journal.record(new JournalEntry.File(responderLog()));
+        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase(),
+        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase().getHostAddress(),
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
+                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()

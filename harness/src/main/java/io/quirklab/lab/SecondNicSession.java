@@ -4,6 +4,8 @@ import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import io.quirklab.matrix.OffloadState;
 import java.util.function.Consumer;
 
 /**
@@ -14,32 +16,38 @@ import java.util.function.Consumer;
  */
 public final class SecondNicSession implements LabSession {
     private final SecondNicLab lab;
-    private final LabFile.SecondNic nic;
+    private final LabKind.SecondNic nic;
     private final HostAdapter host;
-    private final OffloadJournal journal;
-    private final Consumer<String> progress;
     private final RealOffload real;
     private final LabState state;
-    private final LabLock hold;
-    private boolean closed;
+    private final Teardown teardown;
 
-    private SecondNicSession(SecondNicLab lab, LabFile.SecondNic nic, HostAdapter host, OffloadJournal journal, LabState state,
+    private SecondNicSession(SecondNicLab lab, LabKind.SecondNic nic, HostAdapter host, OffloadJournal journal, LabState state,
                              Consumer<String> progress, LabLock hold) {
         this.lab = lab;
-        this.hold = hold;
         this.nic = nic;
         this.host = host;
-        this.journal = journal;
         this.state = state;
-        this.progress = progress;
         this.real = new RealOffload(host, journal, nic.dutInterface(), progress);
+        // the offload journal puts the NIC back at exit by itself; the responder and the lock go here
+        this.teardown = Teardown.atExit("quirklab-second-nic-session-shutdown", () -> {
+            try {
+                journal.close();
+            } finally {
+                try {
+                    lab.down().forEach(l -> progress.accept("  " + l));
+                } finally {
+                    hold.close();
+                }
+            }
+        });
     }
 
     /**
      * Opens the session: the offload journal first (it restores what dead runs left and refuses while another live
      * run holds a change), then the responder.
      */
-    public static SecondNicSession open(SecondNicLab lab, LabFile.SecondNic nic, VirtualLab.ResponderLaunch launch, HostAdapter host,
+    public static SecondNicSession open(SecondNicLab lab, LabKind.SecondNic nic, VirtualLab.ResponderLaunch launch, HostAdapter host,
                                         java.nio.file.Path journalDir, Consumer<String> progress) throws IOException {
         // one run per lab: refused while another live run holds it; a dead holder's responder is stopped first
         LabLock hold = LabLock.take(lab.stateDir(), progress, dead -> lab.down());
@@ -66,8 +74,8 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public String kind() {
-        return "second-nic";
+    public LabKind kind() {
+        return nic;
     }
 
     @Override
@@ -76,7 +84,7 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public LabState offload(String offload) throws IOException {
+    public LabState offload(OffloadState offload) throws IOException {
         real.switchTo(offload);
         return state;
     }
@@ -92,8 +100,8 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public String faultModelName() {
-        return null;
+    public Optional<FaultModel> faultModel() {
+        return Optional.empty();
     }
 
     @Override
@@ -102,19 +110,7 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            journal.close();
-        } finally {
-            try {
-                lab.down().forEach(l -> progress.accept("  " + l));
-            } finally {
-                hold.close();
-            }
-        }
+    public void close() throws IOException {
+        teardown.close();
     }
 }

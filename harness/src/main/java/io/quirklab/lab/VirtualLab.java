@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.SocketControl;
@@ -30,9 +31,9 @@ public final class VirtualLab {
     public static final String NETNS = "qlab";
     public static final String DUT_IF = "qlab-dut";
     public static final String RESP_IF = "qlab-resp";
-    public static final String DUT_ADDRESS = "198.18.0.1";
+    public static final String DUT_ADDRESS = LabKind.Virtual.DUT_ADDRESS;
     public static final int PREFIX = 24;
-    public static final String PERSONA_BASE = "198.18.0.10";
+    public static final String PERSONA_BASE = LabKind.Virtual.PERSONA_BASE;
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -118,9 +119,9 @@ public final class VirtualLab {
                         + "): another lab (a different --state-dir) or something else uses it; take that lab down first");
             }
         }
-        journal.record(RestoreJournal.Entry.netns(NETNS));
+        journal.record(new JournalEntry.Netns(NETNS));
         host("ip", "netns", "add", NETNS);
-        journal.record(RestoreJournal.Entry.link(DUT_IF));
+        journal.record(new JournalEntry.Link(DUT_IF));
         host("ip", "link", "add", DUT_IF, "type", "veth", "peer", "name", RESP_IF, "netns", NETNS);
         // IPv6 off on both ends before they go up: no link-local addresses, no router solicitations in captures.
         sysctl(null, "net.ipv6.conf." + DUT_IF + ".disable_ipv6");
@@ -134,17 +135,17 @@ public final class VirtualLab {
         progress.accept("created " + DUT_IF + " (" + DUT_ADDRESS + "/" + PREFIX + ") <-> " + RESP_IF + " in netns " + NETNS);
 
         Path socket = controlSocket();
-        journal.record(RestoreJournal.Entry.file(socket));
-        journal.record(RestoreJournal.Entry.file(responderLog()));
-        journal.record(RestoreJournal.Entry.file(io.quirklab.responder.RotatingLog.rotated(responderLog())));
-        journal.record(RestoreJournal.Entry.file(stateFile()));
+        journal.record(new JournalEntry.File(socket));
+        journal.record(new JournalEntry.File(responderLog()));
+        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
         cmd.addAll(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
                 "--log", responderLog().toString()));
         launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(RestoreJournal.Entry.processOf("responder", h))).process();
+                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
         ControlReply.Status status = awaitResponder(p, socket, responderLog());
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);
@@ -156,28 +157,23 @@ public final class VirtualLab {
 
     /** Waits (bounded) until a just-started responder answers on its control socket; its log's tail explains a failure. */
     static ControlReply.Status awaitResponder(Process p, Path socket, Path log) throws IOException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(log));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    return new SocketControl(socket).status();
-                } catch (IOException e) {
-                    last = e;
+        try {
+            return Await.until("the responder answering on " + socket, READY_TIMEOUT, Duration.ofMillis(100), () -> {
+                if (!p.isAlive()) {
+                    throw new IOException("the responder exited with code " + p.exitValue() + ": " + tail(log));
                 }
-            }
-            try {
-                p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the responder", e);
-            }
+                if (!Files.exists(socket)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(new SocketControl(socket).status());
+                } catch (IOException e) {
+                    throw new Await.NotYet(e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            throw e.getMessage().contains("did not happen") ? new IOException(e.getMessage() + "; log: " + tail(log), e) : e;
         }
-        throw new IOException("the responder did not answer within " + READY_TIMEOUT.toSeconds() + " s"
-                + (last != null ? " (" + last.getMessage() + ")" : "") + "; log: " + tail(log));
     }
 
     static String tail(Path log) {
@@ -227,8 +223,8 @@ public final class VirtualLab {
                     throw new IOException("nftables rejects fault model " + model.name()
                             + (model.expression() != null ? " '" + model.expression() + "'" : "") + ": " + check.firstLine());
                 }
-                RestoreJournal.Entry table = RestoreJournal.Entry.nftTable(FaultModel.FAMILY, FaultModel.TABLE);
-                if (journal.entries().stream().noneMatch(e -> e.kind().equals("nft-table"))) {
+                JournalEntry table = new JournalEntry.NftTable(FaultModel.FAMILY, FaultModel.TABLE);
+                if (journal.entries().stream().noneMatch(e -> e instanceof JournalEntry.NftTable)) {
                     journal.record(table);
                 }
                 CommandRunner.Result apply = runner.run(COMMAND_TIMEOUT, List.of("nft", "-f", "-"), rules.getBytes());
@@ -254,7 +250,7 @@ public final class VirtualLab {
     public List<String> restoreLeftoversOf(LabLock.Holder dead) throws IOException {
         try (FileLock lock = lock()) {
             List<String> report = journal.undoWhere(e -> e.writtenBy(dead.pid(), dead.startTicks()));
-            if (journal.entries().stream().noneMatch(e -> e.kind().equals("link") || e.kind().equals("netns"))) {
+            if (journal.entries().stream().noneMatch(e -> e instanceof JournalEntry.Link || e instanceof JournalEntry.Netns)) {
                 Files.deleteIfExists(stateFile());
             }
             return report;

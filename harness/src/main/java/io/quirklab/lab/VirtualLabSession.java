@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.matrix.OffloadState;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -12,28 +13,24 @@ import java.util.function.Consumer;
 public final class VirtualLabSession implements LabSession {
     private final VirtualLab lab;
     private final FaultModel model;
-    private final boolean broughtUp;
-    private final FaultModel before;
-    private final Thread hook;
-    private final LabLock hold;
+    private final Teardown teardown;
     private LabState state;
-    private boolean closed;
 
     private VirtualLabSession(VirtualLab lab, FaultModel model, LabState state, boolean broughtUp, FaultModel before, LabLock hold) {
         this.lab = lab;
-        this.hold = hold;
         this.model = model;
         this.state = state;
-        this.broughtUp = broughtUp;
-        this.before = before;
-        this.hook = new Thread(() -> {
+        this.teardown = Teardown.atExit("quirklab-lab-session-shutdown", () -> {
             try {
-                undo();
-            } catch (IOException | RuntimeException ignored) {
-                // best effort at shutdown; lab restore finishes the job
+                if (broughtUp) {
+                    lab.down();
+                } else {
+                    lab.fault(before);
+                }
+            } finally {
+                hold.close(); // after the lab is as it was: the next run must not see this one's fault model
             }
-        }, "quirklab-lab-session-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        });
     }
 
     /**
@@ -66,8 +63,8 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
-    public String kind() {
-        return "virtual";
+    public LabKind kind() {
+        return new LabKind.Virtual();
     }
 
     @Override
@@ -76,8 +73,8 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
-    public synchronized LabState offload(String offload) throws IOException {
-        state = lab.fault(LabSession.on(offload) ? model : null);
+    public synchronized LabState offload(OffloadState offload) throws IOException {
+        state = lab.fault(offload.on() ? model : null);
         return state;
     }
 
@@ -92,36 +89,12 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
-    public String faultModelName() {
-        return model.name();
+    public Optional<FaultModel> faultModel() {
+        return Optional.of(model);
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        try {
-            undo();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
-        }
-    }
-
-    private synchronized void undo() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (broughtUp) {
-                lab.down();
-            } else {
-                lab.fault(before);
-            }
-        } finally {
-            hold.close(); // after the lab is as it was: the next run must not see this one's fault model
-        }
+    public void close() throws IOException {
+        teardown.close();
     }
 }

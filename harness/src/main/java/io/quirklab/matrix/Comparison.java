@@ -74,8 +74,8 @@ public final class Comparison {
 
         /** "expected DELIVERED", or "expected DELIVERED -> DROPPED_IN_STACK" when the expectation itself changed. */
         public String expectation() {
-            String old = before == null ? null : before.expected();
-            String now = after == null ? null : after.expected();
+            Verdict old = before == null ? null : before.expected();
+            Verdict now = after == null ? null : after.expected();
             if (before == null || after == null || Objects.equals(old, now)) {
                 return "expected " + (after != null ? now : old);
             }
@@ -193,7 +193,7 @@ public final class Comparison {
     }
 
     /** Offload states of both files, NEW's axis order first. */
-    public List<String> offloads() {
+    public List<OffloadState> offloads() {
         return grid.offloads();
     }
 

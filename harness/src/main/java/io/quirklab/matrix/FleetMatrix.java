@@ -74,7 +74,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
      * @param differs  another machine has another verdict for this persona and client in this state
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MachineCell(String persona, String client, Verdict verdict, String reason, String expected, int attempts,
+    public record MachineCell(String persona, String client, Verdict verdict, String reason, Verdict expected, int attempts,
                               long delivered, boolean differs) {
     }
 
@@ -86,7 +86,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
      * @param differing personas with at least one cell whose verdict differs between machines, in axes order
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Panel(String offload, Map<String, List<MachineCell>> cells, List<String> differing) {
+    public record Panel(OffloadState offload, Map<String, List<MachineCell>> cells, List<String> differing) {
         public Panel {
             cells = new LinkedHashMap<>(cells);
             differing = List.copyOf(differing);
@@ -114,7 +114,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
     }
 
     /** The panel of an offload state. */
-    public Panel panel(String offload) {
+    public Panel panel(OffloadState offload) {
         return panels.stream().filter(p -> p.offload().equals(offload)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no offload state '" + offload + "' in the fleet matrix"));
     }
@@ -134,7 +134,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
         }
         List<String> personas = new ArrayList<>();
         List<String> clients = new ArrayList<>();
-        List<String> offloads = new ArrayList<>();
+        List<OffloadState> offloads = new ArrayList<>();
         List<Map<Key, Cell>> indexed = new ArrayList<>();
         for (Source s : sources) {
             Grid g = Grid.of(s.document(), s.origin());
@@ -145,7 +145,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
         }
         List<Machine> machines = machines(sources);
         List<Panel> panels = new ArrayList<>();
-        for (String offload : offloads) {
+        for (OffloadState offload : offloads) {
             Map<String, List<MachineCell>> cells = new LinkedHashMap<>();
             Set<String> differing = new LinkedHashSet<>();
             for (String persona : personas) {
@@ -269,7 +269,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
         return nic + (driver == null ? "" : "/" + driver) + (dut.driverVersion() == null ? "" : " " + dut.driverVersion());
     }
 
-    private static void addAll(List<String> into, List<String> values) {
+    private static <T> void addAll(List<T> into, List<T> values) {
         values.forEach(v -> {
             if (!into.contains(v)) {
                 into.add(v);
@@ -331,7 +331,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
          */
         static String of(String persona, List<Machine> machines, List<Panel> panels) {
             // (machine, offload) -> outcome, in panel then machine order
-            Map<String, Map<String, String>> outcomes = new LinkedHashMap<>(); // offload -> machine id -> outcome
+            Map<OffloadState, Map<String, String>> outcomes = new LinkedHashMap<>(); // offload -> machine id -> outcome
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (Panel p : panels) {
                 for (Machine m : machines) {
@@ -359,13 +359,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
             // the most common outcome is "everywhere else"; on a tie, the one a correct stack gives (delivered, mostly)
             String expected = panels.stream().flatMap(p -> p.cells().values().stream()).flatMap(List::stream)
                     .filter(c -> c.persona().equals(persona)).map(MachineCell::expected).filter(Objects::nonNull).findFirst()
-                    .map(e -> {
-                        try {
-                            return word(Verdict.valueOf(e));
-                        } catch (IllegalArgumentException notAVerdict) {
-                            return "";
-                        }
-                    }).orElse("");
+                    .map(Summary::word).orElse("");
             String majority = counts.entrySet().stream()
                     .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> e.getKey().equals(expected)))
                     .orElseThrow().getKey();

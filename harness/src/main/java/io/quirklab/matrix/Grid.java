@@ -12,7 +12,7 @@ import java.util.Map;
  * A document's cells indexed by key, with the axes in display order: the document's axes first, then any value a
  * cell uses that the axes lack (so no cell is ever left out of a view).
  */
-record Grid(List<String> offloads, List<String> personas, List<String> clients, Map<Key, Cell> cells) {
+record Grid(List<OffloadState> offloads, List<String> personas, List<String> clients, Map<Key, Cell> cells) {
     Grid {
         offloads = List.copyOf(offloads);
         personas = List.copyOf(personas);
@@ -23,7 +23,7 @@ record Grid(List<String> offloads, List<String> personas, List<String> clients, 
     /** Indexes {@code doc}; two cells with the same key are an error naming {@code origin} and the key. */
     static Grid of(MatrixDocument doc, String origin) {
         MatrixDocument.Axes axes = doc.axes();
-        List<String> offloads = new ArrayList<>(axes == null ? List.of() : axes.offload());
+        List<OffloadState> offloads = new ArrayList<>(axes == null ? List.of() : axes.offload());
         List<String> personas = new ArrayList<>(axes == null ? List.of() : axes.personas());
         List<String> clients = new ArrayList<>(axes == null ? List.of() : axes.clients());
         Map<Key, Cell> cells = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ record Grid(List<String> offloads, List<String> personas, List<String> clients, 
 
     /** The axes of both, this one's order first; the cells of this one. */
     Grid withAxesOf(Grid other) {
-        List<String> o = new ArrayList<>(offloads);
+        List<OffloadState> o = new ArrayList<>(offloads);
         List<String> p = new ArrayList<>(personas);
         List<String> c = new ArrayList<>(clients);
         other.offloads.forEach(v -> addIfMissing(o, v));
@@ -52,7 +52,7 @@ record Grid(List<String> offloads, List<String> personas, List<String> clients, 
     /** Every key of the grid in display order: offload, then persona, then client. */
     List<Key> keys() {
         List<Key> keys = new ArrayList<>();
-        for (String o : offloads) {
+        for (OffloadState o : offloads) {
             for (String p : personas) {
                 for (String c : clients) {
                     keys.add(new Key(p, c, o));
@@ -62,7 +62,7 @@ record Grid(List<String> offloads, List<String> personas, List<String> clients, 
         return keys;
     }
 
-    private static void addIfMissing(List<String> list, String value) {
+    private static <T> void addIfMissing(List<T> list, T value) {
         if (!list.contains(value)) {
             list.add(value);
         }

@@ -58,8 +58,8 @@ final class GridPage {
         }
         h.append("</div>\n");
         for (int o = 0; o < g.offloads().size(); o++) {
-            String offload = g.offloads().get(o);
-            h.append("<section class=\"panel pz").append(o).append("\">\n<h2>offload = ").append(Html.escape(offload)).append("</h2>\n");
+            OffloadState offload = g.offloads().get(o);
+            h.append("<section class=\"panel pz").append(o).append("\">\n<h2>offload = ").append(Html.escape(offload.token())).append("</h2>\n");
             h.append("<div class=\"corner\">persona \\ client</div>\n");
             for (int c = 0; c < g.clients().size(); c++) {
                 String client = g.clients().get(c);

@@ -93,7 +93,7 @@ public final class Heatmap {
      * @param personas     rows of each panel
      * @param clients      columns of each panel
      */
-    public record Geometry(int headerHeight, int legendRows, List<String> offloads, List<String> personas, List<String> clients) {
+    public record Geometry(int headerHeight, int legendRows, List<OffloadState> offloads, List<String> personas, List<String> clients) {
         public Geometry {
             offloads = List.copyOf(offloads);
             personas = List.copyOf(personas);
@@ -139,12 +139,12 @@ public final class Heatmap {
         }
 
         /** The panel of one offload state. */
-        public Rect panel(String offload) {
+        public Rect panel(OffloadState offload) {
             return new Rect(MARGIN, panelTop(index(offloads, offload, "offload state")), panelWidth(), panelHeight());
         }
 
         /** The cell (offload, persona, client); an axis value the page does not show is an IllegalArgumentException. */
-        public Rect cell(String offload, String persona, String client) {
+        public Rect cell(OffloadState offload, String persona, String client) {
             Rect panel = panel(offload);
             int row = index(personas, persona, "persona");
             int column = index(clients, client, "client");
@@ -156,7 +156,7 @@ public final class Heatmap {
             return cell(key.offload(), key.persona(), key.client());
         }
 
-        private static int index(List<String> axis, String value, String what) {
+        private static <T> int index(List<T> axis, T value, String what) {
             int i = axis.indexOf(value);
             if (i < 0) {
                 throw new IllegalArgumentException("no " + what + " '" + value + "' on this page (it shows " + axis + ")");

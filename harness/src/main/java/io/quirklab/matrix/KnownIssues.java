@@ -1,7 +1,6 @@
 package io.quirklab.matrix;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,22 +29,22 @@ public record KnownIssues(List<Entry> entries) {
      *
      * @param persona persona name or {@code *}
      * @param client  client id or {@code *}
-     * @param offload offload state or {@code *}
+     * @param offload offload state, or empty for any
      * @param verdict the verdict the cell is known to get
      * @param reason  the reason it is known to get, or null for any
      * @param why     one sentence for the report
      */
-    public record Entry(String persona, String client, String offload, Verdict verdict, String reason, String why) {
+    public record Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, String reason, String why) {
         public Entry {
             Objects.requireNonNull(verdict, "verdict");
             persona = persona == null ? "*" : persona;
             client = client == null ? "*" : client;
-            offload = offload == null ? "*" : offload.toLowerCase(Locale.ROOT);
+            offload = offload == null ? Optional.empty() : offload;
             why = why == null || why.isBlank() ? "listed as a known issue" : why;
         }
 
         public boolean covers(MatrixDocument.Cell c) {
-            return matches(persona, c.persona()) && matches(client, c.client()) && matches(offload, c.offload())
+            return matches(persona, c.persona()) && matches(client, c.client()) && offload.map(o -> o == c.offload()).orElse(true)
                     && verdict == c.verdict() && (reason == null || reason.equals(c.reason()));
         }
 

@@ -120,7 +120,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param description  one line
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record OffloadStateChange(String state, String iface, String setting, String from, String to, String now, boolean verified,
+    public record OffloadStateChange(OffloadState state, String iface, String setting, String from, String to, String now, boolean verified,
                                      @JsonProperty("link_wait_ms") long linkWaitMs, @JsonProperty("side_effects") List<String> sideEffects,
                                      String description) {
         public OffloadStateChange {
@@ -216,7 +216,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
 
     /** The axes in display order. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Axes(List<String> personas, List<String> clients, List<String> offload) {
+    public record Axes(List<String> personas, List<String> clients, List<OffloadState> offload) {
         public Axes {
             personas = List.copyOf(personas);
             clients = List.copyOf(clients);
@@ -229,7 +229,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      *
      * @param persona     persona name
      * @param client      client id (java-lan, ipmitool-lanplus, ...)
-     * @param offload     offload state ("on", "off")
+     * @param offload     offload state
      * @param verdict     the verdict from the evidence
      * @param reason      reason token or null
      * @param expected    the verdict a correct stack gives (persona's expected)
@@ -244,12 +244,12 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param attemptVerdicts repeated cells: the verdict of each attempt, in order; null for a cell probed once
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
+    public record Cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, int attempts,
                        long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
                        CellEvidence evidence, @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> interval,
                        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts) {
         /** A cell probed once (the shape before repeats). */
-        public Cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, int attempts,
+        public Cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, int attempts,
                     long delivered, long durationMs, String explanation, String known, CellEvidence evidence) {
             this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
                     null, null);
@@ -276,12 +276,12 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
 
         /** The verdict differs from what a correct stack does. */
         public boolean finding() {
-            return !verdict.name().equals(expected);
+            return verdict != expected;
         }
     }
 
     /** The identity of a cell across files. */
-    public record Key(String persona, String client, String offload) {
+    public record Key(String persona, String client, OffloadState offload) {
         @Override
         public String toString() {
             return persona + " x " + client + " x offload=" + offload;
@@ -337,7 +337,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         return cells.stream().filter(c -> c.key().equals(key)).findFirst();
     }
 
-    public Optional<Cell> cell(String persona, String client, String offload) {
+    public Optional<Cell> cell(String persona, String client, OffloadState offload) {
         return cell(new Key(persona, client, offload));
     }
 
@@ -441,8 +441,8 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < doc.cells().size(); i++) {
             Cell c = doc.cells().get(i);
-            if (c.persona() == null || c.client() == null || c.offload() == null || c.verdict() == null) {
-                problems.add("cells[" + i + "] lacks persona, client, offload or verdict");
+            if (c.persona() == null || c.client() == null || c.offload() == null || c.verdict() == null || c.expected() == null) {
+                problems.add("cells[" + i + "] lacks persona, client, offload, verdict or expected");
             }
         }
         if (!problems.isEmpty()) {

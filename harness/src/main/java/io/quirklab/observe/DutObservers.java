@@ -40,4 +40,31 @@ public interface DutObservers extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * No observers at all (a socket lab: the kernel builds and checks every datagram, there is no packet path of the
+     * persona's own to watch): verdicts come from the client and the BMC's journal.
+     */
+    static DutObservers none() {
+        return new DutObservers() {
+            @Override
+            public boolean perFlow() {
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "the client and the simulated BMC only (no packet path to observe on loopback sockets)";
+            }
+
+            @Override
+            public Window open(Inet4Address persona, Path evidenceDir) {
+                return ports -> new Observed(null, OsReport.none());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 }

@@ -166,12 +166,10 @@ public final class KfreeSkbTracer implements AutoCloseable {
     void accept(String line) {
         Matcher t = TICK_LINE.matcher(line);
         if (t.matches()) {
-            lastTick = Long.parseLong(t.group(1));
-            if (!attached) {
-                synchronized (this) {
-                    attached = true;
-                    notifyAll();
-                }
+            synchronized (this) {
+                lastTick = Long.parseLong(t.group(1));
+                attached = true;
+                notifyAll(); // wakes start() and awaitUpTo()
             }
             return;
         }
@@ -231,14 +229,15 @@ public final class KfreeSkbTracer implements AutoCloseable {
      *
      * @return false when the tracer fell behind or ended: the caller should not trust an empty answer then
      */
-    public boolean awaitUpTo(long monoNanos, Duration max) {
+    public synchronized boolean awaitUpTo(long monoNanos, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (lastTick < monoNanos + TICK.toNanos()) {
-            if (ended != null || System.nanoTime() > deadline) {
+            long left = deadline - System.nanoTime();
+            if (ended != null || left <= 0) {
                 return false;
             }
             try {
-                Thread.sleep(2);
+                wait(Math.max(1, left / 1_000_000)); // every tick line notifies
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

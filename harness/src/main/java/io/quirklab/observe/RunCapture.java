@@ -79,7 +79,10 @@ public final class RunCapture implements AutoCloseable {
                 if (c.isPresent()) {
                     keep(c.get());
                 } else {
-                    drainedAtNanos = before; // the capture buffer was empty at some point after `before`
+                    synchronized (this) {
+                        drainedAtNanos = before; // the capture buffer was empty at some point after `before`
+                        notifyAll();
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -87,10 +90,16 @@ public final class RunCapture implements AutoCloseable {
                 failure = e.getMessage() == null ? e.toString() : e.getMessage();
             }
         }
+        synchronized (this) {
+            notifyAll(); // the reader ended: waiters stop waiting
+        }
     }
 
     private void keep(FrameTap.Captured c) {
-        newestMicros = Math.max(newestMicros, c.timestampMicros());
+        synchronized (this) {
+            newestMicros = Math.max(newestMicros, c.timestampMicros());
+            notifyAll();
+        }
         Optional<ParsedFrame> p = ParsedFrame.parse(c.data());
         Inet4Address a = null;
         Inet4Address b = null;
@@ -125,14 +134,15 @@ public final class RunCapture implements AutoCloseable {
      * Waits until every frame that reached the interface before {@code monoNanos} (wall time {@code wallMicros}) has
      * been read: the capture buffer ran empty after it, or a frame stamped after it was read. At most {@code max}.
      */
-    public boolean awaitUpTo(long monoNanos, long wallMicros, Duration max) {
+    public synchronized boolean awaitUpTo(long monoNanos, long wallMicros, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (drainedAtNanos < monoNanos && newestMicros < wallMicros) {
-            if (failure != null || closed || System.nanoTime() > deadline) {
+            long left = deadline - System.nanoTime();
+            if (failure != null || closed || left <= 0) {
                 return false;
             }
             try {
-                Thread.sleep(1);
+                wait(Math.max(1, left / 1_000_000)); // the reader notifies on every frame and every empty poll
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -2,6 +2,7 @@ package io.quirklab.reference;
 
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
+import io.quirklab.process.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -79,27 +80,27 @@ public final class IpmiSim implements AutoCloseable {
         return sim;
     }
 
+    /** Ready once it answers an ASF ping (each try waits 100 ms for the pong); false when it died or the time ran out. */
     private boolean awaitReady(Duration timeout) {
         byte[] ping = {0x06, 0x00, (byte) 0xFF, 0x06, 0x00, 0x00, 0x11, (byte) 0xBE, (byte) 0x80, 0x01, 0x00, 0x00};
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (DatagramSocket s = new DatagramSocket()) {
             s.connect(new InetSocketAddress(address, port));
             s.setSoTimeout(100);
-            while (System.nanoTime() < deadline && process.isAlive()) {
+            return Await.poll("ipmi_sim answering on " + address + ":" + port, timeout, Duration.ofMillis(50), () -> {
+                if (!process.isAlive()) {
+                    throw new IOException("ipmi_sim exited");
+                }
                 try {
                     s.send(new DatagramPacket(ping, ping.length));
                     s.receive(new DatagramPacket(new byte[64], 64));
                     return true;
-                } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
-                    Thread.sleep(50);
+                } catch (SocketTimeoutException | java.net.PortUnreachableException notYet) {
+                    return false;
                 }
-            }
+            }, answered -> answered).reached();
         } catch (IOException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return false;
     }
 
     public String address() {

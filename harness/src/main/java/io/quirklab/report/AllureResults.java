@@ -10,6 +10,7 @@ import io.qameta.allure.model.StatusDetails;
 import io.qameta.allure.model.TestResult;
 import io.qameta.allure.util.PropertiesUtils;
 import io.qameta.allure.util.ResultsUtils;
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.MatrixDocument.Environment;
@@ -229,7 +230,7 @@ public final class AllureResults {
         if (document.axes() != null) {
             d.append("- personas: ").append(String.join(", ", document.axes().personas())).append('\n')
                     .append("- clients: ").append(String.join(", ", document.axes().clients())).append('\n')
-                    .append("- offload: ").append(String.join(", ", document.axes().offload())).append('\n');
+                    .append("- offload: ").append(String.join(", ", document.axes().offload().stream().map(OffloadState::token).toList())).append('\n');
         }
         if (!missing.isEmpty()) {
             d.append("\nMissing:\n");

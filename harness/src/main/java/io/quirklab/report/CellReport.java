@@ -10,6 +10,7 @@ import io.qameta.allure.model.Status;
 import io.qameta.allure.model.StatusDetails;
 import io.qameta.allure.model.TestResult;
 import io.qameta.allure.util.ResultsUtils;
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.MatrixDocument.CellEvidence;
@@ -81,7 +82,7 @@ public final class CellReport {
      * trends attach to the same cell on the same OS/NIC/driver, whatever the test's invocation index.
      */
     public static String historyId(Environment environment, MatrixDocument.Key key) {
-        return sha256(String.join("\n", key.persona(), key.client(), key.offload(), environment.label()));
+        return sha256(String.join("\n", key.persona(), key.client(), key.offload().token(), environment.label()));
     }
 
     /** Passed when the verdict is the expected one or the deviation is known, broken for a harness error, else failed. */
@@ -170,7 +171,7 @@ public final class CellReport {
         return List.of(
                 new Parameter().setName("persona").setValue(cell.persona()),
                 new Parameter().setName("client").setValue(cell.client()),
-                new Parameter().setName("offload").setValue(cell.offload()),
+                new Parameter().setName("offload").setValue(cell.offload().token()),
                 new Parameter().setName("quirks").setValue(quirks.isEmpty() ? "none" : String.join(", ", quirks)));
     }
 

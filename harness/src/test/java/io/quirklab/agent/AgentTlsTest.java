@@ -71,7 +71,7 @@ class AgentTlsTest {
             for (String trusted : List.of("agent", "other")) {
                 Path lab = Files.writeString(dir.resolve(trusted + ".yaml"), "kind: agent\ndut-interface: lo\nresponder:\n  url: " + url
                         + "\n  token-file: tok\n  trust: " + trusted + ".pem\n");
-                io.quirklab.lab.LabFile.AgentLab a = io.quirklab.lab.LabFile.read(lab).agent().orElseThrow();
+                io.quirklab.lab.LabKind.Agent a = (io.quirklab.lab.LabKind.Agent) io.quirklab.lab.LabFile.read(lab).kind();
                 assertThat(a.trust()).contains(dir.resolve(trusted + ".pem").toAbsolutePath());
                 AgentControl c = new AgentControl(a.url(), AgentFixture.TOKEN, AgentTls.clientContext(a.trust().get()));
                 if (trusted.equals("agent")) {

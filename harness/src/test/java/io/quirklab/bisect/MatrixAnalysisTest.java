@@ -1,5 +1,6 @@
 package io.quirklab.bisect;
 
+import io.quirklab.matrix.OffloadState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,11 +31,11 @@ class MatrixAnalysisTest {
     /** The seed's matrix with the df-clear fault: smdc-tyan and df-clear drop only with offload on. */
     private static MatrixDocument seedRun() {
         List<MatrixDocument.Cell> cells = new ArrayList<>();
-        for (String offload : List.of("off", "on")) {
+        for (OffloadState offload : OffloadState.BOTH) {
             for (String persona : List.of("clean", "smdc-tyan", "id-echo", "df-clear", "ttl-1")) {
-                boolean dropped = offload.equals("on") && (persona.equals("smdc-tyan") || persona.equals("df-clear"));
+                boolean dropped = offload.on() && (persona.equals("smdc-tyan") || persona.equals("df-clear"));
                 cells.add(Matrices.cell(persona, "java-lan", offload, dropped ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED,
-                        dropped ? "UDP_CSUM" : null, "DELIVERED"));
+                        dropped ? "UDP_CSUM" : null, Verdict.DELIVERED));
             }
         }
         return Matrices.document("r1", Matrices.environment("1.0"), cells);
@@ -60,8 +61,8 @@ class MatrixAnalysisTest {
     @Test
     void aRunWhereNothingDependsOnTheOffloadSaysSo() {
         MatrixDocument doc = Matrices.document("r2", Matrices.environment("1.0"), List.of(
-                Matrices.cell("clean", "java-lan", "off", Verdict.DELIVERED, null, "DELIVERED"),
-                Matrices.cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED")));
+                Matrices.cell("clean", "java-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                Matrices.cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED)));
         MatrixDocument.Analysis a = MatrixAnalysis.of(doc, builtIn(), LINUX);
         assertTrue(a.offloadSensitive().isEmpty());
         assertEquals(List.of("analysis: no persona's delivery depends on the offload state"), a.lines());

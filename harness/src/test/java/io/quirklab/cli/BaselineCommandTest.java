@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.testing.Matrices.cell;
 import static io.quirklab.testing.Matrices.environment;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ class BaselineCommandTest {
     private Path run(String dir, String id, String started, String driverVersion, int cells) throws IOException {
         MatrixDocument.Run run = new MatrixDocument.Run(id, started, null, "0.1.0", new MatrixDocument.Lab("virtual", null, "df-clear"));
         List<MatrixDocument.Cell> list = java.util.stream.IntStream.range(0, cells)
-                .mapToObj(i -> cell("p" + i, "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED")).toList();
+                .mapToObj(i -> cell("p" + i, "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED)).toList();
         MatrixDocument doc = new MatrixDocument(MatrixDocument.SCHEMA, run, environment(driverVersion), null, list);
         Path file = reports.resolve("runs").resolve(dir).resolve("matrix.json");
         doc.write(file);

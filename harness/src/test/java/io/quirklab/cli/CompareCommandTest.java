@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.testing.Matrices.cell;
 import static io.quirklab.testing.Matrices.document;
 import static io.quirklab.testing.Matrices.environment;
@@ -33,17 +34,17 @@ class CompareCommandTest {
         oldFile = dir.resolve("i211-5.4.json");
         newFile = dir.resolve("runs/new/matrix.json");
         document("run-old", environment("5.4.0-k"), List.of(
-                cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                cell("df-clear", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                cell("id-zero", "java-lan", "off", Verdict.DELIVERED, null, "DELIVERED"))).write(oldFile);
+                cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                cell("df-clear", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                cell("id-zero", "java-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED))).write(oldFile);
         document("run-new", environment("5.6.0-k"), List.of(
-                cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                cell("smdc-tyan", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                cell("df-clear", "java-lan", "on", Verdict.CLIENT_REJECTED, null, "DELIVERED"),
-                cell("vlan-tagged", "java-lan", "off", Verdict.DROPPED_IN_STACK, "VLAN", "DROPPED_IN_STACK"))).write(newFile);
+                cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                cell("df-clear", "java-lan", OffloadState.ON, Verdict.CLIENT_REJECTED, null, Verdict.DELIVERED),
+                cell("vlan-tagged", "java-lan", OffloadState.OFF, Verdict.DROPPED_IN_STACK, "VLAN", Verdict.DROPPED_IN_STACK))).write(newFile);
     }
 
     @AfterEach

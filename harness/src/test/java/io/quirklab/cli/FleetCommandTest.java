@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ class FleetCommandTest {
                 .contains("df-clear: dropped on veth (virtual)/veth 1.0 [fault df-clear] with offload on; delivered everywhere else")
                 .contains("id-echo x ipmitool-lan   DELIVERED                  DROPPED_IN_STACK UDP_CSUM")
                 .doesNotContain("smdc-tyan x");
-        assertThat(FleetMatrix.read(json).panel("on").differing()).containsExactly("df-clear", "id-echo");
+        assertThat(FleetMatrix.read(json).panel(OffloadState.ON).differing()).containsExactly("df-clear", "id-echo");
         assertThat(html).isNotEmptyFile();
         assertThat(dir.resolve("html/fleet.css")).isNotEmptyFile();
     }
@@ -141,7 +142,7 @@ class FleetCommandTest {
         assertThat(out.resolve("compare/linux-a.html")).isNotEmptyFile();
         FleetMatrix fleet = FleetMatrix.read(out.resolve("fleet.json"));
         assertThat(fleet.machines()).hasSize(2);
-        assertThat(fleet.panel("on").differing()).containsExactly("df-clear", "id-echo");
+        assertThat(fleet.panel(OffloadState.ON).differing()).containsExactly("df-clear", "id-echo");
         assertThat(Files.readString(out.resolve("fleet.txt"))).contains("offload=on: differing personas: df-clear, id-echo");
 
         // the same node against itself: no regression

@@ -69,7 +69,7 @@ class JenkinsfileTest {
         LabInventory inv = LabInventory.read(ROOT.resolve(LabInventory.DEFAULT));
         for (LabInventory.Node n : inv.nodes()) {
             LabFile lab = LabFile.read(n.lab());
-            assertThat(lab.kind()).as(n.label()).isIn("virtual", "second-nic");
+            assertThat(lab.kind().id()).as(n.label()).isIn("virtual", "second-nic");
             if (n.baseline().isPresent()) {
                 assertThat(MatrixDocument.read(n.baseline().get()).cells()).as(n.label()).isNotEmpty();
             }

@@ -1,12 +1,15 @@
 package io.quirklab.engine;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.client.ClientKind;
 import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
+import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabState;
 import io.quirklab.matrix.MatrixDocument;
@@ -53,7 +56,7 @@ class MatrixEngineTest {
         final Map<String, List<ControlReply.JournalLine>> journal = new ConcurrentHashMap<>();
         final Map<String, String> probeOf = new ConcurrentHashMap<>();
         final AtomicInteger ports = new AtomicInteger(40000);
-        volatile String offload = "off";
+        volatile OffloadState offload = OffloadState.OFF;
     }
 
     static final class FakeLab implements LabSession {
@@ -65,15 +68,15 @@ class MatrixEngineTest {
             for (int i = 0; i < personas.size(); i++) {
                 String n = personas.get(i);
                 ps.add(new LabState.PersonaInfo(n, "198.18.0." + (10 + i), "02:00:00:00:01:" + (10 + i),
-                        n.startsWith("neg") ? "DROPPED_IN_STACK" : "DELIVERED", List.of(), "fake", "2.0"));
+                        n.startsWith("neg") ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED, List.of(), "fake", "2.0"));
             }
             this.state = new LabState("virtual", null, "fake0", DUT + "/24", null, 0, "/nonexistent", null, ps, "now");
             this.t = t;
         }
 
         @Override
-        public String kind() {
-            return "virtual";
+        public LabKind kind() {
+            return new LabKind.Virtual();
         }
 
         @Override
@@ -82,7 +85,7 @@ class MatrixEngineTest {
         }
 
         @Override
-        public LabState offload(String s) {
+        public LabState offload(OffloadState s) {
             t.events.add("switch " + s + " while " + t.running.get() + " running");
             t.offload = s;
             return state;
@@ -94,8 +97,8 @@ class MatrixEngineTest {
         }
 
         @Override
-        public String faultModelName() {
-            return "fake";
+        public Optional<FaultModel> faultModel() {
+            return Optional.of(FaultModel.of("df-clear"));
         }
 
         @Override
@@ -164,7 +167,7 @@ class MatrixEngineTest {
                         new ControlReply.JournalLine(1, 0, persona, ResponderJournal.Direction.IN, ResponderJournal.Kind.RMCP, peer, probe, 60, ""),
                         new ControlReply.JournalLine(2, 0, persona, ResponderJournal.Direction.OUT, ResponderJournal.Kind.RMCP, peer, probe, 60, "")));
                 Thread.sleep(millis);
-                boolean dropped = persona.startsWith("drop") && t.offload.equals("on") || persona.startsWith("neg");
+                boolean dropped = persona.startsWith("drop") && t.offload.on() || persona.startsWith("neg");
                 return dropped ? new ClientOutcome(Failure.TIMEOUT, "no answer", null, 2, 0, true, "timeout", millis * 1000)
                         : new ClientOutcome(null, "ok", null, 1, 1, true, "device id", millis * 1000);
             } catch (InterruptedException e) {
@@ -193,7 +196,7 @@ class MatrixEngineTest {
                     frames.add(new FrameTap.Captured(System.currentTimeMillis() * 1000, new TestFrames.Request(persona, TestFrames.DUT, 623,
                             port, 1, 0b010, 64, 0, new byte[0], new byte[] {6, 0, (byte) 0xff, 6, 0, 0, 0x11, (byte) 0xbe, (byte) 0x80, 0, 0, 0}).frame()));
                 }
-                boolean dropping = t.offload.equals("on") && persona.getHostAddress().equals(dropAddress)
+                boolean dropping = t.offload.on() && persona.getHostAddress().equals(dropAddress)
                         || persona.getHostAddress().equals(negAddress);
                 if (dropping) {
                     for (int port : ports) {
@@ -246,15 +249,15 @@ class MatrixEngineTest {
     }
 
     static MatrixEngine.Request request(Path dir, Integer jobs) {
-        return new MatrixEngine.Request(new LabFile(null, Optional.empty(), Optional.empty()), List.of(),
-                List.of("java-lan", "java-lanplus", "ipmitool-lan"), List.of("off", "on"), Optional.empty(), dir, jobs,
+        return new MatrixEngine.Request(LabFile.embedded(), List.of(),
+                List.of("java-lan", "java-lanplus", "ipmitool-lan"), OffloadState.BOTH, Optional.empty(), dir, jobs,
                 new AllureResults(dir.resolve("allure")), true);
     }
 
     /** Records what a front end would render. */
     static final class Heard implements RunListener {
         final List<String> notes = new ArrayList<>();
-        final List<String> phases = new ArrayList<>();
+        final List<OffloadState> phases = new ArrayList<>();
         final List<MatrixEngine.Progress> progress = new ArrayList<>();
         MatrixEngine.Started started;
         MatrixEngine.Finished finished;
@@ -270,7 +273,7 @@ class MatrixEngineTest {
         }
 
         @Override
-        public void phase(String offload) {
+        public void phase(OffloadState offload) {
             phases.add(offload);
         }
 
@@ -297,22 +300,22 @@ class MatrixEngineTest {
         assertThat(t.maxRunning.get()).as("cells at once").isBetween(2, 4);
         assertThat(t.maxPerPersona.get()).as("cells of one persona at once").isEqualTo(1);
         assertThat(t.events).contains("switch off while 0 running", "switch on while 0 running", "observers closed", "closed");
-        assertThat(heard.phases).containsExactly("off", "on");
+        assertThat(heard.phases).containsExactly(OffloadState.OFF, OffloadState.ON);
         assertThat(heard.progress).hasSize(36);
         assertThat(heard.progress.get(35).done()).isEqualTo(36);
         assertThat(heard.progress).allSatisfy(p -> assertThat(p.running()).isBetween(0, 4));
 
         MatrixDocument doc = MatrixDocument.read(f.matrixFile());
         assertThat(doc.cells()).hasSize(36);
-        assertThat(doc.cell("drop-df", "ipmitool-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(doc.cell("drop-df", "ipmitool-lan", "on").orElseThrow().reason()).isEqualTo("UDP_CSUM");
-        assertThat(doc.cell("drop-df", "ipmitool-lan", "on").orElseThrow().evidence().reasonSource()).isEqualTo("kfree_skb");
-        assertThat(doc.cell("drop-df", "java-lan", "off").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
-        assertThat(doc.cell("neg-csum", "java-lan", "off").orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(doc.cell("drop-df", "ipmitool-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(doc.cell("drop-df", "ipmitool-lan", OffloadState.ON).orElseThrow().reason()).isEqualTo("UDP_CSUM");
+        assertThat(doc.cell("drop-df", "ipmitool-lan", OffloadState.ON).orElseThrow().evidence().reasonSource()).isEqualTo("kfree_skb");
+        assertThat(doc.cell("drop-df", "java-lan", OffloadState.OFF).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(doc.cell("neg-csum", "java-lan", OffloadState.OFF).orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(doc.cells().stream().filter(c -> c.verdict() != Verdict.DELIVERED).map(c -> c.persona()).distinct())
                 .containsExactlyInAnyOrder("drop-df", "neg-csum");
-        assertThat(f.totals().get("failed")).as("drop-df dropped with the offload on: a finding per client").isEqualTo(3);
-        assertThat(f.totals().get("broken")).isZero();
+        assertThat(f.totals().failed()).as("drop-df dropped with the offload on: a finding per client").isEqualTo(3);
+        assertThat(f.totals().broken()).isZero();
         assertThat(dir.resolve("runs").resolve(doc.run().id()).resolve("matrix.html")).isNotEmptyFile();
     }
 
@@ -396,10 +399,10 @@ class MatrixEngineTest {
         MatrixEngine.Finished f = new MatrixEngine(failing).run(request(dir, 2), RunListener.NONE);
         MatrixDocument doc = MatrixDocument.read(f.matrixFile());
         assertThat(doc.cells()).hasSize(12);
-        MatrixDocument.Cell broken = doc.cell("a", "java-lan", "off").orElseThrow();
+        MatrixDocument.Cell broken = doc.cell("a", "java-lan", OffloadState.OFF).orElseThrow();
         assertThat(broken.verdict()).isEqualTo(Verdict.HARNESS_ERROR);
         assertThat(broken.explanation()).contains("connection refused");
-        assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(doc.cell("clean", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
         assertThat(f.broken()).isTrue();
     }
 
@@ -409,8 +412,8 @@ class MatrixEngineTest {
         FakeLab lab = new FakeLab(List.of("clean", "a", "neg-csum"), t);
         List<MatrixPlan.Planned> phase = new ArrayList<>();
         for (String p : List.of("clean", "a", "neg-csum")) {
-            phase.add(new MatrixPlan.Planned(p, ClientKind.JAVA_LAN, "off"));
-            phase.add(new MatrixPlan.Planned(p, ClientKind.IPMITOOL_LAN, "off"));
+            phase.add(new MatrixPlan.Planned(p, ClientKind.JAVA_LAN, OffloadState.OFF));
+            phase.add(new MatrixPlan.Planned(p, ClientKind.IPMITOOL_LAN, OffloadState.OFF));
         }
         List<List<MatrixPlan.Planned>> lanes = MatrixEngine.lanes(phase, lab.state(), Map.of());
         assertThat(lanes).hasSize(3);

@@ -36,7 +36,7 @@ class AgentLabSessionTest {
         Path d = Files.createDirectories(runs.resolve(name));
         Files.writeString(d.resolve("owner"), owner + "\n");
         Path leftover = Files.writeString(d.resolve("leftover"), "x");
-        new RestoreJournal(d.resolve("restore-journal.jsonl"), new CommandRunner()).record(RestoreJournal.Entry.file(leftover));
+        new RestoreJournal(d.resolve("restore-journal.jsonl"), new CommandRunner()).record(new JournalEntry.File(leftover));
         return d;
     }
 }

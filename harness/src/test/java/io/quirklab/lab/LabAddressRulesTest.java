@@ -48,7 +48,7 @@ class LabAddressRulesTest {
                     .hasMessageContaining("(line 4)")
                     .hasMessageNotContaining("\n");
         }
-        assertThat(LabFile.read(lab("kind: virtual\npersonas: p.yaml\n", "198.18.0.254")).personas()).isPresent();
+        assertThat(LabFile.read(lab("kind: virtual\npersonas: p.yaml\n", "198.18.0.254")).personas()).isNotEmpty();
         // reading never creates anything
         assertThat(Files.exists(Path.of("/sys/class/net", VirtualLab.DUT_IF))).isEqualTo(linkBefore);
     }
@@ -60,7 +60,7 @@ class LabAddressRulesTest {
         assertThatThrownBy(() -> LabFile.read(lab(nic, "198.18.0.20")))
                 .hasMessageContaining("'198.18.0.20' is outside the second-nic lab on qlab-t0's subnet 198.18.1.0/24");
         assertThatThrownBy(() -> LabFile.read(lab(nic, "198.18.1.255"))).hasMessageContaining("is the broadcast address");
-        assertThat(LabFile.read(lab(nic, "198.18.1.77")).secondNic()).isPresent();
+        assertThat(LabFile.read(lab(nic, "198.18.1.77")).kind()).isInstanceOf(LabKind.SecondNic.class);
         assertThatThrownBy(() -> LabFile.read(lab(nic.replace("198.18.1.10", "198.18.1.255"), "198.18.1.77")))
                 .hasMessageContaining("field 'persona-base': '198.18.1.255' is the broadcast address of its /24");
         assertThatThrownBy(() -> LabFile.read(lab(nic.replace("198.18.1.10", "zz"), "198.18.1.77")))
@@ -119,8 +119,8 @@ class LabAddressRulesTest {
                 "get 198.18.1.10", "198.18.1.10 dev enp3s0 src 198.18.1.1 uid 0 \\    cache ",
                 "get 198.18.1.20", "198.18.1.20 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0 \\    cache "));
         LabNetwork net = new LabNetwork(ip);
-        PersonaCatalogue.Segment seg = LabNetwork.segment(new LabFile.SecondNic("enp3s0", "enp4s0", "198.18.1.10"),
-                Optional.of(PersonaCatalogue.address("198.18.1.1")));
+        PersonaCatalogue.Segment seg = PersonaCatalogue.Segment.around(PersonaCatalogue.address("198.18.1.10"),
+                Optional.of(PersonaCatalogue.address("198.18.1.1")), "the second-nic lab on enp3s0");
         net.requireRoutedVia(personas("198.18.1.10"), seg, "enp3s0");
         assertThatThrownBy(() -> net.requireRoutedVia(personas("198.18.1.10", "198.18.1.20"), seg, "enp3s0"))
                 .hasMessageContaining("persona 'p1' address 198.18.1.20: this host routes it through eth0, not enp3s0 "

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.client.ClientKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +26,8 @@ class LabFileTest {
         Files.writeString(dir.resolve("p.yaml"), "personas: []\n");
         LabFile f = LabFile.read(write("kind: virtual\npersonas: p.yaml\nfault-model:\n  name: custom\n  expression: \"ip ttl 1\"\n"));
         assertThat(f.faultModel()).contains(FaultModel.custom("ip ttl 1"));
-        assertThat(f.personas()).contains(dir.resolve("p.yaml").toAbsolutePath());
+        assertThat(f.personaFile()).contains(dir.resolve("p.yaml").toAbsolutePath());
+        assertThat(f.personas()).isEmpty();
     }
 
     @Test
@@ -66,9 +68,9 @@ class LabFileTest {
                 """));
         assertThat(f.personaNames()).containsExactly("clean", "smdc-tyan");
         assertThat(f.clients()).containsExactly(ClientKind.JAVA_LAN, ClientKind.IPMITOOL_LANPLUS, ClientKind.FREEIPMI);
-        assertThat(f.offload()).containsExactly("on", "off");
+        assertThat(f.offload()).containsExactly(OffloadState.ON, OffloadState.OFF);
         KnownIssues.Entry e = f.knownIssues().entries().get(0);
-        assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the emulated fault"));
+        assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", java.util.Optional.of(OffloadState.ON), Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the emulated fault"));
     }
 
     @Test
@@ -111,20 +113,19 @@ class LabFileTest {
                 clients: [java-lan, ipmitool-lan, ipmiutil]
                 offload: ["on", "off"]
                 """));
-        assertThat(f.kind()).isEqualTo("agent");
-        LabFile.AgentLab a = f.agent().orElseThrow();
+        assertThat(f.kind().id()).isEqualTo("agent");
+        LabKind.Agent a = (LabKind.Agent) f.kind();
         assertThat(a.dutInterface()).isEqualTo("enp3s0");
         assertThat(a.url()).hasToString("http://198.18.7.2:8623");
         assertThat(a.tokenEnv()).isEqualTo("QUIRKLAB_AGENT_TOKEN");
         assertThat(a.tokenFile()).isEmpty();
-        assertThat(a.personaBase()).isEqualTo("198.18.7.10");
-        assertThat(f.offload()).containsExactly("on", "off");
+        assertThat(a.personaBase().getHostAddress()).isEqualTo("198.18.7.10");
+        assertThat(f.offload()).containsExactly(OffloadState.ON, OffloadState.OFF);
         assertThat(f.faultModel()).isEmpty();
-        assertThat(f.secondNic()).isEmpty();
         Files.writeString(dir.resolve("tok"), "x".repeat(20));
         LabFile g = LabFile.read(write("kind: agent\ndut-interface: veth0\nresponder:\n  url: https://198.18.7.2:8623\n  token-file: tok\n"
                 + "fault-model:\n  name: df-clear\n"));
-        assertThat(g.agent().orElseThrow().tokenFile()).contains(dir.resolve("tok").toAbsolutePath());
+        assertThat(((LabKind.Agent) g.kind()).tokenFile()).contains(dir.resolve("tok").toAbsolutePath());
         assertThat(g.faultModel()).contains(FaultModel.of("df-clear"));
     }
 
@@ -134,29 +135,29 @@ class LabFileTest {
         Path noUrl = write(head + "responder:\n  token-env: T\n");
         assertThatThrownBy(() -> LabFile.read(noUrl)).hasMessageContaining("field 'responder.url': missing");
         Path name = write(head + "responder:\n  url: http://agent.lab:8623\n");
-        assertThatThrownBy(() -> LabFile.read(name)).hasMessageContaining("field 'url'").hasMessageContaining("'agent.lab' is a name");
+        assertThatThrownBy(() -> LabFile.read(name)).hasMessageContaining("field 'responder.url'").hasMessageContaining("'agent.lab' is a name");
         Path noPort = write(head + "responder:\n  url: ftp://198.18.7.2\n");
         assertThatThrownBy(() -> LabFile.read(noPort)).hasMessageContaining("is not http(s)://ADDRESS:PORT");
         Path base = write(head + "responder:\n  url: http://198.18.7.2:8623\npersona-base: 192.168.1.10\n");
         assertThatThrownBy(() -> LabFile.read(base)).hasMessageContaining("line 5").hasMessageContaining("field 'persona-base'")
                 .hasMessageContaining("'192.168.1.10' is outside 198.18.0.0/15");
         Path env = write(head + "responder:\n  url: http://198.18.7.2:8623\n  token-env: 'no way'\n");
-        assertThatThrownBy(() -> LabFile.read(env)).hasMessageContaining("field 'token-env'").hasMessageContaining("'no way'");
+        assertThatThrownBy(() -> LabFile.read(env)).hasMessageContaining("field 'responder.token-env'").hasMessageContaining("'no way'");
         Path iface = write(head + "responder:\n  url: http://198.18.7.2:8623\n  interface: eth2\n");
-        assertThatThrownBy(() -> LabFile.read(iface)).hasMessageContaining("field 'interface'");
+        assertThatThrownBy(() -> LabFile.read(iface)).hasMessageContaining("field 'responder.interface'");
         Path virtualUrl = write("kind: virtual\nresponder:\n  url: http://198.18.7.2:8623\n");
-        assertThatThrownBy(() -> LabFile.read(virtualUrl)).hasMessageContaining("field 'url'").hasMessageContaining("only for kind agent");
+        assertThatThrownBy(() -> LabFile.read(virtualUrl)).hasMessageContaining("field 'responder.url'").hasMessageContaining("only for kind agent");
         Path noDut = write("kind: agent\nresponder:\n  url: http://198.18.7.2:8623\n");
         assertThatThrownBy(() -> LabFile.read(noDut)).hasMessageContaining("field 'dut-interface': missing");
         Files.writeString(dir.resolve("not-a-cert.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
         Path trustHttp = write(head + "responder:\n  url: http://198.18.7.2:8623\n  trust: not-a-cert.pem\n");
-        assertThatThrownBy(() -> LabFile.read(trustHttp)).hasMessageContaining("line 5, field 'trust'").hasMessageContaining("for an https URL");
+        assertThatThrownBy(() -> LabFile.read(trustHttp)).hasMessageContaining("line 5, field 'responder.trust'").hasMessageContaining("for an https URL");
         Path badCert = write(head + "responder:\n  url: https://198.18.7.2:8623\n  trust: not-a-cert.pem\n");
-        assertThatThrownBy(() -> LabFile.read(badCert)).hasMessageContaining("field 'trust'").hasMessageContaining("not-a-cert.pem")
+        assertThatThrownBy(() -> LabFile.read(badCert)).hasMessageContaining("field 'responder.trust'").hasMessageContaining("not-a-cert.pem")
                 .hasMessageContaining("not a PEM certificate");
         Path noCert = write(head + "responder:\n  url: https://198.18.7.2:8623\n  trust: missing.pem\n");
-        assertThatThrownBy(() -> LabFile.read(noCert)).hasMessageContaining("field 'trust'").hasMessageContaining("missing.pem");
+        assertThatThrownBy(() -> LabFile.read(noCert)).hasMessageContaining("field 'responder.trust'").hasMessageContaining("missing.pem");
         Path virtualTrust = write("kind: virtual\nresponder:\n  trust: not-a-cert.pem\n");
-        assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field 'trust'").hasMessageContaining("only for kind agent");
+        assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field 'responder.trust'").hasMessageContaining("only for kind agent");
     }
 }

@@ -21,9 +21,9 @@ class RestoreJournalTest {
         RestoreJournal j = new RestoreJournal(dir.resolve("j.jsonl"), new CommandRunner());
         Path a = Files.writeString(dir.resolve("a"), "a");
         Path b = Files.writeString(dir.resolve("b"), "b");
-        j.record(RestoreJournal.Entry.file(a));
-        j.record(RestoreJournal.Entry.file(b));
-        assertThat(j.entries()).extracting(RestoreJournal.Entry::path).containsExactly(a.toString(), b.toString());
+        j.record(new JournalEntry.File(a));
+        j.record(new JournalEntry.File(b));
+        assertThat(j.entries()).extracting(e -> ((JournalEntry.File) e).path()).containsExactly(a.toString(), b.toString());
         List<String> report = j.undoAll();
         assertThat(report).containsExactly("removed file " + b, "removed file " + a);
         assertThat(a).doesNotExist();
@@ -35,9 +35,9 @@ class RestoreJournalTest {
     @Test
     void undoIsIdempotent() {
         RestoreJournal j = new RestoreJournal(dir.resolve("j.jsonl"), new CommandRunner());
-        j.record(RestoreJournal.Entry.file(dir.resolve("never-created")));
-        j.record(RestoreJournal.Entry.link("qlt-nosuchlink0"));
-        j.record(RestoreJournal.Entry.netns("qlt-nosuchns0"));
+        j.record(new JournalEntry.File(dir.resolve("never-created")));
+        j.record(new JournalEntry.Link("qlt-nosuchlink0"));
+        j.record(new JournalEntry.Netns("qlt-nosuchns0"));
         assertThat(j.undoAll()).hasSize(3).allMatch(l -> l.startsWith("removed"));
         assertThat(j.undoAll()).isEmpty();
     }
@@ -46,7 +46,7 @@ class RestoreJournalTest {
     void aTornLastLineIsIgnoredButCorruptionElsewhereIsReported() throws IOException {
         Path f = dir.resolve("j.jsonl");
         RestoreJournal j = new RestoreJournal(f, new CommandRunner());
-        j.record(RestoreJournal.Entry.file(dir.resolve("x")));
+        j.record(new JournalEntry.File(dir.resolve("x")));
         Files.writeString(f, Files.readString(f) + "{\"kind\":\"li");
         assertThat(j.entries()).hasSize(1);
         Files.writeString(f, "garbage\n" + Files.readString(f));
@@ -59,10 +59,10 @@ class RestoreJournalTest {
         try {
             RestoreJournal j = new RestoreJournal(dir.resolve("j.jsonl"), new CommandRunner());
             // Same PID but a different start time: not ours any more, must be left alone.
-            j.record(RestoreJournal.Entry.process("impostor", p.pid(), RestoreJournal.startTicks(p.pid()) + 1));
+            j.record(new JournalEntry.Process("impostor", p.pid(), RestoreJournal.startTicks(p.pid()) + 1));
             j.undoAll();
             assertThat(p.isAlive()).isTrue();
-            j.record(RestoreJournal.Entry.process("sleeper", p.pid(), RestoreJournal.startTicks(p.pid())));
+            j.record(new JournalEntry.Process("sleeper", p.pid(), RestoreJournal.startTicks(p.pid())));
             assertThat(j.undoAll()).contains("removed sleeper (pid " + p.pid() + ")");
             assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -76,19 +76,19 @@ class RestoreJournalTest {
         long self = ProcessHandle.current().pid();
         Path mine = Files.writeString(dir.resolve("mine"), "m");
         Path theirs = Files.writeString(dir.resolve("theirs"), "t");
-        j.record(RestoreJournal.Entry.file(mine));
-        j.record(RestoreJournal.Entry.file(theirs).ownedBy(4_000_000L, 17));
+        j.record(new JournalEntry.File(mine));
+        j.record(new JournalEntry.File(theirs).ownedBy(4_000_000L, 17));
         assertThat(j.entries().get(0).ownerPid()).isEqualTo(self);
         assertThat(j.entries().get(0).ownerTicks()).isEqualTo(RestoreJournal.startTicks(self));
 
         assertThat(j.undoWhere(e -> e.writtenBy(4_000_000L, 17))).containsExactly("removed file " + theirs);
         assertThat(theirs).doesNotExist();
         assertThat(mine).exists();
-        assertThat(j.entries()).extracting(RestoreJournal.Entry::path).containsExactly(mine.toString());
+        assertThat(j.entries()).extracting(e -> ((JournalEntry.File) e).path()).containsExactly(mine.toString());
         // the same PID with another start time is another process: not its entry
         assertThat(j.entries().get(0).writtenBy(self, RestoreJournal.startTicks(self) + 1)).isFalse();
         // an entry of an older journal, without an owner, is anyone's
-        assertThat(new RestoreJournal.Entry("file", null, null, null, null, null, "x", null, null, null, null).writtenBy(1, 1)).isTrue();
+        assertThat(new JournalEntry.File("x", null, null, null).writtenBy(1, 1)).isTrue();
     }
 
     @Test
@@ -109,5 +109,37 @@ class RestoreJournalTest {
         } finally {
             parent.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void aJournalLeftByTheVersionBeforeTypedEntriesIsReadAndUndone() throws IOException {
+        // lines as quirklab wrote them before entries were typed (one record with nullable fields, keyed by "kind"),
+        // and one of a kind this version does not know
+        Path gone = Files.writeString(dir.resolve("gone"), "g");
+        Path j = Files.writeString(dir.resolve("old.jsonl"), String.join("\n",
+                "{\"kind\":\"netns\",\"name\":\"qlt-oldns0\",\"created\":\"2026-12-01T10:00:00Z\",\"ownerPid\":4000001,\"ownerTicks\":17}",
+                "{\"kind\":\"nft-table\",\"name\":\"qlt_old\",\"family\":\"netdev\",\"created\":\"2026-12-01T10:00:00Z\"}",
+                "{\"kind\":\"process\",\"name\":\"responder\",\"pid\":4000002,\"startTicks\":99,\"created\":\"2026-12-01T10:00:00Z\","
+                        + "\"started\":\"2026-12-01T10:00:00Z\",\"ownerPid\":4000001,\"ownerTicks\":17}",
+                "{\"kind\":\"mount\",\"name\":\"tracefs\",\"path\":\"" + dir.resolve("not-mounted") + "\",\"created\":\"x\"}",
+                "{\"kind\":\"file\",\"path\":\"" + gone + "\",\"created\":\"x\"}",
+                "{\"kind\":\"wormhole\",\"name\":\"w1\",\"created\":\"x\"}") + "\n");
+        RestoreJournal journal = new RestoreJournal(j, new CommandRunner());
+        List<JournalEntry> entries = journal.entries();
+        assertThat(entries).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("Netns", "NftTable", "Process", "Mount", "File", "Unknown");
+        assertThat(entries.get(0).writtenBy(4000001, 17)).isTrue();
+        assertThat(entries.get(0).writtenBy(4000001, 18)).isFalse();
+        JournalEntry.Process p = (JournalEntry.Process) entries.get(2);
+        assertThat(p.pid()).isEqualTo(4000002);
+        assertThat(p.startTicks()).isEqualTo(99);
+        assertThat(((JournalEntry.Mount) entries.get(3)).fsType()).isEqualTo("tracefs");
+        List<String> report = journal.undoAll();
+        assertThat(report).contains("removed file " + gone, "removed network namespace qlt-oldns0", "removed responder (pid 4000002)")
+                .anyMatch(l -> l.startsWith("could not remove wormhole w1: unknown kind 'wormhole'"));
+        assertThat(gone).doesNotExist();
+        // what could not be undone is kept, in the spelling it came in
+        assertThat(Files.readString(j)).contains("\"kind\":\"wormhole\"").doesNotContain("Unknown");
+        assertThat(journal.entries()).singleElement().isInstanceOf(JournalEntry.Unknown.class);
     }
 }

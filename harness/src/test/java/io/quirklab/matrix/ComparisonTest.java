@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.testing.Matrices.cell;
 import static io.quirklab.testing.Matrices.document;
 import static io.quirklab.testing.Matrices.environment;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each category of MATRIX.md's comparison on hand-built documents, and the environments side by side. */
 class ComparisonTest {
-    private static final Cell CLEAN_OK = cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED");
+    private static final Cell CLEAN_OK = cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED);
 
     private static Comparison compare(List<Cell> before, List<Cell> after) {
         List<Cell> old = new ArrayList<>(List.of(CLEAN_OK));
@@ -36,11 +38,11 @@ class ComparisonTest {
 
     @Test
     void aCellThatStopsBeingAsExpectedIsARegression() {
-        Comparison c = compare(List.of(cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DELIVERED, null, "DELIVERED")),
-                List.of(cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED")));
+        Comparison c = compare(List.of(cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED)),
+                List.of(cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED)));
         CellChange change = only(c);
         assertThat(change.kind()).isEqualTo(Kind.REGRESSION);
-        assertThat(change.key()).isEqualTo(new Key("smdc-tyan", "ipmitool-lan", "on"));
+        assertThat(change.key()).isEqualTo(new Key("smdc-tyan", "ipmitool-lan", OffloadState.ON));
         assertThat(change.summary()).isEqualTo("DELIVERED -> DROPPED_IN_STACK (UDP_CSUM)");
         assertThat(change.expectation()).isEqualTo("expected DELIVERED");
         assertThat(c.hasRegressions()).isTrue();
@@ -50,15 +52,15 @@ class ComparisonTest {
 
     @Test
     void aNegativeControlThatStartsDeliveringIsARegressionToo() {
-        Comparison c = compare(List.of(cell("bad-udp-csum", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DROPPED_IN_STACK")),
-                List.of(cell("bad-udp-csum", "java-lan", "on", Verdict.DELIVERED, null, "DROPPED_IN_STACK")));
+        Comparison c = compare(List.of(cell("bad-udp-csum", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DROPPED_IN_STACK)),
+                List.of(cell("bad-udp-csum", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DROPPED_IN_STACK)));
         assertThat(only(c).kind()).isEqualTo(Kind.REGRESSION);
     }
 
     @Test
     void aCellThatBecomesAsExpectedIsAFix() {
-        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED")),
-                List.of(cell("smdc-tyan", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED")));
+        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED)),
+                List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED)));
         assertThat(only(c).kind()).isEqualTo(Kind.FIX);
         assertThat(only(c).summary()).isEqualTo("DROPPED_IN_STACK (UDP_CSUM) -> DELIVERED");
         assertThat(c.hasRegressions()).isFalse();
@@ -66,32 +68,32 @@ class ComparisonTest {
 
     @Test
     void anotherWrongVerdictIsChanged() {
-        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED")),
-                List.of(cell("smdc-tyan", "java-lan", "on", Verdict.CLIENT_REJECTED, null, "DELIVERED")));
+        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED)),
+                List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.CLIENT_REJECTED, null, Verdict.DELIVERED)));
         assertThat(only(c).kind()).isEqualTo(Kind.CHANGED);
         assertThat(only(c).summary()).isEqualTo("DROPPED_IN_STACK (UDP_CSUM) -> CLIENT_REJECTED");
     }
 
     @Test
     void anotherReasonIsChanged() {
-        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED")),
-                List.of(cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UNKNOWN", "DELIVERED")));
+        Comparison c = compare(List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED)),
+                List.of(cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UNKNOWN", Verdict.DELIVERED)));
         assertThat(only(c).kind()).isEqualTo(Kind.CHANGED);
         assertThat(only(c).summary()).isEqualTo("DROPPED_IN_STACK (UDP_CSUM) -> DROPPED_IN_STACK (UNKNOWN)");
     }
 
     @Test
     void aChangedExpectationIsShown() {
-        Comparison c = compare(List.of(cell("odd", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED")),
-                List.of(cell("odd", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "CLIENT_REJECTED")));
+        Comparison c = compare(List.of(cell("odd", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED)),
+                List.of(cell("odd", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.CLIENT_REJECTED)));
         assertThat(only(c).kind()).isEqualTo(Kind.CHANGED);
         assertThat(only(c).expectation()).isEqualTo("expected DELIVERED -> CLIENT_REJECTED");
     }
 
     @Test
     void cellsInOneFileOnlyAreAddedOrRemoved() {
-        Cell gone = cell("id-zero", "ipmiutil-lan", "off", Verdict.DELIVERED, null, "DELIVERED");
-        Cell fresh = cell("vlan-tagged", "java-lan", "off", Verdict.DROPPED_IN_STACK, "VLAN", "DROPPED_IN_STACK");
+        Cell gone = cell("id-zero", "ipmiutil-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED);
+        Cell fresh = cell("vlan-tagged", "java-lan", OffloadState.OFF, Verdict.DROPPED_IN_STACK, "VLAN", Verdict.DROPPED_IN_STACK);
         Comparison c = compare(List.of(gone), List.of(fresh));
         assertThat(c.cells(Kind.REMOVED)).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo(gone.key());
@@ -106,12 +108,12 @@ class ComparisonTest {
         });
         assertThat(c.personas()).contains("id-zero", "vlan-tagged");
         assertThat(c.clients()).contains("ipmiutil-lan");
-        assertThat(c.offloads()).containsExactly("on", "off");
+        assertThat(c.offloads()).containsExactly(OffloadState.ON, OffloadState.OFF);
     }
 
     @Test
     void unchangedCellsAreNotListedEvenWhenCountsOrNotesDiffer() {
-        Cell before = cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED");
+        Cell before = cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED);
         Cell after = new Cell(before.persona(), before.client(), before.offload(), before.verdict(), before.reason(), before.expected(),
                 7, 0, 9000, "other words", "QL-12", before.evidence());
         Comparison c = compare(List.of(before), List.of(after));
@@ -119,20 +121,20 @@ class ComparisonTest {
         assertThat(c.count(Kind.UNCHANGED)).isEqualTo(2);
         assertThat(c.cells()).extracting(CellChange::kind).containsOnly(Kind.UNCHANGED);
         assertThat(c.cell(before.key())).get().extracting(CellChange::summary).isEqualTo("DROPPED_IN_STACK (UDP_CSUM)");
-        assertThat(c.cell(new Key("nobody", "java-lan", "on"))).isEmpty();
+        assertThat(c.cell(new Key("nobody", "java-lan", OffloadState.ON))).isEmpty();
     }
 
     @Test
     void changesListRegressionsFirstThenFixesChangedAddedRemoved() {
         Comparison c = compare(
-                List.of(cell("a", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                        cell("b", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                        cell("c", "java-lan", "on", Verdict.NO_REQUEST, null, "DELIVERED"),
-                        cell("e", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED")),
-                List.of(cell("d", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                        cell("c", "java-lan", "on", Verdict.LOST_BEFORE_DUT, null, "DELIVERED"),
-                        cell("b", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                        cell("a", "java-lan", "on", Verdict.HARNESS_ERROR, null, "DELIVERED")));
+                List.of(cell("a", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                        cell("b", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                        cell("c", "java-lan", OffloadState.ON, Verdict.NO_REQUEST, null, Verdict.DELIVERED),
+                        cell("e", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED)),
+                List.of(cell("d", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                        cell("c", "java-lan", OffloadState.ON, Verdict.LOST_BEFORE_DUT, null, Verdict.DELIVERED),
+                        cell("b", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                        cell("a", "java-lan", OffloadState.ON, Verdict.HARNESS_ERROR, null, Verdict.DELIVERED)));
         assertThat(c.changes()).extracting(CellChange::kind)
                 .containsExactly(Kind.REGRESSION, Kind.FIX, Kind.CHANGED, Kind.ADDED, Kind.REMOVED);
         assertThat(c.changes()).extracting(ch -> ch.key().persona()).containsExactly("a", "b", "c", "d", "e");

@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.matrix.HtmlPages.cell;
 import static io.quirklab.matrix.HtmlPages.classes;
 import static io.quirklab.matrix.HtmlPages.hasClass;
@@ -22,17 +24,17 @@ import org.w3c.dom.Element;
 class DiffHeatmapTest {
     private static final Comparison COMPARISON = Comparison.of(
             document("run-old", environment("5.4.0-k"), List.of(
-                    cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                    cell("smdc-tyan", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                    cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                    cell("df-clear", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                    cell("<gone>", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"))),
+                    cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                    cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                    cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                    cell("df-clear", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                    cell("<gone>", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED))),
             document("run-new", environment("5.6.0-k"), List.of(
-                    cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                    cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                    cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                    cell("df-clear", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UNKNOWN", "DELIVERED"),
-                    cell("vlan-tagged", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"))));
+                    cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                    cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                    cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                    cell("df-clear", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UNKNOWN", Verdict.DELIVERED),
+                    cell("vlan-tagged", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED))));
 
     private static Element at(Document page, String persona, String client) {
         Geometry g = DiffHeatmap.geometry(COMPARISON);

@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,9 +40,9 @@ class FleetMatrixTest {
     void twoRealRunsDifferExactlyInThePersonasTheirFaultModelsDrop() throws IOException {
         FleetMatrix fleet = twoRealRuns();
         assertThat(fleet.schema()).isEqualTo("quirklab.fleet/1");
-        assertThat(fleet.axes().offload()).containsExactly("off", "on");
-        assertThat(fleet.panel("off").differing()).isEmpty();
-        assertThat(fleet.panel("on").differing()).containsExactly("df-clear", "id-echo");
+        assertThat(fleet.axes().offload()).containsExactly(OffloadState.OFF, OffloadState.ON);
+        assertThat(fleet.panel(OffloadState.OFF).differing()).isEmpty();
+        assertThat(fleet.panel(OffloadState.ON).differing()).containsExactly("df-clear", "id-echo");
         List<String> differingCells = new ArrayList<>();
         for (FleetMatrix.Panel p : fleet.panels()) {
             p.cells().get("M1").stream().filter(MachineCell::differs).forEach(c -> differingCells.add(c.persona() + " x " + c.client() + " x " + p.offload()));
@@ -48,10 +50,10 @@ class FleetMatrixTest {
         assertThat(differingCells).containsExactly("df-clear x java-lan x on", "df-clear x ipmitool-lan x on",
                 "id-echo x java-lan x on", "id-echo x ipmitool-lan x on");
         // the SMDC is dropped on both, so it is no difference between them
-        assertThat(fleet.panel("on").cell("M1", "smdc-tyan", "java-lan").verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(fleet.panel("on").cell("M2", "smdc-tyan", "java-lan").differs()).isFalse();
-        assertThat(fleet.panel("on").cell("M2", "id-echo", "ipmitool-lan").verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(fleet.panel("on").cell("M1", "id-echo", "ipmitool-lan").verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(fleet.panel(OffloadState.ON).cell("M1", "smdc-tyan", "java-lan").verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(fleet.panel(OffloadState.ON).cell("M2", "smdc-tyan", "java-lan").differs()).isFalse();
+        assertThat(fleet.panel(OffloadState.ON).cell("M2", "id-echo", "ipmitool-lan").verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(fleet.panel(OffloadState.ON).cell("M1", "id-echo", "ipmitool-lan").verdict()).isEqualTo(Verdict.DELIVERED);
     }
 
     @Test
@@ -81,25 +83,25 @@ class FleetMatrixTest {
                 "2023-03-14", "e1r68x64.sys", null, "1 Gbps", java.util.Map.of("rx_udp4_checksum", "on"));
         MatrixDocument.Environment windows = new MatrixDocument.Environment(new MatrixDocument.Os("windows", "Windows 11 Pro", "10.0.22631", "22631.4460"),
                 "lab-win", "17.0.15", i211, java.util.Map.of());
-        List<Cell> win = List.of(Matrices.cell("smdc-tyan", "ipmiutil", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                Matrices.cell("smdc-tyan", "ipmiutil", "off", Verdict.DELIVERED, null, "DELIVERED"));
-        List<Cell> lin = List.of(Matrices.cell("smdc-tyan", "ipmiutil", "on", Verdict.DELIVERED, null, "DELIVERED"),
-                Matrices.cell("smdc-tyan", "ipmiutil", "off", Verdict.DELIVERED, null, "DELIVERED"));
+        List<Cell> win = List.of(Matrices.cell("smdc-tyan", "ipmiutil", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                Matrices.cell("smdc-tyan", "ipmiutil", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED));
+        List<Cell> lin = List.of(Matrices.cell("smdc-tyan", "ipmiutil", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                Matrices.cell("smdc-tyan", "ipmiutil", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED));
         FleetMatrix fleet = FleetMatrix.merge(List.of(new Source("a", Matrices.document("lin", linux, lin)),
                 new Source("b", Matrices.document("win", windows, win)), new Source("c", Matrices.document("lin2", Matrices.environment("5.4.0-k"), lin))));
         assertThat(fleet.machines()).extracting(FleetMatrix.Machine::shortName)
                 .containsExactly("I211/igb 5.6.0-k", "I211/e1r68x64 12.18.9.23", "I211/igb 5.4.0-k");
         assertThat(fleet.summary("smdc-tyan")).isEqualTo("dropped on I211/e1r68x64 12.18.9.23 with offload on; delivered everywhere else");
-        assertThat(fleet.panel("on").differing()).containsExactly("smdc-tyan");
-        assertThat(fleet.panel("off").differing()).isEmpty();
+        assertThat(fleet.panel(OffloadState.ON).differing()).containsExactly("smdc-tyan");
+        assertThat(fleet.panel(OffloadState.OFF).differing()).isEmpty();
     }
 
     @Test
     void onATieTheOutcomeACorrectStackGivesIsEverywhereElse() throws IOException {
         MatrixDocument a = sample("df-clear");
         MatrixDocument b = sample("id-echo");
-        FleetMatrix onlyOn = FleetMatrix.merge(List.of(new Source("a", a.withCells(a.cells().stream().filter(c -> c.offload().equals("on")).toList())),
-                new Source("b", b.withCells(b.cells().stream().filter(c -> c.offload().equals("on")).toList()))));
+        FleetMatrix onlyOn = FleetMatrix.merge(List.of(new Source("a", a.withCells(a.cells().stream().filter(c -> c.offload() == OffloadState.ON).toList())),
+                new Source("b", b.withCells(b.cells().stream().filter(c -> c.offload() == OffloadState.ON).toList()))));
         // one machine each way: the drop is the exception, whichever machine comes first
         assertThat(onlyOn.summary("df-clear")).isEqualTo("dropped on veth (virtual)/veth 1.0 [fault df-clear] with offload on; delivered everywhere else");
         assertThat(onlyOn.summary("id-echo")).isEqualTo("dropped on veth (virtual)/veth 1.0 [fault id-echo] with offload on; delivered everywhere else");
@@ -115,7 +117,7 @@ class FleetMatrixTest {
 
     @Test
     void aDocumentWithTwoCellsForOneKeyIsRefusedNamingItsFile() {
-        Cell c = Matrices.cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED");
+        Cell c = Matrices.cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED);
         MatrixDocument twice = Matrices.document("x", Matrices.environment("1"), List.of(c, c));
         assertThatThrownBy(() -> FleetMatrix.merge(List.of(new Source("lab-07/matrix.json", twice))))
                 .hasMessage("lab-07/matrix.json: two cells for clean x java-lan x offload=on");

@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.process.CommandRunner;
@@ -53,7 +55,7 @@ class HeatmapScreenshotTest {
         List<String> wrong = new ArrayList<>();
         int checked = 0;
         int notApplicable = 0;
-        for (String offload : g.offloads()) {
+        for (OffloadState offload : g.offloads()) {
             for (String persona : g.personas()) {
                 for (String client : g.clients()) {
                     Optional<Cell> cell = doc.cell(persona, client, offload);
@@ -75,10 +77,10 @@ class HeatmapScreenshotTest {
     void everyCellOfTheDiffPageHasItsChangeColour() throws IOException {
         MatrixDocument before = Matrices.realistic();
         List<Cell> cells = new ArrayList<>(before.cells());
-        cells.removeIf(c -> c.persona().equals("clean") && c.client().equals("freeipmi-lan") && c.offload().equals("off"));
+        cells.removeIf(c -> c.persona().equals("clean") && c.client().equals("freeipmi-lan") && c.offload() == OffloadState.OFF);
         cells.replaceAll(c -> c.persona().equals("clean") && c.client().equals("java-lan")
-                ? Matrices.cell(c.persona(), c.client(), c.offload(), Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED") : c);
-        cells.add(Matrices.cell("vlan-tagged", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"));
+                ? Matrices.cell(c.persona(), c.client(), c.offload(), Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED) : c);
+        cells.add(Matrices.cell("vlan-tagged", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED));
         MatrixDocument after = Matrices.document("new", Matrices.environment("5.6.0-k"), cells);
         Comparison comparison = Comparison.of(before, after);
         Path html = dir.resolve("diff.html");
@@ -87,7 +89,7 @@ class HeatmapScreenshotTest {
         BufferedImage shot = screenshot(html, g);
 
         List<String> wrong = new ArrayList<>();
-        for (String offload : g.offloads()) {
+        for (OffloadState offload : g.offloads()) {
             for (String persona : g.personas()) {
                 for (String client : g.clients()) {
                     Key key = new Key(persona, client, offload);

@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.matrix.HtmlPages.cell;
 import static io.quirklab.matrix.HtmlPages.classes;
 import static io.quirklab.matrix.HtmlPages.hasClass;
@@ -133,10 +135,10 @@ class HeatmapTest {
     @Test
     void textFromTheFileIsEscaped() {
         String evil = "<img src=x onerror=alert(1)>&\"'";
-        Cell c = Matrices.cell(evil, "java-lan", "on", Verdict.DROPPED_IN_STACK, "<b>", "DELIVERED", "</a><script>alert(2)</script>");
-        Cell noLink = withPcap(Matrices.cell("p2", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"), "javascript:alert(3)");
-        Cell absolute = withPcap(Matrices.cell("p3", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"), "/etc/passwd");
-        Cell spaced = withPcap(Matrices.cell("p4", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"), "cells/a b#1.pcap");
+        Cell c = Matrices.cell(evil, "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "<b>", Verdict.DELIVERED, "</a><script>alert(2)</script>");
+        Cell noLink = withPcap(Matrices.cell("p2", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED), "javascript:alert(3)");
+        Cell absolute = withPcap(Matrices.cell("p3", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED), "/etc/passwd");
+        Cell spaced = withPcap(Matrices.cell("p4", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED), "cells/a b#1.pcap");
         MatrixDocument doc = document("<run>", environment("<v>"), List.of(c, noLink, absolute, spaced));
         Document page = HtmlPages.parse(Heatmap.render(doc));
         assertThat(select(page, "//script | //img | //b[not(@class='mk')]")).isEmpty();
@@ -161,17 +163,17 @@ class HeatmapTest {
     @Test
     void geometryTilesThePanelsInAxesOrder() {
         Geometry g = Heatmap.geometry(REALISTIC);
-        assertThat(g.offloads()).containsExactly("on", "off");
+        assertThat(g.offloads()).containsExactly(OffloadState.ON, OffloadState.OFF);
         int top = Heatmap.MARGIN + Heatmap.TITLE_HEIGHT + 8 * Heatmap.LINE_HEIGHT + Heatmap.GAP + g.legendRows() * Heatmap.LEGEND_ROW_HEIGHT
                 + Heatmap.GAP + Heatmap.PANEL_TITLE_HEIGHT + Heatmap.COLUMN_HEADER_HEIGHT;
-        assertThat(g.cell("on", "clean", "java-lan"))
+        assertThat(g.cell(OffloadState.ON, "clean", "java-lan"))
                 .isEqualTo(new Rect(Heatmap.MARGIN + Heatmap.ROW_HEADER_WIDTH, top, Heatmap.CELL_WIDTH, Heatmap.CELL_HEIGHT));
-        assertThat(g.cell("on", "smdc-tyan", "ipmitool-lan"))
+        assertThat(g.cell(OffloadState.ON, "smdc-tyan", "ipmitool-lan"))
                 .isEqualTo(new Rect(Heatmap.MARGIN + Heatmap.ROW_HEADER_WIDTH + Heatmap.CELL_WIDTH, top + Heatmap.CELL_HEIGHT,
                         Heatmap.CELL_WIDTH, Heatmap.CELL_HEIGHT));
-        assertThat(g.panel("off").y()).isEqualTo(g.panel("on").y() + g.panel("on").height() + Heatmap.GAP);
+        assertThat(g.panel(OffloadState.OFF).y()).isEqualTo(g.panel(OffloadState.ON).y() + g.panel(OffloadState.ON).height() + Heatmap.GAP);
         List<Rect> all = new ArrayList<>();
-        for (String o : g.offloads()) {
+        for (OffloadState o : g.offloads()) {
             for (String p : g.personas()) {
                 for (String c : g.clients()) {
                     Rect r = g.cell(o, p, c);
@@ -183,7 +185,7 @@ class HeatmapTest {
             }
         }
         assertThat(all).hasSize(40);
-        assertThatThrownBy(() -> g.cell("on", "nobody", "java-lan")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> g.cell(OffloadState.ON, "nobody", "java-lan")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no persona 'nobody'");
     }
 
@@ -211,13 +213,13 @@ class HeatmapTest {
 
     @Test
     void aCellOutsideTheAxesGetsItsOwnRowInsteadOfVanishing() {
-        Cell stray = Matrices.cell("stray", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED");
-        Cell clean = Matrices.cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED");
-        MatrixDocument doc = document("r", environment("1"), new MatrixDocument.Axes(List.of("clean"), List.of("java-lan"), List.of("on")),
+        Cell stray = Matrices.cell("stray", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED);
+        Cell clean = Matrices.cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED);
+        MatrixDocument doc = document("r", environment("1"), new MatrixDocument.Axes(List.of("clean"), List.of("java-lan"), List.of(OffloadState.ON)),
                 List.of(clean, stray));
         assertThat(Heatmap.geometry(doc).personas()).containsExactly("clean", "stray");
         Document page = HtmlPages.parse(Heatmap.render(doc));
-        assertThat(cell(page, 0, 1, 0).getAttribute("title")).startsWith(new Key("stray", "java-lan", "on").toString());
+        assertThat(cell(page, 0, 1, 0).getAttribute("title")).startsWith(new Key("stray", "java-lan", OffloadState.ON).toString());
     }
 
     @Test

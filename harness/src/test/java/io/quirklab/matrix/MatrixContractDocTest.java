@@ -1,5 +1,6 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,7 @@ class MatrixContractDocTest {
                 one.expected(), 10, 4, 900, "4 of 10 delivered", null, one.evidence(), List.of(0.17, 0.69),
                 List.of(Verdict.DELIVERED, Verdict.DROPPED_IN_STACK));
         MatrixDocument.Run run = new MatrixDocument.Run("r", "2026-12-02T00:00:00Z", null, "0.1.0", new MatrixDocument.Lab("agent", "lab.yaml",
-                "df-clear"), List.of(new MatrixDocument.OffloadStateChange("on", "eth1", "rx_udp4_checksum", "off", "on", "on", true, 1200,
+                "df-clear"), List.of(new MatrixDocument.OffloadStateChange(OffloadState.ON, "eth1", "rx_udp4_checksum", "off", "on", "on", true, 1200,
                 List.of("lso: on -> off"), "rx on")));
         MatrixDocument full = new MatrixDocument(MatrixDocument.SCHEMA, run, baseline.environment(), baseline.axes(), List.of(repeated),
                 new MatrixDocument.Analysis(List.of("smdc-tyan"), List.of("dont-fragment=false"), List.of("ip-id=echo (id-echo)"),

@@ -1,5 +1,7 @@
 package io.quirklab.matrix;
 
+import io.quirklab.matrix.Verdict;
+import io.quirklab.matrix.OffloadState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RepeatedCellTest {
     private static MatrixDocument.Cell attempt(Verdict v, String reason) {
-        return Matrices.cell("smdc-tyan", "java-lan", "on", v, reason, "DELIVERED");
+        return Matrices.cell("smdc-tyan", "java-lan", OffloadState.ON, v, reason, Verdict.DELIVERED);
     }
 
     private static List<MatrixDocument.Cell> attempts(int delivered, int dropped) {
@@ -51,7 +53,7 @@ class RepeatedCellTest {
         assertNull(once.interval());
         assertThrows(IllegalArgumentException.class, () -> RepeatedCell.of(List.of()));
         assertThrows(IllegalArgumentException.class, () -> RepeatedCell.of(List.of(once,
-                Matrices.cell("clean", "java-lan", "on", Verdict.DELIVERED, null, "DELIVERED"))));
+                Matrices.cell("clean", "java-lan", OffloadState.ON, Verdict.DELIVERED, null, Verdict.DELIVERED))));
     }
 
     @Test

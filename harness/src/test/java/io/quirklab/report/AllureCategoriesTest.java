@@ -1,5 +1,6 @@
 package io.quirklab.report;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ class AllureCategoriesTest {
         for (Verdict v : Verdict.values()) {
             for (String reason : Arrays.asList(null, "UDP_CSUM", "IP_CSUM")) {
                 for (String explanation : Arrays.asList(null, "line one\nDELIVERED_NIC_FLAGGED: line two (known: no)")) {
-                    String expected = v == Verdict.DELIVERED ? "DROPPED_IN_STACK" : "DELIVERED";
+                    Verdict expected = v == Verdict.DELIVERED ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED;
                     Cell finding = cell(v, reason, expected, explanation, null);
                     CellReport f = report(finding);
                     assertThat(matching(categories, f.status().value(), f.message())).as(f.message()).containsExactly(v.name());
@@ -83,7 +84,7 @@ class AllureCategoriesTest {
                     assertThat(matching(categories, k.status().value(), k.message())).as(k.message()).containsExactly(want);
 
                     if (v != Verdict.HARNESS_ERROR) {
-                        CellReport asExpected = report(cell(v, reason, v.name(), explanation, null));
+                        CellReport asExpected = report(cell(v, reason, v, explanation, null));
                         assertThat(matching(categories, asExpected.status().value(), asExpected.message())).as(asExpected.message()).isEmpty();
                     }
                 }
@@ -104,8 +105,8 @@ class AllureCategoriesTest {
         return matching(categories, result.path("status").asText(), result.path("statusDetails").path("message").asText());
     }
 
-    static Cell cell(Verdict v, String reason, String expected, String explanation, String known) {
-        return new Cell("p", "c", "on", v, reason, expected, 1, 0, 1, explanation, known, null);
+    static Cell cell(Verdict v, String reason, Verdict expected, String explanation, String known) {
+        return new Cell("p", "c", OffloadState.ON, v, reason, expected, 1, 0, 1, explanation, known, null);
     }
 
     static CellReport report(Cell cell) {

@@ -1,5 +1,6 @@
 package io.quirklab.report;
 
+import io.quirklab.matrix.OffloadState;
 import static io.quirklab.report.MatrixSample.labels;
 import static io.quirklab.report.MatrixSample.parameters;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +70,7 @@ class AllureJunitDecorationTest {
     void decoratesTheCurrentTestCaseReplacingSuiteLabelsAndKeepingTheRest() throws IOException {
         MatrixDocument doc = MatrixSample.document("5.4.0-k");
         Path matrixDir = MatrixSample.matrixDir(tmp.resolve("m"), doc);
-        MatrixDocument.Cell cell = doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow();
+        MatrixDocument.Cell cell = doc.cell("smdc-tyan", "ipmitool-lan", OffloadState.ON).orElseThrow();
         CellReport report = CellReport.of(doc, cell, MatrixSample.QUIRKS, matrixDir);
 
         String uuid = startJunitLikeTest();

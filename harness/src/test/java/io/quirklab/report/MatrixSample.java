@@ -1,5 +1,6 @@
 package io.quirklab.report;
 
+import io.quirklab.matrix.OffloadState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.matrix.MatrixDocument;
@@ -44,24 +45,24 @@ final class MatrixSample {
     /** clean: as expected; tyan/ipmitool: finding with a missing pcap; tyan/java: known; bad-udp-csum: harness error and a finding. */
     static MatrixDocument document(String driverVersion) {
         List<Cell> cells = new ArrayList<>();
-        cells.add(new Cell("clean", "java-lan", "off", Verdict.DELIVERED, null, "DELIVERED", 4, 4, 120,
+        cells.add(new Cell("clean", "java-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DELIVERED, 4, 4, 120,
                 "the client got its replies", null,
                 evidence("cells/clean__java-lan__off.pcap", "cells/clean__java-lan__off.responder.pcap",
                         "cells/clean__java-lan__off.json", "pong: IPMI supported")));
-        cells.add(new Cell("smdc-tyan", "ipmitool-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED", 4, 0, 4012,
+        cells.add(new Cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED, 4, 0, 4012,
                 "4 replies on the DUT wire with valid checksums, Udp.InCsumErrors +4, client timed out", null,
                 evidence("cells/smdc-tyan__ipmitool-lan__on.pcap", null, null, "cells/smdc-tyan__ipmitool-lan__on.txt")));
-        cells.add(new Cell("smdc-tyan", "java-lan", "on", Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED", 4, 0, 4000,
+        cells.add(new Cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED, 4, 0, 4000,
                 "client timed out", "issue 12: the I211 flags DF-clear replies", evidence(null, null, null, null)));
-        cells.add(new Cell("bad-udp-csum", "java-lan", "on", Verdict.HARNESS_ERROR, null, "DROPPED_IN_STACK", 0, 0, 5,
+        cells.add(new Cell("bad-udp-csum", "java-lan", OffloadState.ON, Verdict.HARNESS_ERROR, null, Verdict.DROPPED_IN_STACK, 0, 0, 5,
                 "tcpdump is not installed", null, null));
-        cells.add(new Cell("bad-udp-csum", "ipmitool-lan", "off", Verdict.DELIVERED, null, "DROPPED_IN_STACK", 4, 4, 300,
+        cells.add(new Cell("bad-udp-csum", "ipmitool-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DROPPED_IN_STACK, 4, 4, 300,
                 "the client got its replies", null, evidence(null, null, null, null)));
         return new MatrixDocument(MatrixDocument.SCHEMA,
                 new MatrixDocument.Run("2026-11-22T10:15:03Z-linux-i211", "2026-11-22T10:15:03Z", "2026-11-22T10:16:01Z", "0.1.0",
                         new MatrixDocument.Lab("virtual", "scenarios/labs/virtual.yaml", "df-clear")),
                 environment(driverVersion),
-                new MatrixDocument.Axes(List.of("clean", "smdc-tyan", "bad-udp-csum"), List.of("java-lan", "ipmitool-lan"), List.of("off", "on")),
+                new MatrixDocument.Axes(List.of("clean", "smdc-tyan", "bad-udp-csum"), List.of("java-lan", "ipmitool-lan"), List.of(OffloadState.OFF, OffloadState.ON)),
                 cells);
     }
 

@@ -1,5 +1,6 @@
 package io.quirklab.testing;
 
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.Verdict;
@@ -39,11 +40,11 @@ public final class Matrices {
     }
 
     /** A cell of 4 attempts (all delivered when the verdict delivers), with a pcap under cells/. */
-    public static Cell cell(String persona, String client, String offload, Verdict verdict, String reason, String expected) {
+    public static Cell cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected) {
         return cell(persona, client, offload, verdict, reason, expected, null);
     }
 
-    public static Cell cell(String persona, String client, String offload, Verdict verdict, String reason, String expected, String known) {
+    public static Cell cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, String known) {
         String slug = persona + "__" + client + "__" + offload;
         MatrixDocument.CellEvidence evidence = new MatrixDocument.CellEvidence(4, 4, 4, true,
                 verdict == Verdict.DROPPED_IN_STACK ? Map.of("Udp.InCsumErrors", 4L) : Map.of(), Map.of(), Map.of(), "snmp",
@@ -57,7 +58,7 @@ public final class Matrices {
     public static MatrixDocument document(String runId, MatrixDocument.Environment environment, List<Cell> cells) {
         Set<String> personas = new LinkedHashSet<>();
         Set<String> clients = new LinkedHashSet<>();
-        Set<String> offloads = new LinkedHashSet<>();
+        Set<OffloadState> offloads = new LinkedHashSet<>();
         for (Cell c : cells) {
             personas.add(c.persona());
             clients.add(c.client());
@@ -77,12 +78,12 @@ public final class Matrices {
     public static MatrixDocument realistic() {
         List<String> personas = List.of("clean", "smdc-tyan", "df-clear", "bad-udp-csum", "duplicate-replies");
         List<String> clients = List.of("java-lan", "ipmitool-lan", "ipmitool-lanplus", "freeipmi-lan");
-        List<String> offloads = List.of("on", "off");
+        List<OffloadState> offloads = List.of(OffloadState.ON, OffloadState.OFF);
         List<Cell> cells = new ArrayList<>();
-        for (String offload : offloads) {
+        for (OffloadState offload : offloads) {
             for (String persona : personas) {
                 for (String client : clients) {
-                    if (persona.equals("smdc-tyan") && client.equals("ipmitool-lanplus") && offload.equals("on")) {
+                    if (persona.equals("smdc-tyan") && client.equals("ipmitool-lanplus") && offload == OffloadState.ON) {
                         continue;
                     }
                     cells.add(realisticCell(persona, client, offload));
@@ -92,28 +93,28 @@ public final class Matrices {
         return document("2026-11-22T10:15:03Z-linux-i211", environment("5.4.0-k"), new MatrixDocument.Axes(personas, clients, offloads), cells);
     }
 
-    private static Cell realisticCell(String persona, String client, String offload) {
-        boolean on = offload.equals("on");
+    private static Cell realisticCell(String persona, String client, OffloadState offload) {
+        boolean on = offload == OffloadState.ON;
         return switch (persona) {
-            case "smdc-tyan" -> on ? cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED",
+            case "smdc-tyan" -> on ? cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED,
                     client.equals("java-lan") ? "QL-12: the seed" : null)
-                    : client.equals("ipmitool-lanplus") ? cell(persona, client, offload, Verdict.CLIENT_REJECTED, null, "CLIENT_REJECTED")
-                    : cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
-            case "df-clear" -> on ? cell(persona, client, offload, Verdict.DELIVERED_NIC_FLAGGED, null, "DELIVERED")
-                    : cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
-            case "bad-udp-csum" -> client.equals("freeipmi-lan") ? cell(persona, client, offload, Verdict.LOST_BEFORE_DUT, null, "DROPPED_IN_STACK")
-                    : cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DROPPED_IN_STACK");
+                    : client.equals("ipmitool-lanplus") ? cell(persona, client, offload, Verdict.CLIENT_REJECTED, null, Verdict.CLIENT_REJECTED)
+                    : cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED);
+            case "df-clear" -> on ? cell(persona, client, offload, Verdict.DELIVERED_NIC_FLAGGED, null, Verdict.DELIVERED)
+                    : cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED);
+            case "bad-udp-csum" -> client.equals("freeipmi-lan") ? cell(persona, client, offload, Verdict.LOST_BEFORE_DUT, null, Verdict.DROPPED_IN_STACK)
+                    : cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DROPPED_IN_STACK);
             case "duplicate-replies" -> switch (client) {
-                case "ipmitool-lan" -> cell(persona, client, offload, Verdict.CLIENT_REJECTED, null, "DELIVERED", "ipmitool reads the duplicate");
-                case "freeipmi-lan" -> cell(persona, client, offload, on ? Verdict.NO_REQUEST : Verdict.HARNESS_ERROR, null, "DELIVERED");
+                case "ipmitool-lan" -> cell(persona, client, offload, Verdict.CLIENT_REJECTED, null, Verdict.DELIVERED, "ipmitool reads the duplicate");
+                case "freeipmi-lan" -> cell(persona, client, offload, on ? Verdict.NO_REQUEST : Verdict.HARNESS_ERROR, null, Verdict.DELIVERED);
                 case "ipmitool-lanplus" -> on ? io.quirklab.matrix.RepeatedCell.of(List.of(
-                        cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED"),
-                        cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", "DELIVERED"),
-                        cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED")))
-                        : cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
-                default -> cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
+                        cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED),
+                        cell(persona, client, offload, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED),
+                        cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED)))
+                        : cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED);
+                default -> cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED);
             };
-            default -> cell(persona, client, offload, Verdict.DELIVERED, null, "DELIVERED");
+            default -> cell(persona, client, offload, Verdict.DELIVERED, null, Verdict.DELIVERED);
         };
     }
 }

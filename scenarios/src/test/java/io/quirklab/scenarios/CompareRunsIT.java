@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.matrix.Comparison;
@@ -51,9 +52,9 @@ class CompareRunsIT {
         assertThat(fleet.exit()).as(fleet.out() + fleet.err()).isZero();
         FleetMatrix merged = FleetMatrix.read(fleetJson);
         assertThat(merged.machines()).extracting(FleetMatrix.Machine::name).allMatch(n -> n.endsWith("[fault df-clear]") || n.endsWith("[fault id-echo]"));
-        assertThat(merged.panels()).extracting(FleetMatrix.Panel::offload).containsExactly("on");
-        assertThat(merged.panel("on").differing()).containsExactly("df-clear", "id-echo");
-        assertThat(merged.panel("on").cells().get("M1")).filteredOn(FleetMatrix.MachineCell::differs)
+        assertThat(merged.panels()).extracting(FleetMatrix.Panel::offload).containsExactly(OffloadState.ON);
+        assertThat(merged.panel(OffloadState.ON).differing()).containsExactly("df-clear", "id-echo");
+        assertThat(merged.panel(OffloadState.ON).cells().get("M1")).filteredOn(FleetMatrix.MachineCell::differs)
                 .extracting(FleetMatrix.MachineCell::persona).containsExactly("df-clear", "id-echo");
         assertThat(merged.summary("smdc-tyan")).isEqualTo("dropped everywhere");
         assertThat(merged.summary("id-echo")).startsWith("dropped on ").endsWith("[fault id-echo] with offload on; delivered everywhere else");

@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.matrix.MatrixDocument;
@@ -101,11 +102,11 @@ class ContainerLabIT {
             MatrixDocument doc = MatrixDocument.read(matrix);
             assertThat(doc.run().lab().kind()).isEqualTo("container");
             // the seed: the SMDC's replies are dropped with the emulated faulty offload on, delivered with it off
-            MatrixDocument.Cell seed = doc.cell("smdc-tyan", "java-lan", "on").orElseThrow();
+            MatrixDocument.Cell seed = doc.cell("smdc-tyan", "java-lan", OffloadState.ON).orElseThrow();
             assertThat(seed.verdict()).as(seed.explanation()).isEqualTo(Verdict.DROPPED_IN_STACK);
             assertThat(seed.reason()).isEqualTo("UDP_CSUM");
-            assertThat(doc.cell("smdc-tyan", "java-lan", "off").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
-            assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+            assertThat(doc.cell("smdc-tyan", "java-lan", OffloadState.OFF).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+            assertThat(doc.cell("clean", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
             assertThat(run.out()).contains("starting the agent in " + image);
         } finally {
             RUN.run(Duration.ofSeconds(10), List.of("ip", "link", "del", DUT));

@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -38,10 +39,10 @@ class DeliveryMatrixIT {
     Stream<DynamicNode> cells(MatrixSession session) {
         MatrixPlan plan = session.plan;
         List<DynamicNode> panels = new ArrayList<>();
-        for (String offload : plan.offload()) {
+        for (OffloadState offload : plan.offload()) {
             List<DynamicNode> cells = new ArrayList<>();
             for (MatrixPlan.Planned p : plan.cells(session.state())) {
-                if (p.offload().equals(offload)) {
+                if (p.offload() == offload) {
                     cells.add(dynamicTest(p.toString(), () -> check(session, p)));
                 }
             }

@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.lab.LabLock;
@@ -88,9 +89,9 @@ class LabSafetyIT {
         MatrixDocument doc = MatrixDocument.read(runDir.resolve("matrix.json"));
         assertThat(doc.cells()).hasSize(4);
         assertThat(doc.cells()).noneMatch(c -> c.verdict() == Verdict.HARNESS_ERROR);
-        assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
-        assertThat(doc.cell("smdc-tyan", "java-lan", "off").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
-        assertThat(doc.cell("smdc-tyan", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
+        assertThat(doc.cell("clean", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(doc.cell("smdc-tyan", "java-lan", OffloadState.OFF).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(doc.cell("smdc-tyan", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         LabFixture.assertNoTrace(stateDir);
         assertThat(stateDir.resolve(LabLock.FILE)).doesNotExist();
     }

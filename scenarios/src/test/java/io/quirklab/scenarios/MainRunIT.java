@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -31,9 +32,9 @@ class MainRunIT {
         }
         var doc = io.quirklab.matrix.MatrixDocument.read(runDir.resolve("matrix.json"));
         assertThat(doc.cells()).hasSize(8);
-        assertThat(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().reason()).isEqualTo("UDP_CSUM");
+        assertThat(doc.cell("smdc-tyan", "ipmitool-lan", OffloadState.ON).orElseThrow().reason()).isEqualTo("UDP_CSUM");
         // the reason comes from the kernel's own evidence, and the record says which source gave it
-        var seed = doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().evidence();
+        var seed = doc.cell("smdc-tyan", "ipmitool-lan", OffloadState.ON).orElseThrow().evidence();
         assertThat(seed.reasonSource()).isIn("snmp", "kfree_skb");
         if (seed.reasonSource().equals("kfree_skb")) {
             // per packet: the kernel dropped this flow's replies for their checksum
@@ -41,7 +42,7 @@ class MainRunIT {
         } else {
             assertThat(seed.counters()).containsKey("Udp.InCsumErrors");
         }
-        assertThat(runDir.resolve(doc.cell("smdc-tyan", "ipmitool-lan", "on").orElseThrow().evidence().pcap())).isNotEmptyFile();
+        assertThat(runDir.resolve(doc.cell("smdc-tyan", "ipmitool-lan", OffloadState.ON).orElseThrow().evidence().pcap())).isNotEmptyFile();
         LabFixture.assertNoTrace(stateDir);
     }
 }

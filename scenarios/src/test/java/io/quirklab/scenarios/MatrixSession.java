@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.cli.QuirklabCommand;
 import io.quirklab.engine.MatrixEngine;
 import io.quirklab.engine.MatrixPlan;
@@ -82,15 +83,14 @@ final class MatrixSession implements AutoCloseable, RunListener {
     private static MatrixSession open(ExtensionContext context) {
         try {
             LabFile file = LabFile.read(labFilePath(setting(context, "quirklab.lab"), setting(context, "quirklab.node")));
-            FaultModel model = file.faultModel().orElse(FaultModel.of("df-clear"));
             Optional<MatrixDocument> baseline = setting(context, "quirklab.baseline").map(MatrixSession::readBaseline);
-            MatrixEngine.World world = MatrixEngine.live(file, model, launch(file.personas()), null);
+            MatrixEngine.World world = MatrixEngine.live(file, launch(file.personaFile()), null);
             MatrixEngine engine = new MatrixEngine(world);
             Optional<String> jobs = setting(context, "quirklab.jobs");
             io.quirklab.report.AllureResults allure = setting(context, "quirklab.allure-results")
                     .map(d -> new io.quirklab.report.AllureResults(Path.of(d))).orElseGet(io.quirklab.report.AllureResults::configured);
             MatrixEngine.Request request = new MatrixEngine.Request(file, list(context, "quirklab.personas"), list(context, "quirklab.clients"),
-                    list(context, "quirklab.offload"), baseline, setting(context, "quirklab.reports").map(Path::of).orElseGet(MatrixSession::reportsDir),
+                    list(context, "quirklab.offload").stream().map(OffloadState::of).toList(), baseline, setting(context, "quirklab.reports").map(Path::of).orElseGet(MatrixSession::reportsDir),
                     jobs.map(j -> Integer.valueOf(j)).orElse(null), allure, false);
             LabSession lab = world.openLab(line -> System.out.println("lab: " + line));
             try {

@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.process.CommandRunner;
@@ -108,20 +109,20 @@ class SecondNicIT {
         }
         MatrixDocument doc = MatrixDocument.read(runDir.resolve("matrix.json"));
         assertThat(doc.run().lab().kind()).isEqualTo("second-nic");
-        assertThat(doc.axes().offload()).containsExactly("off", "on");
+        assertThat(doc.axes().offload()).containsExactly(OffloadState.OFF, OffloadState.ON);
         assertThat(doc.cells()).hasSize(12);
         assertThat(doc.run().offloadChanges()).extracting(c -> c.state() + " " + c.from() + "->" + c.now() + " " + c.verified())
                 .containsExactly("off on->off true", "on off->on true");
         assertThat(doc.environment().dutInterface().name()).isEqualTo(DUT);
         for (String client : List.of("java-lan", "ipmitool-lan")) {
-            for (String offload : List.of("off", "on")) {
+            for (OffloadState offload : OffloadState.BOTH) {
                 assertThat(doc.cell("clean", client, offload).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
                 assertThat(doc.cell("smdc-tyan", client, offload).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
             }
             // A wrong checksum is dropped by the stack in both states: veth leaves frames from a packet socket
             // unverified either way, so on veth the toggle changes the setting, not the verdict (a real NIC is what
             // the axis is for).
-            for (String offload : List.of("off", "on")) {
+            for (OffloadState offload : OffloadState.BOTH) {
                 MatrixDocument.Cell bad = doc.cell("bad-udp-csum", client, offload).orElseThrow();
                 assertThat(bad.verdict()).as(bad.explanation()).isEqualTo(Verdict.DROPPED_IN_STACK);
                 assertThat(bad.reason()).isEqualTo("UDP_CSUM");

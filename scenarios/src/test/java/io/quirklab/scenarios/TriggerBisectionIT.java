@@ -1,5 +1,6 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.bisect.BisectDocument;
@@ -129,11 +130,11 @@ class TriggerBisectionIT {
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         Path matrix = Path.of(run.out().lines().filter(l -> l.startsWith("matrix.json: ")).findFirst().orElseThrow().substring(13));
         MatrixDocument doc = MatrixDocument.read(matrix);
-        MatrixDocument.Cell tyan = doc.cell("smdc-tyan", "java-lan", "on").orElseThrow();
+        MatrixDocument.Cell tyan = doc.cell("smdc-tyan", "java-lan", OffloadState.ON).orElseThrow();
         assertThat(tyan.attemptVerdicts()).hasSize(8);
         assertThat(tyan.verdict()).as(tyan.explanation()).isEqualTo(Verdict.INTERMITTENT);
         assertThat(tyan.interval()).hasSize(2).allMatch(v -> v >= 0 && v <= 1);
-        assertThat(doc.cell("clean", "java-lan", "on").orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(doc.cell("clean", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
         assertThat(run.out()).contains("intermittent ");
         // six in ten of the matching replies dropped: most sessions fail, and bisect separates that from the reference
         BisectDocument d = bisect("smdc-tyan", "--fault", "custom", "--expr", "ip frag-off & 0x4000 == 0 numgen random mod 10 < 6",
@@ -161,7 +162,7 @@ class TriggerBisectionIT {
         MatrixDocument doc = MatrixDocument.read(matrix);
         List<String> failures = new ArrayList<>();
         for (Persona p : PersonaCatalogue.builtIn().personas()) {
-            Path pcap = matrix.getParent().resolve(doc.cell(p.name(), "java-lan", "off").orElseThrow().evidence().pcap());
+            Path pcap = matrix.getParent().resolve(doc.cell(p.name(), "java-lan", OffloadState.OFF).orElseThrow().evidence().pcap());
             failures.addAll(roundTrip(p, pcap));
         }
         // the same through a probe's capture

@@ -171,7 +171,7 @@ public final class FleetCommand implements Runnable {
                 }
                 BaselineCommand.RunFile run;
                 try {
-                    run = BaselineCommand.latestRun(reports);
+                    run = BaselineCommand.latestRun(reports, note -> spec.commandLine().getErr().println(node.label() + ": " + note));
                 } catch (IOException e) {
                     w.println(node.label() + ": no matrix (no readable " + reports.resolve("runs/*/matrix.json") + ")");
                     continue;

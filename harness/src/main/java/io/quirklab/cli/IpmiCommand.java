@@ -19,7 +19,7 @@ import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.IpmiResponse;
 import io.quirklab.ipmi.Privilege;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -31,10 +31,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab ipmi}: the project's own IPMI LAN client, IPMI 1.5 or (with --lanplus) IPMI 2.0 / RMCP+. */
 @Command(name = "ipmi", mixinStandardHelpOptions = true,
@@ -90,9 +92,12 @@ public final class IpmiCommand implements Runnable {
             description = "Allow a BMC outside loopback and 198.18.0.0/15 (a real BMC on your lab LAN). Never used by the harness.")
     boolean anyAddress;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing COMMAND: ping, caps, mc-info, chassis-status, power-status, power, sdr-list, sel-info, raw");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing COMMAND: ping, caps, mc-info, chassis-status, power-status, power, sdr-list, sel-info, raw");
     }
 
     ClientOptions options() throws UnknownHostException {
@@ -110,7 +115,7 @@ public final class IpmiCommand implements Runnable {
 
     <T> int execute(boolean session, ClientCommand<T> command, Function<T, String> text) throws UnknownHostException {
         CallOutcome<T> outcome = IpmiCall.run(options(), session, command);
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("ok", outcome.ok());
@@ -125,7 +130,7 @@ public final class IpmiCommand implements Runnable {
             out.print(text.apply(outcome.value()));
         }
         if (!outcome.ok()) {
-            System.err.println("Error: " + outcome.failure() + ": " + outcome.message());
+            spec.commandLine().getErr().println("Error: " + outcome.failure() + ": " + outcome.message());
             return 1;
         }
         return 0;

@@ -6,14 +6,18 @@ import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab lab}: the embedded virtual lab. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
@@ -27,13 +31,25 @@ public final class LabCommand implements Runnable {
             description = "Where the lab keeps its state and restore journal (default: /run/quirklab).")
     Path stateDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing COMMAND: up, down, status, restore, fault");
+        throw new ParameterException(spec.commandLine(), "missing COMMAND: up, down, status, restore, fault");
     }
 
     VirtualLab lab() {
-        return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
+        return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), this::progress);
+    }
+
+    /** A step of the lab, on standard error: standard output is the command's answer. */
+    void progress(String line) {
+        spec.commandLine().getErr().println("lab: " + line);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 
     /**
@@ -41,9 +57,8 @@ public final class LabCommand implements Runnable {
      *
      * @param restoreDeadHolder restore the lab a dead holder left before going on (lab restore does that itself)
      */
-    static io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
-        return io.quirklab.lab.LabLock.take(lab.stateDir(), line -> System.err.println("lab: " + line),
-                restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
+    io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
+        return io.quirklab.lab.LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
     static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
@@ -52,17 +67,17 @@ public final class LabCommand implements Runnable {
                 QuirklabCommand.class.getName()), personas);
     }
 
-    static void print(LabState s, boolean json) throws Exception {
+    static void print(PrintWriter out, LabState s, boolean json) throws Exception {
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
             return;
         }
-        System.out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
+        out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
                 s.responderInterface(), s.netns(), s.responderPid());
-        System.out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
-        System.out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
+        out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+        out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
         for (LabState.PersonaInfo p : s.personas()) {
-            System.out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
+            out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
                     p.quirks().isEmpty() ? "-" : String.join(", ", p.quirks()));
         }
     }
@@ -88,12 +103,12 @@ public final class LabCommand implements Runnable {
             Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
             Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personas)).map(Path::toAbsolutePath);
             VirtualLab lab = parent.lab();
-            try (var hold = hold(lab, true)) {
+            try (var hold = parent.hold(lab, true)) {
                 LabState s = lab.up(launch(catalogue));
                 if (file.flatMap(LabFile::faultModel).isPresent()) {
                     s = lab.fault(file.get().faultModel().get());
                 }
-                print(s, json);
+                print(parent.out(), s, json);
                 return 0;
             }
         }
@@ -105,12 +120,12 @@ public final class LabCommand implements Runnable {
         public Integer call() throws Exception {
             VirtualLab lab = parent.lab();
             List<String> report;
-            try (var hold = hold(lab, false)) {
+            try (var hold = parent.hold(lab, false)) {
                 report = lab.down();
             }
-            report.forEach(l -> System.out.println("lab: " + l));
+            report.forEach(l -> parent.out().println("lab: " + l));
             boolean failed = report.stream().anyMatch(l -> l.startsWith("could not"));
-            System.out.println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
+            parent.out().println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
             return failed ? 1 : 0;
         }
     }
@@ -124,14 +139,14 @@ public final class LabCommand implements Runnable {
             io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
             io.quirklab.lab.HostRestore.Report r;
             // a live run's lab is its own to take down: refused, naming it; a dead holder's lab is restored below
-            try (var hold = hold(lab, false)) {
+            try (var hold = parent.hold(lab, false)) {
                 r = io.quirklab.lab.HostRestore.run(lab.stateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
                         io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
             }
             if (r.nothing()) {
-                System.out.println("lab: nothing to restore");
+                parent.out().println("lab: nothing to restore");
             }
-            r.lines().forEach(l -> System.out.println("lab: " + l));
+            r.lines().forEach(l -> parent.out().println("lab: " + l));
             return r.failed() ? 1 : 0;
         }
     }
@@ -146,13 +161,13 @@ public final class LabCommand implements Runnable {
             VirtualLab lab = parent.lab();
             Optional<LabState> s = lab.readState();
             if (s.isEmpty()) {
-                System.err.println("lab: not up" + (lab.journal().isEmpty() ? "" : " (leftovers of an earlier run exist: quirklab lab restore)"));
+                parent.spec.commandLine().getErr().println("lab: not up" + (lab.journal().isEmpty() ? "" : " (leftovers of an earlier run exist: quirklab lab restore)"));
                 return 1;
             }
-            print(s.get(), json);
-            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> System.out.println("in use by " + h.describe()));
+            print(parent.out(), s.get(), json);
+            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> parent.out().println("in use by " + h.describe()));
             if (!lab.healthy(s.get())) {
-                System.err.println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
+                parent.spec.commandLine().getErr().println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
                 return 1;
             }
             return 0;
@@ -177,17 +192,17 @@ public final class LabCommand implements Runnable {
                 FaultModel m = LabFile.read(labFile).faultModel()
                         .orElseThrow(() -> new IllegalArgumentException(labFile + " has no fault-model"));
                 VirtualLab lab = parent.lab();
-                try (var hold = hold(lab, true)) {
+                try (var hold = parent.hold(lab, true)) {
                     LabState s = lab.fault(m);
-                    System.out.println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                    parent.out().println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
                 }
                 return 0;
             }
             FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
             VirtualLab lab = parent.lab();
-            try (var hold = hold(lab, true)) {
+            try (var hold = parent.hold(lab, true)) {
                 LabState s = lab.fault(m);
-                System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+                parent.out().println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
             }
             return 0;
         }

@@ -15,6 +15,7 @@ import io.quirklab.client.IpmiCall;
 import io.quirklab.client.ToolClient;
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -150,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());
         }
         if (!socket) {
-            System.out.println("note: socket mode, because the virtual lab cannot run here: " + why.get());
+            spec.commandLine().getOut().println("note: socket mode, because the virtual lab cannot run here: " + why.get());
         }
         return socketMode();
     }
@@ -174,14 +175,15 @@ public final class RunCommand implements Callable<Integer> {
         BmcConfig config = BmcConfig.smdcDefaults();
         List<Row> rows = new ArrayList<>();
         long start = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
         try (UdpBmcServer server = startServer(config, addr)) {
             int p = server.localAddress().getPort();
-            System.out.printf("simulated SMDC (%s, firmware %s) on udp %s:%d%n", config.identity().boardProduct(),
+            out.printf("simulated SMDC (%s, firmware %s) on udp %s:%d%n", config.identity().boardProduct(),
                     config.identity().firmwareText(), bind, p);
             ClientOptions opts = ClientOptions.of(bind, p, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
             for (JavaOperation op : JavaOperation.values()) {
                 rows.add(new Row("java", op.label, IpmiCall.run(opts, op.session, op.command), null, op.summary));
-                progress(rows);
+                progress(out, rows);
             }
             CommandRunner runner = new CommandRunner();
             for (ToolClient tool : ToolClient.values()) {
@@ -195,27 +197,27 @@ public final class RunCommand implements Callable<Integer> {
                         rows.add(Row.tool(tool.id(), opName, tool.run(runner, op,
                                 ToolClient.Target.of(bind, p, BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD), Duration.ofSeconds(20)), null));
                     }
-                    progress(rows);
+                    progress(out, rows);
                 }
             }
         }
-        System.out.println();
-        System.out.printf("%-13s %-15s %-9s %9s  %s%n", "CLIENT", "OPERATION", "RESULT", "TIME", "DETAIL");
+        out.println();
+        out.printf("%-13s %-15s %-9s %9s  %s%n", "CLIENT", "OPERATION", "RESULT", "TIME", "DETAIL");
         int failed = 0;
         int passed = 0;
         for (Row r : rows) {
             if (r.skipped() != null) {
-                System.out.printf("%-13s %-15s %-9s %9s  %s%n", r.client(), r.operation(), "SKIPPED", "-", r.skipped());
+                out.printf("%-13s %-15s %-9s %9s  %s%n", r.client(), r.operation(), "SKIPPED", "-", r.skipped());
                 continue;
             }
             boolean ok = r.outcome().ok();
             failed += ok ? 0 : 1;
             passed += ok ? 1 : 0;
-            System.out.printf("%-13s %-15s %-9s %7d ms  %s%n", r.client(), r.operation(), ok ? "OK" : r.outcome().failure(),
+            out.printf("%-13s %-15s %-9s %7d ms  %s%n", r.client(), r.operation(), ok ? "OK" : r.outcome().failure(),
                     r.outcome().elapsedMicros() / 1000, ok ? clip(r.summary().apply(r.outcome().value())) : r.outcome().message());
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%n%d passed, %d failed, %d skipped in %.1f s%n", passed, failed, rows.size() - passed - failed, secs);
+        out.printf("%n%d passed, %d failed, %d skipped in %.1f s%n", passed, failed, rows.size() - passed - failed, secs);
         return failed == 0 ? 0 : 1;
     }
 
@@ -227,15 +229,15 @@ public final class RunCommand implements Callable<Integer> {
             if (port >= 1024 || !String.valueOf(e.getMessage()).contains("ermission")) {
                 throw e;
             }
-            System.out.println("note: cannot bind UDP port " + port + " without root; using a free port instead");
+            spec.commandLine().getOut().println("note: cannot bind UDP port " + port + " without root; using a free port instead");
             return UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(addr, 0), line -> { });
         }
     }
 
-    private static void progress(List<Row> rows) {
+    private static void progress(PrintWriter out, List<Row> rows) {
         if (System.console() != null) {
-            System.out.print("\r" + rows.size() + " exchanges done");
-            System.out.flush();
+            out.print("\r" + rows.size() + " exchanges done");
+            out.flush();
         }
     }
 

@@ -154,7 +154,7 @@ public final class IpmiCommand implements Runnable {
         IpmiCommand parent;
     }
 
-    @Command(name = "ping", description = "ASF presence ping (RMCP); no session.")
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "ASF presence ping (RMCP); no session.")
     static final class Ping extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -162,7 +162,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "caps", description = "Get Channel Authentication Capabilities; no session.")
+    @Command(name = "caps", mixinStandardHelpOptions = true, description = "Get Channel Authentication Capabilities; no session.")
     static final class Caps extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -170,7 +170,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "mc-info", description = "Get Device ID, printed like ipmitool's mc info.")
+    @Command(name = "mc-info", mixinStandardHelpOptions = true, description = "Get Device ID, printed like ipmitool's mc info.")
     static final class McInfo extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -178,7 +178,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "chassis-status", description = "Get Chassis Status, printed like ipmitool's chassis status.")
+    @Command(name = "chassis-status", mixinStandardHelpOptions = true, description = "Get Chassis Status, printed like ipmitool's chassis status.")
     static final class ChassisStatusCmd extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -186,7 +186,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "power-status", description = "Chassis power state.")
+    @Command(name = "power-status", mixinStandardHelpOptions = true, description = "Chassis power state.")
     static final class PowerStatus extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -194,7 +194,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "power", description = "Chassis Control: on, off, cycle, reset, soft.")
+    @Command(name = "power", mixinStandardHelpOptions = true, description = "Chassis Control: on, off, cycle, reset, soft.")
     static final class Power extends Sub {
         @Parameters(paramLabel = "ACTION", description = "on, off, cycle, reset or soft")
         String action;
@@ -213,7 +213,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "sdr-list", description = "Every sensor with its reading, like ipmitool's sdr list.")
+    @Command(name = "sdr-list", mixinStandardHelpOptions = true, description = "Every sensor with its reading, like ipmitool's sdr list.")
     static final class SdrList extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -221,7 +221,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "sel-info", description = "System event log information, like ipmitool's sel info.")
+    @Command(name = "sel-info", mixinStandardHelpOptions = true, description = "System event log information, like ipmitool's sel info.")
     static final class SelInfoCmd extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -229,7 +229,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "raw", description = "Send a raw request in a session and print the response data (hex).")
+    @Command(name = "raw", mixinStandardHelpOptions = true, description = "Send a raw request in a session and print the response data (hex).")
     static final class Raw extends Sub {
         @Parameters(index = "0", paramLabel = "NETFN", description = "Network function, e.g. 0x06.")
         String netFn;

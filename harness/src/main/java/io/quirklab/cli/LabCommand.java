@@ -87,7 +87,7 @@ public final class LabCommand implements Runnable {
         LabCommand parent;
     }
 
-    @Command(name = "up", description = "Create the lab (idempotent; removes leftovers of a killed run first) and start the responder.")
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Create the lab (idempotent; removes leftovers of a killed run first) and start the responder.")
     static final class Up extends Sub {
         @Option(names = "--personas", paramLabel = "FILE", description = "Persona catalogue (YAML); default: the built-in one.")
         Path personas;
@@ -114,7 +114,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "down", description = "Remove everything the lab made (links, namespace, nftables table, responder).")
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Remove everything the lab made (links, namespace, nftables table, responder).")
     static final class Down extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -130,7 +130,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", description = "Remove leftovers of a run that was killed: this lab's restore journal, and like "
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Remove leftovers of a run that was killed: this lab's restore journal, and like "
             + "'quirklab restore' a second-nic lab's and NIC offload settings.")
     static final class Restore extends Sub {
         @Override
@@ -151,7 +151,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Interfaces, fault model and personas of the running lab.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Interfaces, fault model and personas of the running lab.")
     static final class Status extends Sub {
         @Option(names = "--json", description = "Machine-readable.")
         boolean json;
@@ -174,7 +174,7 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "fault", description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
+    @Command(name = "fault", mixinStandardHelpOptions = true, description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
             "custom (with --expr 'NFT MATCH EXPRESSION'), or off."})
     static final class Fault extends Sub {
         @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom, off, or lab (with --lab)")

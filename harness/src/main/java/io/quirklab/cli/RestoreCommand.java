@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 "'quirklab lab restore'). What a run that is still going holds is left to it."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "
-            + "%ProgramData%\\quirklab, /Library/Application Support/quirklab).")
+            + "%%ProgramData%%\\quirklab, /Library/Application Support/quirklab).")
     Path stateDir;
 
     @Spec

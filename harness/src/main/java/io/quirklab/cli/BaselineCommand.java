@@ -32,9 +32,8 @@ public final class BaselineCommand implements Runnable {
     /** Baseline names: a file name without directories; not starting with a dot. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
-    @Option(names = "--reports", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR", defaultValue = "reports",
-            description = "The reports directory: runs in DIR/runs/*/matrix.json, baselines in DIR/baselines (default: ${DEFAULT-VALUE}).")
-    Path reports;
+    @CommandLine.Mixin
+    LabOptions.ReportsOption reports;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +44,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     Path baselines() {
-        return reports.resolve("baselines");
+        return reports.dir.resolve("baselines");
     }
 
     /** A run found under DIR/runs. */
@@ -127,7 +126,7 @@ public final class BaselineCommand implements Runnable {
                 MatrixDocument doc = CompareCommand.read(file);
                 source = new RunFile(file, doc, started(doc).orElse(null));
             } else {
-                source = latestRun(parent.reports, note -> parent.spec.commandLine().getErr().println("baseline: " + note));
+                source = latestRun(parent.reports.dir, note -> parent.spec.commandLine().getErr().println("baseline: " + note));
             }
             Path target = parent.baselines().resolve(name + ".json");
             boolean replacing = Files.exists(target);

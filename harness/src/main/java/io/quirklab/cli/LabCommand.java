@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
@@ -27,9 +28,8 @@ import picocli.CommandLine.Spec;
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Restore.class,
                 LabCommand.Fault.class})
 public final class LabCommand implements Runnable {
-    @Option(names = "--state-dir", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where the lab keeps its state and restore journal (default: /run/quirklab).")
-    Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     @Spec
     CommandSpec spec;
@@ -40,7 +40,7 @@ public final class LabCommand implements Runnable {
     }
 
     VirtualLab lab() {
-        return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), this::progress);
+        return new VirtualLab(stateDir.orElse(VirtualLab.defaultStateDir()), this::progress);
     }
 
     /** A step of the lab, on standard error: standard output is the command's answer. */
@@ -92,15 +92,15 @@ public final class LabCommand implements Runnable {
         @Option(names = "--personas", paramLabel = "FILE", description = "Persona catalogue (YAML); default: the built-in one.")
         Path personas;
 
-        @Option(names = "--lab", paramLabel = "FILE", description = "Lab file (YAML): its personas and fault model.")
-        Path labFile;
+        @Mixin
+        LabOptions.LabFileOption labFile;
 
         @Option(names = "--json", description = "Print the lab state as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
+            Optional<LabFile> file = labFile.given();
             Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personas)).map(Path::toAbsolutePath);
             VirtualLab lab = parent.lab();
             try (var hold = parent.hold(lab, true)) {
@@ -180,25 +180,25 @@ public final class LabCommand implements Runnable {
         @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom, off, or lab (with --lab)")
         String model;
 
-        @Option(names = "--expr", paramLabel = "EXPR", description = "nftables match expression for custom, e.g. 'ip ttl 255'.")
-        String expression;
+        @Mixin
+        LabOptions.CustomExpression custom;
 
-        @Option(names = "--lab", paramLabel = "FILE", description = "Take the model from a lab file's fault-model (MODEL is then 'lab').")
-        Path labFile;
+        @Mixin
+        LabOptions.LabFileOption labFile;
 
         @Override
         public Integer call() throws Exception {
-            if (labFile != null) {
-                FaultModel m = LabFile.read(labFile).faultModel()
-                        .orElseThrow(() -> new IllegalArgumentException(labFile + " has no fault-model"));
+            if (labFile.file != null) {
+                FaultModel m = labFile.given().orElseThrow().faultModel()
+                        .orElseThrow(() -> new IllegalArgumentException(labFile.file + " has no fault-model"));
                 VirtualLab lab = parent.lab();
                 try (var hold = parent.hold(lab, true)) {
                     LabState s = lab.fault(m);
-                    parent.out().println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                    parent.out().println("lab: fault model " + s.faultModel().description() + " (from " + labFile.file + ")");
                 }
                 return 0;
             }
-            FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
+            FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(custom.expression) : FaultModel.of(model);
             VirtualLab lab = parent.lab();
             try (var hold = parent.hold(lab, true)) {
                 LabState s = lab.fault(m);

@@ -32,14 +32,14 @@ final class MatrixRun implements RunListener {
      * @param personas persona names or "all" (empty: the lab file's)
      * @param clients  client ids (empty: the lab file's)
      * @param offload  offload states (empty: the lab file's)
-     * @param fault    a fault model overriding the lab file's, or null
+     * @param fault    the fault model for offload=on (the lab file's, or the one given on the command line)
      * @param baseline a baseline run, or null
      * @param reports  the reports directory (runs/ goes under it)
      * @param stateDir the virtual lab's state directory
      * @param jobs     cells at once, or null for the default
      * @param repeat   attempts per cell, or null for the lab file's
      */
-    record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, String fault, Path baseline,
+    record Options(LabFile labFile, List<String> personas, List<String> clients, List<String> offload, FaultModel fault, Path baseline,
                    Path reports, Path stateDir, Integer jobs, Integer repeat) {
     }
 
@@ -56,7 +56,7 @@ final class MatrixRun implements RunListener {
     }
 
     int call() throws Exception {
-        FaultModel model = o.fault() != null ? FaultModel.of(o.fault()) : o.labFile().faultModel().orElse(FaultModel.of("df-clear"));
+        FaultModel model = o.fault();
         Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
         MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), model, LabCommand.launch(o.labFile().personas()), o.stateDir()));
         MatrixEngine.Finished f;

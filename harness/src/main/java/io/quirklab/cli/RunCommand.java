@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import io.quirklab.engine.MatrixEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,9 +83,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket", description = "Socket mode: the SMDC on a loopback UDP socket instead of the virtual lab.")
     boolean socket;
 
-    @Option(names = "--lab", paramLabel = "FILE",
-            description = "Lab file (default: scenarios/labs/virtual.yaml when present, else the built-in virtual lab).")
-    java.nio.file.Path labFile;
+    @Mixin
+    LabOptions.LabFileOption lab;
 
     @Option(names = "--personas", split = ",", paramLabel = "NAME",
             description = "Personas to probe (default: the lab file's, else all; e.g. clean,smdc-tyan for a one-minute check).")
@@ -99,9 +99,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Offload states in run order: off, on (default: the lab file's, else off,on).")
     List<String> offload = new ArrayList<>();
 
-    @Option(names = "--fault", paramLabel = "MODEL",
-            description = "Virtual lab: the emulated offload fault for offload=on, overriding the lab file's (default: df-clear).")
-    String fault;
+    @Mixin
+    LabOptions.FaultOption fault;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Probe every cell N times (default: the lab file's repeat, else 1); attempts that disagree make a cell INTERMITTENT.")
@@ -111,13 +110,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "A baseline matrix.json (e.g. reports/baselines/NAME.json): exit 1 on regressions against it.")
     java.nio.file.Path baseline;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
-            description = "Where runs/<run-id>/ goes (default: ${DEFAULT-VALUE}).")
-    java.nio.file.Path reports;
+    @Mixin
+    LabOptions.ReportsOption reports;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Lab state directory (default: /run/quirklab, /run/quirklab/second-nic for a second-nic lab).")
-    java.nio.file.Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Cells at once (default: the lab file's jobs, else as many as the evidence can tell apart per flow: "
@@ -127,28 +124,23 @@ public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** The embedded virtual lab file, when run from the project root. */
-    static final java.nio.file.Path EMBEDDED_LAB = java.nio.file.Path.of("scenarios", "labs", "virtual.yaml");
-
     @Override
     public Integer call() throws Exception {
-        io.quirklab.lab.LabFile given = labFile != null && !socket ? io.quirklab.lab.LabFile.read(labFile) : null;
+        io.quirklab.lab.LabFile given = !socket ? lab.given().orElse(null) : null;
         // an agent lab (a Windows DUT, too) needs packet capture here, not the virtual lab's Linux tools
         Optional<String> why = socket ? Optional.of("--socket given")
                 : given != null && given.kind().equals("agent") ? io.quirklab.wire.PcapLink.available() : virtualLabUnavailable();
         if (why.isEmpty()) {
-            io.quirklab.lab.LabFile lab = given != null ? given
-                    : java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
-                    : new io.quirklab.lab.LabFile(null, Optional.empty(), Optional.empty());
-            int n = repeat != null ? repeat : lab.repeat();
+            io.quirklab.lab.LabFile file = given != null ? given : lab.orEmbedded();
+            int n = repeat != null ? repeat : file.repeat();
             if (n < 1 || n > io.quirklab.lab.LabFile.MAX_REPEAT) {
                 throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + io.quirklab.lab.LabFile.MAX_REPEAT);
             }
-            return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, fault, baseline, reports,
-                    stateDir, jobs, n), spec.commandLine().getOut()).call();
+            return new MatrixRun(new MatrixRun.Options(file, personas, clients, offload, fault.resolve(file), baseline, reports.dir,
+                    stateDir.dir, jobs, n), spec.commandLine().getOut()).call();
         }
-        if (labFile != null) {
-            throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());
+        if (lab.file != null) {
+            throw new IllegalArgumentException("the lab " + lab.file + " cannot run here: " + why.get());
         }
         if (!socket) {
             spec.commandLine().getOut().println("note: socket mode, because the virtual lab cannot run here: " + why.get());

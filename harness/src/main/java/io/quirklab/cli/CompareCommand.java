@@ -45,6 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputFile.check("--html", html);
         MatrixDocument before = read(oldFile);
         MatrixDocument after = read(newFile);
         Comparison comparison;

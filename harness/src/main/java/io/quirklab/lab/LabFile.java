@@ -411,8 +411,12 @@ public record LabFile(Path file, String kind, Optional<Path> personas, List<Stri
             throw new IOException(at(file, "token-env") + "': '" + env + "' is not an environment variable name");
         }
         Optional<Path> tokenFile = Optional.ofNullable(r.tokenFile()).map(t -> file.toAbsolutePath().getParent().resolve(t));
-        if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
-            throw new IOException(at(file, "token-file") + "': no such file " + tokenFile.get());
+        if (tokenFile.isPresent()) {
+            try {
+                io.quirklab.input.InputFile.requireRegular(tokenFile.get(), "token file");
+            } catch (io.quirklab.input.InputFile.Unusable e) {
+                throw new IOException(at(file, "token-file") + "': " + e.getMessage());
+            }
         }
         Optional<Path> trust = Optional.ofNullable(r.trust()).map(t -> file.toAbsolutePath().getParent().resolve(t));
         if (trust.isPresent()) {

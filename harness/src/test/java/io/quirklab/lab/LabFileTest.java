@@ -158,5 +158,9 @@ class LabFileTest {
         assertThatThrownBy(() -> LabFile.read(noCert)).hasMessageContaining("field 'trust'").hasMessageContaining("missing.pem");
         Path virtualTrust = write("kind: virtual\nresponder:\n  trust: not-a-cert.pem\n");
         assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field 'trust'").hasMessageContaining("only for kind agent");
+        Path fifo = io.quirklab.testing.SpecialFiles.fifo(dir, "token.fifo");
+        Path fifoToken = write(head + "responder:\n  url: http://198.18.7.2:8623\n  token-file: token.fifo\n");
+        assertThatThrownBy(() -> LabFile.read(fifoToken)).hasMessageContaining("field 'token-file': " + fifo.toAbsolutePath()
+                + ": is a FIFO (named pipe), not a token file");
     }
 }

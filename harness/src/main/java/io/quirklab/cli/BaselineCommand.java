@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,9 +32,8 @@ public final class BaselineCommand implements Runnable {
     /** Baseline names: a file name without directories; not starting with a dot. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
-    @Option(names = "--reports", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR", defaultValue = "reports",
-            description = "The reports directory: runs in DIR/runs/*/matrix.json, baselines in DIR/baselines (default: ${DEFAULT-VALUE}).")
-    Path reports;
+    @CommandLine.Mixin
+    LabOptions.ReportsOption reports;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +44,7 @@ public final class BaselineCommand implements Runnable {
     }
 
     Path baselines() {
-        return reports.resolve("baselines");
+        return reports.dir.resolve("baselines");
     }
 
     /** A run found under DIR/runs. */
@@ -53,9 +53,9 @@ public final class BaselineCommand implements Runnable {
 
     /**
      * The newest {@code reports/runs/*}{@code /matrix.json} by its {@code run.started}; runs that cannot be read or have no
-     * start time are skipped with a note on stderr.
+     * start time are skipped with a note to {@code skipped}.
      */
-    static RunFile latestRun(Path reports) throws IOException {
+    static RunFile latestRun(Path reports, Consumer<String> skipped) throws IOException {
         Path runs = reports.resolve("runs");
         List<RunFile> found = new ArrayList<>();
         if (Files.isDirectory(runs)) {
@@ -72,12 +72,12 @@ public final class BaselineCommand implements Runnable {
                     MatrixDocument doc = CompareCommand.read(file);
                     Optional<Instant> started = started(doc);
                     if (started.isEmpty()) {
-                        System.err.println("baseline: skipping " + file + ": no readable run.started");
+                        skipped.accept("skipping " + file + ": no readable run.started");
                         continue;
                     }
                     found.add(new RunFile(file, doc, started.get()));
                 } catch (IOException e) {
-                    System.err.println("baseline: skipping " + e.getMessage());
+                    skipped.accept("skipping " + e.getMessage());
                 }
             }
         }
@@ -126,7 +126,7 @@ public final class BaselineCommand implements Runnable {
                 MatrixDocument doc = CompareCommand.read(file);
                 source = new RunFile(file, doc, started(doc).orElse(null));
             } else {
-                source = latestRun(parent.reports);
+                source = latestRun(parent.reports.dir, note -> parent.spec.commandLine().getErr().println("baseline: " + note));
             }
             Path target = parent.baselines().resolve(name + ".json");
             boolean replacing = Files.exists(target);
@@ -143,7 +143,7 @@ public final class BaselineCommand implements Runnable {
                 Files.deleteIfExists(tmp);
             }
             MatrixDocument doc = source.document();
-            System.out.printf("baseline %s %s: %s%n  from %s%n  run %s, %s, %d cells%n", name, replacing ? "replaced" : "saved", target,
+            parent.spec.commandLine().getOut().printf("baseline %s %s: %s%n  from %s%n  run %s, %s, %d cells%n", name, replacing ? "replaced" : "saved", target,
                     source.file(), CompareCommand.runId(doc), CompareCommand.label(doc), doc.cells().size());
             return 0;
         }
@@ -164,7 +164,7 @@ public final class BaselineCommand implements Runnable {
                 }
             }
             if (files.isEmpty()) {
-                System.out.println("no baselines in " + dir + " (quirklab baseline save NAME stores one)");
+                parent.spec.commandLine().getOut().println("no baselines in " + dir + " (quirklab baseline save NAME stores one)");
                 return 0;
             }
             List<String[]> rows = new ArrayList<>();
@@ -182,7 +182,7 @@ public final class BaselineCommand implements Runnable {
             StringBuilder out = new StringBuilder();
             TextTable.append(out, "", rows);
             unreadable.forEach(u -> out.append(u).append('\n'));
-            System.out.print(out);
+            parent.spec.commandLine().getOut().print(out);
             return 0;
         }
     }

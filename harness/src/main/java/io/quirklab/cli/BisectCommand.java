@@ -25,7 +25,6 @@ import io.quirklab.responder.PersonaYaml;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.SocketControl;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,14 +55,11 @@ public final class BisectCommand implements Callable<Integer> {
     @Option(names = "--reference", defaultValue = "clean", description = "A delivered persona to split against (default: ${DEFAULT-VALUE}).")
     String reference;
 
-    @Option(names = "--lab", paramLabel = "FILE", description = "Lab file (default: scenarios/labs/virtual.yaml when present).")
-    Path labFile;
+    @Mixin
+    LabOptions.LabFileOption labFile;
 
-    @Option(names = "--fault", paramLabel = "MODEL", description = "Virtual lab: the emulated fault for offload=on (default: the lab file's, else df-clear).")
-    String fault;
-
-    @Option(names = "--expr", paramLabel = "EXPR", description = "With --fault custom: the nftables match expression.")
-    String expression;
+    @Mixin
+    LabOptions.FaultOption fault;
 
     @Option(names = "--client", defaultValue = "java-lan", description = "The client to probe with (default: ${DEFAULT-VALUE}).")
     String client;
@@ -81,24 +78,21 @@ public final class BisectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print bisect.json instead of the text answer.")
     boolean json;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports", description = "Where runs/<run-id>/ goes (default: ${DEFAULT-VALUE}).")
-    Path reports;
+    @Mixin
+    LabOptions.ReportsOption reports;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lab state directory (default: the lab kind's).")
-    Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LabFile lab = RunCommand.labFile(labFile);
-        if (fault != null) {
-            lab = lab.withFault(new FaultModel(fault, expression));
-        }
+        LabFile lab = fault.applyTo(labFile.orEmbedded());
         ClientKind kind = ClientKind.parse(client);
         int n = repeat != null ? repeat : lab.repeat() > 1 ? lab.repeat() : 6;
         Bisection.Settings settings = new Bisection.Settings(n);
         Instant started = Instant.now();
-        try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personaFile()), stateDir,
+        try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personaFile()), stateDir.dir,
                 line -> spec.commandLine().getErr().println("lab: " + line))) {
             LabState state = session.offload(offload);
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
@@ -106,13 +100,13 @@ public final class BisectCommand implements Callable<Integer> {
             Persona ref = served(control, reference);
             String env = HostAdapter.detect().fingerprint(state.dutInterface()).label();
             String runId = MatrixRecorder.runId(started, HostAdapter.detect().family(), state.dutInterface()) + "-bisect-" + persona;
-            Path runDir = reports.resolve("runs").resolve(runId);
+            Path runDir = reports.dir.resolve("runs").resolve(runId);
             Path evidence = runDir.resolve("bisect");
             BisectReport report;
             Optional<RequestHeader> requests;
             io.quirklab.client.IpmiClient ipmi = kind.client(lab.clientPaths(), new io.quirklab.process.CommandRunner(),
                     Duration.ofMillis(timeoutMillis));
-            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personaFile()), stateDir)
+            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personaFile()), stateDir.dir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + line));
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new io.quirklab.engine.Probe(observers, control).run(p, ipmi, dir),
                          kind, evidence)) {

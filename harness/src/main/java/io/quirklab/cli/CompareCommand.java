@@ -7,14 +7,17 @@ import io.quirklab.matrix.Comparison.Kind;
 import io.quirklab.matrix.DiffHeatmap;
 import io.quirklab.matrix.MatrixDocument;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab compare}: two matrix documents cell by cell, and their runs and environments side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -37,8 +40,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--fail-on-regression", description = "Exit 1 when a cell regressed.")
     boolean failOnRegression;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        OutputFile.check("--html", html);
         MatrixDocument before = read(oldFile);
         MatrixDocument after = read(newFile);
         Comparison comparison;
@@ -48,10 +55,11 @@ public final class CompareCommand implements Callable<Integer> {
             // "OLD: two cells for ..." -> the file's name
             throw new IOException(e.getMessage().replaceFirst("^OLD", oldFile.toString()).replaceFirst("^NEW", newFile.toString()));
         }
-        System.out.print(text(comparison, oldFile.toString(), newFile.toString()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text(comparison, oldFile.toString(), newFile.toString()));
         if (html != null) {
             DiffHeatmap.write(comparison, html);
-            System.out.println("diff heatmap: " + html);
+            out.println("diff heatmap: " + html);
         }
         return failOnRegression && comparison.hasRegressions() ? 1 : 0;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.matrix.MatrixDocument;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab env}: the environment fingerprint a matrix run records (changes nothing). */
 @Command(name = "env", mixinStandardHelpOptions = true,
@@ -26,19 +29,22 @@ public final class EnvCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the environment as matrix.json does (snake_case).")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         HostAdapter host = HostAdapter.detect();
         Optional<String> chosen = Optional.ofNullable(iface).or(() -> defaultInterface(host, Path.of("/sys/class/net")));
         if (chosen.isEmpty()) {
-            System.err.println("env: no interface given and no default route found: pass --iface IF (" + host.howToListInterfaces() + ")");
+            spec.commandLine().getErr().println("env: no interface given and no default route found: pass --iface IF (" + host.howToListInterfaces() + ")");
             return 2;
         }
         MatrixDocument.Environment env = host.fingerprint(chosen.get());
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(env));
+            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(env));
         } else {
-            print(env);
+            print(spec.commandLine().getOut(), env);
         }
         return 0;
     }
@@ -51,22 +57,22 @@ public final class EnvCommand implements Callable<Integer> {
         return host.defaultInterface();
     }
 
-    private static void print(MatrixDocument.Environment env) {
+    private static void print(PrintWriter out, MatrixDocument.Environment env) {
         MatrixDocument.Os os = env.os();
-        System.out.printf("os        : %s (%s; version %s, build %s)%n", os.name(), os.family(), orDash(os.version()), orDash(os.build()));
-        System.out.printf("host      : %s%n", env.host());
-        System.out.printf("java      : %s%n", env.java());
+        out.printf("os        : %s (%s; version %s, build %s)%n", os.name(), os.family(), orDash(os.version()), orDash(os.build()));
+        out.printf("host      : %s%n", env.host());
+        out.printf("java      : %s%n", env.java());
         MatrixDocument.DutInterface d = env.dutInterface();
-        System.out.printf("interface : %s (MAC %s)%n", d.name(), orDash(d.mac()));
-        System.out.printf("  model   : %s%n", orDash(d.model()));
-        System.out.printf("  pci     : %s%s%n", orDash(d.pciId()), d.pciSubsystemId() == null ? "" : " (subsystem " + d.pciSubsystemId() + ")");
-        System.out.printf("  driver  : %s %s%s%s%s%n", orDash(d.driver()), orDash(d.driverVersion()),
+        out.printf("interface : %s (MAC %s)%n", d.name(), orDash(d.mac()));
+        out.printf("  model   : %s%n", orDash(d.model()));
+        out.printf("  pci     : %s%s%n", orDash(d.pciId()), d.pciSubsystemId() == null ? "" : " (subsystem " + d.pciSubsystemId() + ")");
+        out.printf("  driver  : %s %s%s%s%s%n", orDash(d.driver()), orDash(d.driverVersion()),
                 d.driverDate() == null ? "" : ", date " + d.driverDate(), d.driverFile() == null ? "" : ", file " + d.driverFile(),
                 d.driverProvider() == null ? "" : ", by " + d.driverProvider());
-        System.out.printf("  firmware: %s%n", orDash(d.firmware()));
-        System.out.printf("  link    : %s%n", orDash(d.linkSpeed()));
-        System.out.printf("  offloads: %s%n", join(d.offloads()));
-        System.out.printf("clients   : %s%n", env.clients().isEmpty() ? "none installed (ipmitool, ipmiutil, FreeIPMI)" : join(env.clients()));
+        out.printf("  firmware: %s%n", orDash(d.firmware()));
+        out.printf("  link    : %s%n", orDash(d.linkSpeed()));
+        out.printf("  offloads: %s%n", join(d.offloads()));
+        out.printf("clients   : %s%n", env.clients().isEmpty() ? "none installed (ipmitool, ipmiutil, FreeIPMI)" : join(env.clients()));
     }
 
     private static String join(Map<String, String> m) {

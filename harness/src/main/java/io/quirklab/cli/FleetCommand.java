@@ -6,9 +6,11 @@ import io.quirklab.matrix.FleetMatrix.MachineCell;
 import io.quirklab.matrix.FleetMatrix.Panel;
 import io.quirklab.matrix.FleetPage;
 import io.quirklab.report.FleetAllure;
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +60,8 @@ public final class FleetCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            OutputFile.check("--html", html);
+            OutputFile.check("--json", json);
             List<FleetMatrix.Source> sources = new ArrayList<>();
             for (Path file : matrixFiles(inputs)) {
                 sources.add(new FleetMatrix.Source(file.toString(), CompareCommand.read(file)));
@@ -171,7 +175,7 @@ public final class FleetCommand implements Runnable {
                 }
                 BaselineCommand.RunFile run;
                 try {
-                    run = BaselineCommand.latestRun(reports);
+                    run = BaselineCommand.latestRun(reports, note -> spec.commandLine().getErr().println(node.label() + ": " + note));
                 } catch (IOException e) {
                     w.println(node.label() + ": no matrix (no readable " + reports.resolve("runs/*/matrix.json") + ")");
                     continue;
@@ -238,6 +242,9 @@ public final class FleetCommand implements Runnable {
                     throw new IOException(in + ": no matrix.json in it or in the run directories below it");
                 }
                 files.addAll(found);
+            } else if (Files.exists(in)) {
+                throw new IOException(in + ": is " + InputFile.kind(in, Files.readAttributes(in, BasicFileAttributes.class))
+                        + ", not a matrix.json or a directory of runs");
             } else {
                 throw new IOException(in + ": no such file or directory");
             }

@@ -19,7 +19,7 @@ import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.CompletionCode;
 import io.quirklab.ipmi.IpmiResponse;
 import io.quirklab.ipmi.Privilege;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -31,10 +31,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab ipmi}: the project's own IPMI LAN client, IPMI 1.5 or (with --lanplus) IPMI 2.0 / RMCP+. */
 @Command(name = "ipmi", mixinStandardHelpOptions = true,
@@ -90,9 +92,12 @@ public final class IpmiCommand implements Runnable {
             description = "Allow a BMC outside loopback and 198.18.0.0/15 (a real BMC on your lab LAN). Never used by the harness.")
     boolean anyAddress;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing COMMAND: ping, caps, mc-info, chassis-status, power-status, power, sdr-list, sel-info, raw");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing COMMAND: ping, caps, mc-info, chassis-status, power-status, power, sdr-list, sel-info, raw");
     }
 
     ClientOptions options() throws UnknownHostException {
@@ -110,7 +115,7 @@ public final class IpmiCommand implements Runnable {
 
     <T> int execute(boolean session, ClientCommand<T> command, Function<T, String> text) throws UnknownHostException {
         CallOutcome<T> outcome = IpmiCall.run(options(), session, command);
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("ok", outcome.ok());
@@ -125,7 +130,7 @@ public final class IpmiCommand implements Runnable {
             out.print(text.apply(outcome.value()));
         }
         if (!outcome.ok()) {
-            System.err.println("Error: " + outcome.failure() + ": " + outcome.message());
+            spec.commandLine().getErr().println("Error: " + outcome.failure() + ": " + outcome.message());
             return 1;
         }
         return 0;
@@ -149,7 +154,7 @@ public final class IpmiCommand implements Runnable {
         IpmiCommand parent;
     }
 
-    @Command(name = "ping", description = "ASF presence ping (RMCP); no session.")
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "ASF presence ping (RMCP); no session.")
     static final class Ping extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -157,7 +162,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "caps", description = "Get Channel Authentication Capabilities; no session.")
+    @Command(name = "caps", mixinStandardHelpOptions = true, description = "Get Channel Authentication Capabilities; no session.")
     static final class Caps extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -165,7 +170,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "mc-info", description = "Get Device ID, printed like ipmitool's mc info.")
+    @Command(name = "mc-info", mixinStandardHelpOptions = true, description = "Get Device ID, printed like ipmitool's mc info.")
     static final class McInfo extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -173,7 +178,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "chassis-status", description = "Get Chassis Status, printed like ipmitool's chassis status.")
+    @Command(name = "chassis-status", mixinStandardHelpOptions = true, description = "Get Chassis Status, printed like ipmitool's chassis status.")
     static final class ChassisStatusCmd extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -181,7 +186,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "power-status", description = "Chassis power state.")
+    @Command(name = "power-status", mixinStandardHelpOptions = true, description = "Chassis power state.")
     static final class PowerStatus extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -189,7 +194,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "power", description = "Chassis Control: on, off, cycle, reset, soft.")
+    @Command(name = "power", mixinStandardHelpOptions = true, description = "Chassis Control: on, off, cycle, reset, soft.")
     static final class Power extends Sub {
         @Parameters(paramLabel = "ACTION", description = "on, off, cycle, reset or soft")
         String action;
@@ -208,7 +213,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "sdr-list", description = "Every sensor with its reading, like ipmitool's sdr list.")
+    @Command(name = "sdr-list", mixinStandardHelpOptions = true, description = "Every sensor with its reading, like ipmitool's sdr list.")
     static final class SdrList extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -216,7 +221,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "sel-info", description = "System event log information, like ipmitool's sel info.")
+    @Command(name = "sel-info", mixinStandardHelpOptions = true, description = "System event log information, like ipmitool's sel info.")
     static final class SelInfoCmd extends Sub {
         @Override
         public Integer call() throws Exception {
@@ -224,7 +229,7 @@ public final class IpmiCommand implements Runnable {
         }
     }
 
-    @Command(name = "raw", description = "Send a raw request in a session and print the response data (hex).")
+    @Command(name = "raw", mixinStandardHelpOptions = true, description = "Send a raw request in a session and print the response data (hex).")
     static final class Raw extends Sub {
         @Parameters(index = "0", paramLabel = "NETFN", description = "Network function, e.g. 0x06.")
         String netFn;

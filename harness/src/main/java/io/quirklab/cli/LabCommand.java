@@ -6,14 +6,19 @@ import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab lab}: the embedded virtual lab. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
@@ -23,17 +28,28 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Restore.class,
                 LabCommand.Fault.class})
 public final class LabCommand implements Runnable {
-    @Option(names = "--state-dir", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where the lab keeps its state and restore journal (default: /run/quirklab).")
-    Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing COMMAND: up, down, status, restore, fault");
+        throw new ParameterException(spec.commandLine(), "missing COMMAND: up, down, status, restore, fault");
     }
 
     VirtualLab lab() {
-        return new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), line -> System.err.println("lab: " + line));
+        return new VirtualLab(stateDir.orElse(VirtualLab.defaultStateDir()), this::progress);
+    }
+
+    /** A step of the lab, on standard error: standard output is the command's answer. */
+    void progress(String line) {
+        spec.commandLine().getErr().println("lab: " + line);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 
     /**
@@ -41,9 +57,8 @@ public final class LabCommand implements Runnable {
      *
      * @param restoreDeadHolder restore the lab a dead holder left before going on (lab restore does that itself)
      */
-    static io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
-        return io.quirklab.lab.LabLock.take(lab.stateDir(), line -> System.err.println("lab: " + line),
-                restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
+    io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
+        return io.quirklab.lab.LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
     static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
@@ -52,17 +67,17 @@ public final class LabCommand implements Runnable {
                 QuirklabCommand.class.getName()), personas);
     }
 
-    static void print(LabState s, boolean json) throws Exception {
+    static void print(PrintWriter out, LabState s, boolean json) throws Exception {
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
             return;
         }
-        System.out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
+        out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
                 s.responderInterface(), s.netns(), s.responderPid());
-        System.out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
-        System.out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
+        out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+        out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
         for (LabState.PersonaInfo p : s.personas()) {
-            System.out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
+            out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
                     p.quirks().isEmpty() ? "-" : String.join(", ", p.quirks()));
         }
     }
@@ -72,50 +87,50 @@ public final class LabCommand implements Runnable {
         LabCommand parent;
     }
 
-    @Command(name = "up", description = "Create the lab (idempotent; removes leftovers of a killed run first) and start the responder.")
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Create the lab (idempotent; removes leftovers of a killed run first) and start the responder.")
     static final class Up extends Sub {
         @Option(names = "--personas", paramLabel = "FILE", description = "Persona catalogue (YAML); default: the built-in one.")
         Path personas;
 
-        @Option(names = "--lab", paramLabel = "FILE", description = "Lab file (YAML): its personas and fault model.")
-        Path labFile;
+        @Mixin
+        LabOptions.LabFileOption labFile;
 
         @Option(names = "--json", description = "Print the lab state as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            Optional<LabFile> file = labFile == null ? Optional.empty() : Optional.of(LabFile.read(labFile));
+            Optional<LabFile> file = labFile.given();
             Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personaFile)).map(Path::toAbsolutePath);
             VirtualLab lab = parent.lab();
-            try (var hold = hold(lab, true)) {
+            try (var hold = parent.hold(lab, true)) {
                 LabState s = lab.up(launch(catalogue));
                 if (file.flatMap(LabFile::faultModel).isPresent()) {
                     s = lab.fault(file.get().faultModel().get());
                 }
-                print(s, json);
+                print(parent.out(), s, json);
                 return 0;
             }
         }
     }
 
-    @Command(name = "down", description = "Remove everything the lab made (links, namespace, nftables table, responder).")
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Remove everything the lab made (links, namespace, nftables table, responder).")
     static final class Down extends Sub {
         @Override
         public Integer call() throws Exception {
             VirtualLab lab = parent.lab();
             List<String> report;
-            try (var hold = hold(lab, false)) {
+            try (var hold = parent.hold(lab, false)) {
                 report = lab.down();
             }
-            report.forEach(l -> System.out.println("lab: " + l));
+            report.forEach(l -> parent.out().println("lab: " + l));
             boolean failed = report.stream().anyMatch(l -> l.startsWith("could not"));
-            System.out.println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
+            parent.out().println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
             return failed ? 1 : 0;
         }
     }
 
-    @Command(name = "restore", description = "Remove leftovers of a run that was killed: this lab's restore journal, and like "
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Remove leftovers of a run that was killed: this lab's restore journal, and like "
             + "'quirklab restore' a second-nic lab's and NIC offload settings.")
     static final class Restore extends Sub {
         @Override
@@ -124,19 +139,19 @@ public final class LabCommand implements Runnable {
             io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
             io.quirklab.lab.HostRestore.Report r;
             // a live run's lab is its own to take down: refused, naming it; a dead holder's lab is restored below
-            try (var hold = hold(lab, false)) {
+            try (var hold = parent.hold(lab, false)) {
                 r = io.quirklab.lab.HostRestore.run(lab.stateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
                         io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
             }
             if (r.nothing()) {
-                System.out.println("lab: nothing to restore");
+                parent.out().println("lab: nothing to restore");
             }
-            r.lines().forEach(l -> System.out.println("lab: " + l));
+            r.lines().forEach(l -> parent.out().println("lab: " + l));
             return r.failed() ? 1 : 0;
         }
     }
 
-    @Command(name = "status", description = "Interfaces, fault model and personas of the running lab.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Interfaces, fault model and personas of the running lab.")
     static final class Status extends Sub {
         @Option(names = "--json", description = "Machine-readable.")
         boolean json;
@@ -146,48 +161,48 @@ public final class LabCommand implements Runnable {
             VirtualLab lab = parent.lab();
             Optional<LabState> s = lab.readState();
             if (s.isEmpty()) {
-                System.err.println("lab: not up" + (lab.journal().isEmpty() ? "" : " (leftovers of an earlier run exist: quirklab lab restore)"));
+                parent.spec.commandLine().getErr().println("lab: not up" + (lab.journal().isEmpty() ? "" : " (leftovers of an earlier run exist: quirklab lab restore)"));
                 return 1;
             }
-            print(s.get(), json);
-            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> System.out.println("in use by " + h.describe()));
+            print(parent.out(), s.get(), json);
+            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> parent.out().println("in use by " + h.describe()));
             if (!lab.healthy(s.get())) {
-                System.err.println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
+                parent.spec.commandLine().getErr().println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
                 return 1;
             }
             return 0;
         }
     }
 
-    @Command(name = "fault", description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
+    @Command(name = "fault", mixinStandardHelpOptions = true, description = {"Switch the emulated faulty NIC offload: df-clear, id-echo, csum-ffff, trailing-bytes,",
             "custom (with --expr 'NFT MATCH EXPRESSION'), or off."})
     static final class Fault extends Sub {
         @Parameters(paramLabel = "MODEL", description = "df-clear, id-echo, csum-ffff, trailing-bytes, custom, off, or lab (with --lab)")
         String model;
 
-        @Option(names = "--expr", paramLabel = "EXPR", description = "nftables match expression for custom, e.g. 'ip ttl 255'.")
-        String expression;
+        @Mixin
+        LabOptions.CustomExpression custom;
 
-        @Option(names = "--lab", paramLabel = "FILE", description = "Take the model from a lab file's fault-model (MODEL is then 'lab').")
-        Path labFile;
+        @Mixin
+        LabOptions.LabFileOption labFile;
 
         @Override
         public Integer call() throws Exception {
-            if (labFile != null) {
-                FaultModel m = LabFile.read(labFile).faultModel()
-                        .orElseThrow(() -> new IllegalArgumentException(labFile + " has no fault-model"));
+            if (labFile.file != null) {
+                FaultModel m = labFile.given().orElseThrow().faultModel()
+                        .orElseThrow(() -> new IllegalArgumentException(labFile.file + " has no fault-model"));
                 VirtualLab lab = parent.lab();
-                try (var hold = hold(lab, true)) {
+                try (var hold = parent.hold(lab, true)) {
                     LabState s = lab.fault(m);
-                    System.out.println("lab: fault model " + s.faultModel().description() + " (from " + labFile + ")");
+                    parent.out().println("lab: fault model " + s.faultModel().description() + " (from " + labFile.file + ")");
                 }
                 return 0;
             }
-            FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(expression) : FaultModel.of(model);
+            FaultModel m = model.equals("off") ? null : model.equals("custom") ? FaultModel.custom(custom.expression) : FaultModel.of(model);
             VirtualLab lab = parent.lab();
-            try (var hold = hold(lab, true)) {
+            try (var hold = parent.hold(lab, true)) {
                 LabState s = lab.fault(m);
-                System.out.println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+                parent.out().println("lab: fault model " + (s.faultModel() == null ? "off" : s.faultModel().description()));
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.responder.CapturedPersona;
 import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.wire.PcapFile;
@@ -49,9 +50,7 @@ public final class PersonaCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(file + ": no such capture");
-            }
+            InputFile.requireRegular(file, "capture");
             if (!name.matches("[a-z0-9][a-z0-9-]*")) {
                 throw new IllegalArgumentException("--name '" + name + "' is not a persona name (lower-case letters, digits and '-')");
             }

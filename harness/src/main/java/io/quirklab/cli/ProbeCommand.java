@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,8 +42,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the evidence (pcaps) goes (default: reports/probes/PERSONA__CLIENT__TIME).")
     Path out;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Lab state directory (default: /run/quirklab).")
-    Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,7 +51,7 @@ public final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClientKind kind = ClientKind.parse(client);
-        VirtualLab lab = new VirtualLab(stateDir != null ? stateDir : VirtualLab.defaultStateDir(), l -> { });
+        VirtualLab lab = new VirtualLab(stateDir.orElse(VirtualLab.defaultStateDir()), l -> { });
         LabState state = lab.readState().filter(lab::healthy).orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
         // the name first: nothing is captured, written or sent for a persona the lab does not have
         if (state.personas().stream().noneMatch(p -> p.name().equals(persona))) {

@@ -1,10 +1,19 @@
 package io.quirklab.cli;
 
+import io.quirklab.Version;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code quirklab} command line. */
-@Command(name = "quirklab", mixinStandardHelpOptions = true, versionProvider = QuirklabCommand.Version.class,
+/**
+ * The {@code quirklab} command line, and its entry point: the one place that touches {@code System.out} and
+ * {@code System.err}. Every command writes through picocli's writers ({@code spec.commandLine().getOut()/getErr()}),
+ * which are set here once for the whole tree and flushed before the process exits.
+ */
+@Command(name = "quirklab", mixinStandardHelpOptions = true, versionProvider = QuirklabCommand.VersionText.class,
         description = {"Reproduce UDP delivery failures caused by packet quirks and NIC offloads",
                 "with a simulated Tyan SMDC BMC and real IPMI clients.", ""},
         subcommands = {RunCommand.class, LabCommand.class, ProbeCommand.class, SmdcCommand.class, IpmiCommand.class,
@@ -17,16 +26,28 @@ public final class QuirklabCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The command line writing to this process's standard output and error. One writer each for the whole tree (a
+     * subcommand would otherwise make its own, which nobody flushes); println and printf flush, print does not.
+     */
     public static CommandLine commandLine() {
+        return commandLine(writer(System.out, "stdout.encoding", "sun.stdout.encoding"),
+                writer(System.err, "stderr.encoding", "sun.stderr.encoding"));
+    }
+
+    /** The command line writing to {@code out} and {@code err} (tests, or another front end). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new QuirklabCommand());
         cl.registerConverter(io.quirklab.matrix.OffloadState.class, io.quirklab.matrix.OffloadState::of);
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("quirklab: " + ErrorLine.of(ex));
             if ("1".equals(System.getenv("QUIRKLAB_DEBUG"))) {
-                ex.printStackTrace(new java.io.PrintWriter(cmd.getErr(), true));
+                ex.printStackTrace(cmd.getErr());
             }
             return 2;
         });
@@ -34,15 +55,42 @@ public final class QuirklabCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(commandLine(), args));
+    }
+
+    /** Runs the command and flushes what it wrote, whatever it printed last (a YAML document ends without println). */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+
+    /** A writer in the stream's encoding as the JDK (and picocli) pick it: a Windows console's code page, else the default. */
+    private static PrintWriter writer(PrintStream stream, String... encodingProperties) {
+        Charset charset = Charset.defaultCharset();
+        for (String p : encodingProperties) {
+            String name = System.getProperty(p);
+            try {
+                if (name != null) {
+                    charset = Charset.forName(name);
+                    break;
+                }
+            } catch (IllegalArgumentException e) {
+                // an unknown name: the default, as the JDK falls back
+            }
+        }
+        return new PrintWriter(new OutputStreamWriter(stream, charset), true);
     }
 
     /** Version from the build. */
     public static String version() {
-        return io.quirklab.Version.get();
+        return Version.get();
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    static final class VersionText implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"quirklab " + version(), "Java " + System.getProperty("java.version")};

@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab responder}: the raw-frame responder process that {@code lab up} starts in the lab's namespace. */
 @Command(name = "responder", mixinStandardHelpOptions = true,
@@ -49,6 +51,9 @@ public final class ResponderCommand implements Callable<Integer> {
     @Option(names = "--max-hours", defaultValue = "12", description = "Stop by itself after this many hours (default: ${DEFAULT-VALUE}).")
     int maxHours;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (maxHours < 1 || maxHours > 168) {
@@ -58,7 +63,7 @@ public final class ResponderCommand implements Callable<Integer> {
         List<Persona> list = (personas == null ? PersonaCatalogue.builtIn(baseAddress) : PersonaCatalogue.load(personas, baseAddress)).personas();
         // one line per malformed frame can be a flood: a file log is capped, standard output is the caller's to bound
         java.util.function.Consumer<String> logLine = log != null ? new io.quirklab.responder.RotatingLog(log,
-                io.quirklab.responder.RotatingLog.DEFAULT_CAP) : line -> System.out.println(Instant.now() + " " + line);
+                io.quirklab.responder.RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + line);
         // Requests only, inbound only: the responder must not see the frames it injects itself.
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {

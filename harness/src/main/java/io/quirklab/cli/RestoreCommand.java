@@ -2,12 +2,15 @@ package io.quirklab.cli;
 
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import io.quirklab.lab.HostRestore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code quirklab restore}: puts back NIC offload settings a killed run left changed. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -16,8 +19,11 @@ import picocli.CommandLine.Option;
                 "'quirklab lab restore'). What a run that is still going holds is left to it."})
 public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "The offload journal directory (default: /var/lib/quirklab, "
-            + "%ProgramData%\\quirklab, /Library/Application Support/quirklab).")
+            + "%%ProgramData%%\\quirklab, /Library/Application Support/quirklab).")
     Path stateDir;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -25,7 +31,7 @@ public final class RestoreCommand implements Callable<Integer> {
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
         HostRestore.Report r = HostRestore.run(io.quirklab.lab.VirtualLab.defaultStateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
                 dir, host, false);
-        java.io.PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         r.notes().forEach(l -> out.println("restore: note: " + l));
         if (r.nothing()) {
             out.println("restore: nothing to restore (no journal of a killed run on this host; offload journal: " + dir + ")");

@@ -2,12 +2,14 @@ package io.quirklab.cli;
 
 import io.quirklab.engine.MatrixEngine;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,9 +34,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket", description = "Socket mode: the personas' simulated BMCs on loopback UDP sockets instead of the lab.")
     boolean socket;
 
-    @Option(names = "--lab", paramLabel = "FILE",
-            description = "Lab file (default: scenarios/labs/virtual.yaml when present, else the built-in virtual lab).")
-    java.nio.file.Path labFile;
+    @Mixin
+    LabOptions.LabFileOption lab;
 
     @Option(names = "--personas", split = ",", paramLabel = "NAME",
             description = "Personas to probe (default: the lab file's, else all; e.g. clean,smdc-tyan for a one-minute check).")
@@ -49,9 +50,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Offload states in run order: off, on (default: the lab file's, else off,on).")
     List<io.quirklab.matrix.OffloadState> offload = new ArrayList<>();
 
-    @Option(names = "--fault", paramLabel = "MODEL",
-            description = "Virtual lab: the emulated offload fault for offload=on, overriding the lab file's (default: df-clear).")
-    String fault;
+    @Mixin
+    LabOptions.FaultOption fault;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Probe every cell N times (default: the lab file's repeat, else 1); attempts that disagree make a cell INTERMITTENT.")
@@ -61,13 +61,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "A baseline matrix.json (e.g. reports/baselines/NAME.json): exit 1 on regressions against it.")
     java.nio.file.Path baseline;
 
-    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
-            description = "Where runs/<run-id>/ goes (default: ${DEFAULT-VALUE}).")
-    java.nio.file.Path reports;
+    @Mixin
+    LabOptions.ReportsOption reports;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Lab state directory (default: /run/quirklab, /run/quirklab/second-nic for a second-nic lab).")
-    java.nio.file.Path stateDir;
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Cells at once (default: the lab file's jobs, else as many as the evidence can tell apart per flow: "
@@ -77,23 +75,17 @@ public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** The embedded virtual lab file, when run from the project root. */
-    static final java.nio.file.Path EMBEDDED_LAB = java.nio.file.Path.of("scenarios", "labs", "virtual.yaml");
-
     @Override
     public Integer call() throws Exception {
-        io.quirklab.lab.LabFile lab = labFile(labFile);
-        if (fault != null) {
-            lab = lab.withFault(io.quirklab.lab.FaultModel.of(fault));
-        }
+        io.quirklab.lab.LabFile file = fault.applyTo(lab.orEmbedded());
         boolean sockets = socket;
         if (!sockets) {
             // an agent lab (a Windows DUT, too) needs packet capture here, not the virtual lab's Linux tools
-            Optional<String> why = lab.kind() instanceof io.quirklab.lab.LabKind.Agent ? io.quirklab.wire.PcapLink.available()
+            Optional<String> why = file.kind() instanceof io.quirklab.lab.LabKind.Agent ? io.quirklab.wire.PcapLink.available()
                     : virtualLabUnavailable();
             if (why.isPresent()) {
-                if (labFile != null) {
-                    throw new IllegalArgumentException("the lab " + labFile + " cannot run here: " + why.get());
+                if (lab.file != null) {
+                    throw new IllegalArgumentException("the lab " + lab.file + " cannot run here: " + why.get());
                 }
                 spec.commandLine().getOut().println("note: socket mode, because the virtual lab cannot run here: " + why.get());
                 sockets = true;
@@ -104,23 +96,14 @@ public final class RunCommand implements Callable<Integer> {
             if (!(addr instanceof java.net.Inet4Address a) || !addr.isLoopbackAddress()) {
                 throw new IllegalArgumentException("--bind " + bind + ": socket mode serves on a loopback IPv4 address only");
             }
-            lab = lab.onSockets(new io.quirklab.lab.LabKind.Socket(a, port));
+            file = file.onSockets(new io.quirklab.lab.LabKind.Socket(a, port));
         }
-        int n = repeat != null ? repeat : lab.repeat();
+        int n = repeat != null ? repeat : file.repeat();
         if (n < 1 || n > io.quirklab.lab.LabFile.MAX_REPEAT) {
             throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + io.quirklab.lab.LabFile.MAX_REPEAT);
         }
-        return new MatrixRun(new MatrixRun.Options(lab, personas, clients, offload, baseline, reports, stateDir, jobs, n),
+        return new MatrixRun(new MatrixRun.Options(file, personas, clients, offload, baseline, reports.dir, stateDir.dir, jobs, n),
                 spec.commandLine().getOut()).call();
-    }
-
-    /** The lab file given, else the embedded one when run from the project root, else the built-in virtual lab. */
-    static io.quirklab.lab.LabFile labFile(java.nio.file.Path given) throws IOException {
-        if (given != null) {
-            return io.quirklab.lab.LabFile.read(given);
-        }
-        return java.nio.file.Files.isRegularFile(EMBEDDED_LAB) ? io.quirklab.lab.LabFile.read(EMBEDDED_LAB)
-                : io.quirklab.lab.LabFile.embedded();
     }
 
     /** Why the virtual lab cannot run on this machine, or empty when it can. */
@@ -132,5 +115,4 @@ public final class RunCommand implements Callable<Integer> {
         }
         return io.quirklab.wire.PcapLink.available();
     }
-
 }

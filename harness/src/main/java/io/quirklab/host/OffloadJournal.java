@@ -43,6 +43,8 @@ public final class OffloadJournal implements AutoCloseable {
     private final Path dir;
     private final HostAdapter host;
     private final ProcessOwner self;
+    /** Where the journal says what it restored and what it could not, for the front end to show. */
+    private final Consumer<String> progress;
     private final Thread restoreAtExit;
     private boolean closed;
 
@@ -115,10 +117,11 @@ public final class OffloadJournal implements AutoCloseable {
         }
     }
 
-    private OffloadJournal(Path dir, HostAdapter host, ProcessOwner self) {
+    private OffloadJournal(Path dir, HostAdapter host, ProcessOwner self, Consumer<String> progress) {
         this.dir = dir;
         this.host = host;
         this.self = self;
+        this.progress = progress;
         this.restoreAtExit = new Thread(this::restoreAtExit, "offload-journal-restore");
     }
 
@@ -143,12 +146,12 @@ public final class OffloadJournal implements AutoCloseable {
      * Opens the journal for this run: restores what dead runs left behind, refuses when a live run holds changes,
      * and registers the restore at JVM shutdown.
      *
-     * @param progress one line per restored leftover
+     * @param progress one line per restored leftover, and per change not restored at the end of the run or at exit
      * @throws BusyException when another live run holds unrestored changes
      * @throws IOException   when the directory cannot be used, or a leftover cannot be restored
      */
     public static OffloadJournal open(Path dir, HostAdapter host, Consumer<String> progress) throws IOException {
-        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current());
+        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current(), progress);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -188,7 +191,8 @@ public final class OffloadJournal implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current());
+        // the outcomes are the answer: this journal is never closed, so it has nothing to say of its own
+        OffloadJournal j = new OffloadJournal(dir, host, ProcessOwner.current(), line -> { });
         List<Outcome> out = new ArrayList<>();
         try (Held lock = j.lock()) {
             for (Entry e : j.entries()) {
@@ -256,7 +260,7 @@ public final class OffloadJournal implements AutoCloseable {
         return out;
     }
 
-    /** Restores this run's changes and removes the shutdown hook; says on stderr what could not be restored. */
+    /** Restores this run's changes and removes the shutdown hook; says through {@code progress} what could not be restored. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -265,7 +269,7 @@ public final class OffloadJournal implements AutoCloseable {
         try {
             report(restoreAll());
         } catch (IOException e) {
-            System.err.println("quirklab: could not read the offload journal " + dir + ": " + e.getMessage() + " (run 'quirklab restore')");
+            progress.accept("could not read the offload journal " + dir + ": " + e.getMessage() + " (run 'quirklab restore')");
         }
         closed = true;
         try {
@@ -283,16 +287,16 @@ public final class OffloadJournal implements AutoCloseable {
             try {
                 report(restoreAll());
             } catch (IOException | RuntimeException e) {
-                System.err.println("quirklab: offload changes not restored at exit: " + e.getMessage() + " (run 'quirklab restore')");
+                progress.accept("offload changes not restored at exit: " + e.getMessage() + " (run 'quirklab restore')");
             }
             closed = true;
         }
     }
 
-    private static void report(List<Outcome> outcomes) {
+    private void report(List<Outcome> outcomes) {
         for (Outcome o : outcomes) {
             if (!o.restored()) {
-                System.err.println("quirklab: " + o.describe() + " (run 'quirklab restore')");
+                progress.accept(o.describe() + " (run 'quirklab restore')");
             }
         }
     }

@@ -63,20 +63,7 @@ public final class InputFile {
 
     /** The file's bytes, after the same checks of kind, size and permission as {@link #text}. */
     public static byte[] bytes(Path file, String what, int limit) throws Unusable {
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw new Unusable(file + ": no such " + what);
-        } catch (IOException e) {
-            throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
-        }
-        if (a.isDirectory()) {
-            throw new Unusable(file + ": is a directory, not a " + what);
-        }
-        if (!a.isRegularFile()) {
-            throw new Unusable(file + ": is not a regular file (a device, pipe or socket), not a " + what);
-        }
+        BasicFileAttributes a = requireRegular(file, what);
         if (a.size() > limit) {
             throw new Unusable(file + ": is " + size(a.size()) + ", more than a " + what + " may be (" + size(limit) + ")");
         }
@@ -91,6 +78,50 @@ public final class InputFile {
         } catch (IOException e) {
             throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
         }
+    }
+
+    /**
+     * Refuses anything but a regular file (after symbolic links) in one line that says what it is instead: "no such
+     * WHAT", "is a directory, not a WHAT", "is a FIFO (named pipe), not a WHAT", "is a character device, ...".
+     *
+     * @return the file's attributes
+     */
+    public static BasicFileAttributes requireRegular(Path file, String what) throws Unusable {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new Unusable(file + ": no such " + what);
+        } catch (IOException e) {
+            throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
+        }
+        if (!a.isRegularFile()) {
+            throw new Unusable(file + ": is " + kind(file, a) + ", not a " + what);
+        }
+        return a;
+    }
+
+    /** What an existing path that is not a regular file is, in words ("a FIFO (named pipe)"). */
+    public static String kind(Path file, BasicFileAttributes a) {
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        try {
+            // st_mode's file type bits; the "unix" view exists on Linux and macOS
+            String special = switch ((Integer) Files.getAttribute(file, "unix:mode") & 0170000) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> null;
+            };
+            if (special != null) {
+                return special;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // another platform: the general words below
+        }
+        return "not a regular file (a device, pipe or socket)";
     }
 
     /** A value from a file as an error may quote it: in quotes, control characters escaped, long ones clipped. */

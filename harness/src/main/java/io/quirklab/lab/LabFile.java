@@ -305,8 +305,12 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                 throw problem("responder.token-file", "give token-env or token-file, not both");
             }
             Optional<Path> tokenFile = Optional.ofNullable(r == null ? null : r.tokenFile()).map(dir::resolve);
-            if (tokenFile.isPresent() && !Files.isRegularFile(tokenFile.get())) {
-                throw problem("responder.token-file", "no such file " + tokenFile.get());
+            if (tokenFile.isPresent()) {
+                try {
+                    InputFile.requireRegular(tokenFile.get(), "token file");
+                } catch (InputFile.Unusable e) {
+                    throw problem("responder.token-file", e.getMessage());
+                }
             }
             Optional<Path> trust = Optional.ofNullable(r == null ? null : r.trust()).map(dir::resolve);
             LabKind.Agent agent = new LabKind.Agent(raw.dutInterface(), LabKind.Agent.url(r == null ? null : r.url()),

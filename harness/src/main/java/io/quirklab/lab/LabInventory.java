@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,11 +69,18 @@ public record LabInventory(Path file, List<Node> nodes) {
                 file + ": no lab node '" + label + "' (it lists " + nodes.stream().map(Node::label).toList() + ")"));
     }
 
+    /** A file a node names: a regular file, else one line naming the node and field and what the path is instead. */
+    private static void requireRegular(Path file, String what, String at) throws IOException {
+        try {
+            InputFile.requireRegular(file, what);
+        } catch (InputFile.Unusable e) {
+            throw new IOException(at + ": " + e.getMessage());
+        }
+    }
+
     /** Reads and checks; every error is one line naming the file, the node and the field. */
     public static LabInventory read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such lab inventory");
-        }
+        InputFile.requireRegular(file, "lab inventory");
         Raw raw;
         try {
             raw = YAML.readValue(file.toFile(), Raw.class);
@@ -111,12 +119,10 @@ public record LabInventory(Path file, List<Node> nodes) {
                 throw new IOException(at + ".'lab': missing; the node's lab file, relative to " + file);
             }
             Path lab = dir.resolve(n.lab()).normalize();
-            if (!Files.isRegularFile(lab)) {
-                throw new IOException(at + ".'lab': no such lab file " + lab);
-            }
+            requireRegular(lab, "lab file", at + ".'lab'");
             Optional<Path> baseline = Optional.ofNullable(n.baseline()).filter(b -> !b.isBlank()).map(b -> dir.resolve(b).normalize());
-            if (baseline.isPresent() && !Files.isRegularFile(baseline.get())) {
-                throw new IOException(at + ".'baseline': no such baseline " + baseline.get());
+            if (baseline.isPresent()) {
+                requireRegular(baseline.get(), "baseline", at + ".'baseline'");
             }
             nodes.add(new Node(label, n.os(), n.nic(), lab, baseline, n.description()));
         }

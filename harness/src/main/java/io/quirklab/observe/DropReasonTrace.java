@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,10 +36,13 @@ public final class DropReasonTrace implements AutoCloseable {
     private final Path instance;
     private final Thread cleanupAtExit;
     private final String filter;
+    /** An instance that could not be removed is said here (the front end shows it; the library has no console). */
+    private final Consumer<String> problems;
 
-    private DropReasonTrace(Path instance, String filter) {
+    private DropReasonTrace(Path instance, String filter, Consumer<String> problems) {
         this.instance = instance;
         this.filter = filter;
+        this.problems = problems;
         this.cleanupAtExit = new Thread(this::removeInstance, "drop-reason-trace-cleanup");
     }
 
@@ -59,16 +63,20 @@ public final class DropReasonTrace implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts tracing in a new private instance; on failure nothing is left behind. */
-    public static DropReasonTrace start() throws IOException {
+    /**
+     * Starts tracing in a new private instance; on failure nothing is left behind.
+     *
+     * @param problems one line when the instance cannot be removed again (at stop, close or JVM exit)
+     */
+    public static DropReasonTrace start(Consumer<String> problems) throws IOException {
         Optional<String> why = unavailable();
         if (why.isPresent()) {
             throw new IOException(why.get());
         }
-        return start(root().orElseThrow(), "quirklab-" + ProcessHandle.current().pid());
+        return start(root().orElseThrow(), "quirklab-" + ProcessHandle.current().pid(), problems);
     }
 
-    static DropReasonTrace start(Path root, String instanceName) throws IOException {
+    static DropReasonTrace start(Path root, String instanceName, Consumer<String> problems) throws IOException {
         Path instance = root.resolve("instances").resolve(instanceName);
         if (Files.isDirectory(instance)) {
             Files.delete(instance); // left by a crashed run that had our PID
@@ -82,7 +90,7 @@ public final class DropReasonTrace implements AutoCloseable {
             if (!write(event.resolve("filter"), filter)) {
                 filter = write(event.resolve("filter"), "protocol == " + ETH_P_IP) ? "protocol == " + ETH_P_IP : "none";
             }
-            trace = new DropReasonTrace(instance, filter);
+            trace = new DropReasonTrace(instance, filter, problems);
             Runtime.getRuntime().addShutdownHook(trace.cleanupAtExit);
             if (!write(event.resolve("enable"), "1")) {
                 throw new IOException("cannot enable " + event.resolve("enable"));
@@ -92,7 +100,7 @@ public final class DropReasonTrace implements AutoCloseable {
             if (trace != null) {
                 trace.close();
             } else {
-                deleteQuietly(instance);
+                deleteQuietly(instance).ifPresent(problems);
             }
             throw e instanceof IOException io ? io : new IOException(e);
         }
@@ -133,7 +141,7 @@ public final class DropReasonTrace implements AutoCloseable {
     private void removeInstance() {
         if (Files.isDirectory(instance)) {
             write(instance.resolve(EVENT).resolve("enable"), "0");
-            deleteQuietly(instance);
+            deleteQuietly(instance).ifPresent(problems);
         }
     }
 
@@ -168,14 +176,15 @@ public final class DropReasonTrace implements AutoCloseable {
         }
     }
 
-    /** rmdir: tracefs removes an instance's whole tree with its directory. */
-    private static void deleteQuietly(Path dir) {
+    /** rmdir: tracefs removes an instance's whole tree with its directory; the problem, in a line, when it cannot. */
+    static Optional<String> deleteQuietly(Path dir) {
         try {
             Files.deleteIfExists(dir);
         } catch (NoSuchFileException e) {
             // gone already
         } catch (IOException | RuntimeException e) {
-            System.err.println("quirklab: could not remove trace instance " + dir + ": " + e.getMessage() + " (rmdir it by hand)");
+            return Optional.of("could not remove trace instance " + dir + ": " + e.getMessage() + " (rmdir it by hand)");
         }
+        return Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package io.quirklab.observe;
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +20,12 @@ public final class OsEvidence implements EvidenceSession {
     private final EthtoolStats nicBefore;
     private final DropReasonTrace trace;
     private final String traceProblem;
+    /** What the trace could not clean up, said in the kfree_skb source of the report. */
+    private final List<String> traceLeftovers;
     private OsReport report;
 
     private OsEvidence(CommandRunner runner, String dutIface, SnmpCounters snmpBefore, String snmpProblem, EthtoolStats nicBefore,
-                       DropReasonTrace trace, String traceProblem) {
+                       DropReasonTrace trace, String traceProblem, List<String> traceLeftovers) {
         this.runner = runner;
         this.dutIface = dutIface;
         this.snmpBefore = snmpBefore;
@@ -30,6 +33,7 @@ public final class OsEvidence implements EvidenceSession {
         this.nicBefore = nicBefore;
         this.trace = trace;
         this.traceProblem = traceProblem;
+        this.traceLeftovers = traceLeftovers;
     }
 
     /** Takes the "before" snapshots of the DUT interface {@code dutIface} and starts tracing drop reasons. */
@@ -44,14 +48,15 @@ public final class OsEvidence implements EvidenceSession {
         EthtoolStats nic = EthtoolStats.read(runner, dutIface);
         DropReasonTrace trace = null;
         String traceProblem = DropReasonTrace.unavailable().orElse(null);
+        List<String> leftovers = Collections.synchronizedList(new ArrayList<>());
         if (traceProblem == null) {
             try {
-                trace = DropReasonTrace.start();
+                trace = DropReasonTrace.start(leftovers::add);
             } catch (IOException | RuntimeException e) {
-                traceProblem = "kfree_skb drop reasons unavailable: " + e.getMessage();
+                traceProblem = "kfree_skb drop reasons unavailable: " + e.getMessage() + String.join("", leftovers.stream().map(l -> "; " + l).toList());
             }
         }
-        return new OsEvidence(runner, dutIface, snmp, snmpProblem, nic, trace, traceProblem);
+        return new OsEvidence(runner, dutIface, snmp, snmpProblem, nic, trace, traceProblem, leftovers);
     }
 
     /** Takes the "after" snapshots, stops the trace, and reports the changes (idempotent). */
@@ -87,7 +92,8 @@ public final class OsEvidence implements EvidenceSession {
         } else {
             try {
                 reasons = trace.stop();
-                sources.add(new OsReport.Source(OsReport.KFREE_SKB, true, "tracefs filter: " + trace.filter()));
+                sources.add(new OsReport.Source(OsReport.KFREE_SKB, true, "tracefs filter: " + trace.filter()
+                        + String.join("", traceLeftovers.stream().map(l -> "; " + l).toList())));
             } catch (IOException | RuntimeException e) {
                 sources.add(new OsReport.Source(OsReport.KFREE_SKB, false, "kfree_skb trace could not be read: " + e.getMessage()));
             }

@@ -9,12 +9,9 @@ import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.ipmi.CipherSuite;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -26,45 +23,33 @@ import picocli.CommandLine;
 class CliTest {
     private UdpBmcServer server;
     private String port;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private final Console console = new Console();
 
     @BeforeEach
     void setUp() throws IOException {
         server = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()), new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0), l -> { });
         port = Integer.toString(server.localAddress().getPort());
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void tearDown() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
         server.close();
     }
 
     private int run(String... args) {
-        var cl = QuirklabCommand.commandLine();
-        cl.setOut(new java.io.PrintWriter(System.out, true));
-        cl.setErr(new java.io.PrintWriter(System.err, true));
-        return cl.execute(args);
+        return console.run(args);
     }
 
     @Test
     void mcInfoPrintsLikeIpmitoolAndExitsZero() {
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "mc-info")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Manufacturer ID           : 6653", "Firmware Revision         : 1.05");
+        assertThat(console.out()).contains("Manufacturer ID           : 6653", "Firmware Revision         : 1.05");
     }
 
     @Test
     void jsonCarriesResultAttemptsAndTimings() throws IOException {
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "--json", "chassis-status")).isZero();
-        JsonNode doc = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode doc = new ObjectMapper().readTree(console.out());
         assertThat(doc.get("ok").asBoolean()).isTrue();
         assertThat(doc.at("/result/powerOn").asBoolean()).isTrue();
         assertThat(doc.at("/outcome/attempts").asInt()).isGreaterThanOrEqualTo(5);
@@ -74,20 +59,20 @@ class CliTest {
     @Test
     void wrongPasswordExitsOneWithAOneLineReason() {
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "nope", "--timeout", "100", "--retries", "0", "mc-info")).isEqualTo(1);
-        String e = err.toString(StandardCharsets.UTF_8).strip();
+        String e = console.err().strip();
         assertThat(e).startsWith("Error: TIMEOUT: Activate Session").doesNotContain("\n");
     }
 
     @Test
     void rawPrintsResponseBytes() {
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "raw", "0x06", "0x01")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(" 20 01 01 05 51");
+        assertThat(console.out()).startsWith(" 20 01 01 05 51");
     }
 
     @Test
     void refusesAddressesOutsideTheTestRanges() {
         assertThat(run("ipmi", "-H", "192.168.1.10", "-P", "x", "mc-info")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a test address");
+        assertThat(console.err()).contains("not a test address");
         assertThat(run("smdc", "--bind", "10.1.2.3")).isNotZero();
         assertThat(run("smdc", "--bind", "0.0.0.0")).isNotZero();
     }
@@ -95,9 +80,9 @@ class CliTest {
     @Test
     void badArgumentsGetAClearMessage() {
         assertThat(run("smdc", "--bind", "127.0.0.12", "--quirk", "no-such-quirk")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown firmware quirk 'no-such-quirk'", "session-id-zero");
+        assertThat(console.err()).contains("unknown firmware quirk 'no-such-quirk'", "session-id-zero");
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "power", "sideways")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown power action 'sideways'");
+        assertThat(console.err()).contains("unknown power action 'sideways'");
     }
 
     private static BmcConfig smdc(String... args) {
@@ -133,10 +118,10 @@ class CliTest {
             for (String command : new String[] {"mc-info", "chassis-status", "power-status", "sdr-list", "sel-info", "caps", "ping"}) {
                 String[] base = {"ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "--lanplus"};
                 String[] args = Stream.of(base, suite, new String[] {command}).flatMap(Arrays::stream).toArray(String[]::new);
-                assertThat(run(args)).as(String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8)).isZero();
+                assertThat(run(args)).as(String.join(" ", args) + ": " + console.err()).isZero();
             }
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Manufacturer ID           : 6653", "IPMI v2.0   : supported");
+        assertThat(console.out()).contains("Manufacturer ID           : 6653", "IPMI v2.0   : supported");
         assertThat(server.bmc().activeSessions()).isZero();
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-U", "admin", "-P", "secret", "--lanplus", "-C", "0", "mc-info"))
                 .as("suite 0 is not offered without the cipher-zero quirk").isNotZero();
@@ -145,10 +130,10 @@ class CliTest {
     @Test
     void dashCNeedsLanplusAndAKnownSuite() {
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "-C", "3", "mc-info")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("add --lanplus");
+        assertThat(console.err()).contains("add --lanplus");
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "secret", "--lanplus", "-C", "5", "mc-info")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unsupported cipher suite '5'");
+        assertThat(console.err()).contains("unsupported cipher suite '5'");
         assertThat(run("ipmi", "-H", "127.0.0.11", "-p", port, "-P", "wrong", "--lanplus", "mc-info")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Error: AUTH_FAILED: RAKP 2");
+        assertThat(console.err()).contains("Error: AUTH_FAILED: RAKP 2");
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
+import io.quirklab.testing.Require;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,26 @@ class CompareCommandTest {
         assertThat(console.out()).contains("diff heatmap: " + html);
         String page = Files.readString(html);
         assertThat(page).startsWith("<!DOCTYPE html>").contains("k-regression", "run-old", "run-new", "5.6.0-k").doesNotContain("<script");
+    }
+
+    @Test
+    void htmlIntoADirectoryOrADeviceIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path pages = Files.createDirectories(dir.resolve("pages"));
+        assertThat(console.run("compare", oldFile.toString(), newFile.toString(), "--html", pages.toString())).isEqualTo(2);
+        assertThat(console.err()).isEqualTo("quirklab: --html " + pages + ": is a directory, not a file to write (name a new file or a "
+                + "regular one)\n");
+        assertThat(console.out()).as("not even the comparison").isEmpty();
+        assertThat(dir.resolve("pages.css")).doesNotExist();
+        try (var left = Files.list(pages)) {
+            assertThat(left).isEmpty();
+        }
+
+        Path full = Path.of("/dev/full");
+        Require.capability(Require.TOOLS, Files.exists(full), "Test requires /dev/full");
+        console.reset();
+        assertThat(console.run("compare", oldFile.toString(), newFile.toString(), "--html", full.toString())).isEqualTo(2);
+        assertThat(console.err()).startsWith("quirklab: --html /dev/full: is a character device, not a file to write");
+        assertThat(Path.of("/dev/full.css")).doesNotExist();
     }
 
     private void assertOneLineError(Path file, String... fragments) {

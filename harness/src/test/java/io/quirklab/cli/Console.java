@@ -1,46 +1,36 @@
 package io.quirklab.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 
-/** Runs the command line in-process with stdout and stderr captured, as a lab engineer would see them. */
+/**
+ * Runs the command line in-process with its standard output and error captured, as a lab engineer would see them:
+ * the command line's own writers, so nothing global is swapped and tests may run side by side.
+ */
 final class Console implements AutoCloseable {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final PrintStream oldOut = System.out;
-    private final PrintStream oldErr = System.err;
-
-    Console() {
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    private StringWriter out = new StringWriter();
+    private StringWriter err = new StringWriter();
 
     /** Runs {@code quirklab ARGS} and returns its exit code; output accumulates until {@link #reset}. */
     int run(String... args) {
-        var cl = QuirklabCommand.commandLine();
-        cl.setOut(new PrintWriter(System.out, true));
-        cl.setErr(new PrintWriter(System.err, true));
-        return cl.execute(args);
+        return QuirklabCommand.execute(QuirklabCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)), args);
     }
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toString();
     }
 
     String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return err.toString();
     }
 
     void reset() {
-        out.reset();
-        err.reset();
+        out = new StringWriter();
+        err = new StringWriter();
     }
 
     @Override
     public void close() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
+        // nothing to put back: no global stream was touched
     }
 }

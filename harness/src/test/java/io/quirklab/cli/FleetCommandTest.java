@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.matrix.FleetMatrix;
+import io.quirklab.testing.SpecialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,11 @@ class FleetCommandTest {
         Path otherSchema = dir.resolve("other.json");
         Files.writeString(otherSchema, "{\"schema\":\"quirklab.matrix/2\"}");
         Path empty = Files.createDirectories(dir.resolve("empty"));
+        Path fifo = SpecialFiles.fifo(dir, "fifo");
         String sample = SAMPLES.resolve("df-clear/matrix.json").toString();
         for (String[] c : new String[][] {{notJson.toString(), notJson + " line 1: not a JSON document"},
+            {fifo.toString(), fifo + ": is a FIFO (named pipe), not a matrix.json or a directory of runs"},
+            {SpecialFiles.DEV_NULL.toString(), "/dev/null: is a character device, not a matrix.json or a directory of runs"},
             {otherSchema.toString(), otherSchema + ": matrix schema major version 2 is not supported"},
             {empty.toString(), empty + ": no matrix.json in it"}, {dir.resolve("nope").toString(), dir.resolve("nope") + ": no such file or directory"}}) {
             console.reset();
@@ -77,6 +81,18 @@ class FleetCommandTest {
             assertThat(rc).as(c[0]).isEqualTo(2);
             assertThat(console.err().strip()).startsWith("quirklab: " + c[1]).doesNotContain("\n").doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void outputsIntoADirectoryAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path taken = Files.createDirectories(dir.resolve("fleet.json"));
+        String sample = SAMPLES.resolve("df-clear/matrix.json").toString();
+        assertThat(console.run("fleet", "merge", sample, "--json", taken.toString())).isEqualTo(2);
+        assertThat(console.err()).startsWith("quirklab: --json " + taken + ": is a directory, not a file to write");
+        assertThat(console.out()).isEmpty();
+        console.reset();
+        assertThat(console.run("fleet", "merge", sample, "--html", taken.toString())).isEqualTo(2);
+        assertThat(dir.resolve("fleet.css")).doesNotExist();
     }
 
     @Test

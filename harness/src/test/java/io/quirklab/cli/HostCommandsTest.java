@@ -7,46 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.testing.Require;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** quirklab env and quirklab restore as a lab engineer uses them (read-only on this host; restore on an empty journal). */
 class HostCommandsTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private final Console console = new Console();
 
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
     private int run(String... args) {
-        var cl = QuirklabCommand.commandLine();
-        cl.setOut(new PrintWriter(System.out, true));
-        cl.setErr(new PrintWriter(System.err, true));
-        return cl.execute(args);
+        return console.run(args);
     }
 
     private static void requireLinux() {
@@ -57,8 +31,8 @@ class HostCommandsTest {
     @Test
     void envPrintsTheFingerprintAsMatrixJsonDoes() throws Exception {
         requireLinux();
-        assertThat(run("env", "--iface", "lo", "--json")).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        JsonNode env = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(run("env", "--iface", "lo", "--json")).as(console.err()).isZero();
+        JsonNode env = new ObjectMapper().readTree(console.out());
         assertThat(env.at("/os/family").asText()).isEqualTo("linux");
         assertThat(env.at("/dut_interface/name").asText()).isEqualTo("lo");
         assertThat(env.at("/dut_interface/offloads/rx_udp4_checksum").asText()).isIn("on", "off");
@@ -70,10 +44,10 @@ class HostCommandsTest {
     void envForPeopleAndForAnInterfaceThatIsNotThere() {
         requireLinux();
         assertThat(run("env", "--iface", "lo")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("interface : lo").contains("offloads: ").contains("rx_udp4_checksum=")
+        assertThat(console.out()).contains("interface : lo").contains("offloads: ").contains("rx_udp4_checksum=")
                 .contains("clients   : ");
         assertThat(run("env", "--iface", "qlt-none0")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no network interface 'qlt-none0'").contains("ip -br link");
+        assertThat(console.err()).contains("no network interface 'qlt-none0'").contains("ip -br link");
     }
 
     @Test
@@ -89,7 +63,7 @@ class HostCommandsTest {
     @Test
     void restoreWithNothingToDoSaysSoAndExitsZero() {
         assertThat(run("restore", "--state-dir", tmp.resolve("journal").toString())).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("restore: nothing to restore");
+        assertThat(console.out()).contains("restore: nothing to restore");
         assertThat(run("restore", "--state-dir", tmp.toString())).isZero();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.testing.SpecialFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,17 @@ class PersonaCommandTest {
             assertNotEquals(0, c.run("persona", "from-pcap", dir.resolve("missing.pcap").toString()));
             assertTrue(c.err().contains("missing.pcap: no such capture"), c.err());
             assertFalse(c.err().contains("\tat "), "no stack trace");
+            c.reset();
+            // what is there, but no file, is named for what it is (it was "no such capture")
+            assertEquals(2, c.run("persona", "from-pcap", "/dev/null"));
+            assertEquals("quirklab: /dev/null: is a character device, not a capture\n", c.err());
+            c.reset();
+            Path fifo = SpecialFiles.fifo(dir, "capture.pcap");
+            assertEquals(2, c.run("persona", "from-pcap", fifo.toString()));
+            assertEquals("quirklab: " + fifo + ": is a FIFO (named pipe), not a capture\n", c.err());
+            c.reset();
+            assertEquals(2, c.run("persona", "from-pcap", dir.toString()));
+            assertEquals("quirklab: " + dir + ": is a directory, not a capture\n", c.err());
             c.reset();
             assertNotEquals(0, c.run("persona", "from-pcap", capture("z_fi_w.pcap").toString(), "--name", "Bad Name"));
             assertTrue(c.err().contains("--name 'Bad Name' is not a persona name"), c.err());

@@ -11,7 +11,6 @@ import io.quirklab.observe.OsEvidence;
 import io.quirklab.observe.OsReport;
 import io.quirklab.testing.Require;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -164,19 +163,11 @@ class LinuxHostTest {
                 assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
                 assertThat(v.rxChecksumming()).isEqualTo("rx-checksumming: off");
 
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                var cl = QuirklabCommand.commandLine();
-                cl.setOut(new PrintWriter(out, true));
-                var oldOut = System.out;
-                System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
-                int exit;
-                try {
-                    exit = cl.execute("restore", "--state-dir", journalDir.toString());
-                } finally {
-                    System.setOut(oldOut);
-                }
-                assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
-                assertThat(out.toString(StandardCharsets.UTF_8)).contains("restore: restored rx_udp4_checksum on " + v.a + ": off -> on");
+                java.io.StringWriter out = new java.io.StringWriter();
+                var cl = QuirklabCommand.commandLine(new PrintWriter(out, true), new PrintWriter(new java.io.StringWriter(), true));
+                int exit = cl.execute("restore", "--state-dir", journalDir.toString());
+                assertThat(exit).as(out.toString()).isZero();
+                assertThat(out.toString()).contains("restore: restored rx_udp4_checksum on " + v.a + ": off -> on");
                 assertThat(v.rxChecksumming()).isEqualTo("rx-checksumming: on");
                 assertThat(WindowsHostTest.entryFiles(journalDir)).isEmpty();
             } finally {

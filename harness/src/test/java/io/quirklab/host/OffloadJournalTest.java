@@ -145,6 +145,19 @@ class OffloadJournalTest {
     }
 
     @Test
+    void whatTheEndOfARunCannotPutBackIsSaidThroughItsProgressNotOnTheConsole() throws IOException {
+        List<String> progress = new ArrayList<>();
+        OffloadJournal j = OffloadJournal.open(dir, mac("1").host(), progress::add);
+        OffloadJournal.Entry mine = new OffloadJournal.Entry(HostAdapter.MACOS, "en0", "rx_sctp_checksum", "1", "?",
+                io.quirklab.process.ProcessOwner.current(), Instant.now().toString());
+        new ObjectMapper().writeValue(dir.resolve(mine.fileName()).toFile(), mine);
+        j.close();
+        assertThat(progress).singleElement().satisfies(l -> assertThat(l).contains("unknown setting 'rx_sctp_checksum'")
+                .endsWith("(run 'quirklab restore')"));
+        assertThat(dir.resolve(mine.fileName())).as("kept for quirklab restore").exists();
+    }
+
+    @Test
     void aClosedJournalRefusesNewChanges() throws IOException {
         MacHostTest.FakeMac fake = mac("1");
         OffloadJournal j = OffloadJournal.open(dir, fake.host(), l -> { });

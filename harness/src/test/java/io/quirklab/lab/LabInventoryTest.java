@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quirklab.testing.SpecialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +42,14 @@ class LabInventoryTest {
     @Test
     void brokenEntriesAreOneLineNamingFileNodeAndField() throws IOException {
         Path f = dir.resolve("inventory.yaml");
+        SpecialFiles.fifo(dir, "fifo");
         String[][] cases = {
             {"nodes:\n  - {label: linux-y, os: linux, nic: x, lab: lab.yaml}\n", f + ", nodes[0].'label': 'linux-y' must be os-nic, 'linux-x'"},
-            {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: nope.yaml}\n", f + ", nodes[0].'lab': no such lab file"},
-            {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml, baseline: no.json}\n", f + ", nodes[0].'baseline': no such baseline"},
+            {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: nope.yaml}\n", f + ", nodes[0].'lab': " + dir.resolve("nope.yaml") + ": no such lab file"},
+            {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml, baseline: no.json}\n",
+                f + ", nodes[0].'baseline': " + dir.resolve("no.json") + ": no such baseline"},
+            {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml, baseline: fifo}\n",
+                f + ", nodes[0].'baseline': " + dir.resolve("fifo") + ": is a FIFO (named pipe), not a baseline"},
             {"nodes:\n  - {label: Linux-x, os: Linux, nic: x, lab: lab.yaml}\n", f + ", nodes[0].'os': 'Linux' is not an axis value"},
             {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml}\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml}\n",
                 f + ", nodes[1].'label': 'linux-x' is listed twice"},

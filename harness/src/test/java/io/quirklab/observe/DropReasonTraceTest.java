@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -61,17 +62,30 @@ class DropReasonTraceTest {
         Assumptions.assumeTrue(DropReasonTrace.root().isEmpty(), "tracefs is mounted here");
         assertThat(DropReasonTrace.unavailable().orElseThrow()).startsWith("kfree_skb drop reasons unavailable: tracefs is not mounted")
                 .contains("/sys/kernel/tracing/events/skb/kfree_skb");
-        assertThatThrownBy(DropReasonTrace::start).isInstanceOf(IOException.class).hasMessageContaining("tracefs is not mounted");
+        assertThatThrownBy(() -> DropReasonTrace.start(l -> { })).isInstanceOf(IOException.class).hasMessageContaining("tracefs is not mounted");
     }
 
     @Test
     void aFailedStartLeavesNoInstanceBehind(@TempDir Path root) throws IOException {
         Files.createDirectories(root.resolve("instances"));
         Files.createDirectories(root.resolve(DropReasonTrace.EVENT)); // the instance itself gets no events: start fails
-        assertThatThrownBy(() -> DropReasonTrace.start(root, "quirklab-test")).isInstanceOf(IOException.class);
+        List<String> problems = new ArrayList<>();
+        assertThatThrownBy(() -> DropReasonTrace.start(root, "quirklab-test", problems::add)).isInstanceOf(IOException.class);
         assertThat(root.resolve("instances/quirklab-test")).doesNotExist();
         try (var left = Files.list(root.resolve("instances"))) {
             assertThat(left).isEmpty();
         }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void anInstanceThatCannotBeRemovedIsALineForTheFrontEndNotAConsoleWrite(@TempDir Path root) throws IOException {
+        Path instance = Files.createDirectories(root.resolve("instances/quirklab-test"));
+        Files.writeString(instance.resolve("trace"), ""); // an ordinary directory keeps its files; tracefs would not
+        assertThat(DropReasonTrace.deleteQuietly(instance)).hasValueSatisfying(l -> assertThat(l)
+                .startsWith("could not remove trace instance " + instance + ": ").endsWith("(rmdir it by hand)"));
+        Files.delete(instance.resolve("trace"));
+        assertThat(DropReasonTrace.deleteQuietly(instance)).isEmpty();
+        assertThat(instance).doesNotExist();
     }
 }

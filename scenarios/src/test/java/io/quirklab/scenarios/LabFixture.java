@@ -7,9 +7,8 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.testing.Require;
 import io.quirklab.wire.PcapLink;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,24 +51,16 @@ final class LabFixture {
     record Cli(int exit, String out, String err) {
     }
 
-    /** Runs the quirklab command line in this JVM (the responder it starts is a separate process). */
-    static synchronized Cli cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            var cl = QuirklabCommand.commandLine();
-            cl.setOut(new java.io.PrintWriter(System.out, true));
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int rc = cl.execute(args);
-            return new Cli(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /**
+     * Runs the quirklab command line in this JVM (the responder it starts is a separate process), with writers of its
+     * own: nothing global is swapped, so runs may overlap.
+     */
+    static Cli cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = QuirklabCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        int rc = cl.execute(args);
+        return new Cli(rc, out.toString(), err.toString());
     }
 
     /** The quirklab command line as a separate process (for kill -9 tests). */

@@ -16,6 +16,6 @@ public record ComposedPersona(String name, List<Dimension> dimensions, Traits tr
 
     /** The persona's quirks as the catalogue writes them (key=value). */
     public List<String> quirks() {
-        return io.quirklab.responder.QuirkNames.describe(traits.profile());
+        return traits.profile().describe();
     }
 }

@@ -3,9 +3,9 @@ package io.quirklab.bisect;
 import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
 import io.quirklab.engine.Probe;
+import io.quirklab.matrix.Verdict;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.PersonaYaml;
-import io.quirklab.responder.QuirkNames;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -68,9 +68,8 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
         boolean own = original.stream().anyMatch(e -> e.name().equals(p.name()));
         if (!own && !p.name().equals(served)) {
             List<PersonaYaml.Entry> all = new ArrayList<>(original);
-            all.add(new PersonaYaml.Entry(p.name(), "composed by bisect: " + p.dimensions(), "DELIVERED",
-                    QuirkNames.describe(p.traits().profile()), p.traits().firmware().stream().map(f -> f.cliName()).toList(),
-                    p.traits().ipmi20() ? "2.0" : "1.5", slot, SLOT_MAC));
+            all.add(new PersonaYaml.Entry(p.name(), "composed by bisect: " + p.dimensions(), Verdict.DELIVERED, p.traits().profile(),
+                    p.traits().firmware(), p.traits().ipmi20() ? "2.0" : "1.5", slot, SLOT_MAC));
             ControlReply.Status s = control.putPersonas(PersonaYaml.catalogue(all));
             current = new LabState(lab.kind(), lab.netns(), lab.dutInterface(), lab.dutAddress(), lab.responderInterface(),
                     lab.responderPid(), lab.controlSocket(), lab.faultModel(), LabState.PersonaInfo.of(s), lab.started());

@@ -1,36 +1,53 @@
 package io.quirklab.bisect;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
+import io.quirklab.wire.QuirkField;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The IP header fields of the DUT's requests, which {@code template: request} copies into replies: what "request"
- * means in a persona's traits on this lab.
+ * The IP header fields of the DUT's requests that {@code template: request} copies into replies, read through the
+ * {@link QuirkField} rows: what "request" means in a persona's traits on this lab. In bisect.json it is the mapping
+ * field -> value ({@code {"dont-fragment": "true", "ttl": "64", ...}}).
+ *
+ * @param values field -> its value in the traits' spelling ({@code request} where no value of the field names it)
  */
-public record RequestHeader(boolean dontFragment, boolean evil, String fragment, int ttl, int tos, String options) {
+public record RequestHeader(Map<String, String> values) {
+    @JsonCreator
+    public RequestHeader {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    @JsonValue
+    @Override
+    public Map<String, String> values() {
+        return values;
+    }
+
     /** The value a template field takes from these requests, in the traits' spelling. */
     public String value(String field) {
-        return switch (field) {
-            case "dont-fragment" -> String.valueOf(dontFragment);
-            case "evil-bit" -> String.valueOf(evil);
-            case "fragment" -> fragment;
-            case "ttl" -> String.valueOf(ttl);
-            case "tos" -> String.valueOf(tos);
-            case "ip-options" -> options;
-            default -> throw new IllegalArgumentException("not a field the template copies: " + field);
-        };
+        String v = values.get(field);
+        if (v == null) {
+            throw new IllegalArgumentException("not a field the template copies: " + field);
+        }
+        return v;
     }
 
     public static RequestHeader of(ParsedFrame.Ipv4 ip) {
-        String fragment = ip.moreFragments() ? "more-fragments" : ip.fragmentOffset() != 0 ? "offset" : "none";
-        byte[] o = ip.options();
-        String options = o.length == 0 ? "none" : Arrays.equals(o, new byte[] {1, 1, 1, 1}) ? "nop" : o[0] == 7 ? "record-route"
-                : "request";
-        return new RequestHeader(ip.dontFragment(), ip.evil(), fragment, ip.ttl(), ip.tos(), options);
+        Map<String, String> v = new LinkedHashMap<>();
+        for (QuirkField<?> f : QuirkField.ALL) {
+            if (f.copiedFromRequest()) {
+                v.put(f.name(), f.read(ip).map(f::textOf).orElse(Traits.REQUEST));
+            }
+        }
+        return new RequestHeader(v);
     }
 
     /** The header of the first RMCP request (UDP to port 623) in a capture, if there is one. */

@@ -37,13 +37,16 @@ public record BmcIdentity(int deviceId, int deviceRevision, int firmwareMajor, i
         }
     }
 
+    // one object, so that two BMCs with the SMDC's identity are equal (a record compares its byte[] by reference)
+    private static final BmcIdentity TYAN_SMDC = new BmcIdentity(0x20, 0x01, 1, 5, TYAN_IANA, 0x3291, new byte[4],
+            UUID.fromString("a1c0ffee-5a5a-4c3d-8e9f-3289000000d1"),
+            UUID.fromString("a1c0ffee-5a5a-4c3d-8e9f-3289000000a1"),
+            "TYAN Computer Corp", "S2882 SMDC M3289", "QL3289000001", "M3289-105",
+            "Thunder K8S Pro", "1.05", "QLSYS0000001");
+
     /** The Tyan SMDC M3289 daughter card the project is named after: firmware 1.05, IPMI 1.5. */
     public static BmcIdentity tyanSmdc() {
-        return new BmcIdentity(0x20, 0x01, 1, 5, TYAN_IANA, 0x3291, new byte[4],
-                UUID.fromString("a1c0ffee-5a5a-4c3d-8e9f-3289000000d1"),
-                UUID.fromString("a1c0ffee-5a5a-4c3d-8e9f-3289000000a1"),
-                "TYAN Computer Corp", "S2882 SMDC M3289", "QL3289000001", "M3289-105",
-                "Thunder K8S Pro", "1.05", "QLSYS0000001");
+        return TYAN_SMDC;
     }
 
     /** Firmware revision as clients print it, e.g. "1.05". */

@@ -71,7 +71,7 @@ public final class PersonaCommand implements Callable<Integer> {
             PersonaCatalogue.parse(name + ".yaml", yaml, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)); // it must read back
             if (out != null) {
                 Files.writeString(out, yaml);
-                spec.commandLine().getOut().println("persona " + name + ": " + out.toAbsolutePath() + " (" + p.quirks().size()
+                spec.commandLine().getOut().println("persona " + name + ": " + out.toAbsolutePath() + " (" + p.quirks().set().size()
                         + " quirks, " + p.undetermined().size() + " fields not told by the capture)");
             } else {
                 spec.commandLine().getOut().print(yaml);

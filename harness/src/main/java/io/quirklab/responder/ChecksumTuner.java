@@ -9,6 +9,7 @@ import io.quirklab.ipmi.RmcpPacket;
 import io.quirklab.ipmi.Session15Packet;
 import io.quirklab.wire.InternetChecksum;
 import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.net.Inet4Address;
@@ -73,12 +74,13 @@ public final class ChecksumTuner {
      */
     public static byte[] replyPayload(byte[] datagram, ParsedFrame request, Inet4Address self, QuirkProfile p) {
         byte[] shaped = ReplyFrameBuilder.payloadFor(datagram, p);
-        if (p.udpChecksum() != QuirkProfile.UdpChecksum.NEGATIVE_ZERO && p.udpChecksum() != QuirkProfile.UdpChecksum.ZERO_AS_NONE) {
+        QuirkProfile.UdpChecksum mode = p.effective(QuirkField.UDP_CHECKSUM);
+        if (mode != QuirkProfile.UdpChecksum.NEGATIVE_ZERO && mode != QuirkProfile.UdpChecksum.ZERO_AS_NONE) {
             return shaped;
         }
         ParsedFrame.Ipv4 ip = request.ipv4().orElseThrow(() -> new IllegalArgumentException("request is not IPv4"));
         ParsedFrame.Udp udp = request.udp().orElseThrow(() -> new IllegalArgumentException("request is not UDP"));
-        return tune(shaped, self, ip.src(), p.effectiveSourcePort(), udp.srcPort()).map(Tuning::datagram).orElse(shaped);
+        return tune(shaped, self, ip.src(), p.effective(QuirkField.SOURCE_PORT), udp.srcPort()).map(Tuning::datagram).orElse(shaped);
     }
 
     /**

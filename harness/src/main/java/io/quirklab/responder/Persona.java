@@ -7,7 +7,8 @@ import io.quirklab.wire.QuirkProfile;
 import java.net.Inet4Address;
 
 /**
- * One simulated BMC on a segment: address + MAC + quirk profile + BMC identity.
+ * One simulated BMC on a segment: address + MAC + quirk profile + BMC identity. It travels between processes as
+ * catalogue text: {@link PersonaYaml#personas} writes it, {@link PersonaCatalogue#parse} reads it back equal.
  *
  * @param name        unique name, e.g. "smdc-tyan"
  * @param description one line: what it is and why it exists

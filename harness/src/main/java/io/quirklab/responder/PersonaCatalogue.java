@@ -1,35 +1,43 @@
 package io.quirklab.responder;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.wire.MacAddress;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Personas read from YAML: the built-in catalogue (resource {@value #BUILT_IN}) or a lab's own file.
@@ -39,7 +47,7 @@ import java.util.stream.Collectors;
  *   - name: smdc-tyan
  *     description: "one line: what it is and why it exists"
  *     expected: DELIVERED              # a Verdict; default DELIVERED
- *     quirks: { template: request }    # kebab-case QuirkProfile fields
+ *     quirks: { template: request }    # keys of the quirk table, QuirkField.ALL
  *     firmware-quirks: []              # FirmwareQuirk.cliName() values
  *     ipmi: "1.5"                      # "1.5" (1.5 only, like the SMDC) or "2.0" (1.5 and RMCP+); default "2.0"
  *     address: 198.18.0.11             # optional: base + index
@@ -48,24 +56,30 @@ import java.util.stream.Collectors;
  *     idle-timeout: 60                 # seconds an idle session lives, 1..3600; default 60
  * </pre>
  *
- * Every persona gets {@link BmcConfig#smdcDefaults()} with its firmware quirks. Anything wrong is rejected with a
- * {@link CatalogueException} naming the file, the persona, the field, the value, what is allowed and the line.
+ * Every persona gets {@link BmcConfig#smdcDefaults()} with its firmware quirks. The file is bound with Jackson to
+ * {@link Document}, every value {@link Located} with its line whatever its shape, then checked persona by persona;
+ * anything wrong is rejected with a {@link CatalogueException} naming the file, the persona, the field, the value, what
+ * is allowed and the line. {@link PersonaYaml} writes the same format.
  */
 public final class PersonaCatalogue {
     public static final String BUILT_IN = "personas.yaml";
     /** Where persona addresses start unless a caller says otherwise (the virtual lab's responder range). */
     public static final String DEFAULT_BASE = "198.18.0.10";
 
-    private static final List<String> PERSONA_FIELDS =
-            List.of("name", "description", "expected", "quirks", "firmware-quirks", "ipmi", "address", "mac",
-                    "max-sessions", "idle-timeout");
     /**
      * Session table of a persona that does not say: generous, so clients that never close their sessions (OpenIPMI's
      * tools, pyghmi) cannot fill it within one idle timeout. smdc-tyan keeps the real card's 4 in its entry.
      */
     public static final int DEFAULT_MAX_SESSIONS = 32;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
-    private static final YAMLFactory YAML = new YAMLFactory();
+    public static final String IPMI_15 = "1.5";
+    public static final String IPMI_20 = "2.0";
+    // The parser refuses duplicate keys; every value binds (Located), so its errors are the only ones binding throws.
+    // Not YAMLFactory.builder(): its parser reads an empty value as "" where this one reads null, as the file means.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    private static final ObjectReader DOCUMENT = YAML.readerFor(new TypeReference<Located<Document>>() {
+    });
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
     private final List<Persona> personas;
 
@@ -158,11 +172,11 @@ public final class PersonaCatalogue {
     }
 
     /**
-     * Personas from a YAML file a user gave, read with {@link io.quirklab.input.InputFile}'s checks (size, text, UTF-8);
+     * Personas from a YAML file a user gave, read with {@link InputFile}'s checks (size, text, UTF-8);
      * with a segment, every address must be usable on it.
      */
     public static PersonaCatalogue load(Path file, Inet4Address base, Segment segment) throws IOException {
-        String text = io.quirklab.input.InputFile.text(file, "persona file", io.quirklab.input.InputFile.PERSONA_FILE_LIMIT);
+        String text = InputFile.text(file, "persona file", InputFile.PERSONA_FILE_LIMIT);
         return parse(file.getFileName().toString(), text, base, segment);
     }
 
@@ -217,11 +231,30 @@ public final class PersonaCatalogue {
         }
     }
 
-    /** A YAML value with the line it starts on: a scalar (text, null for YAML null), a mapping or a sequence. */
-    private record Node(int line, String text, Map<String, Node> fields, List<Node> items) {
-        boolean isScalar() {
-            return fields == null && items == null;
-        }
+    /**
+     * The bound file: the personas list and any other top-level key.
+     *
+     * @param personas the {@code personas:} value
+     * @param unknown  any other key, for the error that names it
+     */
+    record Document(Located<List<Located<Entry>>> personas, @JsonAnySetter Map<String, Located<Object>> unknown) {
+    }
+
+    /** One bound persona; the components are the persona fields a catalogue knows, in the order messages list them. */
+    record Entry(Located<String> name, Located<String> description, Located<String> expected,
+                 Located<Map<String, Located<String>>> quirks,
+                 @JsonProperty("firmware-quirks") Located<List<Located<String>>> firmwareQuirks, Located<String> ipmi,
+                 Located<String> address, Located<String> mac, @JsonProperty("max-sessions") Located<String> maxSessions,
+                 @JsonProperty("idle-timeout") Located<String> idleTimeout, @JsonAnySetter Map<String, Located<Object>> unknown) {
+    }
+
+    /** The persona fields as the file spells them: Entry's components but the unknown ones. */
+    static final List<String> PERSONA_FIELDS = Arrays.stream(Entry.class.getRecordComponents())
+            .filter(c -> !c.getAccessor().isAnnotationPresent(JsonAnySetter.class)).map(PersonaCatalogue::key).toList();
+
+    private static String key(RecordComponent c) {
+        JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+        return p != null ? p.value() : c.getName();
     }
 
     /** One pass over one text; knows the source name and the persona being read, for error messages. */
@@ -238,36 +271,41 @@ public final class PersonaCatalogue {
         }
 
         List<Persona> read(String yaml) {
-            Node root;
+            Located<Document> root;
             try (JsonParser p = YAML.createParser(yaml)) {
                 if (p.nextToken() == null) {
                     throw error(0, null, "is empty; expected a 'personas:' list");
                 }
-                root = node(p);
-            } catch (JsonProcessingException e) {
+                root = DOCUMENT.readValue(p);
+            } catch (JsonProcessingException wrapped) {
+                JsonProcessingException e = parseError(wrapped);
+                Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
                 int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-                throw error(line, null, io.quirklab.input.ParseProblem.of(e, "YAML").what());
+                if (dup.matches()) {
+                    throw error(line, keyName(dup.group(1)), "appears twice");
+                }
+                throw error(line, null, ParseProblem.of(e, "YAML").what());
             } catch (IOException e) {
                 throw error(0, null, "unreadable YAML");
             }
-            if (root.fields() == null) {
+            if (root.empty()) {
                 throw error(root.line(), null, "expected a mapping with a 'personas:' list");
             }
-            for (Map.Entry<String, Node> e : root.fields().entrySet()) {
-                if (!e.getKey().equals("personas")) {
-                    throw error(e.getValue().line(), null, "unknown top-level field " + io.quirklab.input.InputFile.key(e.getKey())
-                            + " (known: personas)");
-                }
+            Document doc = root.value();
+            Optional<Map.Entry<String, Located<Object>>> stray = first(doc.unknown());
+            if (stray.isPresent()) {
+                throw error(stray.get().getValue().line(), null, "unknown top-level field " + InputFile.key(stray.get().getKey())
+                        + " (known: personas)");
             }
-            Node list = root.fields().get("personas");
-            if (list == null || list.items() == null) {
+            Located<List<Located<Entry>>> list = doc.personas();
+            if (list == null || list.empty()) {
                 throw error(list == null ? root.line() : list.line(), "personas", "must be a list of personas");
             }
             List<Persona> out = new ArrayList<>();
             Map<String, Persona> byAddress = new HashMap<>();
             Map<MacAddress, Persona> byMac = new HashMap<>();
-            for (int i = 0; i < list.items().size(); i++) {
-                Node n = list.items().get(i);
+            for (int i = 0; i < list.value().size(); i++) {
+                Located<Entry> n = list.value().get(i);
                 Persona p = persona(n, i);
                 for (Persona q : out) {
                     if (q.name().equals(p.name())) {
@@ -276,152 +314,104 @@ public final class PersonaCatalogue {
                 }
                 Persona clash = byAddress.putIfAbsent(p.address().getHostAddress(), p);
                 if (clash != null) {
-                    throw error(line(n, "address"), "address",
+                    throw error(line(n, n.value().address()), "address",
                             "'" + p.address().getHostAddress() + "' is already taken by persona '" + clash.name() + "'");
                 }
                 clash = byMac.putIfAbsent(p.mac(), p);
                 if (clash != null) {
-                    throw error(line(n, "mac"), "mac", "'" + p.mac() + "' is already taken by persona '" + clash.name() + "'");
+                    throw error(line(n, n.value().mac()), "mac", "'" + p.mac() + "' is already taken by persona '" + clash.name() + "'");
                 }
                 out.add(p);
             }
             return out;
         }
 
-        private Persona persona(Node n, int index) {
+        private Persona persona(Located<Entry> n, int index) {
             persona = "#" + (index + 1);
-            if (n.fields() == null) {
+            if (n.empty()) {
                 throw error(n.line(), null, "expected a mapping with name, description, expected, quirks, ...");
             }
-            Node name = n.fields().get("name");
-            if (name == null || !name.isScalar() || name.text() == null || name.text().isBlank()) {
+            Entry e = n.value();
+            Located<String> name = e.name();
+            if (name == null || name.empty() || name.value().isBlank()) {
                 throw error(name == null ? n.line() : name.line(), "name", "is missing (every persona needs a unique name)");
             }
-            if (!name.text().matches("[a-z0-9][a-z0-9-]*")) {
-                throw error(name.line(), "name", tok(name.text()) + " is not a name (lower-case letters, digits and '-')");
+            if (!name.value().matches("[a-z0-9][a-z0-9-]*")) {
+                throw error(name.line(), "name", tok(name.value()) + " is not a name (lower-case letters, digits and '-')");
             }
-            persona = "'" + name.text() + "'";
-            for (Map.Entry<String, Node> e : n.fields().entrySet()) {
-                if (!PERSONA_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), keyName(e.getKey()),
-                            "is not a persona field (known: " + String.join(", ", PERSONA_FIELDS) + ")");
-                }
+            persona = "'" + name.value() + "'";
+            Optional<Map.Entry<String, Located<Object>>> stray = first(e.unknown());
+            if (stray.isPresent()) {
+                throw error(stray.get().getValue().line(), keyName(stray.get().getKey()),
+                        "is not a persona field (known: " + String.join(", ", PERSONA_FIELDS) + ")");
             }
-            String description = text(n, "description").orElse("");
-            Verdict expected = text(n, "expected").map(v -> enumValue("expected", line(n, "expected"), v, Verdict.class))
+            String description = text("description", e.description()).orElse("");
+            Verdict expected = text("expected", e.expected()).map(v -> enumValue("expected", e.expected().line(), v, Verdict.class))
                     .orElse(Verdict.DELIVERED);
-            QuirkProfile quirks = quirks(n.fields().get("quirks"));
-            Set<FirmwareQuirk> firmware = firmwareQuirks(n.fields().get("firmware-quirks"));
-            Inet4Address address = text(n, "address").map(a -> personaAddress(line(n, "address"), a))
+            QuirkProfile quirks = quirks(e.quirks());
+            Set<FirmwareQuirk> firmware = firmwareQuirks(e.firmwareQuirks());
+            Inet4Address address = text("address", e.address()).map(a -> personaAddress(e.address().line(), a))
                     .orElseGet(() -> offset(n, index));
-            MacAddress mac = text(n, "mac").map(m -> mac(line(n, "mac"), m)).orElseGet(() -> MacAddress.local(index + 1));
-            BmcConfig bmc = BmcConfig.smdcDefaults().withQuirks(firmware)
-                    .withMaxSessions(bounded(n, "max-sessions", 1, 63, DEFAULT_MAX_SESSIONS, "sessions"))
-                    .withIdleTimeout(java.time.Duration.ofSeconds(
-                            bounded(n, "idle-timeout", 1, 3600, DEFAULT_IDLE_TIMEOUT_SECONDS, "seconds")));
-            String ipmi = text(n, "ipmi").orElse("2.0");
-            if (ipmi.equals("2.0")) {
-                bmc = bmc.withIpmi20();
-            } else if (!ipmi.equals("1.5")) {
-                throw error(line(n, "ipmi"), "ipmi", tok(ipmi) + " is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
+            MacAddress mac = text("mac", e.mac()).map(m -> mac(e.mac().line(), m)).orElseGet(() -> MacAddress.local(index + 1));
+            int maxSessions = bounded("max-sessions", e.maxSessions(), 1, 63, DEFAULT_MAX_SESSIONS, "sessions");
+            int idleTimeout = bounded("idle-timeout", e.idleTimeout(), 1, 3600, DEFAULT_IDLE_TIMEOUT_SECONDS, "seconds");
+            String ipmi = text("ipmi", e.ipmi()).orElse(IPMI_20);
+            if (!ipmi.equals(IPMI_20) && !ipmi.equals(IPMI_15)) {
+                throw error(e.ipmi().line(), "ipmi", tok(ipmi) + " is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
             }
-            return new Persona(name.text(), description, address, mac, quirks, bmc, expected);
+            return new Persona(name.value(), description, address, mac, quirks, bmc(firmware, maxSessions, idleTimeout, ipmi), expected);
         }
 
-        private QuirkProfile quirks(Node q) {
-            if (q == null || q.isScalar() && q.text() == null) {
+        /** The quirk profile of a {@code quirks:} mapping, field by field in table order, each rule checked after its field. */
+        private QuirkProfile quirks(Located<Map<String, Located<String>>> q) {
+            if (q == null || q.fits() && q.empty()) {
                 return QuirkProfile.CLEAN;
             }
-            if (q.fields() == null) {
-                throw error(q.line(), "quirks", "must be a mapping of quirk fields (" + String.join(", ", QUIRK_FIELDS) + ")");
+            String known = String.join(", ", QuirkField.names());
+            if (q.empty()) {
+                throw error(q.line(), "quirks", "must be a mapping of quirk fields (" + known + ")");
             }
-            for (Map.Entry<String, Node> e : q.fields().entrySet()) {
-                if (!QUIRK_FIELDS.contains(e.getKey())) {
-                    throw error(e.getValue().line(), keyName(e.getKey()), "is not a quirk (known: " + String.join(", ", QUIRK_FIELDS) + ")");
+            for (Map.Entry<String, Located<String>> e : q.value().entrySet()) {
+                if (QuirkField.named(e.getKey()).isEmpty()) {
+                    throw error(e.getValue().line(), keyName(e.getKey()), "is not a quirk (known: " + known + ")");
                 }
             }
-            Quirks f = new Quirks(q);
-            QuirkProfile.IpId ipId = f.choice("ip-id", QuirkProfile.IpId.class);
-            Integer ipIdValue = f.integer("ip-id-value", 0, 0xFFFF);
-            if (ipId == QuirkProfile.IpId.FIXED && ipIdValue == null) {
-                throw error(line(q, "ip-id"), "ip-id", "'fixed' needs ip-id-value (0..65535)");
-            }
-            if (ipId != QuirkProfile.IpId.FIXED && ipIdValue != null) {
-                throw error(line(q, "ip-id-value"), "ip-id-value", "only means something with ip-id: fixed");
-            }
-            return new QuirkProfile(f.choice("template", QuirkProfile.Template.class), ipId, ipIdValue,
-                    f.bool("dont-fragment"), f.bool("evil-bit"), f.choice("fragment", QuirkProfile.Fragment.class),
-                    f.integer("ttl", 1, 255), f.integer("tos", 0, 255), f.choice("ip-options", QuirkProfile.IpOptions.class),
-                    f.choice("ip-checksum", QuirkProfile.IpChecksum.class), f.integer("trailing-bytes", 0, 64),
-                    f.choice("udp-checksum", QuirkProfile.UdpChecksum.class), f.integer("source-port", 1, 0xFFFF),
-                    f.choice("payload-parity", QuirkProfile.PayloadParity.class),
-                    f.choice("eth-padding", QuirkProfile.EthPadding.class), f.integer("vlan-id", 1, 4094),
-                    f.choice("destination", QuirkProfile.Destination.class), f.integer("delay-millis", 0, 5000),
-                    f.bool("duplicate"));
-        }
-
-        /** Typed access to one quirks mapping. */
-        private final class Quirks {
-            private final Node map;
-
-            Quirks(Node map) {
-                this.map = map;
-            }
-
-            private Optional<Node> scalar(String field) {
-                Node v = map.fields().get(field);
-                if (v == null || v.isScalar() && v.text() == null) {
-                    return Optional.empty();
+            QuirkProfile.Builder b = QuirkProfile.builder();
+            for (QuirkField<?> f : QuirkField.ALL) {
+                Located<String> v = q.value().get(f.name());
+                if (v != null && !v.fits()) {
+                    throw error(v.line(), f.name(), "must be a single value");
                 }
-                if (!v.isScalar()) {
-                    throw error(v.line(), field, "must be a single value");
-                }
-                return Optional.of(v);
-            }
-
-            <E extends Enum<E>> E choice(String field, Class<E> type) {
-                return scalar(field).map(v -> enumValue(field, v.line(), v.text(), type)).orElse(null);
-            }
-
-            Boolean bool(String field) {
-                return scalar(field).map(v -> switch (v.text()) {
-                    case "true" -> Boolean.TRUE;
-                    case "false" -> Boolean.FALSE;
-                    default -> throw error(v.line(), field, tok(v.text()) + " is not one of true, false");
-                }).orElse(null);
-            }
-
-            Integer integer(String field, int min, int max) {
-                return scalar(field).map(v -> {
-                    int value;
+                if (v != null && !v.empty()) {
                     try {
-                        String t = v.text().trim().toLowerCase(Locale.ROOT);
-                        value = t.startsWith("0x") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
-                    } catch (NumberFormatException e) {
-                        throw error(v.line(), field, tok(v.text()) + " is not a whole number in " + min + ".." + max);
+                        f.setText(v.value(), b);
+                    } catch (QuirkField.Refusal r) {
+                        throw refused(v.line(), f.name(), r);
                     }
-                    if (value < min || value > max) {
-                        throw error(v.line(), field, value + " is outside " + min + ".." + max);
-                    }
-                    return value;
-                }).orElse(null);
+                }
+                Optional<QuirkProfile.Broken> broken = QuirkProfile.broken(f, b.values());
+                if (broken.isPresent()) {
+                    QuirkField<?> at = broken.get().field();
+                    throw refused(line(q, q.value().get(at.name())), at.name(), broken.get().why());
+                }
             }
+            return b.build();
         }
 
-        private Set<FirmwareQuirk> firmwareQuirks(Node n) {
+        private Set<FirmwareQuirk> firmwareQuirks(Located<List<Located<String>>> n) {
             Set<FirmwareQuirk> out = EnumSet.noneOf(FirmwareQuirk.class);
-            if (n == null || n.isScalar() && n.text() == null) {
+            if (n == null || n.fits() && n.empty()) {
                 return out;
             }
-            if (n.items() == null) {
+            if (n.empty()) {
                 throw error(n.line(), "firmware-quirks",
                         "must be a list, e.g. [session-id-zero] (known: " + FirmwareQuirk.names() + ")");
             }
-            for (Node item : n.items()) {
-                if (!item.isScalar() || item.text() == null) {
+            for (Located<String> item : n.value()) {
+                if (item.empty()) {
                     throw error(item.line(), "firmware-quirks", "must be a list of names (known: " + FirmwareQuirk.names() + ")");
                 }
-                String t = item.text();
+                String t = item.value();
                 FirmwareQuirk q = Arrays.stream(FirmwareQuirk.values()).filter(v -> v.cliName().equals(t)).findFirst()
                         .orElseThrow(() -> error(item.line(), "firmware-quirks",
                                 tok(t) + " is not one of " + FirmwareQuirk.names()));
@@ -454,25 +444,19 @@ public final class PersonaCatalogue {
             return a;
         }
 
-        private Inet4Address offset(Node n, int index) {
-            byte[] b = base.getAddress();
-            long v = ((b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL)) + index;
-            byte[] a = {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v};
-            try {
-                Inet4Address addr = (Inet4Address) InetAddress.getByAddress(a);
-                if (v > 0xFFFFFFFFL || !isTestAddress(addr)) {
-                    throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index
-                            + " would leave 198.18.0.0/15");
-                }
-                Optional<String> no = segment == null ? Optional.empty() : segment.refusal(addr);
-                if (no.isPresent()) {
-                    throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index + " = "
-                            + addr.getHostAddress() + " " + no.get());
-                }
-                return addr;
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
+        private Inet4Address offset(Located<Entry> n, int index) {
+            long v = Segment.value(base) + index;
+            if (v > 0xFFFFFFFFL || !isTestAddress(Segment.of(v))) {
+                throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index
+                        + " would leave 198.18.0.0/15");
             }
+            Inet4Address addr = Segment.of(v);
+            Optional<String> no = segment == null ? Optional.empty() : segment.refusal(addr);
+            if (no.isPresent()) {
+                throw error(n.line(), "address", "is missing, and base " + base.getHostAddress() + " + " + index + " = "
+                        + addr.getHostAddress() + " " + no.get());
+            }
+            return addr;
         }
 
         private MacAddress mac(int line, String text) {
@@ -489,8 +473,8 @@ public final class PersonaCatalogue {
         }
 
         /** A whole number field within [min, max], or its default when absent. */
-        private int bounded(Node persona, String field, int min, int max, int absent, String unit) {
-            Optional<String> t = text(persona, field);
+        private int bounded(String field, Located<String> value, int min, int max, int absent, String unit) {
+            Optional<String> t = text(field, value);
             if (t.isEmpty()) {
                 return absent;
             }
@@ -501,31 +485,32 @@ public final class PersonaCatalogue {
                 v = Integer.MIN_VALUE;
             }
             if (v < min || v > max) {
-                throw error(line(persona, field), field, "'" + t.get() + "' is not a whole number of " + unit + " from " + min + " to " + max);
+                throw error(value.line(), field, "'" + t.get() + "' is not a whole number of " + unit + " from " + min + " to " + max);
             }
             return v;
         }
 
-        private Optional<String> text(Node persona, String field) {
-            Node v = persona.fields().get(field);
-            if (v == null || v.isScalar() && v.text() == null) {
+        /** A single value, or empty when absent or null. */
+        private Optional<String> text(String field, Located<String> v) {
+            if (v == null || v.fits() && v.empty()) {
                 return Optional.empty();
             }
-            if (!v.isScalar()) {
+            if (!v.fits()) {
                 throw error(v.line(), field, "must be a single value");
             }
-            return Optional.of(v.text());
+            return Optional.of(v.value());
         }
 
         private <E extends Enum<E>> E enumValue(String field, int line, String text, Class<E> type) {
-            String wanted = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-            Map<String, E> byName = Arrays.stream(type.getEnumConstants())
-                    .collect(Collectors.toMap(PersonaCatalogue::kebab, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-            E v = byName.get(wanted);
-            if (v == null) {
-                throw error(line, field, tok(text) + " is not one of " + String.join(", ", byName.keySet()));
+            try {
+                return new QuirkField.Choice<>(type).parse(text);
+            } catch (QuirkField.Refusal r) {
+                throw refused(line, field, r);
             }
-            return v;
+        }
+
+        private CatalogueException refused(int line, String field, QuirkField.Refusal r) {
+            return error(line, field, (r.token() == null ? "" : tok(r.token()) + " ") + r.problem());
         }
 
         private CatalogueException error(int line, String field, String what) {
@@ -543,54 +528,45 @@ public final class PersonaCatalogue {
             return new CatalogueException(m.toString());
         }
 
-        private static int line(Node map, String field) {
-            Node v = map.fields().get(field);
-            return v == null ? map.line() : v.line();
+        /** The parser's own error inside a binding error that only adds a path (every value binds, so it is the parser's). */
+        private static JsonProcessingException parseError(JsonProcessingException e) {
+            JsonProcessingException out = e;
+            while (out instanceof JsonMappingException && out.getCause() instanceof JsonProcessingException cause) {
+                out = cause;
+            }
+            return out;
         }
 
-        private Node node(JsonParser p) throws IOException {
-            int line = p.currentTokenLocation().getLineNr();
-            JsonToken t = p.currentToken();
-            if (t == JsonToken.START_OBJECT) {
-                Map<String, Node> fields = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    int keyLine = p.currentTokenLocation().getLineNr();
-                    p.nextToken();
-                    Node value = node(p);
-                    if (fields.putIfAbsent(key, value) != null) {
-                        throw error(keyLine, keyName(key), "appears twice");
-                    }
-                }
-                return new Node(line, null, fields, null);
-            }
-            if (t == JsonToken.START_ARRAY) {
-                List<Node> items = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(node(p));
-                }
-                return new Node(line, null, null, items);
-            }
-            return new Node(line, t == JsonToken.VALUE_NULL ? null : p.getText(), null, null);
+        /** The line of a field's value, or of its mapping when the field is absent. */
+        private static int line(Located<?> map, Located<?> value) {
+            return value == null ? map.line() : value.line();
+        }
+
+        /** The first of the unknown keys in the file (Jackson collects them in no promised order). */
+        private static Optional<Map.Entry<String, Located<Object>>> first(Map<String, Located<Object>> unknown) {
+            return unknown == null ? Optional.empty()
+                    : unknown.entrySet().stream().min(Comparator.comparingLong(u -> u.getValue().at()));
         }
     }
 
-    private static final List<String> QUIRK_FIELDS = List.of("template", "ip-id", "ip-id-value", "dont-fragment", "evil-bit",
-            "fragment", "ttl", "tos", "ip-options", "ip-checksum", "trailing-bytes", "udp-checksum", "source-port",
-            "payload-parity", "eth-padding", "vlan-id", "destination", "delay-millis", "duplicate");
+    /**
+     * The BMC a catalogue entry describes: the SMDC's defaults with its firmware quirks, session table and IPMI version.
+     *
+     * @param ipmi {@value #IPMI_15} or {@value #IPMI_20}
+     */
+    public static BmcConfig bmc(Set<FirmwareQuirk> firmware, int maxSessions, int idleTimeoutSeconds, String ipmi) {
+        BmcConfig bmc = BmcConfig.smdcDefaults().withQuirks(firmware).withMaxSessions(maxSessions)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+        return ipmi.equals(IPMI_20) ? bmc.withIpmi20() : bmc;
+    }
 
     /** A value of the file as a message may quote it (clipped, control characters escaped). */
     private static String tok(String s) {
-        return io.quirklab.input.InputFile.token(s);
+        return InputFile.token(s);
     }
 
     /** A key of the file as a message names it in "field '...'": itself when it looks like a name. */
     private static String keyName(String s) {
         return s.matches("[A-Za-z0-9_.-]{1,40}") ? s : "?";
-    }
-
-    /** An enum constant's YAML spelling: MORE_FRAGMENTS is more-fragments. */
-    static String kebab(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

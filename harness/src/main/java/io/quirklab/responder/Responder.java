@@ -6,6 +6,7 @@ import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.io.IOException;
@@ -44,9 +45,8 @@ public final class Responder implements AutoCloseable {
             this.persona = persona;
             this.bmc = new SimulatedBmc(persona.bmc());
             // LAN configuration reports the persona's own address, MAC and VLAN tag (segments are /24)
-            Integer vlan = persona.quirks().vlanId();
             this.bmc.model().station(new io.quirklab.bmc.LanStation(persona.address(), persona.mac().bytes(), 24,
-                    RMCP_PORT, vlan == null ? 0 : vlan));
+                    RMCP_PORT, persona.quirks().get(QuirkField.VLAN_ID).orElse(0)));
             this.ids = new AtomicInteger(firstId);
         }
     }
@@ -205,14 +205,14 @@ public final class Responder implements AutoCloseable {
         byte[] payload = ChecksumTuner.replyPayload(e.reply(), f, l.persona.address(), q);
         byte[] frame = ReplyFrameBuilder.udpReply(f, l.persona.address(), l.persona.mac(), payload, q, () -> l.ids.getAndIncrement() & 0xFFFF);
         String summary = ParsedFrame.parse(frame).map(ParsedFrame::toString).orElse("reply");
-        int copies = q.effectiveDuplicate() ? 2 : 1;
+        int copies = q.effective(QuirkField.DUPLICATE) ? 2 : 1;
         Runnable sendAll = () -> {
             for (int i = 0; i < copies; i++) {
                 send(l, ResponderJournal.Kind.RMCP, peer, probe, frame, summary);
             }
         };
-        if (q.effectiveDelayMillis() > 0) {
-            delayed.schedule(sendAll, q.effectiveDelayMillis(), TimeUnit.MILLISECONDS);
+        if (q.effective(QuirkField.DELAY_MILLIS) > 0) {
+            delayed.schedule(sendAll, q.effective(QuirkField.DELAY_MILLIS), TimeUnit.MILLISECONDS);
         } else {
             sendAll.run();
         }
@@ -287,10 +287,8 @@ public final class Responder implements AutoCloseable {
         List<ControlReply.PersonaView> ps = new ArrayList<>();
         for (Live l : served.byAddress().values()) {
             Persona p = l.persona;
-            List<String> q = new ArrayList<>(QuirkNames.describe(p.quirks()));
-            p.bmc().quirks().forEach(fq -> q.add("firmware=" + fq.cliName()));
             ps.add(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(), p.expected().name(),
-                    p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", q));
+                    p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p)));
         }
         return new ControlReply.Status(ProcessHandle.current().pid(), startedMillis, framesSeen.get(), requests.get(), replies.get(),
                 sendErrors.get(), journal.size(), journal.evicted(), journal.cursor(), ps);

@@ -1,38 +1,25 @@
 package io.quirklab.wire;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 /**
- * How a persona's reply frames differ from what a clean, modern IP stack sends (QUIRKS.md). Every field is an
- * optional override: null means "not set". Building a reply is: clean defaults, then the request's header when
- * {@code template} is REQUEST, then every field that is set - in one place, {@link ReplyFrameBuilder}.
+ * How a persona's reply frames differ from what a clean, modern IP stack sends (QUIRKS.md): the fields it sets, each
+ * a row of {@link QuirkField}; a field it does not set is the clean default. Building a reply is: clean defaults, then
+ * the request's header when {@link QuirkField#TEMPLATE} is REQUEST, then every field that is set - in one place,
+ * {@link ReplyFrameBuilder}.
  *
- * @param template      OFF builds a fresh header; REQUEST copies the request's IP header (ID, flags, TOS, TTL as received)
- * @param ipId          identification: FRESH (a counter, like a kernel), ECHO (the request's), ZERO, FIXED ({@code ipIdValue})
- * @param ipIdValue     the value for FIXED
- * @param dontFragment  DF flag
- * @param evilBit       the reserved flag bit (RFC 3514)
- * @param fragment      NONE, MORE_FRAGMENTS (MF set), OFFSET (non-zero fragment offset)
- * @param ttl           time to live, 1..255
- * @param tos           type of service / DSCP+ECN byte
- * @param ipOptions     NONE, NOP (4 bytes of NOP padding), RECORD_ROUTE
- * @param ipChecksum    CORRECT or WRONG (negative control)
- * @param trailingBytes bytes after the UDP datagram counted in the IP total length (UDP length stays exact), 0..64
- * @param udpChecksum   CORRECT, NONE (0x0000), NEGATIVE_ZERO (sum tuned to zero, sent as 0xFFFF), ZERO_AS_NONE
- *                      (sum tuned to zero, sent as 0x0000), WRONG (negative control). Only ASF pongs and sessionless
- *                      replies can be tuned (responder.ChecksumTuner); replies inside a session, whose auth code covers
- *                      the message, keep their correct checksum
- * @param sourcePort    UDP source port of replies (623 when null)
- * @param payloadParity NATURAL, EVEN or ODD UDP payload length (a pad byte after the RMCP message when needed)
- * @param ethPadding    ZEROS or JUNK bytes padding frames under 60 bytes
- * @param vlanId        802.1Q tag on replies, 1..4094
- * @param destination   UNICAST to the DUT's MAC, or BROADCAST
- * @param delayMillis   reply after this delay, 0..5000
- * @param duplicate     send every reply twice
+ * <pre>
+ * QuirkProfile.builder().set(TTL, 1).set(DONT_FRAGMENT, false).build()
+ * </pre>
+ *
+ * @param set the fields set and their values, in table order
  */
-public record QuirkProfile(Template template, IpId ipId, Integer ipIdValue, Boolean dontFragment, Boolean evilBit,
-                           Fragment fragment, Integer ttl, Integer tos, IpOptions ipOptions, IpChecksum ipChecksum,
-                           Integer trailingBytes, UdpChecksum udpChecksum, Integer sourcePort, PayloadParity payloadParity,
-                           EthPadding ethPadding, Integer vlanId, Destination destination, Integer delayMillis,
-                           Boolean duplicate) {
+public record QuirkProfile(Map<QuirkField<?>, Object> set) {
     public enum Template { OFF, REQUEST }
 
     public enum IpId { FRESH, ECHO, ZERO, FIXED }
@@ -52,37 +39,138 @@ public record QuirkProfile(Template template, IpId ipId, Integer ipIdValue, Bool
     public enum Destination { UNICAST, BROADCAST }
 
     /** A profile with nothing set: a clean stack. */
-    public static final QuirkProfile CLEAN = new QuirkProfile(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null);
+    public static final QuirkProfile CLEAN = new QuirkProfile(Map.of());
 
+    /** Checks every value against its field and the cross-field rules (a detail goes with its owner's value). */
     public QuirkProfile {
-        check(ttl, 1, 255, "ttl");
-        check(tos, 0, 255, "tos");
-        check(ipIdValue, 0, 0xFFFF, "ip-id-value");
-        check(trailingBytes, 0, 64, "trailing-bytes");
-        check(sourcePort, 1, 0xFFFF, "source-port");
-        check(vlanId, 1, 4094, "vlan");
-        check(delayMillis, 0, 5000, "delay-ms");
-        if (ipId == IpId.FIXED && ipIdValue == null) {
-            throw new IllegalArgumentException("ip-id: fixed needs ip-id-value (0..65535)");
+        Map<QuirkField<?>, Object> ordered = new LinkedHashMap<>();
+        for (QuirkField<?> f : QuirkField.ALL) {
+            Object v = set.get(f);
+            if (v != null) {
+                ordered.put(f, f.checked(v));
+            }
+        }
+        for (QuirkField<?> f : QuirkField.ALL) {
+            broken(f, ordered).ifPresent(b -> {
+                throw new IllegalArgumentException(b.message());
+            });
+        }
+        set = Collections.unmodifiableMap(ordered);
+    }
+
+    /**
+     * What is wrong with a detail field among these values, or empty: it is needed with its owner's value (on the owner:
+     * "'fixed' needs ip-id-value (0..65535)") and meaningless without it (on the detail: "only means something with
+     * ip-id: fixed").
+     */
+    public static Optional<Broken> broken(QuirkField<?> detail, Map<QuirkField<?>, Object> values) {
+        if (detail.owner().isEmpty()) {
+            return Optional.empty();
+        }
+        QuirkField<?> owner = detail.owner().get();
+        boolean needed = detail.ownerValue().equals(values.get(owner));
+        String ownerText = owner.textOf(detail.ownerValue());
+        if (needed && !values.containsKey(detail)) {
+            return Optional.of(new Broken(owner, new QuirkField.Refusal(ownerText, "needs " + detail.name() + " ("
+                    + detail.values().allowed() + ")")));
+        }
+        if (!needed && values.containsKey(detail)) {
+            return Optional.of(new Broken(detail, new QuirkField.Refusal(null, "only means something with " + owner.name() + ": "
+                    + ownerText)));
+        }
+        return Optional.empty();
+    }
+
+    /** A cross-field rule broken: the field to name and what is wrong. */
+    public record Broken(QuirkField<?> field, QuirkField.Refusal why) {
+        public String message() {
+            return field.name() + ": " + why.getMessage();
         }
     }
 
-    private static void check(Integer v, int min, int max, String field) {
-        if (v != null && (v < min || v > max)) {
-            throw new IllegalArgumentException(field + ": " + v + " is outside " + min + ".." + max);
+    public static Builder builder() {
+        return new Builder(Map.of());
+    }
+
+    /** A builder holding these values, to change some. */
+    public Builder toBuilder() {
+        return new Builder(set);
+    }
+
+    /** The value set for a field, or empty (then the clean default applies). */
+    public <T> Optional<T> get(QuirkField<T> field) {
+        return Optional.ofNullable(field.values().type().cast(set.get(field)));
+    }
+
+    /** The value set for a field, else its clean default (null only where a clean stack sends nothing, as for vlan-id). */
+    public <T> T effective(QuirkField<T> field) {
+        return get(field).orElse(field.clean());
+    }
+
+    public boolean isSet(QuirkField<?> field) {
+        return set.containsKey(field);
+    }
+
+    /** The fields set as "key=value" in the catalogue's spelling, in table order: {@code [ip-id=fixed, ip-id-value=4660]}. */
+    public List<String> describe() {
+        List<String> out = new ArrayList<>();
+        set.forEach((f, v) -> out.add(f.name() + "=" + f.textOf(v)));
+        return out;
+    }
+
+    /** The profile a {@link #describe()} list spells; refused with the key or value that is wrong. */
+    public static QuirkProfile fromDescription(List<String> keyValues) {
+        Builder b = builder();
+        for (String kv : keyValues) {
+            int eq = kv.indexOf('=');
+            QuirkField<?> f = eq < 0 ? null : QuirkField.named(kv.substring(0, eq)).orElse(null);
+            if (f == null) {
+                throw new IllegalArgumentException("not a quirk (key=value): " + kv);
+            }
+            f.setText(kv.substring(eq + 1), b);
         }
+        return b.build();
     }
 
-    public int effectiveSourcePort() {
-        return sourcePort == null ? 623 : sourcePort;
+    @Override
+    public String toString() {
+        return "QuirkProfile" + describe();
     }
 
-    public int effectiveDelayMillis() {
-        return delayMillis == null ? 0 : delayMillis;
-    }
+    /** Values being collected; {@link #build()} checks the cross-field rules. */
+    public static final class Builder {
+        private final Map<QuirkField<?>, Object> values;
 
-    public boolean effectiveDuplicate() {
-        return Boolean.TRUE.equals(duplicate);
+        private Builder(Map<QuirkField<?>, Object> start) {
+            this.values = new LinkedHashMap<>(start);
+        }
+
+        /** Sets a field (checked against its range); null unsets it. */
+        public <T> Builder set(QuirkField<T> field, T value) {
+            if (value == null) {
+                return unset(field);
+            }
+            values.put(field, field.checked(value));
+            return this;
+        }
+
+        public Builder unset(QuirkField<?> field) {
+            values.remove(field);
+            return this;
+        }
+
+        /** The value set so far, or empty. */
+        public <T> Optional<T> get(QuirkField<T> field) {
+            return Optional.ofNullable(field.values().type().cast(values.get(field)));
+        }
+
+        /** The values so far, for checking the cross-field rules before building. */
+        public Map<QuirkField<?>, Object> values() {
+            return Collections.unmodifiableMap(values);
+        }
+
+        public QuirkProfile build() {
+            return new QuirkProfile(values);
+        }
     }
 }

@@ -1,5 +1,23 @@
 package io.quirklab.wire;
 
+import static io.quirklab.wire.QuirkField.DESTINATION;
+import static io.quirklab.wire.QuirkField.DONT_FRAGMENT;
+import static io.quirklab.wire.QuirkField.ETH_PADDING;
+import static io.quirklab.wire.QuirkField.EVIL_BIT;
+import static io.quirklab.wire.QuirkField.FRAGMENT;
+import static io.quirklab.wire.QuirkField.IP_CHECKSUM;
+import static io.quirklab.wire.QuirkField.IP_ID;
+import static io.quirklab.wire.QuirkField.IP_ID_VALUE;
+import static io.quirklab.wire.QuirkField.IP_OPTIONS;
+import static io.quirklab.wire.QuirkField.PAYLOAD_PARITY;
+import static io.quirklab.wire.QuirkField.SOURCE_PORT;
+import static io.quirklab.wire.QuirkField.TEMPLATE;
+import static io.quirklab.wire.QuirkField.TOS;
+import static io.quirklab.wire.QuirkField.TRAILING_BYTES;
+import static io.quirklab.wire.QuirkField.TTL;
+import static io.quirklab.wire.QuirkField.UDP_CHECKSUM;
+import static io.quirklab.wire.QuirkField.VLAN_ID;
+
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -8,9 +26,10 @@ import java.util.function.IntSupplier;
 
 /**
  * Builds reply frames byte by byte, the one place where a {@link QuirkProfile} turns into bytes. Every IP/UDP field is
- * resolved the Scapy way: clean defaults (fresh ID, DF, TTL 64, TOS 0, no options, correct checksums, source port 623,
- * unicast to the requester, no VLAN, zero padding), then the request's header when the template is REQUEST, then every
- * field the profile sets. Timing and duplicates are the sender's business: one call builds one frame.
+ * resolved the Scapy way: the clean defaults of the {@link QuirkField} table (fresh ID, DF, TTL 64, TOS 0, no options,
+ * correct checksums, source port 623, unicast to the requester, no VLAN, zero padding), then the request's header when
+ * the template is REQUEST, then every field the profile sets. Timing and duplicates are the sender's business: one call
+ * builds one frame.
  */
 public final class ReplyFrameBuilder {
     /** Smallest Ethernet frame without its FCS; shorter frames are padded (RFC 894). */
@@ -20,7 +39,6 @@ public final class ReplyFrameBuilder {
     /** Record route option: type 7, length 11 (two empty address slots), pointer 4; an EOL pads it to 12 bytes. */
     static final byte[] RECORD_ROUTE = {7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     static final byte[] NOPS = {1, 1, 1, 1};
-    static final int DEFAULT_TTL = 64;
 
     private ReplyFrameBuilder() {
     }
@@ -48,13 +66,12 @@ public final class ReplyFrameBuilder {
         IpFields f = ipFields(rq, p, freshIds);
         byte[] payload = payloadFor(udpPayload, p);
         int udpLength = 8 + payload.length;
-        int trailing = p.trailingBytes() == null ? 0 : p.trailingBytes();
-        int sport = p.effectiveSourcePort();
+        int trailing = p.effective(TRAILING_BYTES);
+        int sport = p.effective(SOURCE_PORT);
         int dport = rqUdp.srcPort();
 
         int computed = InternetChecksum.udpChecksum(self, rq.src(), sport, dport, payload);
-        QuirkProfile.UdpChecksum mode = p.udpChecksum() == null ? QuirkProfile.UdpChecksum.CORRECT : p.udpChecksum();
-        int udpField = switch (mode) {
+        int udpField = switch (p.effective(UDP_CHECKSUM)) {
             // NEGATIVE_ZERO is what RFC 768 prescribes for a zero sum; it only differs from CORRECT in that the
             // caller tuned the payload so that the sum is zero.
             case CORRECT, NEGATIVE_ZERO -> InternetChecksum.udpFieldValue(computed);
@@ -66,9 +83,10 @@ public final class ReplyFrameBuilder {
         l4.putShort((short) sport).putShort((short) dport).putShort((short) udpLength).putShort((short) udpField)
                 .put(payload).put(junk(trailing));
 
-        byte[] ip = ipv4(f, ParsedFrame.PROTO_UDP, self, rq.src(), l4.array(), p.ipChecksum() == QuirkProfile.IpChecksum.WRONG);
-        MacAddress dst = p.destination() == QuirkProfile.Destination.BROADCAST ? MacAddress.BROADCAST : request.src();
-        return ethernet(dst, selfMac, p.vlanId(), ParsedFrame.ETHERTYPE_IPV4, ip, p.ethPadding() == QuirkProfile.EthPadding.JUNK);
+        byte[] ip = ipv4(f, ParsedFrame.PROTO_UDP, self, rq.src(), l4.array(), p.effective(IP_CHECKSUM) == QuirkProfile.IpChecksum.WRONG);
+        MacAddress dst = p.effective(DESTINATION) == QuirkProfile.Destination.BROADCAST ? MacAddress.BROADCAST : request.src();
+        return ethernet(dst, selfMac, p.effective(VLAN_ID), ParsedFrame.ETHERTYPE_IPV4, ip,
+                p.effective(ETH_PADDING) == QuirkProfile.EthPadding.JUNK);
     }
 
     /**
@@ -77,65 +95,43 @@ public final class ReplyFrameBuilder {
      * leaves the one's-complement sum of the payload unchanged, but not the UDP length: tune after shaping.
      */
     public static byte[] payloadFor(byte[] udpPayload, QuirkProfile p) {
-        QuirkProfile.PayloadParity parity = p.payloadParity() == null ? QuirkProfile.PayloadParity.NATURAL : p.payloadParity();
+        QuirkProfile.PayloadParity parity = p.effective(PAYLOAD_PARITY);
         boolean odd = (udpPayload.length & 1) == 1;
         boolean pad = parity == QuirkProfile.PayloadParity.EVEN && odd || parity == QuirkProfile.PayloadParity.ODD && !odd;
         return pad ? Arrays.copyOf(udpPayload, udpPayload.length + 1) : udpPayload.clone();
     }
 
-    /** Clean defaults, then the request's header when templating, then every field the profile sets. */
+    /**
+     * Clean defaults, then the request's header when templating, then every field the profile sets. The template copies
+     * the request's flags, fragment offset and options bit for bit, also where no value of the table names them.
+     */
     private static IpFields ipFields(ParsedFrame.Ipv4 rq, QuirkProfile p, IntSupplier freshIds) {
-        QuirkProfile.IpId idSource = QuirkProfile.IpId.FRESH;
-        boolean evil = false;
-        boolean df = true;
-        boolean mf = false;
-        int offset = 0;
-        int ttl = DEFAULT_TTL;
-        int tos = 0;
-        byte[] options = new byte[0];
-        if (p.template() == QuirkProfile.Template.REQUEST) {
-            idSource = QuirkProfile.IpId.ECHO;
-            evil = rq.evil();
-            df = rq.dontFragment();
-            mf = rq.moreFragments();
-            offset = rq.fragmentOffset();
-            ttl = rq.ttl();
-            tos = rq.tos();
-            options = rq.options();
-        }
-        if (p.ipId() != null) {
-            idSource = p.ipId();
-        }
-        if (p.evilBit() != null) {
-            evil = p.evilBit();
-        }
-        if (p.dontFragment() != null) {
-            df = p.dontFragment();
-        }
-        if (p.fragment() != null) {
-            mf = p.fragment() == QuirkProfile.Fragment.MORE_FRAGMENTS;
-            offset = p.fragment() == QuirkProfile.Fragment.OFFSET ? FRAGMENT_OFFSET_UNITS : 0;
-        }
-        if (p.ttl() != null) {
-            ttl = p.ttl();
-        }
-        if (p.tos() != null) {
-            tos = p.tos();
-        }
-        if (p.ipOptions() != null) {
-            options = switch (p.ipOptions()) {
-                case NONE -> new byte[0];
-                case NOP -> NOPS.clone();
-                case RECORD_ROUTE -> RECORD_ROUTE.clone();
-            };
-        }
+        boolean template = p.effective(TEMPLATE) == QuirkProfile.Template.REQUEST;
+        QuirkProfile.IpId idSource = p.get(IP_ID).orElse(template ? IP_ID.templateValue().orElseThrow() : IP_ID.clean());
+        boolean evil = p.get(EVIL_BIT).orElse(template ? rq.evil() : EVIL_BIT.clean());
+        boolean df = p.get(DONT_FRAGMENT).orElse(template ? rq.dontFragment() : DONT_FRAGMENT.clean());
+        QuirkProfile.Fragment fragment = p.effective(FRAGMENT);
+        boolean copyFragment = template && !p.isSet(FRAGMENT);
+        boolean mf = copyFragment ? rq.moreFragments() : fragment == QuirkProfile.Fragment.MORE_FRAGMENTS;
+        int offset = copyFragment ? rq.fragmentOffset() : fragment == QuirkProfile.Fragment.OFFSET ? FRAGMENT_OFFSET_UNITS : 0;
+        int ttl = p.get(TTL).orElse(template ? rq.ttl() : TTL.clean());
+        int tos = p.get(TOS).orElse(template ? rq.tos() : TOS.clean());
+        byte[] options = template && !p.isSet(IP_OPTIONS) ? rq.options() : options(p.effective(IP_OPTIONS));
         int id = switch (idSource) {
             case FRESH -> freshIds.getAsInt() & 0xFFFF;
             case ECHO -> rq.id();
             case ZERO -> 0;
-            case FIXED -> p.ipIdValue();
+            case FIXED -> p.effective(IP_ID_VALUE);
         };
         return new IpFields(id, evil, df, mf, offset, ttl, tos, options);
+    }
+
+    private static byte[] options(QuirkProfile.IpOptions o) {
+        return switch (o) {
+            case NONE -> new byte[0];
+            case NOP -> NOPS.clone();
+            case RECORD_ROUTE -> RECORD_ROUTE.clone();
+        };
     }
 
     /**
@@ -171,7 +167,8 @@ public final class ReplyFrameBuilder {
         int c = InternetChecksum.checksum(m, 0, m.length);
         m[2] = (byte) (c >> 8);
         m[3] = (byte) c;
-        IpFields f = new IpFields(0, false, true, false, 0, DEFAULT_TTL, 0, new byte[0]);
+        IpFields f = new IpFields(0, EVIL_BIT.clean(), DONT_FRAGMENT.clean(), false, 0, TTL.clean(), TOS.clean(),
+                options(IP_OPTIONS.clean()));
         byte[] l3 = ipv4(f, ParsedFrame.PROTO_ICMP, ip.get().dst(), ip.get().src(), m, false);
         return Optional.of(ethernet(request.src(), selfMac, null, ParsedFrame.ETHERTYPE_IPV4, l3, false));
     }

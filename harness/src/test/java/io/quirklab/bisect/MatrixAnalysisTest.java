@@ -18,7 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class MatrixAnalysisTest {
-    private static final Optional<RequestHeader> LINUX = Optional.of(new RequestHeader(true, false, "none", 64, 0, "none"));
+    private static final Optional<RequestHeader> LINUX = Optional.of(TraitsTest.linuxRequests());
 
     private static Map<String, Traits> builtIn() {
         Map<String, Traits> out = new LinkedHashMap<>();

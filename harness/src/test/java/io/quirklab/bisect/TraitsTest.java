@@ -6,7 +6,9 @@ import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.responder.PersonaYaml;
-import io.quirklab.responder.QuirkNames;
+import io.quirklab.testing.TestFrames;
+import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TraitsTest {
-    private static final Optional<RequestHeader> LINUX = Optional.of(new RequestHeader(true, false, "none", 64, 0, "none"));
+    private static final Optional<RequestHeader> LINUX = Optional.of(linuxRequests());
     private static final PersonaCatalogue BUILT_IN = PersonaCatalogue.builtIn();
 
     @Test
@@ -45,20 +47,56 @@ class TraitsTest {
             }
         }
         QuirkProfile ttlOnly = clean.with(List.of(new Dimension("ttl", "request", "64"))).profile();
-        assertEquals(QuirkProfile.Template.REQUEST, ttlOnly.template());
-        assertEquals(QuirkProfile.IpId.FRESH, ttlOnly.ipId());
-        assertEquals(Boolean.TRUE, ttlOnly.dontFragment());
-        assertEquals(null, ttlOnly.ttl());
+        assertEquals(List.of("template=request", "ip-id=fresh", "dont-fragment=true", "evil-bit=false", "fragment=none", "tos=0",
+                "ip-options=none"), ttlOnly.describe());
+        QuirkProfile fixed = clean.with(List.of(new Dimension("ip-id", "fixed:4660", "fresh"))).profile();
+        assertEquals(QuirkProfile.builder().set(QuirkField.IP_ID, QuirkProfile.IpId.FIXED).set(QuirkField.IP_ID_VALUE, 0x1234).build(),
+                fixed);
+        QuirkProfile untagged = clean.with(List.of(new Dimension("vlan-id", "100", "none"))).with(List.of(
+                new Dimension("vlan-id", "none", "100"))).profile();
+        assertEquals(QuirkProfile.CLEAN, untagged);
+    }
+
+    @Test
+    void theDimensionsAreTheTablesRowsButTheTemplateAndDetails() {
+        Traits clean = Traits.of(QuirkProfile.CLEAN, java.util.Set.of(), true);
+        assertEquals(List.of("ip-id", "dont-fragment", "evil-bit", "fragment", "ttl", "tos", "ip-options", "ip-checksum", "trailing-bytes",
+                "udp-checksum", "source-port", "payload-parity", "eth-padding", "vlan-id", "destination", "delay-millis", "duplicate",
+                "ipmi", "firmware-quirk:session-id-zero", "firmware-quirk:reused-sequence", "firmware-quirk:oem-auth-required",
+                "firmware-quirk:auth-none-accepted", "firmware-quirk:cipher-zero"), List.copyOf(clean.values().keySet()));
+        assertEquals("fresh", clean.values().get("ip-id"));
+        assertEquals("none", clean.values().get("vlan-id"));
+        assertEquals("64", clean.values().get("ttl"));
+        assertEquals("off", clean.values().get("firmware-quirk:session-id-zero"));
+        Traits fixed = Traits.of(PersonaCatalogue.builtIn().get("id-fixed"));
+        assertEquals(List.of("ip-id=fixed:4660"), clean.differences(fixed).stream().map(Dimension::toString).toList());
+    }
+
+    @Test
+    void theRequestHeaderIsReadThroughTheTableAndKeepsOptionsItCannotName() {
+        assertEquals(java.util.Map.of("dont-fragment", "true", "evil-bit", "false", "fragment", "none", "ttl", "64", "tos", "0",
+                "ip-options", "none"), linuxRequests().values());
+        TestFrames.Request odd = TestFrames.Request.to623(new byte[8]).withFlags(0b101).withTtlTos(5, 0x10)
+                .withOptions(new byte[] {68, 4, 5, 0});
+        RequestHeader h = RequestHeader.of(ParsedFrame.parse(odd.frame()).orElseThrow().ipv4().orElseThrow());
+        assertEquals(List.of("false", "true", "more-fragments", "5", "16", "request"), List.of(h.value("dont-fragment"),
+                h.value("evil-bit"), h.value("fragment"), h.value("ttl"), h.value("tos"), h.value("ip-options")));
+        Traits tyan = Traits.of(PersonaCatalogue.builtIn().get("smdc-tyan")).resolve(Optional.of(h));
+        assertEquals("request", tyan.values().get("ip-options"), "a timestamp option has no name: it stays the request's");
+        assertEquals("5", tyan.values().get("ttl"));
+    }
+
+    /** The header of a request as a Linux client sends it: DF set, TTL 64, TOS 0, no options. */
+    static RequestHeader linuxRequests() {
+        return RequestHeader.of(ParsedFrame.parse(TestFrames.Request.to623(new byte[8]).frame()).orElseThrow().ipv4().orElseThrow());
     }
 
     @Test
     void personasAsTheResponderReportsThemReadBackTheSame() {
         List<PersonaYaml.Entry> entries = new ArrayList<>();
         for (Persona p : BUILT_IN.personas()) {
-            List<String> q = new ArrayList<>(QuirkNames.describe(p.quirks()));
-            p.bmc().quirks().forEach(f -> q.add("firmware=" + f.cliName()));
             entries.add(PersonaYaml.of(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(),
-                    p.expected().name(), p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", q)));
+                    p.expected().name(), p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p))));
         }
         PersonaCatalogue back = PersonaCatalogue.parse("put.yaml", PersonaYaml.catalogue(entries),
                 PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));

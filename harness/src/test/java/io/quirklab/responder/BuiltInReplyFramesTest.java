@@ -15,6 +15,7 @@ import io.quirklab.testing.Require;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.io.IOException;
@@ -74,9 +75,9 @@ class BuiltInReplyFramesTest {
 
     private static Expected expect(Persona p, byte[] frame) {
         QuirkProfile q = p.quirks();
-        String ip = q.ipChecksum() == QuirkProfile.IpChecksum.WRONG ? "Bad" : "Good";
-        boolean fragment = q.fragment() != null && q.fragment() != QuirkProfile.Fragment.NONE;
-        QuirkProfile.UdpChecksum mode = q.udpChecksum() == null ? QuirkProfile.UdpChecksum.CORRECT : q.udpChecksum();
+        String ip = q.effective(QuirkField.IP_CHECKSUM) == QuirkProfile.IpChecksum.WRONG ? "Bad" : "Good";
+        boolean fragment = q.effective(QuirkField.FRAGMENT) != QuirkProfile.Fragment.NONE;
+        QuirkProfile.UdpChecksum mode = q.effective(QuirkField.UDP_CHECKSUM);
         String udp = switch (mode) {
             case CORRECT, NEGATIVE_ZERO -> "Good";
             case NONE, ZERO_AS_NONE -> "Not present";

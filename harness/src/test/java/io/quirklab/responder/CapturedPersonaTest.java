@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quirklab.bisect.RequestHeader;
+import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.testing.PersonaEquivalence;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
+import io.quirklab.wire.QuirkField;
+import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,7 +32,7 @@ class CapturedPersonaTest {
     @Test
     void aRealBmcOnLoopbackIsCleanAndTellsItsIdentity() throws Exception {
         CapturedPersona p = CapturedPersona.of(PcapFile.read(capture("ipmitool_lan_mcinfo.pcap")), Optional.empty());
-        assertEquals(List.of(), p.quirks(), "a Linux stack's replies need no quirk");
+        assertEquals(QuirkProfile.CLEAN, p.quirks(), "a Linux stack's replies need no quirk");
         assertNotNull(p.identity());
         assertEquals("9.08", p.identity().firmware());
         assertEquals("2.0", p.identity().ipmiVersion());
@@ -40,13 +43,13 @@ class CapturedPersonaTest {
         String yaml = p.yaml("ipmi-sim");
         assertTrue(yaml.contains("# identity (Get Device ID): device id 0 rev 3, firmware 9.08, IPMI 2.0, manufacturer (IANA) 4753"), yaml);
         Persona back = PersonaCatalogue.parse("x.yaml", yaml, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)).get("ipmi-sim");
-        assertEquals(io.quirklab.wire.QuirkProfile.CLEAN, back.quirks());
+        assertEquals(QuirkProfile.CLEAN, back.quirks());
     }
 
     @Test
     void theSessionIdZeroFirmwareQuirkIsSeen() throws Exception {
         CapturedPersona p = CapturedPersona.of(PcapFile.read(capture("z_fi_w.pcap")), Optional.empty());
-        assertEquals(List.of("session-id-zero"), p.firmware());
+        assertEquals(java.util.Set.of(FirmwareQuirk.SESSION_ID_ZERO), p.firmware());
         assertTrue(p.yaml("tyan").contains("firmware-quirks:\n  - session-id-zero") || p.yaml("tyan").contains("session-id-zero"));
     }
 
@@ -91,9 +94,9 @@ class CapturedPersonaTest {
                     records.add(new PcapFile.Record(t, rqFrame.length, rqFrame));
                     byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rqFrame).orElseThrow(), TestFrames.PERSONA,
                             TestFrames.PERSONA_MAC, x[1], persona.quirks(), fresh::incrementAndGet);
-                    long at = t + 200 + persona.quirks().effectiveDelayMillis() * 1000L;
+                    long at = t + 200 + persona.quirks().effective(QuirkField.DELAY_MILLIS) * 1000L;
                     records.add(new PcapFile.Record(at, reply.length, reply));
-                    if (persona.quirks().effectiveDuplicate()) {
+                    if (persona.quirks().effective(QuirkField.DUPLICATE)) {
                         records.add(new PcapFile.Record(at + 10, reply.length, reply));
                     }
                     t = at + 5_000;
@@ -128,7 +131,7 @@ class CapturedPersonaTest {
                     byte[] rq = TestFrames.Request.to623(pending).withId(0x1000 + n).frame();
                     records.add(new PcapFile.Record(t, rq.length, rq));
                     byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rq).orElseThrow(), TestFrames.PERSONA, TestFrames.PERSONA_MAC,
-                            f.udp().get().payload(), io.quirklab.wire.QuirkProfile.CLEAN, () -> 1);
+                            f.udp().get().payload(), QuirkProfile.CLEAN, () -> 1);
                     // the first answer 85 ms late (ARP, a cold path), the others after 0.2 ms, plus the deliberate delay
                     long at = t + (n == 0 ? 85_000 : 200) + extra * 1000;
                     records.add(new PcapFile.Record(at, reply.length, reply));
@@ -139,7 +142,7 @@ class CapturedPersonaTest {
             }
             CapturedPersona clone = CapturedPersona.of(records, Optional.of(TestFrames.PERSONA));
             assertEquals(extra == 0 ? List.of() : List.of("delay-millis=300"),
-                    clone.quirks().stream().filter(q -> q.startsWith("delay-millis")).toList(), clone.yaml("x"));
+                    clone.quirks().describe().stream().filter(q -> q.startsWith("delay-millis")).toList(), clone.yaml("x"));
         }
     }
 }

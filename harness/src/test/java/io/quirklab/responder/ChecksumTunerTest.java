@@ -1,5 +1,8 @@
 package io.quirklab.responder;
 
+import static io.quirklab.wire.QuirkField.PAYLOAD_PARITY;
+import static io.quirklab.wire.QuirkField.SOURCE_PORT;
+import static io.quirklab.wire.QuirkField.UDP_CHECKSUM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.bmc.BmcConfig;
@@ -13,7 +16,6 @@ import io.quirklab.ipmi.NetFn;
 import io.quirklab.ipmi.RmcpPacket;
 import io.quirklab.ipmi.Session15Packet;
 import io.quirklab.testing.FrameOracle;
-import io.quirklab.testing.QuirkProfiles;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.QuirkProfile;
@@ -64,7 +66,7 @@ class ChecksumTunerTest {
     void negativeZeroPongGoesOutAs0xFFFFAndStillDecodes() {
         byte[] pong = pong(0x5c);
         TestFrames.Request rq = TestFrames.Request.to623(RmcpPacket.asf(AsfMessage.ping(0x5c).encode()).encode());
-        byte[] f = frame(rq, pong, QuirkProfiles.of("udpChecksum", UdpChecksum.NEGATIVE_ZERO));
+        byte[] f = frame(rq, pong, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NEGATIVE_ZERO).build());
         assertThat(FrameOracle.udpChecksumField(f)).isEqualTo(0xFFFF);
         assertThat(FrameOracle.udpSumIsZero(f)).isTrue();
         assertThat(FrameOracle.udpChecksumOk(f)).isTrue();
@@ -81,7 +83,7 @@ class ChecksumTunerTest {
     void zeroAsNoneGoesOutAs0x0000() {
         byte[] caps = authCaps(5);
         TestFrames.Request rq = TestFrames.Request.to623(new byte[23]);
-        byte[] f = frame(rq, caps, QuirkProfiles.of("udpChecksum", UdpChecksum.ZERO_AS_NONE));
+        byte[] f = frame(rq, caps, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.ZERO_AS_NONE).build());
         assertThat(FrameOracle.udpChecksumField(f)).isZero();
         assertThat(FrameOracle.udpSumIsZero(f)).isTrue();
         assertThat(ParsedFrame.parse(f).orElseThrow().udp().orElseThrow().checksumValid()).isTrue();
@@ -113,7 +115,7 @@ class ChecksumTunerTest {
             Inet4Address dut = randomTestAddress(r);
             Inet4Address persona = randomTestAddress(r);
             int clientPort = 1024 + r.nextInt(64512);
-            QuirkProfile p = QuirkProfiles.of("udpChecksum", UdpChecksum.NEGATIVE_ZERO, "sourcePort", r.nextBoolean() ? 623 : 1 + r.nextInt(65535));
+            QuirkProfile p = QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NEGATIVE_ZERO).set(SOURCE_PORT, r.nextBoolean() ? 623 : 1 + r.nextInt(65535)).build();
             TestFrames.Request rq = new TestFrames.Request(dut, persona, clientPort, 623, r.nextInt(65536), 0b010, 64, 0,
                     new byte[0], new byte[23]);
             byte[] f = frame(rq, caps, p);
@@ -131,7 +133,7 @@ class ChecksumTunerTest {
             assertThat(is.completionCode()).isEqualTo(was.completionCode());
             assertThat(Arrays.copyOfRange(is.data(), 0, 4)).as("channel, auth types, login status, extended").isEqualTo(
                     Arrays.copyOfRange(was.data(), 0, 4));
-            ChecksumTuner.Tuning t = ChecksumTuner.tune(caps, persona, dut, p.effectiveSourcePort(), clientPort).orElseThrow();
+            ChecksumTuner.Tuning t = ChecksumTuner.tune(caps, persona, dut, p.effective(SOURCE_PORT), clientPort).orElseThrow();
             assertThat(t.datagram()).isEqualTo(tuned);
             if (t.field() == ChecksumTuner.Field.AUTH_CAPS_OEM) {
                 viaOem++;
@@ -191,7 +193,7 @@ class ChecksumTunerTest {
             assertThat(ChecksumTuner.tune(d, TestFrames.PERSONA, TestFrames.DUT, 623, 40000)).isEmpty();
         }
         TestFrames.Request rq = TestFrames.Request.to623(new byte[23]);
-        byte[] f = frame(rq, signed, QuirkProfiles.of("udpChecksum", UdpChecksum.NEGATIVE_ZERO));
+        byte[] f = frame(rq, signed, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NEGATIVE_ZERO).build());
         assertThat(udpPayload(f)).as("sent unchanged").isEqualTo(signed);
         assertThat(FrameOracle.udpChecksumOk(f)).as("with its correct checksum").isTrue();
         assertThat(FrameOracle.udpSumIsZero(f)).isFalse();
@@ -201,7 +203,7 @@ class ChecksumTunerTest {
     void tuningHappensAfterParityShaping() {
         byte[] caps = authCaps(2);
         TestFrames.Request rq = TestFrames.Request.to623(new byte[23]);
-        byte[] f = frame(rq, caps, QuirkProfiles.of("udpChecksum", UdpChecksum.NEGATIVE_ZERO, "payloadParity", PayloadParity.ODD));
+        byte[] f = frame(rq, caps, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NEGATIVE_ZERO).set(PAYLOAD_PARITY, PayloadParity.ODD).build());
         assertThat(udpPayload(f)).hasSize(caps.length + 1);
         assertThat(FrameOracle.udpChecksumField(f)).isEqualTo(0xFFFF);
         assertThat(FrameOracle.udpSumIsZero(f)).isTrue();

@@ -1,5 +1,18 @@
 package io.quirklab.responder;
 
+import static io.quirklab.wire.QuirkField.DELAY_MILLIS;
+import static io.quirklab.wire.QuirkField.DONT_FRAGMENT;
+import static io.quirklab.wire.QuirkField.DUPLICATE;
+import static io.quirklab.wire.QuirkField.FRAGMENT;
+import static io.quirklab.wire.QuirkField.IP_ID;
+import static io.quirklab.wire.QuirkField.IP_ID_VALUE;
+import static io.quirklab.wire.QuirkField.SOURCE_PORT;
+import static io.quirklab.wire.QuirkField.TEMPLATE;
+import static io.quirklab.wire.QuirkField.TOS;
+import static io.quirklab.wire.QuirkField.TRAILING_BYTES;
+import static io.quirklab.wire.QuirkField.TTL;
+import static io.quirklab.wire.QuirkField.UDP_CHECKSUM;
+import static io.quirklab.wire.QuirkField.VLAN_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,15 +21,14 @@ import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.wire.MacAddress;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,14 +67,9 @@ class PersonaCatalogueTest {
     }
 
     @Test
-    void singleDimensionPersonasChangeExactlyOneThing() throws ReflectiveOperationException {
+    void singleDimensionPersonasChangeExactlyOneThing() {
         for (Persona p : PersonaCatalogue.builtIn().personas()) {
-            int set = 0;
-            for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
-                if (!Objects.equals(rc.getAccessor().invoke(p.quirks()), rc.getAccessor().invoke(QuirkProfile.CLEAN))) {
-                    set++;
-                }
-            }
+            int set = p.quirks().set().size();
             int expected = switch (p.name()) {
                 case "clean" -> 0;
                 case "smdc-tyan", "id-fixed" -> 2; // template + DF clear; ip-id fixed + its value
@@ -73,20 +80,18 @@ class PersonaCatalogueTest {
     }
 
     @Test
-    void everyQuirkProfileComponentHasItsKebabCaseKey() throws ReflectiveOperationException {
+    void everyRowOfTheQuirkTableIsReadByItsKey() {
         StringBuilder yaml = new StringBuilder("personas:\n  - name: all\n    quirks:\n");
-        for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
-            String key = rc.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-            String value = switch (key) {
-                case "ip-id" -> "fixed";
-                case "ip-id-value", "ttl", "tos", "trailing-bytes", "source-port", "vlan-id", "delay-millis" -> "1";
-                default -> rc.getType() == Boolean.class ? "true" : ((Enum<?>) rc.getType().getEnumConstants()[1]).name();
-            };
-            yaml.append("      ").append(key).append(": ").append(value).append('\n');
+        for (QuirkField<?> f : QuirkField.ALL) {
+            String value = f.detail().map(d -> f.textOf(d.ownerValue())).orElseGet(() -> f.values() instanceof QuirkField.Range r
+                    ? String.valueOf(Math.max(r.min(), 1)) : f.values() instanceof QuirkField.Flag ? String.valueOf(!(Boolean) f.clean())
+                    : ((Enum<?>) f.values().type().getEnumConstants()[1]).name()); // an enum constant's spelling: MORE_FRAGMENTS
+            yaml.append("      ").append(f.name()).append(": ").append(value).append('\n');
         }
         QuirkProfile q = parse(yaml.toString()).get("all").quirks();
-        for (RecordComponent rc : QuirkProfile.class.getRecordComponents()) {
-            assertThat(rc.getAccessor().invoke(q)).as(rc.getName()).isNotNull();
+        assertThat(q.set().keySet()).containsExactlyElementsOf(QuirkField.ALL);
+        for (QuirkField<?> f : QuirkField.ALL) {
+            assertThat(q.get(f)).as(f.name()).isNotEqualTo(java.util.Optional.ofNullable(f.clean()));
         }
     }
 
@@ -124,18 +129,18 @@ class PersonaCatalogueTest {
     void builtInValues() {
         PersonaCatalogue c = PersonaCatalogue.builtIn();
         QuirkProfile tyan = c.get("smdc-tyan").quirks();
-        assertThat(tyan.template()).isEqualTo(QuirkProfile.Template.REQUEST);
-        assertThat(tyan.dontFragment()).isFalse();
-        assertThat(c.get("id-fixed").quirks().ipIdValue()).isEqualTo(0x1234);
-        assertThat(c.get("tos-ef").quirks().tos()).isEqualTo(0xB8);
-        assertThat(c.get("ttl-1").quirks().ttl()).isEqualTo(1);
-        assertThat(c.get("sport-6230").quirks().effectiveSourcePort()).isEqualTo(6230);
-        assertThat(c.get("vlan-tagged").quirks().vlanId()).isEqualTo(100);
-        assertThat(c.get("delayed-300ms").quirks().effectiveDelayMillis()).isEqualTo(300);
-        assertThat(c.get("duplicate-replies").quirks().effectiveDuplicate()).isTrue();
-        assertThat(c.get("frag-offset").quirks().fragment()).isEqualTo(QuirkProfile.Fragment.OFFSET);
-        assertThat(c.get("udp-csum-zero-as-none").quirks().udpChecksum()).isEqualTo(QuirkProfile.UdpChecksum.ZERO_AS_NONE);
-        assertThat(c.get("trailing-bytes").quirks().trailingBytes()).isEqualTo(10);
+        assertThat(tyan.get(TEMPLATE)).hasValue(QuirkProfile.Template.REQUEST);
+        assertThat(tyan.get(DONT_FRAGMENT)).hasValue(false);
+        assertThat(c.get("id-fixed").quirks().get(IP_ID_VALUE)).hasValue(0x1234);
+        assertThat(c.get("tos-ef").quirks().get(TOS)).hasValue(0xB8);
+        assertThat(c.get("ttl-1").quirks().get(TTL)).hasValue(1);
+        assertThat(c.get("sport-6230").quirks().effective(SOURCE_PORT)).isEqualTo(6230);
+        assertThat(c.get("vlan-tagged").quirks().get(VLAN_ID)).hasValue(100);
+        assertThat(c.get("delayed-300ms").quirks().effective(DELAY_MILLIS)).isEqualTo(300);
+        assertThat(c.get("duplicate-replies").quirks().effective(DUPLICATE)).isTrue();
+        assertThat(c.get("frag-offset").quirks().get(FRAGMENT)).hasValue(QuirkProfile.Fragment.OFFSET);
+        assertThat(c.get("udp-csum-zero-as-none").quirks().get(UDP_CHECKSUM)).hasValue(QuirkProfile.UdpChecksum.ZERO_AS_NONE);
+        assertThat(c.get("trailing-bytes").quirks().get(TRAILING_BYTES)).hasValue(10);
         assertThatThrownBy(() -> c.get("nope")).hasMessageStartingWith("no persona 'nope' (known: clean, smdc-tyan, ");
     }
 
@@ -163,8 +168,8 @@ class PersonaCatalogueTest {
                 """);
         Persona p = c.get("idzero");
         assertThat(p.expected()).isEqualTo(Verdict.CLIENT_REJECTED);
-        assertThat(p.quirks().ipId()).isEqualTo(QuirkProfile.IpId.FIXED);
-        assertThat(p.quirks().udpChecksum()).isEqualTo(QuirkProfile.UdpChecksum.NEGATIVE_ZERO);
+        assertThat(p.quirks().get(IP_ID)).hasValue(QuirkProfile.IpId.FIXED);
+        assertThat(p.quirks().get(UDP_CHECKSUM)).hasValue(QuirkProfile.UdpChecksum.NEGATIVE_ZERO);
         assertThat(p.bmc().quirks()).containsExactlyInAnyOrder(FirmwareQuirk.SESSION_ID_ZERO, FirmwareQuirk.REUSED_SEQUENCE);
         assertThat(p.address()).isEqualTo(TestFrames.ip("198.19.200.1"));
         assertThat(p.mac()).isEqualTo(MacAddress.parse("02:aa:bb:cc:dd:ee"));
@@ -297,5 +302,68 @@ class PersonaCatalogueTest {
         assertThat(c.find("clean").orElseThrow().bmc().ipmi20()).isTrue();
         assertError("personas:\n  - name: a\n    ipmi: \"3.0\"\n",
                 "personas.yaml: persona 'a', field 'ipmi': '3.0' is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+) (line 3)");
+    }
+
+    /** A typed persona travels as catalogue text: written and read back, it is the same persona. */
+    @Test
+    void everyPersonaWrittenOutReadsBackEqual() {
+        List<Persona> builtIn = PersonaCatalogue.builtIn().personas();
+        String text = PersonaYaml.personas(builtIn);
+        assertThat(PersonaCatalogue.parse("written.yaml", text, BASE).personas()).isEqualTo(builtIn);
+        Persona every = parse("""
+                personas:
+                  - name: every
+                    description: "every field"
+                    expected: CLIENT_REJECTED
+                    quirks: { template: request, ip-id: fixed, ip-id-value: 0x10, dont-fragment: false, evil-bit: true, fragment: offset,
+                              ttl: 7, tos: 0x04, ip-options: record-route, ip-checksum: wrong, trailing-bytes: 3, udp-checksum: zero-as-none,
+                              source-port: 700, payload-parity: odd, eth-padding: junk, vlan-id: 4094, destination: broadcast,
+                              delay-millis: 20, duplicate: true }
+                    firmware-quirks: [cipher-zero, session-id-zero]
+                    ipmi: "1.5"
+                    address: 198.18.0.99
+                    mac: 02:aa:bb:cc:dd:ee
+                    max-sessions: 9
+                    idle-timeout: 33
+                """).get("every");
+        assertThat(every.quirks().set()).hasSize(QuirkField.ALL.size());
+        assertThat(PersonaCatalogue.parse("w.yaml", PersonaYaml.personas(List.of(every)), BASE).personas()).containsExactly(every);
+        Persona custom = new Persona("own-users", "", BASE, MacAddress.local(1), QuirkProfile.CLEAN,
+                BmcConfig.smdcDefaults().withUsers(BmcConfig.parseUsers(List.of("root:pw:admin"))), Verdict.DELIVERED);
+        assertThatThrownBy(() -> PersonaYaml.of(custom)).hasMessageContaining("own-users")
+                .hasMessageContaining("a persona catalogue cannot carry");
+    }
+
+    @Test
+    void valuesOfTheWrongShapeAnchorsAndBombsAreRefusedInOneLine() {
+        assertError("personas:\n  - name: a\n    quirks: { ttl: [3] }\n",
+                "personas.yaml: persona 'a', field 'ttl' must be a single value (line 3)");
+        assertError("personas:\n  - name: a\n    description: { a: b }\n",
+                "personas.yaml: persona 'a', field 'description' must be a single value (line 3)");
+        assertError("personas:\n  - name: a\n    quirks: [ttl]\n", "personas.yaml: persona 'a', field 'quirks' must be a mapping of "
+                + "quirk fields (" + String.join(", ", QuirkField.names()) + ") (line 3)");
+        assertError("personas:\n  - name: a\n    firmware-quirks: session-id-zero\n", "personas.yaml: persona 'a', field "
+                + "'firmware-quirks' must be a list, e.g. [session-id-zero] (known: " + FirmwareQuirk.names() + ") (line 3)");
+        assertError("personas:\n  - name: a\n    firmware-quirks: [~]\n", "personas.yaml: persona 'a', field "
+                + "'firmware-quirks' must be a list of names (known: " + FirmwareQuirk.names() + ") (line 3)");
+        assertError("personas:\n  - 3\n", "personas.yaml: persona #1: expected a mapping with name, description, expected, quirks, ... "
+                + "(line 2)");
+        assertError("- a\n", "personas.yaml: expected a mapping with a 'personas:' list (line 1)");
+        assertError("personas:\n  - name: [a]\n", "personas.yaml: persona #1, field 'name' is missing (every persona needs a unique "
+                + "name) (line 2)");
+        assertError("personas:\n  - name: b\n    zz: 1\n    yy: 2\n", "personas.yaml: persona 'b', field 'zz' is not a persona field "
+                + "(known: " + String.join(", ", PersonaCatalogue.PERSONA_FIELDS) + ") (line 3)");
+        // an alias is not expanded: it is the text of its name, so a billion laughs stays a few bytes
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            bomb.append(c).append(": &").append(c).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, "*" + (char) (c - 1))))
+                    .append("]\n");
+        }
+        assertError(bomb + "personas:\n  - name: a\n", "personas.yaml: unknown top-level field 'a' (known: personas) (line 1)");
+        assertError("personas:\n  - name: a\n    description: &d x\n    expected: *d\n", "personas.yaml: persona 'a', field 'expected': "
+                + "'d' is not one of delivered, delivered-nic-flagged, dropped-in-stack, lost-before-dut, no-request, client-rejected, "
+                + "harness-error, intermittent (line 4)");
+        assertThatThrownBy(() -> parse("personas: " + "[".repeat(2000) + "\n")).isInstanceOf(PersonaCatalogue.CatalogueException.class)
+                .hasMessageStartingWith("personas.yaml: not valid YAML: ").hasMessageNotContaining("\n");
     }
 }

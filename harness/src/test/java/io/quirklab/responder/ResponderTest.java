@@ -11,6 +11,7 @@ import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.InternetChecksum;
 import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
+import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -132,8 +133,8 @@ class ResponderTest {
     @Test
     void templatePersonaEchoesTheRequestIdAndClearsDf() {
         Collecting out = new Collecting();
-        QuirkProfile tyan = new QuirkProfile(QuirkProfile.Template.REQUEST, null, null, false, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+        QuirkProfile tyan = QuirkProfile.builder().set(QuirkField.TEMPLATE, QuirkProfile.Template.REQUEST)
+                .set(QuirkField.DONT_FRAGMENT, false).build();
         Persona p = persona("smdc-tyan", 2, tyan);
         Responder r = new Responder(List.of(p), NO_TAP, out, new ResponderJournal(100, 1 << 20), s -> { });
         r.handle(new FrameTap.Captured(1, udpRequest(p.address(), p.mac(), 0xBEEF, true, asfPing(1))));
@@ -146,8 +147,7 @@ class ResponderTest {
     @Test
     void duplicateAndDelayedRepliesAreSentAsAsked() throws Exception {
         Collecting out = new Collecting();
-        QuirkProfile dup = new QuirkProfile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, 100, true);
+        QuirkProfile dup = QuirkProfile.builder().set(QuirkField.DELAY_MILLIS, 100).set(QuirkField.DUPLICATE, true).build();
         Persona p = persona("dup", 3, dup);
         Responder r = new Responder(List.of(p), NO_TAP, out, new ResponderJournal(100, 1 << 20), s -> { });
         long t0 = System.nanoTime();
@@ -177,8 +177,7 @@ class ResponderTest {
     @Test
     void eachPersonasBmcKnowsItsOwnAddressMacAndVlanForLanConfiguration() {
         Persona plain = persona("clean", 1, QuirkProfile.CLEAN);
-        QuirkProfile vlan100 = new QuirkProfile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, 100, null, null, null);
+        QuirkProfile vlan100 = QuirkProfile.builder().set(QuirkField.VLAN_ID, 100).build();
         Persona tagged = persona("vlan-tagged", 2, vlan100);
         try (Responder r = new Responder(List.of(plain, tagged), NO_TAP, new Collecting(), new ResponderJournal(100, 1 << 20), line -> { })) {
             io.quirklab.bmc.LanStation s = r.bmc(plain.address()).orElseThrow().model().station();

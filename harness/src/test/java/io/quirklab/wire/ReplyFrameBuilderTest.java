@@ -1,11 +1,27 @@
 package io.quirklab.wire;
 
 import static io.quirklab.testing.FrameOracle.u16;
+import static io.quirklab.wire.QuirkField.DESTINATION;
+import static io.quirklab.wire.QuirkField.DONT_FRAGMENT;
+import static io.quirklab.wire.QuirkField.ETH_PADDING;
+import static io.quirklab.wire.QuirkField.EVIL_BIT;
+import static io.quirklab.wire.QuirkField.FRAGMENT;
+import static io.quirklab.wire.QuirkField.IP_CHECKSUM;
+import static io.quirklab.wire.QuirkField.IP_ID;
+import static io.quirklab.wire.QuirkField.IP_ID_VALUE;
+import static io.quirklab.wire.QuirkField.IP_OPTIONS;
+import static io.quirklab.wire.QuirkField.PAYLOAD_PARITY;
+import static io.quirklab.wire.QuirkField.SOURCE_PORT;
+import static io.quirklab.wire.QuirkField.TEMPLATE;
+import static io.quirklab.wire.QuirkField.TOS;
+import static io.quirklab.wire.QuirkField.TRAILING_BYTES;
+import static io.quirklab.wire.QuirkField.TTL;
+import static io.quirklab.wire.QuirkField.UDP_CHECKSUM;
+import static io.quirklab.wire.QuirkField.VLAN_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quirklab.testing.FrameOracle;
-import io.quirklab.testing.QuirkProfiles;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.wire.QuirkProfile.Destination;
 import io.quirklab.wire.QuirkProfile.EthPadding;
@@ -83,31 +99,31 @@ class ReplyFrameBuilderTest {
 
     @Test
     void ipIdentification() {
-        assertThat(u16(reply(QuirkProfiles.of("ipId", IpId.ECHO)), 18)).isEqualTo(0x4d2e);
-        assertThat(u16(reply(QuirkProfiles.of("ipId", IpId.ZERO)), 18)).isZero();
-        assertThat(u16(reply(QuirkProfiles.of("ipId", IpId.FIXED, "ipIdValue", 0x1234)), 18)).isEqualTo(0x1234);
+        assertThat(u16(reply(QuirkProfile.builder().set(IP_ID, IpId.ECHO).build()), 18)).isEqualTo(0x4d2e);
+        assertThat(u16(reply(QuirkProfile.builder().set(IP_ID, IpId.ZERO).build()), 18)).isZero();
+        assertThat(u16(reply(QuirkProfile.builder().set(IP_ID, IpId.FIXED).set(IP_ID_VALUE, 0x1234).build()), 18)).isEqualTo(0x1234);
         assertThat(ids.get()).as("no fresh ID taken for echo, zero or fixed").isEqualTo(0x1000);
-        assertThat(u16(reply(QuirkProfiles.of("ipId", IpId.FRESH)), 18)).isEqualTo(0x1000);
+        assertThat(u16(reply(QuirkProfile.builder().set(IP_ID, IpId.FRESH).build()), 18)).isEqualTo(0x1000);
         assertThat(u16(reply(QuirkProfile.CLEAN), 18)).isEqualTo(0x1001);
     }
 
     @Test
     void flagsAndFragments() {
-        assertThat(u16(reply(QuirkProfiles.of("dontFragment", false)), 20)).isEqualTo(0x0000);
-        assertThat(u16(reply(QuirkProfiles.of("evilBit", true)), 20)).isEqualTo(0x8000 | 0x4000);
-        assertThat(u16(reply(QuirkProfiles.of("fragment", Fragment.MORE_FRAGMENTS)), 20)).isEqualTo(0x4000 | 0x2000);
-        byte[] offset = reply(QuirkProfiles.of("fragment", Fragment.OFFSET));
+        assertThat(u16(reply(QuirkProfile.builder().set(DONT_FRAGMENT, false).build()), 20)).isEqualTo(0x0000);
+        assertThat(u16(reply(QuirkProfile.builder().set(EVIL_BIT, true).build()), 20)).isEqualTo(0x8000 | 0x4000);
+        assertThat(u16(reply(QuirkProfile.builder().set(FRAGMENT, Fragment.MORE_FRAGMENTS).build()), 20)).isEqualTo(0x4000 | 0x2000);
+        byte[] offset = reply(QuirkProfile.builder().set(FRAGMENT, Fragment.OFFSET).build());
         assertThat(u16(offset, 20)).isEqualTo(0x4000 | 185);
         ParsedFrame.Ipv4 ip = ParsedFrame.parse(offset).orElseThrow().ipv4().orElseThrow();
         assertThat(ip.fragmentOffset() * 8).isEqualTo(1480);
         assertThat(ip.isFragment()).isTrue();
         assertThat(ParsedFrame.parse(offset).orElseThrow().udp()).as("a fragment is not parsed as UDP").isEmpty();
-        assertThat(u16(reply(QuirkProfiles.of("fragment", Fragment.NONE)), 20)).isEqualTo(0x4000);
+        assertThat(u16(reply(QuirkProfile.builder().set(FRAGMENT, Fragment.NONE).build()), 20)).isEqualTo(0x4000);
     }
 
     @Test
     void ttlAndTos() {
-        byte[] f = reply(QuirkProfiles.of("ttl", 1, "tos", 0xB8));
+        byte[] f = reply(QuirkProfile.builder().set(TTL, 1).set(TOS, 0xB8).build());
         assertThat(f[22]).isEqualTo((byte) 1);
         assertThat(f[15]).isEqualTo((byte) 0xB8);
         assertThat(FrameOracle.ipHeaderChecksumOk(f)).isTrue();
@@ -115,7 +131,7 @@ class ReplyFrameBuilderTest {
 
     @Test
     void nopOptions() {
-        byte[] f = reply(QuirkProfiles.of("ipOptions", IpOptions.NOP));
+        byte[] f = reply(QuirkProfile.builder().set(IP_OPTIONS, IpOptions.NOP).build());
         assertThat(f[14]).isEqualTo((byte) 0x46);
         assertThat(Arrays.copyOfRange(f, 34, 38)).containsExactly(1, 1, 1, 1);
         assertThat(u16(f, 16)).isEqualTo(24 + 8 + PAYLOAD.length);
@@ -127,7 +143,7 @@ class ReplyFrameBuilderTest {
 
     @Test
     void recordRouteOption() {
-        byte[] f = reply(QuirkProfiles.of("ipOptions", IpOptions.RECORD_ROUTE));
+        byte[] f = reply(QuirkProfile.builder().set(IP_OPTIONS, IpOptions.RECORD_ROUTE).build());
         assertThat(f[14]).isEqualTo((byte) 0x48);
         // type 7, length 11, pointer 4, two zeroed slots, then EOL to the 4-byte boundary
         assertThat(Arrays.copyOfRange(f, 34, 46)).containsExactly(7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -138,8 +154,8 @@ class ReplyFrameBuilderTest {
 
     @Test
     void wrongIpChecksumIsWrongAndOnlyThat() {
-        byte[] good = reply(QuirkProfiles.of("ipId", IpId.ZERO));
-        byte[] bad = reply(QuirkProfiles.of("ipId", IpId.ZERO, "ipChecksum", IpChecksum.WRONG));
+        byte[] good = reply(QuirkProfile.builder().set(IP_ID, IpId.ZERO).build());
+        byte[] bad = reply(QuirkProfile.builder().set(IP_ID, IpId.ZERO).set(IP_CHECKSUM, IpChecksum.WRONG).build());
         assertThat(FrameOracle.ipHeaderChecksumOk(bad)).isFalse();
         assertThat(u16(bad, 24)).isEqualTo(u16(good, 24) ^ 0x5555);
         assertThat(FrameOracle.udpChecksumOk(bad)).isTrue();
@@ -148,7 +164,7 @@ class ReplyFrameBuilderTest {
 
     @Test
     void trailingBytesCountInIpButNotInUdp() {
-        byte[] f = reply(QuirkProfiles.of("trailingBytes", 10));
+        byte[] f = reply(QuirkProfile.builder().set(TRAILING_BYTES, 10).build());
         assertThat(u16(f, 16)).isEqualTo(20 + 8 + PAYLOAD.length + 10);
         assertThat(u16(f, 38)).isEqualTo(8 + PAYLOAD.length);
         assertThat(f).hasSize(14 + 20 + 8 + PAYLOAD.length + 10);
@@ -156,7 +172,7 @@ class ReplyFrameBuilderTest {
         assertThat(tail).isEqualTo(ReplyFrameBuilder.junk(10));
         assertThat(tail[0]).isEqualTo((byte) 0xA5);
         assertThat(FrameOracle.udpChecksumOk(f)).isTrue();
-        assertThat(FrameOracle.udpChecksumField(f)).isEqualTo(FrameOracle.udpChecksumField(reply(QuirkProfiles.of("ipId", IpId.FRESH))));
+        assertThat(FrameOracle.udpChecksumField(f)).isEqualTo(FrameOracle.udpChecksumField(reply(QuirkProfile.builder().set(IP_ID, IpId.FRESH).build())));
         ParsedFrame p = ParsedFrame.parse(f).orElseThrow();
         assertThat(p.ipv4().orElseThrow().payloadLength()).isEqualTo(8 + PAYLOAD.length + 10);
         assertThat(p.udp().orElseThrow().payload()).isEqualTo(PAYLOAD);
@@ -175,10 +191,10 @@ class ReplyFrameBuilderTest {
 
     @Test
     void udpChecksumNoneAndWrong() {
-        byte[] none = reply(QuirkProfiles.of("udpChecksum", UdpChecksum.NONE));
+        byte[] none = reply(QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NONE).build());
         assertThat(FrameOracle.udpChecksumField(none)).isZero();
         assertThat(ParsedFrame.parse(none).orElseThrow().udp().orElseThrow().checksumPresent()).isFalse();
-        byte[] wrong = reply(QuirkProfiles.of("udpChecksum", UdpChecksum.WRONG));
+        byte[] wrong = reply(QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.WRONG).build());
         assertThat(FrameOracle.udpChecksumOk(wrong)).isFalse();
         assertThat(FrameOracle.udpChecksumField(wrong)).isNotIn(0, 0xFFFF);
         assertThat(FrameOracle.ipHeaderChecksumOk(wrong)).isTrue();
@@ -199,7 +215,7 @@ class ReplyFrameBuilderTest {
         int correct = FrameOracle.udpChecksumField(reply(QuirkProfile.CLEAN));
         assertThat(correct).isNotEqualTo(0xFFFF);
         for (UdpChecksum mode : new UdpChecksum[] {UdpChecksum.NEGATIVE_ZERO, UdpChecksum.ZERO_AS_NONE}) {
-            byte[] f = reply(QuirkProfiles.of("udpChecksum", mode));
+            byte[] f = reply(QuirkProfile.builder().set(UDP_CHECKSUM, mode).build());
             assertThat(FrameOracle.udpChecksumField(f)).as("%s", mode).isEqualTo(correct);
             assertThat(FrameOracle.udpChecksumOk(f)).isTrue();
         }
@@ -208,11 +224,11 @@ class ReplyFrameBuilderTest {
     @Test
     void zeroSumModesWithAPayloadThatSumsToZero() {
         byte[] tuned = zeroSumPayload();
-        byte[] negativeZero = reply(REQUEST, tuned, QuirkProfiles.of("udpChecksum", UdpChecksum.NEGATIVE_ZERO));
+        byte[] negativeZero = reply(REQUEST, tuned, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.NEGATIVE_ZERO).build());
         assertThat(FrameOracle.udpSumIsZero(negativeZero)).isTrue();
         assertThat(FrameOracle.udpChecksumField(negativeZero)).isEqualTo(0xFFFF);
         assertThat(FrameOracle.udpChecksumOk(negativeZero)).isTrue();
-        byte[] asNone = reply(REQUEST, tuned, QuirkProfiles.of("udpChecksum", UdpChecksum.ZERO_AS_NONE));
+        byte[] asNone = reply(REQUEST, tuned, QuirkProfile.builder().set(UDP_CHECKSUM, UdpChecksum.ZERO_AS_NONE).build());
         assertThat(FrameOracle.udpChecksumField(asNone)).isZero();
         byte[] clean = reply(REQUEST, tuned, QuirkProfile.CLEAN);
         assertThat(FrameOracle.udpChecksumField(clean)).as("RFC 768 sends a zero sum as 0xFFFF anyway").isEqualTo(0xFFFF);
@@ -231,24 +247,24 @@ class ReplyFrameBuilderTest {
 
     @Test
     void sourcePort() {
-        byte[] f = reply(QuirkProfiles.of("sourcePort", 6230));
+        byte[] f = reply(QuirkProfile.builder().set(SOURCE_PORT, 6230).build());
         assertThat(u16(f, 34)).isEqualTo(6230);
         assertThat(FrameOracle.udpChecksumOk(f)).isTrue();
     }
 
     @Test
     void payloadParity() {
-        byte[] odd = reply(QuirkProfiles.of("payloadParity", PayloadParity.ODD));
+        byte[] odd = reply(QuirkProfile.builder().set(PAYLOAD_PARITY, PayloadParity.ODD).build());
         assertThat(u16(odd, 38)).isEqualTo(8 + PAYLOAD.length + 1);
         assertThat(odd[odd.length - 1]).isZero();
         assertThat(FrameOracle.udpChecksumOk(odd)).isTrue();
-        assertThat(reply(QuirkProfiles.of("ipId", IpId.ZERO, "payloadParity", PayloadParity.EVEN)))
-                .as("an even payload stays as it is").isEqualTo(reply(QuirkProfiles.of("ipId", IpId.ZERO)));
+        assertThat(reply(QuirkProfile.builder().set(IP_ID, IpId.ZERO).set(PAYLOAD_PARITY, PayloadParity.EVEN).build()))
+                .as("an even payload stays as it is").isEqualTo(reply(QuirkProfile.builder().set(IP_ID, IpId.ZERO).build()));
         byte[] oddPayload = Arrays.copyOf(PAYLOAD, 31);
-        byte[] even = reply(REQUEST, oddPayload, QuirkProfiles.of("payloadParity", PayloadParity.EVEN));
+        byte[] even = reply(REQUEST, oddPayload, QuirkProfile.builder().set(PAYLOAD_PARITY, PayloadParity.EVEN).build());
         assertThat(u16(even, 38)).isEqualTo(8 + 32);
-        byte[] shaped = ReplyFrameBuilder.payloadFor(PAYLOAD, QuirkProfiles.of("payloadParity", PayloadParity.ODD));
-        assertThat(ReplyFrameBuilder.payloadFor(shaped, QuirkProfiles.of("payloadParity", PayloadParity.ODD)))
+        byte[] shaped = ReplyFrameBuilder.payloadFor(PAYLOAD, QuirkProfile.builder().set(PAYLOAD_PARITY, PayloadParity.ODD).build());
+        assertThat(ReplyFrameBuilder.payloadFor(shaped, QuirkProfile.builder().set(PAYLOAD_PARITY, PayloadParity.ODD).build()))
                 .as("shaping twice changes nothing").isEqualTo(shaped);
     }
 
@@ -258,19 +274,19 @@ class ReplyFrameBuilderTest {
         byte[] zeros = reply(REQUEST, tiny, QuirkProfile.CLEAN);
         assertThat(zeros).hasSize(60);
         assertThat(Arrays.copyOfRange(zeros, 46, 60)).containsOnly(0);
-        byte[] junk = reply(REQUEST, tiny, QuirkProfiles.of("ethPadding", EthPadding.JUNK));
+        byte[] junk = reply(REQUEST, tiny, QuirkProfile.builder().set(ETH_PADDING, EthPadding.JUNK).build());
         assertThat(junk).hasSize(60);
         assertThat(Arrays.copyOfRange(junk, 46, 60)).isEqualTo(ReplyFrameBuilder.junk(14));
         assertThat(u16(junk, 16)).isEqualTo(20 + 8 + 4);
         assertThat(FrameOracle.udpChecksumField(junk)).isEqualTo(FrameOracle.udpChecksumField(zeros));
         assertThat(ParsedFrame.parse(junk).orElseThrow().udp().orElseThrow().payload()).isEqualTo(tiny);
-        assertThat(reply(QuirkProfiles.of("ethPadding", EthPadding.JUNK))).as("IPMI-size replies need no padding")
+        assertThat(reply(QuirkProfile.builder().set(ETH_PADDING, EthPadding.JUNK).build())).as("IPMI-size replies need no padding")
                 .hasSize(14 + 20 + 8 + PAYLOAD.length);
     }
 
     @Test
     void vlanTag() {
-        byte[] f = reply(QuirkProfiles.of("vlanId", 100));
+        byte[] f = reply(QuirkProfile.builder().set(VLAN_ID, 100).build());
         assertThat(u16(f, 12)).isEqualTo(0x8100);
         assertThat(u16(f, 14)).isEqualTo(100);
         assertThat(u16(f, 16)).isEqualTo(0x0800);
@@ -284,17 +300,17 @@ class ReplyFrameBuilderTest {
 
     @Test
     void broadcastDestination() {
-        byte[] f = reply(QuirkProfiles.of("destination", Destination.BROADCAST));
+        byte[] f = reply(QuirkProfile.builder().set(DESTINATION, Destination.BROADCAST).build());
         assertThat(MacAddress.of(f, 0).isBroadcast()).isTrue();
         assertThat(Arrays.copyOfRange(f, 30, 34)).as("IP stays unicast").isEqualTo(TestFrames.DUT.getAddress());
-        assertThat(MacAddress.of(reply(QuirkProfiles.of("destination", Destination.UNICAST)), 0)).isEqualTo(TestFrames.DUT_MAC);
+        assertThat(MacAddress.of(reply(QuirkProfile.builder().set(DESTINATION, Destination.UNICAST).build()), 0)).isEqualTo(TestFrames.DUT_MAC);
     }
 
     @Test
     void templateCopiesTheRequestHeader() {
         byte[] nop = {1, 1, 1, 1};
         TestFrames.Request rq = REQUEST.withId(0xBEEF).withFlags(0b100).withTtlTos(128, 0x10).withOptions(nop);
-        byte[] f = reply(rq, PAYLOAD, QuirkProfiles.of("template", Template.REQUEST));
+        byte[] f = reply(rq, PAYLOAD, QuirkProfile.builder().set(TEMPLATE, Template.REQUEST).build());
         assertThat(u16(f, 18)).isEqualTo(0xBEEF);
         assertThat(u16(f, 20)).as("evil bit copied, DF clear as in the request").isEqualTo(0x8000);
         assertThat(f[22]).isEqualTo((byte) 128);
@@ -309,13 +325,12 @@ class ReplyFrameBuilderTest {
     @Test
     void explicitFieldsOverrideTheTemplate() {
         TestFrames.Request rq = REQUEST.withId(0xBEEF).withFlags(0b010).withTtlTos(128, 0x10);
-        byte[] f = reply(rq, PAYLOAD, QuirkProfiles.of("template", Template.REQUEST, "dontFragment", false, "ttl", 5,
-                "ipOptions", IpOptions.NONE));
+        byte[] f = reply(rq, PAYLOAD, QuirkProfile.builder().set(TEMPLATE, Template.REQUEST).set(DONT_FRAGMENT, false).set(TTL, 5).set(IP_OPTIONS, IpOptions.NONE).build());
         assertThat(u16(f, 18)).isEqualTo(0xBEEF);
         assertThat(u16(f, 20)).isZero();
         assertThat(f[22]).isEqualTo((byte) 5);
         assertThat(f[15]).isEqualTo((byte) 0x10);
-        byte[] fresh = reply(rq, PAYLOAD, QuirkProfiles.of("template", Template.REQUEST, "ipId", IpId.FRESH));
+        byte[] fresh = reply(rq, PAYLOAD, QuirkProfile.builder().set(TEMPLATE, Template.REQUEST).set(IP_ID, IpId.FRESH).build());
         assertThat(u16(fresh, 18)).isEqualTo(0x1000);
         assertThat(u16(fresh, 20)).isEqualTo(0x4000);
     }

@@ -169,9 +169,11 @@ abstract class PipedCommandLine {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
             port = s.getLocalPort();
         }
-        Ran r = run("run", "--socket", "--bind", "127.0.0.2", "--port", Integer.toString(port));
-        assertThat(r.out()).contains("simulated SMDC", "CLIENT", "OPERATION").containsPattern("\\d+ passed, \\d+ failed, \\d+ skipped");
-        assertThat(r.exit()).as(r.out()).isIn(0, 1);
+        Ran r = run("run", "--socket", "--bind", "127.0.0.2", "--port", Integer.toString(port), "--clients", "java-lan",
+                "--reports", dir.resolve("reports").toString());
+        assertThat(r.out()).contains("offload=off", "PERSONA", "EXPECTED").containsPattern("clean +ok")
+                .containsPattern("\\d+ cells in [0-9.]+ s .*: \\d+ as expected");
+        assertThat(r.exit()).as(r.out()).isZero();
     }
 
     @Test

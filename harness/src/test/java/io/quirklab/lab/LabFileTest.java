@@ -158,7 +158,7 @@ class LabFileTest {
         Path noCert = write(head + "responder:\n  url: https://198.18.7.2:8623\n  trust: missing.pem\n");
         assertThatThrownBy(() -> LabFile.read(noCert)).hasMessageContaining("field 'responder.trust'").hasMessageContaining("missing.pem");
         Path virtualTrust = write("kind: virtual\nresponder:\n  trust: not-a-cert.pem\n");
-        assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field responder.trust").hasMessageContaining("only for kind agent");
+        assertThatThrownBy(() -> LabFile.read(virtualTrust)).hasMessageContaining("field 'responder.trust'").hasMessageContaining("only for kind agent");
         Path fifo = io.quirklab.testing.SpecialFiles.fifo(dir, "token.fifo");
         Path fifoToken = write(head + "responder:\n  url: http://198.18.7.2:8623\n  token-file: token.fifo\n");
         assertThatThrownBy(() -> LabFile.read(fifoToken)).hasMessageContaining("field responder.token-file: " + fifo.toAbsolutePath()

@@ -4,7 +4,7 @@ import io.quirklab.bisect.BisectDocument;
 import io.quirklab.bisect.BisectReport;
 import io.quirklab.bisect.Bisection;
 import io.quirklab.bisect.Dimension;
-import io.quirklab.bisect.LabOracle;
+import io.quirklab.engine.LabOracle;
 import io.quirklab.bisect.RequestHeader;
 import io.quirklab.bisect.Traits;
 import io.quirklab.host.HostAdapter;

@@ -111,11 +111,4 @@ class TraitsTest {
             assertEquals(p.description(), b.description());
         }
     }
-
-    @Test
-    void theSlotIsTheHighestFreeAddressOfTheDutSubnet() throws Exception {
-        assertEquals("198.18.0.254", LabOracle.slotAddress("198.18.0.1/24", java.util.Set.of("198.18.0.10")));
-        assertEquals("198.18.0.253", LabOracle.slotAddress("198.18.0.1/24", java.util.Set.of("198.18.0.254")));
-        assertEquals("198.18.1.254", LabOracle.slotAddress("198.18.1.1/24", java.util.Set.of()));
-    }
 }

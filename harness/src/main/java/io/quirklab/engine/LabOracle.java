@@ -1,8 +1,10 @@
-package io.quirklab.bisect;
+package io.quirklab.engine;
 
 import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
-import io.quirklab.engine.Probe;
+import io.quirklab.bisect.Attempts;
+import io.quirklab.bisect.ComposedPersona;
+import io.quirklab.bisect.TriggerOracle;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.PersonaYaml;

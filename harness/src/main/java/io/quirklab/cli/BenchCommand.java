@@ -252,7 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void measureLab() throws Exception {
         VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + line));
         Optional<LabState> running = vl.readState().filter(vl::healthy);
-        LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(Optional.empty()));
+        LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(io.quirklab.lab.LabFile.embedded().personas()));
         try {
             String host = state.persona("clean").address();
             Target clean = new Target("virtual lab", host, 623, () -> -1L);

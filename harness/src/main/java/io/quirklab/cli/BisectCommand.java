@@ -92,7 +92,7 @@ public final class BisectCommand implements Callable<Integer> {
         int n = repeat != null ? repeat : lab.repeat() > 1 ? lab.repeat() : 6;
         Bisection.Settings settings = new Bisection.Settings(n);
         Instant started = Instant.now();
-        try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personaFile()), stateDir.dir,
+        try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personas()), stateDir.dir,
                 line -> spec.commandLine().getErr().println("lab: " + line))) {
             LabState state = session.offload(offload);
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
@@ -106,7 +106,7 @@ public final class BisectCommand implements Callable<Integer> {
             Optional<RequestHeader> requests;
             io.quirklab.client.IpmiClient ipmi = kind.client(lab.clientPaths(), new io.quirklab.process.CommandRunner(),
                     Duration.ofMillis(timeoutMillis));
-            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personaFile()), stateDir.dir)
+            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + line));
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new io.quirklab.engine.Probe(observers, control).run(p, ipmi, dir),
                          kind, evidence)) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
+import io.quirklab.lab.LabNetwork;
+import io.quirklab.responder.Persona;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
 import java.io.PrintWriter;
@@ -61,7 +64,8 @@ public final class LabCommand implements Runnable {
         return io.quirklab.lab.LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
-    static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
+    /** The responder started by this very program (its JVM and class path), serving {@code personas}. */
+    static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"),
                 QuirklabCommand.class.getName()), personas);
@@ -101,10 +105,13 @@ public final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Optional<LabFile> file = labFile.given();
-            Optional<Path> catalogue = Optional.ofNullable(personas).or(() -> file.flatMap(LabFile::personaFile)).map(Path::toAbsolutePath);
+            // read once, with the virtual lab's address rules, before the lab is touched
+            LabKind.Virtual virtual = new LabKind.Virtual();
+            List<Persona> served = personas != null ? LabNetwork.personas(Optional.of(personas), virtual.personaBase(), virtual.segment())
+                    : file.map(LabFile::personas).orElseGet(() -> LabFile.embedded().personas());
             VirtualLab lab = parent.lab();
             try (var hold = parent.hold(lab, true)) {
-                LabState s = lab.up(launch(catalogue));
+                LabState s = lab.up(launch(served));
                 if (file.flatMap(LabFile::faultModel).isPresent()) {
                     s = lab.fault(file.get().faultModel().get());
                 }

@@ -58,7 +58,7 @@ final class MatrixRun implements RunListener {
 
     int call() throws Exception {
         Optional<MatrixDocument> baseline = o.baseline() == null ? Optional.empty() : Optional.of(MatrixDocument.read(o.baseline()));
-        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), LabCommand.launch(o.labFile().personaFile()), o.stateDir()));
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(o.labFile(), LabCommand.launch(o.labFile().personas()), o.stateDir()));
         MatrixEngine.Finished f;
         try {
             f = engine.run(new MatrixEngine.Request(o.labFile(), o.personas(), o.clients(), o.offload(), baseline, o.reports(), o.jobs(),

@@ -69,9 +69,9 @@ public final class ProbeCommand implements Callable<Integer> {
         FaultModel current = state.faultModel() == null ? null : new FaultModel(state.faultModel().name(), state.faultModel().expression());
         LabFile file = current == null ? LabFile.embedded() : LabFile.embedded().withFault(current);
         PrintWriter w = spec.commandLine().getOut();
-        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(file, LabCommand.launch(Optional.empty()), lab.stateDir()));
+        MatrixEngine engine = new MatrixEngine(MatrixEngine.live(file, LabCommand.launch(file.personas()), lab.stateDir()));
         Probe.Result r;
-        try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(Optional.empty()), current, line -> { })) {
+        try (LabSession session = VirtualLabSession.open(lab, LabCommand.launch(file.personas()), current, line -> { })) {
             r = engine.probe(session, persona, kind, dir, new RunListener() {
                 @Override
                 public void note(String line) {

@@ -21,6 +21,7 @@ import io.quirklab.observe.OsReport;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.report.AllureResults;
 import io.quirklab.responder.ResponderControl;
+import io.quirklab.wire.QuirkField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -318,7 +319,7 @@ public final class MatrixEngine {
 
     private static long guess(List<MatrixPlan.Planned> lane, LabState state) {
         LabState.PersonaInfo p = state.persona(lane.get(0).persona());
-        boolean slow = p.expected() != Verdict.DELIVERED || p.quirks().stream().anyMatch(q -> q.startsWith("delay"));
+        boolean slow = p.expected() != Verdict.DELIVERED || p.profile().effective(QuirkField.DELAY_MILLIS) > 0;
         return lane.size() * (slow ? 3_000L : 300L);
     }
 

@@ -106,8 +106,9 @@ public final class AgentLabSession implements LabSession {
             AgentApi.Lease lease = control.claim(s.leaseRun, s.leaseHolder, hostName(), LEASE_TTL_SECONDS);
             progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
             s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
-            String catalogue = file.personaFile().isPresent() ? Files.readString(file.personaFile().get()) : null;
-            String source = file.personaFile().map(p -> p.getFileName().toString()).orElse(null);
+            // the personas the lab file gave, read and checked once here; the agent is handed them as written values
+            String catalogue = io.quirklab.responder.PersonaYaml.personas(file.personas());
+            String source = file.personaFile().map(p -> p.getFileName().toString()).orElse("the built-in catalogue");
             s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase().getHostAddress(),
                     file.personaNames().isEmpty() ? null : file.personaNames());
             // through the kept lease from here on: a lease lost already while the run starts is claimed again too

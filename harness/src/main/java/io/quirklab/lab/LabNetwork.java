@@ -26,7 +26,7 @@ public final class LabNetwork {
     }
 
     /** The personas a lab will serve: the file's (checked against the segment) or the built-in ones from {@code base}. */
-    static List<Persona> personas(Optional<java.nio.file.Path> file, Inet4Address base, PersonaCatalogue.Segment segment)
+    public static List<Persona> personas(Optional<java.nio.file.Path> file, Inet4Address base, PersonaCatalogue.Segment segment)
             throws IOException {
         try {
             return (file.isPresent() ? PersonaCatalogue.load(file.get(), base, segment) : PersonaCatalogue.parse(PersonaCatalogue.BUILT_IN,

@@ -3,6 +3,8 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quirklab.matrix.Verdict;
+import io.quirklab.responder.PersonaYaml;
+import io.quirklab.wire.QuirkProfile;
 import java.util.List;
 
 /**
@@ -42,6 +44,12 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
         public PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
                            String ipmi) {
             this(name, address, mac, expected, quirks, description, ipmi, null);
+        }
+
+        /** Its reply-shaping quirks, read back from the "key=value" lines the responder reports (firmware quirks aside). */
+        public QuirkProfile profile() {
+            return QuirkProfile.fromDescription(quirks == null ? List.of()
+                    : quirks.stream().filter(q -> !q.startsWith(PersonaYaml.FIRMWARE_PREFIX)).toList());
         }
 
         /** Its RMCP port: 623 unless the lab says otherwise. */

@@ -81,7 +81,8 @@ public final class SecondNicLab {
         Optional<Inet4Address> dut = dutAddress(nic);
         io.quirklab.responder.PersonaCatalogue.Segment segment = io.quirklab.responder.PersonaCatalogue.Segment.around(base, dut,
                 nic.segment().label());
-        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(), base, segment);
+        List<io.quirklab.responder.Persona> personas = launch.personas();
+        VirtualLab.requireOn(segment, personas);
         new LabNetwork(runner).requireRoutedVia(personas, segment, nic.dutInterface());
         try {
             return start(nic, launch);
@@ -146,7 +147,7 @@ public final class SecondNicLab {
         List<String> cmd = new ArrayList<>(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase().getHostAddress(),
                 "--log", responderLog().toString()));
-        launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
+        cmd.addAll(List.of("--personas", VirtualLab.writePersonas(stateDir, journal, launch.personas()).toString()));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
                 h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");

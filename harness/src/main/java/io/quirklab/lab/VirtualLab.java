@@ -77,16 +77,47 @@ public final class VirtualLab {
     }
 
     /** What the responder process is started with. */
-    public record ResponderLaunch(List<String> javaCommand, Optional<Path> personasFile) {
+    /**
+     * How the responder process starts and what it serves.
+     *
+     * @param javaCommand the Java command line up to the main class
+     * @param personas    the personas, read and validated once (the lab file's); the responder gets them as a catalogue
+     *                    written from these values, never the user's file again
+     */
+    public record ResponderLaunch(List<String> javaCommand, List<io.quirklab.responder.Persona> personas) {
+        public ResponderLaunch {
+            javaCommand = List.copyOf(javaCommand);
+            personas = List.copyOf(personas);
+        }
+    }
+
+    /** Where a lab writes the personas it hands its responder. */
+    static Path writePersonas(Path stateDir, RestoreJournal journal, List<io.quirklab.responder.Persona> personas) throws IOException {
+        Path file = stateDir.resolve("personas.yaml");
+        journal.record(new JournalEntry.File(file));
+        Files.createDirectories(stateDir);
+        Files.writeString(file, io.quirklab.responder.PersonaYaml.personas(personas));
+        return file;
+    }
+
+    /** Every persona usable on {@code segment}: refused in words before anything is made. */
+    static void requireOn(io.quirklab.responder.PersonaCatalogue.Segment segment, List<io.quirklab.responder.Persona> personas)
+            throws IOException {
+        for (io.quirklab.responder.Persona p : personas) {
+            Optional<String> no = segment.refusal(p.address());
+            if (no.isPresent()) {
+                throw new IOException("persona '" + p.name() + "' address " + p.address().getHostAddress() + " " + no.get());
+            }
+        }
     }
 
     /**
      * Brings the lab up, idempotently: a healthy lab is left as it is; leftovers of a killed run are removed first.
      */
     public LabState up(ResponderLaunch launch) throws IOException {
-        // the personas and their addresses first: a broken file or address creates nothing
-        List<io.quirklab.responder.Persona> personas = LabNetwork.personas(launch.personasFile(),
-                io.quirklab.responder.PersonaCatalogue.address(PERSONA_BASE), LabNetwork.VIRTUAL);
+        // the personas and their addresses first: an address off the lab's segment creates nothing
+        List<io.quirklab.responder.Persona> personas = launch.personas();
+        requireOn(LabNetwork.VIRTUAL, personas);
         try (FileLock lock = lock()) {
             Optional<LabState> current = readState();
             if (current.isPresent() && healthy(current.get())) {
@@ -143,7 +174,7 @@ public final class VirtualLab {
         cmd.addAll(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
                 "--log", responderLog().toString()));
-        launch.personasFile().ifPresent(p -> cmd.addAll(List.of("--personas", p.toString())));
+        cmd.addAll(List.of("--personas", writePersonas(stateDir, journal, launch.personas()).toString()));
         Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
                 h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");

@@ -26,7 +26,9 @@ import java.util.Set;
 public final class PersonaYaml {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
-    private static final String FIRMWARE = "firmware=";
+    /** How a served persona's quirk list marks a firmware quirk ("firmware=session-id-zero"). */
+    public static final String FIRMWARE_PREFIX = "firmware=";
+    private static final String FIRMWARE = FIRMWARE_PREFIX;
 
     private PersonaYaml() {
     }

@@ -84,7 +84,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
         try {
             LabFile file = LabFile.read(labFilePath(setting(context, "quirklab.lab"), setting(context, "quirklab.node")));
             Optional<MatrixDocument> baseline = setting(context, "quirklab.baseline").map(MatrixSession::readBaseline);
-            MatrixEngine.World world = MatrixEngine.live(file, launch(file.personaFile()), null);
+            MatrixEngine.World world = MatrixEngine.live(file, launch(file.personas()), null);
             MatrixEngine engine = new MatrixEngine(world);
             Optional<String> jobs = setting(context, "quirklab.jobs");
             io.quirklab.report.AllureResults allure = setting(context, "quirklab.allure-results")
@@ -203,7 +203,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
                 .orElse(List.of());
     }
 
-    private static VirtualLab.ResponderLaunch launch(Optional<Path> personas) {
+    private static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"), QuirklabCommand.class.getName()),
                 personas);

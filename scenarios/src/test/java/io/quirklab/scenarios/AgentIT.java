@@ -1,6 +1,7 @@
 package io.quirklab.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quirklab.agent.AgentApi;
@@ -108,18 +109,8 @@ class AgentIT {
         agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         AgentControl probe = new AgentControl(URI.create(URL), token, null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                probe.health();
-                break;
-            } catch (java.io.IOException e) {
-                assertThat(agent.isAlive()).as("agent exited: " + Files.readString(work.resolve("agent.log"))).isTrue();
-                assertThat(System.nanoTime()).as("agent did not answer in 30 s: " + Files.readString(work.resolve("agent.log")))
-                        .isLessThan(deadline);
-                Thread.sleep(200);
-            }
-        }
+        await("the agent answering").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreException(java.io.IOException.class)
+                .failFast("the agent exited", () -> !agent.isAlive()).until(() -> probe.health() != null);
     }
 
     static void ns(String ns, String... command) {
@@ -382,10 +373,8 @@ class AgentIT {
             assertThatThrownBy(() -> next.putPersonas(new AgentApi.PersonaSet(null, null, address, List.of("clean"))))
                     .hasMessageContaining("409").hasMessageContaining("it-expiry");
             // no renewal: the TTL (2 s) passes and the agent's expiry (every 0.5 s) drops the lease
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (next.leases().stream().anyMatch(l -> l.id().equals(lease.id())) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            await("the lease to expire").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> next.leases().stream().noneMatch(l -> l.id().equals(lease.id())));
             assertThat(next.leases()).extracting(AgentApi.Lease::id).doesNotContain(lease.id());
             assertThat(answersIpmi(address)).as(address + " is released").isFalse();
             assertThatThrownBy(dead::renew).hasMessageContaining("404").hasMessageContaining("expired or released");

@@ -2,6 +2,7 @@ package io.quirklab.scenarios;
 
 import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
@@ -127,12 +128,9 @@ class ContainerLabIT {
             Path lab = labFile(work, image, "");
             Process run = new ProcessBuilder(LabFixture.cliProcess("run", "--lab", lab.toString(), "--reports", work.resolve("reports").toString()))
                     .redirectErrorStream(true).redirectOutput(work.resolve("run.log").toFile()).start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            boolean serving = false;
-            while (!serving && run.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                serving = Files.readString(work.resolve("run.log")).contains("evidence: ");
-            }
+            boolean serving = await("the run's container serving").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !run.isAlive() || Files.readString(work.resolve("run.log")).contains("evidence: "), done -> done)
+                    && Files.readString(work.resolve("run.log")).contains("evidence: ");
             assertThat(serving).as("the run got its container serving: " + Files.readString(work.resolve("run.log"))).isTrue();
             assertThat(run.isAlive()).as("the run is still going when killed").isTrue();
             run.destroyForcibly().waitFor();

@@ -1,6 +1,7 @@
 package io.quirklab.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quirklab.lab.VirtualLab;
 import java.nio.file.Files;
@@ -21,12 +22,8 @@ class KilledRunIT {
         stateDir = Files.createTempDirectory("quirklab-kill-state");
     }
 
-    private void awaitPath(Path p, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!Files.exists(p) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(p).exists();
+    private void awaitPath(Path p, Duration max) {
+        await("the half-built lab's " + p).atMost(max).pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(p));
     }
 
     @Test
@@ -50,7 +47,10 @@ class KilledRunIT {
         Process probe = new ProcessBuilder(LabFixture.cliProcess("probe", "smdc-tyan", "--client", "ipmitool", "--state-dir",
                 stateDir.toString(), "--out", stateDir.resolve("probe").toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Thread.sleep(1500);
+        // the probe creates its evidence directory as its exchange begins; the dropped replies keep it waiting for seconds
+        await("the probe's exchange").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .failFast("the probe ended before it was killed", () -> !probe.isAlive())
+                .until(() -> Files.isDirectory(stateDir.resolve("probe")));
         assertThat(probe.isAlive()).as("probe still running when killed").isTrue();
         probe.destroyForcibly().waitFor();
         // The next lab up after a crash first removes the leftovers; here the lab itself is still fine.
@@ -69,20 +69,10 @@ class KilledRunIT {
         Process run = new ProcessBuilder(LabFixture.cliProcess("run", "--jobs", "12", "--clients", "java-lan,ipmitool-lan", "--lab",
                 MatrixSession.labFilePath().toString(), "--state-dir", stateDir.toString(), "--reports", reports.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Path matrix = null;
-        int seen = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (seen < 10 && System.nanoTime() < deadline && run.isAlive()) {
-            Thread.sleep(50);
-            if (matrix == null && Files.isDirectory(reports.resolve("runs"))) {
-                try (var dirs = Files.list(reports.resolve("runs"))) {
-                    matrix = dirs.findFirst().map(d -> d.resolve("matrix.json")).orElse(null);
-                }
-            }
-            if (matrix != null && Files.exists(matrix)) {
-                seen = io.quirklab.matrix.MatrixDocument.read(matrix).cells().size();
-            }
-        }
+        int seen = await("ten cells recorded in matrix.json").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .failFast("the run ended before it was killed", () -> !run.isAlive())
+                .until(() -> recorded(reports), n -> n >= 10);
+        Path matrix = matrixOf(reports).orElseThrow();
         assertThat(run.isAlive()).as("the run is still going when killed").isTrue();
         assertThat(seen).as("cells recorded before the kill").isGreaterThanOrEqualTo(10);
         run.destroyForcibly().waitFor();
@@ -94,7 +84,23 @@ class KilledRunIT {
         assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
         LabFixture.assertNoTrace(stateDir);
         assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before").isEqualTo(tracefsBefore);
-        Thread.sleep(200); // a bpftrace whose reader died ends at its next write
-        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains("kfree_skb"))).isEmpty();
+        // a bpftrace whose reader died ends at its next write
+        await("no kfree_skb tracer left").atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse("")).noneMatch(c -> c.contains("kfree_skb")));
+    }
+
+    private static java.util.Optional<Path> matrixOf(Path reports) throws java.io.IOException {
+        if (!Files.isDirectory(reports.resolve("runs"))) {
+            return java.util.Optional.empty();
+        }
+        try (var dirs = Files.list(reports.resolve("runs"))) {
+            return dirs.findFirst().map(d -> d.resolve("matrix.json")).filter(Files::exists);
+        }
+    }
+
+    /** Cells recorded so far (matrix.json is written whole and moved into place, so every read sees a whole document). */
+    private static int recorded(Path reports) throws java.io.IOException {
+        java.util.Optional<Path> m = matrixOf(reports);
+        return m.isEmpty() ? 0 : io.quirklab.matrix.MatrixDocument.read(m.get()).cells().size();
     }
 }

@@ -36,14 +36,8 @@ class LabSafetyIT {
         return Files.exists(Path.of("/sys/class/net", VirtualLab.DUT_IF));
     }
 
-    private static void await(String what, Duration max, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + max.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(String what, Duration max, java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await(what).atMost(max).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.quirklab.scenarios;
 
 import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quirklab.process.CommandRunner;
 import io.quirklab.matrix.MatrixDocument;
@@ -152,10 +153,8 @@ class SecondNicIT {
         pb.environment().put("QUIRKLAB_OFFLOAD_STATE", offloadState.toString());
         Process run = pb.start();
         // The first offload state is "off": wait until the run has switched rx, then kill it.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (rx().equals(originalRx) && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("the run's first rx switch").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .failFast("the run ended before its first switch", () -> !run.isAlive()).until(() -> !rx().equals(originalRx));
         assertThat(run.isAlive()).as("run still going when killed: " + Files.readString(work.resolve("killed.log"))).isTrue();
         assertThat(rx()).isNotEqualTo(originalRx);
         run.destroyForcibly().waitFor();

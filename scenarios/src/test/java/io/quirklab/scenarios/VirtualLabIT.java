@@ -2,6 +2,7 @@ package io.quirklab.scenarios;
 
 import io.quirklab.client.ClientKind;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.LabState;
@@ -70,18 +71,17 @@ class VirtualLabIT {
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             // Wait for tcpdump to say it listens rather than sleeping blindly.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!Files.readString(out).contains("listening on") && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            await("tcpdump listening").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> Files.readString(out).contains("listening on"));
             ipmitool[0] = LabFixture.ipmitool(host, "mc", "info");
-            // Let tcpdump print what it has received: wait until its output stops growing (bounded).
-            long size = -1;
-            long quietUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (Files.size(out) != size && System.nanoTime() < quietUntil) {
-                size = Files.size(out);
-                Thread.sleep(300);
-            }
+            // Let tcpdump print what it has received: its output has stopped growing for 300 ms (bounded)
+            long[] size = {-1};
+            await("tcpdump's output to settle").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                long now = Files.size(out);
+                boolean settled = now == size[0];
+                size[0] = now;
+                return settled;
+            });
         } finally {
             td.destroy();
             td.waitFor();

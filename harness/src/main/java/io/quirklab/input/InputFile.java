@@ -158,7 +158,9 @@ public final class InputFile {
     private static InputStream open(Path file, String what, long limit) throws Unusable {
         BasicFileAttributes a = regular(file, what, true);
         if (a.size() > limit) {
-            throw new Unusable(file + ": is " + size(a.size()) + ", more than a " + what + " may be (" + size(limit) + ")");
+            // in whole units when clearly bigger; in bytes when a whole unit would read like the cap itself
+            String is = a.size() >= 2 * limit ? size(a.size()) : a.size() + " bytes";
+            throw new Unusable(file + ": is " + is + ", more than a " + what + " may be (" + size(limit) + ")");
         }
         try {
             return new Capped(Files.newInputStream(file), file, what, limit);
@@ -294,8 +296,8 @@ public final class InputFile {
     }
 
     static String size(long bytes) {
-        return bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB"
-                : bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : bytes >= 1 << 10 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+        return bytes >= 1L << 30 ? (bytes >> 30) + " GiB" : bytes >= 1 << 20 ? (bytes >> 20) + " MiB"
+                : bytes >= 1 << 10 ? (bytes >> 10) + " KiB" : bytes + " bytes";
     }
 
     private static CharsetDecoder utf8() {

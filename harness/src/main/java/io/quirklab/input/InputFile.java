@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -121,6 +123,31 @@ public final class InputFile {
         } catch (CharacterCodingException e) {
             throw new Unusable(file + ": is not UTF-8 text (line " + lineAt(bytes, firstMalformed(bytes, start)) + "); a " + what
                     + " must be UTF-8");
+        }
+    }
+
+    /**
+     * The file's text for a parser that copes with anything (a kernel file, a log, the harness's own journal): the same
+     * checks of kind and size as {@link #text}, but control characters kept and malformed UTF-8 replaced, so a process
+     * name with an escape in /proc or a journal cut by a crash is still read. Never shown to anyone as it is.
+     */
+    public static String lenient(Path file, Kind kind) throws Unusable {
+        return new String(bytes(file, kind), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The last {@code max} bytes of a log at most, read as {@link #lenient} reads: for a line of evidence in an error
+     * about the process that wrote it (printed through {@link #printable}).
+     */
+    public static String tail(Path file, Kind kind, int max) throws Unusable {
+        regular(file, kind.what(), true);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long from = Math.max(0, ch.size() - max);
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(max, ch.size() - from));
+            ch.read(b, from);
+            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
         }
     }
 

@@ -4,6 +4,7 @@ import io.quirklab.agent.AgentApi;
 import io.quirklab.agent.AgentControl;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
@@ -110,7 +111,7 @@ public final class AgentLabSession implements LabSession {
             AgentApi.Lease lease = control.claim(s.leaseRun, s.leaseHolder, hostName(), LEASE_TTL_SECONDS);
             progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
             s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
-            String catalogue = file.personas().isPresent() ? Files.readString(file.personas().get()) : null;
+            String catalogue = file.personas().isPresent() ? InputFile.text(file.personas().get(), InputFile.Kind.PERSONA_FILE) : null;
             String source = file.personas().map(p -> p.getFileName().toString()).orElse(null);
             s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase(),
                     file.personaNames().isEmpty() ? null : file.personaNames());
@@ -129,7 +130,7 @@ public final class AgentLabSession implements LabSession {
 
     private static String token(LabFile.AgentLab lab) throws IOException {
         if (lab.tokenFile().isPresent()) {
-            return Files.readString(lab.tokenFile().get()).strip();
+            return InputFile.text(lab.tokenFile().get(), InputFile.Kind.TOKEN).strip();
         }
         String t = System.getenv(lab.tokenEnv());
         if (t == null || t.isBlank()) {
@@ -170,7 +171,7 @@ public final class AgentLabSession implements LabSession {
         try {
             Path p = Path.of("/proc/sys/kernel/hostname");
             if (Files.exists(p)) {
-                return Files.readString(p).strip();
+                return InputFile.lenient(p, InputFile.Kind.KERNEL).strip();
             }
         } catch (IOException ignored) {
             // fall through
@@ -202,7 +203,7 @@ public final class AgentLabSession implements LabSession {
         for (Path d : dirs) {
             String[] owner;
             try {
-                owner = Files.readString(d.resolve("owner")).strip().split("\\s+");
+                owner = InputFile.lenient(d.resolve("owner"), InputFile.Kind.STATE).strip().split("\\s+");
             } catch (IOException e) {
                 continue;
             }

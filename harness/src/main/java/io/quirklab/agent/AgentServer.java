@@ -67,8 +67,6 @@ public final class AgentServer implements AutoCloseable {
     static final int WORKERS = 32;
     /** Request line and headers together. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
-    /** A body must arrive at least this fast, bytes per second. */
-    static final long MIN_BODY_RATE = 4096;
     /** HTTPS: TLS 1.3 and 1.2 only, and on 1.2 ECDHE with AEAD only (no CBC, no SHA-1 MACs, no RSA or DHE key exchange). */
     static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String[] TLS_EXCLUDED_SUITES = {"^.*_CBC_.*$", "^.*_(MD5|SHA|SHA1)$", "^TLS_RSA_.*$", "^TLS_DHE_.*$", "^TLS_ECDH_.*$",
@@ -124,7 +122,6 @@ public final class AgentServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
-        http.setMinRequestDataRate(MIN_BODY_RATE);
         HttpConnectionFactory plain = new HttpConnectionFactory(http);
         connector = tls == null ? new ServerConnector(server, 1, 1, plain)
                 : new ServerConnector(server, 1, 1, new SslConnectionFactory(tlsFactory(tls), plain.getProtocol()), plain);
@@ -443,8 +440,7 @@ public final class AgentServer implements AutoCloseable {
         private static String words(int status) {
             return switch (status) {
                 case 400 -> "malformed HTTP request";
-                case 408 -> "the request did not arrive in time (body slower than " + MIN_BODY_RATE + " bytes/s, or not whole within "
-                        + REQUEST_DEADLINE.toSeconds() + " s)";
+                case 408 -> "the request did not arrive whole in time";
                 case 413 -> "request body over the limit of " + MAX_BODY + " bytes";
                 case 414, 431 -> "request line and headers over the limit of " + MAX_HEADER_BYTES + " bytes";
                 default -> "HTTP " + status;

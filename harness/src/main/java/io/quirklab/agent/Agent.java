@@ -1,5 +1,6 @@
 package io.quirklab.agent;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.Persona;
@@ -40,28 +41,52 @@ public final class Agent implements AutoCloseable {
     static final int MIN_TTL = 2;
     static final int MAX_TTL = 3600;
     /** Most leases at once: each holds a persona set; a bound keeps a misbehaving client from filling memory. */
-    static final int MAX_LEASES = 64;
+    static final int MAX_LEASES = 128;
+    /**
+     * Most leases one machine (client address) holds at once: a run needs one, a machine rarely runs more than a few at
+     * once, and one token holder cannot take every lease from the others.
+     */
+    static final int MAX_LEASES_PER_PEER = 8;
+    /** The longest a text field of a lease (run, holder, host) may be. */
+    static final int MAX_FIELD = 200;
     static final int MAX_PERSONAS_PER_LEASE = 256;
     private static final char SEP = '/';
+    /** How persona address refusals name the segment the agent serves. */
+    private static final String SEGMENT = "the agent's segment";
 
-    /** One live lease and the personas it serves (public name -> persona as served). */
+    /** One live lease, the machine that claimed it, and the personas it serves (public name -> persona as served). */
     private static final class Held {
         final String id;
         final AgentApi.LeaseRequest request;
+        final InetAddress owner;
         final int ttl;
         volatile long expiresMillis;
         Map<String, Persona> personas = Map.of();
 
-        Held(String id, AgentApi.LeaseRequest request, int ttl, long expiresMillis) {
+        Held(String id, AgentApi.LeaseRequest request, InetAddress owner, int ttl, long expiresMillis) {
             this.id = id;
             this.request = request;
+            this.owner = owner;
             this.ttl = ttl;
             this.expiresMillis = expiresMillis;
         }
 
+        /** The lease as its own run sees it, id included. */
         AgentApi.Lease view() {
-            return new AgentApi.Lease(id, request.run(), request.holder(), request.host(), ttl, expiresMillis,
+            return new AgentApi.Lease(id, request.run(), request.holder(), request.host(), owner.getHostAddress(), ttl, expiresMillis,
                     personas.values().stream().map(p -> p.address().getHostAddress()).toList());
+        }
+
+        /** The lease as another machine sees it: who holds which addresses, never the id that acts on it. */
+        AgentApi.Lease publicView() {
+            AgentApi.Lease v = view();
+            return new AgentApi.Lease(null, v.run(), v.holder(), v.host(), v.peer(), v.ttlSeconds(), v.expiresMillis(), v.addresses());
+        }
+
+        /** For log lines: the fields as sent, control characters escaped. */
+        String logged() {
+            return "run " + InputFile.printable(request.run()) + " (holder " + InputFile.printable(request.holder()) + " on host "
+                    + InputFile.printable(request.host()) + " at " + owner.getHostAddress() + ")";
         }
     }
 
@@ -111,13 +136,21 @@ public final class Agent implements AutoCloseable {
 
     // ---- leases
 
-    public synchronized AgentApi.Lease claim(AgentApi.LeaseRequest rq) {
+    /**
+     * A new lease for the machine at {@code peer}: only that machine can act on it (renew, release, personas, probes,
+     * evidence), and it holds at most {@link #MAX_LEASES_PER_PEER} at once.
+     */
+    public synchronized AgentApi.Lease claim(AgentApi.LeaseRequest rq, InetAddress peer) {
         if (rq == null) {
             throw new AgentException(400, "a lease request needs a JSON body: {\"run\": ..., \"holder\": ..., \"host\": ..., \"ttl_seconds\": 30}");
         }
         for (String[] f : new String[][] {{"run", rq.run()}, {"holder", rq.holder()}, {"host", rq.host()}}) {
-            if (f[1] == null || f[1].isBlank() || f[1].length() > 200) {
-                throw new AgentException(400, "field '" + f[0] + "': " + (f[1] == null || f[1].isBlank() ? "missing" : "longer than 200 characters"));
+            if (f[1] == null || f[1].isBlank() || f[1].length() > MAX_FIELD) {
+                throw new AgentException(400, "field '" + f[0] + "': " + (f[1] == null || f[1].isBlank() ? "missing"
+                        : "longer than " + MAX_FIELD + " characters"));
+            }
+            if (f[1].codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+                throw new AgentException(400, "field '" + f[0] + "': contains control characters (" + InputFile.token(f[1]) + ")");
             }
         }
         int ttl = rq.ttlSeconds() == null ? DEFAULT_TTL : rq.ttlSeconds();
@@ -125,14 +158,24 @@ public final class Agent implements AutoCloseable {
             throw new AgentException(400, "field 'ttl_seconds': " + ttl + " is outside " + MIN_TTL + ".." + MAX_TTL);
         }
         expire();
+        long mine = leases.values().stream().filter(h -> h.owner.equals(peer)).count();
+        if (mine >= MAX_LEASES_PER_PEER) {
+            throw new AgentException(409, peer.getHostAddress() + " holds " + mine + " leases already (the most one machine may hold: "
+                    + MAX_LEASES_PER_PEER + "); release one or let it expire first");
+        }
         if (leases.size() >= MAX_LEASES) {
             throw new AgentException(409, "the agent holds " + MAX_LEASES + " leases already (the most it keeps); release one first");
         }
-        String id = HexFormat.of().formatHex(bytes(8));
-        Held h = new Held(id, rq, ttl, clock.getAsLong() + ttl * 1000L);
+        String id = HexFormat.of().formatHex(bytes(16));
+        Held h = new Held(id, rq, peer, ttl, clock.getAsLong() + ttl * 1000L);
         leases.put(id, h);
-        log.accept("lease " + id + " for " + h.view().describe() + ", ttl " + ttl + " s");
+        log.accept("lease " + shortId(id) + " for " + h.logged() + ", ttl " + ttl + " s");
         return h.view();
+    }
+
+    /** A lease id as the log shows it: enough to tell leases apart, not enough to act on one. */
+    private static String shortId(String id) {
+        return id.substring(0, 8) + "...";
     }
 
     private byte[] bytes(int n) {
@@ -141,26 +184,27 @@ public final class Agent implements AutoCloseable {
         return b;
     }
 
-    public synchronized AgentApi.Lease renew(String id) {
-        Held h = live(id);
+    public synchronized AgentApi.Lease renew(String id, InetAddress peer) {
+        Held h = live(id, peer);
         h.expiresMillis = clock.getAsLong() + h.ttl * 1000L;
         return h.view();
     }
 
-    public synchronized AgentApi.Lease lease(String id) {
-        return live(id).view();
+    public synchronized AgentApi.Lease lease(String id, InetAddress peer) {
+        return live(id, peer).view();
     }
 
-    public synchronized List<AgentApi.Lease> leases() {
+    /** Every live lease; ids only of those {@code peer} claimed (an id is what acts on a lease). */
+    public synchronized List<AgentApi.Lease> leases(InetAddress peer) {
         expire();
-        return leases.values().stream().map(Held::view).toList();
+        return leases.values().stream().map(h -> h.owner.equals(peer) ? h.view() : h.publicView()).toList();
     }
 
     /** Ends a lease: its personas are no longer served and their addresses released. */
-    public AgentApi.Lease release(String id) {
+    public AgentApi.Lease release(String id, InetAddress peer) {
         AgentApi.Lease view;
         synchronized (this) {
-            Held h = live(id);
+            Held h = live(id, peer);
             view = h.view();
             drop(h, "released");
         }
@@ -182,10 +226,11 @@ public final class Agent implements AutoCloseable {
         arp.release(h.personas.values().stream().map(Persona::address).toList());
         h.personas = Map.of();
         serve();
-        log.accept("lease " + h.id + " " + why + "; " + h.view().describe());
+        log.accept("lease " + shortId(h.id) + " " + why + "; " + h.logged());
     }
 
-    private Held live(String id) {
+    /** The live lease {@code id}, which only the machine that claimed it may use (403 for another). */
+    private Held live(String id, InetAddress peer) {
         if (id == null || id.isBlank()) {
             throw new AgentException(400, "parameter 'lease': missing (POST /leases gives one)");
         }
@@ -195,24 +240,30 @@ public final class Agent implements AutoCloseable {
             h = null;
         }
         if (h == null) {
-            throw new AgentException(404, "no live lease '" + id + "' (expired or released; claim a new one)");
+            throw new AgentException(404, "no live lease " + InputFile.token(id) + " (expired or released; claim a new one)");
+        }
+        if (!h.owner.equals(peer)) {
+            throw new AgentException(403, "lease " + InputFile.token(id) + " belongs to " + h.view().describe()
+                    + "; only the machine that claimed it may use it");
         }
         return h;
     }
 
     // ---- personas
 
-    public synchronized AgentApi.Personas personas(String lease) {
-        Held h = live(lease);
+    public synchronized AgentApi.Personas personas(String lease, InetAddress peer) {
+        Held h = live(lease, peer);
         return new AgentApi.Personas(h.id, views(h));
     }
 
     /**
      * Replaces the persona set of one lease, whole or not at all: a catalogue that does not validate is 400; an
      * address another live lease holds, an address of the agent host itself, or one that something on the segment
-     * already answers ARP for is 409 naming the holder or the MAC that answered.
+     * already answers ARP for is 409 naming the holder or the MAC that answered. The addresses follow the local labs'
+     * rules ({@link PersonaCatalogue.Segment}): inside the /24 of {@code base}, never its network or broadcast address, nor
+     * the address of the machine under test when it talks to the agent from that /24.
      */
-    public AgentApi.Personas putPersonas(String lease, AgentApi.PersonaSet set) throws InterruptedException {
+    public AgentApi.Personas putPersonas(String lease, AgentApi.PersonaSet set, InetAddress peer) throws InterruptedException {
         if (set == null) {
             throw new AgentException(400, "the request needs a JSON body: {\"catalogue\": ..., \"base\": ..., \"names\": [...]}");
         }
@@ -231,9 +282,12 @@ public final class Agent implements AutoCloseable {
         if (!PersonaCatalogue.isTestAddress(base)) {
             throw new AgentException(400, "field 'base': '" + set.base() + "' is outside 198.18.0.0/15, the only range quirklab uses");
         }
+        Optional<Inet4Address> dut = peer instanceof Inet4Address p && PersonaCatalogue.Segment.around(base, Optional.empty(), SEGMENT)
+                .refusal(p).isEmpty() ? Optional.of(p) : Optional.empty();
+        PersonaCatalogue.Segment segment = PersonaCatalogue.Segment.around(base, dut, SEGMENT);
         List<Persona> parsed;
         try {
-            parsed = PersonaCatalogue.parse(source, text, base).personas();
+            parsed = PersonaCatalogue.parse(source, text, base, segment).personas();
         } catch (IllegalArgumentException e) {
             throw new AgentException(400, e.getMessage());
         }
@@ -253,7 +307,7 @@ public final class Agent implements AutoCloseable {
         Map<String, Persona> next = new LinkedHashMap<>();
         Held h;
         synchronized (this) {
-            h = live(lease);
+            h = live(lease, peer);
             Set<InetAddress> own = hostAddresses();
             for (Persona p : parsed) {
                 String holder = holderOf(p.address(), h.id);
@@ -284,14 +338,14 @@ public final class Agent implements AutoCloseable {
                         + "; choose another persona-base");
             }
             synchronized (this) {
-                Held now = live(lease);
+                Held now = live(lease, peer);
                 List<Inet4Address> gone = now.personas.values().stream().map(Persona::address)
                         .filter(a -> next.values().stream().noneMatch(p -> p.address().equals(a))).toList();
                 now.personas = Collections.unmodifiableMap(next);
                 serve();
                 arp.release(gone);
                 arp.hold(fresh);
-                log.accept("lease " + now.id + " serves " + next.size() + " personas from " + base.getHostAddress());
+                log.accept("lease " + shortId(now.id) + " serves " + next.size() + " personas from " + base.getHostAddress());
                 return new AgentApi.Personas(now.id, views(now));
             }
         } finally {
@@ -356,49 +410,55 @@ public final class Agent implements AutoCloseable {
         return n.substring(n.indexOf(SEP) + 1);
     }
 
-    /** The responder's counters, with only this lease's personas (or all, under their served names, for none). */
-    public synchronized ControlReply.Status status(String lease) {
-        ControlReply.Status s = (ControlReply.Status) responder.control(new ControlRequest.Status());
-        if (lease == null) {
-            return s;
-        }
-        Held h = live(lease);
+    /** The responder's counters with every persona, under their served names (the agent's own view, for benchmarks). */
+    public ControlReply.Status status() {
+        return (ControlReply.Status) responder.control(new ControlRequest.Status());
+    }
+
+    /**
+     * The responder's counters, with only this lease's personas (for no lease: the personas of every lease of
+     * {@code peer}; served names carry lease ids, so another machine's are never shown).
+     */
+    public synchronized ControlReply.Status status(String lease, InetAddress peer) {
+        ControlReply.Status s = status();
+        List<ControlReply.PersonaView> personas = lease != null ? views(live(lease, peer))
+                : leases.values().stream().filter(h -> h.owner.equals(peer)).flatMap(h -> views(h).stream()).toList();
         return new ControlReply.Status(s.pid(), s.startedMillis(), s.framesSeen(), s.requests(), s.replies(), s.sendErrors(),
-                s.journalEntries(), s.journalEvicted(), s.cursor(), views(h));
+                s.journalEntries(), s.journalEvicted(), s.cursor(), personas);
     }
 
     // ---- probes and evidence
 
-    public void beginProbe(String lease, AgentApi.ProbeMark m) {
-        String name = internalName(lease, m);
+    public void beginProbe(String lease, AgentApi.ProbeMark m, InetAddress peer) {
+        String name = internalName(lease, m, peer);
         if (m.probe() == null || m.probe().isBlank() || m.probe().length() > 200) {
             throw new AgentException(400, "field 'probe': missing or longer than 200 characters");
         }
         responder.control(new ControlRequest.ProbeBegin(name, m.probe()));
     }
 
-    public void endProbe(String lease, AgentApi.ProbeMark m) {
-        responder.control(new ControlRequest.ProbeEnd(internalName(lease, m), m.probe()));
+    public void endProbe(String lease, AgentApi.ProbeMark m, InetAddress peer) {
+        responder.control(new ControlRequest.ProbeEnd(internalName(lease, m, peer), m.probe()));
     }
 
-    private synchronized String internalName(String lease, AgentApi.ProbeMark m) {
-        Held h = live(lease);
+    private synchronized String internalName(String lease, AgentApi.ProbeMark m, InetAddress peer) {
+        Held h = live(lease, peer);
         if (m == null || m.persona() == null || !h.personas.containsKey(m.persona())) {
-            throw new AgentException(404, "no persona '" + (m == null ? null : m.persona()) + "' in lease " + h.id
+            throw new AgentException(404, "no persona " + InputFile.token(m == null ? null : m.persona()) + " in lease " + shortId(h.id)
                     + " (it serves: " + String.join(", ", h.personas.keySet()) + ")");
         }
         return h.personas.get(m.persona()).name();
     }
 
     /** The journal entries one query selects, of this lease's personas only; names as the run knows them. */
-    public ControlReply.JournalPage journal(String lease, ControlRequest.Journal q, String peer) {
-        Selection s = select(lease, q, peer);
+    public ControlReply.JournalPage journal(String lease, ControlRequest.Journal q, String peer, InetAddress caller) {
+        Selection s = select(lease, q, peer, caller);
         return ControlReply.JournalPage.of(s.entries(), s.cursor(), s.more(), responder.journal().evicted(), null, null);
     }
 
     /** The frames one query selects, as a pcap file. */
-    public byte[] pcap(String lease, ControlRequest.Journal q, String peer) {
-        Selection s = select(lease, q, peer);
+    public byte[] pcap(String lease, ControlRequest.Journal q, String peer, InetAddress caller) {
+        Selection s = select(lease, q, peer, caller);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PcapFile.write(out, s.entries().stream().map(e -> new PcapFile.Record(e.timestampMicros(), e.frame().length, e.frame())).toList());
@@ -411,10 +471,10 @@ public final class Agent implements AutoCloseable {
     private record Selection(List<ResponderJournal.Entry> entries, long cursor, boolean more) {
     }
 
-    private Selection select(String lease, ControlRequest.Journal q, String peer) {
+    private Selection select(String lease, ControlRequest.Journal q, String peer, InetAddress caller) {
         String prefix;
         synchronized (this) {
-            prefix = live(lease).id + SEP;
+            prefix = live(lease, caller).id + SEP;
         }
         Predicate<String> persona = q.persona() == null ? n -> n != null && n.startsWith(prefix) : (prefix + q.persona())::equals;
         ResponderJournal j = responder.journal();

@@ -34,17 +34,19 @@ public final class AgentApi {
     /**
      * A lease: the addresses one run holds on the agent until it stops renewing.
      *
-     * @param id            the lease id (the {@code lease} parameter of every run-scoped request)
+     * @param id            the lease id (the {@code lease} parameter of every run-scoped request): shown only to the
+     *                      machine that claimed the lease, the only one that may use it
+     * @param peer          the address of the machine that claimed it
      * @param expiresMillis when it expires unless renewed, ms since 1970 (agent clock)
      * @param addresses     the persona addresses it holds
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Lease(String id, String run, String holder, String host, @JsonProperty("ttl_seconds") int ttlSeconds,
+    public record Lease(String id, String run, String holder, String host, String peer, @JsonProperty("ttl_seconds") int ttlSeconds,
                         @JsonProperty("expires_millis") long expiresMillis, List<String> addresses) {
-        /** "run R (holder H on host X, lease L)": what a refused claim names. */
+        /** "run R (holder H on host X at ADDRESS)": what a refused claim names (never the id, which acts on the lease). */
         public String describe() {
-            return "run " + run + " (holder " + holder + " on host " + host + ", lease " + id + ")";
+            return "run " + run + " (holder " + holder + " on host " + host + (peer == null ? "" : " at " + peer) + ")";
         }
     }
 

@@ -1,5 +1,6 @@
 package io.quirklab.agent;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.responder.Responder;
 import io.quirklab.responder.ResponderJournal;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,8 +64,12 @@ public final class AgentHost implements AutoCloseable {
         String text;
         if (c.personas() != null) {
             source = c.personas().getFileName().toString();
-            text = Files.readString(c.personas());
-            PersonaCatalogue.parse(source, text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)); // refuse a bad file now
+            text = InputFile.text(c.personas(), InputFile.Kind.PERSONA_FILE);
+            try {
+                PersonaCatalogue.parse(source, text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)); // refuse a bad file now
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e);
+            }
         } else {
             source = PersonaCatalogue.BUILT_IN;
             try (InputStream in = PersonaCatalogue.class.getResourceAsStream(PersonaCatalogue.BUILT_IN)) {
@@ -94,6 +98,11 @@ public final class AgentHost implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** Connections the control API closed at once because their machine had as many open as it may. */
+    long refusedConnections() {
+        return server.refusedConnections();
     }
 
     /** Serves frames on this thread until shut down or the lifetime ends. */

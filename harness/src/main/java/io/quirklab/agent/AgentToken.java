@@ -1,13 +1,14 @@
 package io.quirklab.agent;
 
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The agent's bearer token: from a token file, else from {@value #ENV}, else generated (32 random bytes) and stored
@@ -27,14 +28,9 @@ public record AgentToken(String value, boolean generated, Path file) {
      * @param defaultFile where a generated token goes when no file was named
      */
     public static AgentToken resolve(Path file, String env, Path defaultFile) throws IOException {
-        if (file != null && Files.exists(file)) {
-            String t = Files.readString(file).strip();
-            Set<PosixFilePermission> perms = posix(file);
-            if (perms != null && (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ))) {
-                throw new IOException(file + ": the token file is readable by others (" + PosixFilePermissions.toString(perms)
-                        + "); chmod 600 it");
-            }
-            return new AgentToken(check(t, file.toString()), false, file);
+        if (file != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            InputFile.requireOwnerOnly(file, "token file"); // a FIFO or device is refused here, before it is opened
+            return new AgentToken(check(InputFile.text(file, InputFile.Kind.TOKEN).strip(), file.toString()), false, file);
         }
         if (file == null && env != null && !env.isBlank()) {
             return new AgentToken(check(env.strip(), "$" + ENV), false, null);
@@ -53,7 +49,7 @@ public record AgentToken(String value, boolean generated, Path file) {
             Files.createFile(tmp);
         }
         Files.writeString(tmp, token + "\n");
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new AgentToken(token, true, target);
     }
 
@@ -62,13 +58,5 @@ public record AgentToken(String value, boolean generated, Path file) {
             throw new IOException(where + ": the token must be at least " + MIN_LENGTH + " characters of A-Z a-z 0-9 . _ ~ + / = -");
         }
         return t;
-    }
-
-    private static Set<PosixFilePermission> posix(Path p) throws IOException {
-        try {
-            return Files.getPosixFilePermissions(p);
-        } catch (UnsupportedOperationException e) {
-            return null;
-        }
     }
 }

@@ -56,7 +56,9 @@ final class RmcpPlusEndpoint {
 
     /** Session set-up messages, each charged to its source's activation budget. */
     private Exchange setUp(RmcpPlusPacket p, InetSocketAddress peer, long now) {
-        if (!sessions.admitAttempt(peer, now)) {
+        ActivationLimiter.Work work = p.payloadType() == PayloadType.OPEN_SESSION_REQUEST ? ActivationLimiter.Work.NEW_SET_UP
+                : ActivationLimiter.Work.FOLLOW_UP; // RAKP 1 and 3 continue a set-up the budget admitted
+        if (!sessions.admitAttempt(peer, work, now)) {
             return Exchange.dropped(Exchange.Drop.RATE_LIMITED, PayloadType.name(p.payloadType()));
         }
         return switch (p.payloadType()) {

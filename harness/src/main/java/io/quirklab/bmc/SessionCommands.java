@@ -124,7 +124,7 @@ final class SessionCommands {
         if (config.has(FirmwareQuirk.OEM_AUTH_REQUIRED) && !config.authTypes().contains(AuthType.OEM)) {
             return Reply.error(CompletionCode.INVALID_DATA_FIELD);
         }
-        if (!sessions.admitAttempt(ctx.peer(), ctx.model().clock().millis())) {
+        if (!sessions.admitAttempt(ctx.peer(), ActivationLimiter.Work.NEW_SET_UP, ctx.model().clock().millis())) {
             return Reply.error(CompletionCode.NODE_BUSY); // too many set-ups from this address that never authenticated
         }
         String name = userName(d);
@@ -132,7 +132,7 @@ final class SessionCommands {
         if (user.isEmpty()) {
             return Reply.error(name.isEmpty() ? 0x82 : 0x81); // null user names not enabled / invalid user name
         }
-        SessionTable.Challenge ch = sessions.newChallenge(user.get(), type, ctx.model().clock().millis());
+        SessionTable.Challenge ch = sessions.newChallenge(user.get(), type, ctx.peer(), ctx.model().clock().millis());
         return Reply.ok(new ByteWriter().u32le(ch.tempId()).bytes(ch.challenge()).toByteArray());
     }
 

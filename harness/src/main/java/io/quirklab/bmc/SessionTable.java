@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,10 +25,14 @@ final class SessionTable {
      * milliseconds, so half-open entries expire fast instead of piling up.
      */
     static final long CHALLENGE_TTL_MILLIS = 5_000;
-    /** At most this many outstanding challenges (and as many RMCP+ set-ups); the oldest is evicted, so a flood cannot grow memory. */
-    static final int MAX_PENDING = 32;
+    /**
+     * At most this many outstanding challenges (and as many RMCP+ set-ups); the oldest is evicted, so a flood cannot grow
+     * memory. With the global budget ({@link ActivationLimiter#GLOBAL_PER_SECOND}) a legitimate client's entry lives at
+     * least half a second under a flood, hundreds of round trips.
+     */
+    static final int MAX_PENDING = 128;
 
-    record Challenge(int tempId, byte[] challenge, User user, AuthType authType, long createdMillis) {
+    record Challenge(int tempId, byte[] challenge, User user, AuthType authType, InetSocketAddress peer, long createdMillis) {
     }
 
     private final int capacity;
@@ -49,13 +54,13 @@ final class SessionTable {
         return capacity;
     }
 
-    Challenge newChallenge(User user, AuthType authType, long now) {
+    Challenge newChallenge(User user, AuthType authType, InetSocketAddress peer, long now) {
         expire(now);
-        evictOldest(pending);
+        evict(pending, Challenge::peer, now);
         int tempId = freshId();
         byte[] c = new byte[16];
         random.nextBytes(c);
-        Challenge ch = new Challenge(tempId, c, user, authType, now);
+        Challenge ch = new Challenge(tempId, c, user, authType, peer, now);
         pending.put(tempId, ch);
         return ch;
     }
@@ -65,9 +70,18 @@ final class SessionTable {
         return Optional.ofNullable(pending.get(tempId));
     }
 
-    /** Charges one activation message from {@code peer} to its source's budget; false: drop it (rate-limited). */
-    boolean admitAttempt(InetSocketAddress peer, long now) {
-        return peer == null || peer.getAddress() == null || limiter.tryAcquire(peer.getAddress(), now);
+    /**
+     * Charges one activation message from {@code peer} to its source's budget and the global one; false: drop it
+     * (rate-limited).
+     */
+    boolean admitAttempt(InetSocketAddress peer, ActivationLimiter.Work work, long now) {
+        return peer == null || peer.getAddress() == null
+                || limiter.tryAcquire(peer.getAddress(), work, now) == ActivationLimiter.Admission.ADMITTED;
+    }
+
+    /** Attempts refused because the global budget for unauthenticated work was spent. */
+    long refusedByGlobalBudget() {
+        return limiter.refusedGlobal();
     }
 
     /** A set-up of {@code messages} activation messages ended in an authenticated session: they were free. */
@@ -126,7 +140,7 @@ final class SessionTable {
     /** Starts an RMCP+ set-up after an Open Session request; its BMC session ID is fresh and non-zero. */
     RakpHandshake newHandshake(int consoleId, CipherSuite suite, Privilege maxPrivilege, InetSocketAddress peer, long now) {
         expire(now);
-        evictOldest(handshakes);
+        evict(handshakes, h -> h.peer, now);
         RakpHandshake h = new RakpHandshake(freshId(), consoleId, suite, maxPrivilege, peer, now);
         handshakes.put(h.bmcId, h);
         return h;
@@ -185,12 +199,25 @@ final class SessionTable {
         return pending.size();
     }
 
-    private static void evictOldest(Map<Integer, ?> map) {
-        if (map.size() >= MAX_PENDING) {
-            Iterator<Integer> it = map.keySet().iterator();
-            it.next();
-            it.remove();
+    /**
+     * Makes room in a full table of set-ups: the oldest one of a source that keeps asking (a flooder) goes first, so a
+     * client's set-up under way survives a flood; when every source asked for little, the oldest.
+     */
+    private <T> void evict(Map<Integer, T> map, Function<T, InetSocketAddress> peerOf, long now) {
+        if (map.size() < MAX_PENDING) {
+            return;
         }
+        Iterator<T> it = map.values().iterator();
+        while (it.hasNext()) {
+            InetSocketAddress p = peerOf.apply(it.next());
+            if (p != null && p.getAddress() != null && limiter.asksMuch(p.getAddress(), now)) {
+                it.remove();
+                return;
+            }
+        }
+        Iterator<Integer> eldest = map.keySet().iterator();
+        eldest.next();
+        eldest.remove();
     }
 
     /** Forgets stale challenges and set-ups and closes idle sessions. */

@@ -91,6 +91,11 @@ public final class SimulatedBmc {
         return sessions.pendingCount();
     }
 
+    /** Activation attempts refused because the global budget for unauthenticated work was spent. */
+    public synchronized long refusedByGlobalBudget() {
+        return sessions.refusedByGlobalBudget();
+    }
+
     /** RMCP+ session set-ups between Open Session and RAKP 3. */
     public synchronized int pendingHandshakes() {
         return sessions.handshakeCount();
@@ -154,7 +159,7 @@ public final class SimulatedBmc {
         if (rq.netFn() == NetFn.APP && rq.cmd() == NetFn.Cmd.ACTIVATE_SESSION) {
             Optional<SessionTable.Challenge> ch = sessions.challenge(pkt.sessionId(), now);
             if (ch.isPresent()) {
-                if (!sessions.admitAttempt(peer, now)) {
+                if (!sessions.admitAttempt(peer, ActivationLimiter.Work.FOLLOW_UP, now)) {
                     return Exchange.dropped(Exchange.Drop.RATE_LIMITED, "Activate Session");
                 }
                 return activate(pkt, rq, ch.get(), peer, now);

@@ -159,7 +159,7 @@ public final class AgentBenchCommand implements Callable<Integer> {
     }
 
     private static void line(PrintWriter out, long done, AgentHost host, long start) {
-        ControlReply.Status s = host.agent().status(null);
+        ControlReply.Status s = host.agent().status();
         Runtime rt = Runtime.getRuntime();
         double secs = Math.max((System.nanoTime() - start) / 1e9, 0.001);
         System.gc(); // the live set, not the garbage not yet collected

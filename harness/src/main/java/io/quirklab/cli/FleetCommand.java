@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -225,31 +224,7 @@ public final class FleetCommand implements Runnable {
 
     /** The matrix files the arguments name; an argument that names none is one line naming it. */
     static List<Path> matrixFiles(List<Path> inputs) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (Path in : inputs) {
-            if (Files.isRegularFile(in)) {
-                files.add(in);
-            } else if (Files.isDirectory(in)) {
-                if (Files.isRegularFile(in.resolve("matrix.json"))) {
-                    files.add(in.resolve("matrix.json"));
-                    continue;
-                }
-                List<Path> found;
-                try (Stream<Path> s = Files.find(in, 3, (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("matrix.json"))) {
-                    found = s.sorted().toList();
-                }
-                if (found.isEmpty()) {
-                    throw new IOException(in + ": no matrix.json in it or in the run directories below it");
-                }
-                files.addAll(found);
-            } else if (Files.exists(in)) {
-                throw new IOException(in + ": is " + InputFile.kind(in, Files.readAttributes(in, BasicFileAttributes.class))
-                        + ", not a matrix.json or a directory of runs");
-            } else {
-                throw new IOException(in + ": no such file or directory");
-            }
-        }
-        return files;
+        return FleetMatrix.matrixFiles(inputs);
     }
 
     /** The fleet as the command prints it: the machines, the differing cells per offload state, the summaries. */

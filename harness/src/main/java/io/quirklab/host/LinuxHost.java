@@ -3,6 +3,7 @@ package io.quirklab.host;
 import io.quirklab.process.CommandRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.observe.EvidenceSession;
 import io.quirklab.observe.OsEvidence;
@@ -72,7 +73,7 @@ public final class LinuxHost implements HostAdapter {
     @Override
     public Optional<String> defaultInterface() {
         try {
-            return defaultRoute(Files.readString(Path.of("/proc/net/route")));
+            return defaultRoute(InputFile.lenient(Path.of("/proc/net/route"), InputFile.Kind.KERNEL));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -394,7 +395,7 @@ public final class LinuxHost implements HostAdapter {
 
     private static String readTrimmed(Path p) {
         try {
-            String s = Files.readString(p).trim();
+            String s = InputFile.lenient(p, InputFile.Kind.KERNEL).trim();
             return s.isEmpty() ? null : s;
         } catch (IOException | RuntimeException e) {
             return null;

@@ -3,6 +3,7 @@ package io.quirklab.host;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -331,7 +332,7 @@ public final class OffloadJournal implements AutoCloseable {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().endsWith(SUFFIX))
                     .sorted().toList()) {
                 try {
-                    out.add(JSON.readValue(f.toFile(), Entry.class));
+                    out.add(JSON.readValue(InputFile.text(f, InputFile.Kind.STATE), Entry.class));
                 } catch (IOException e) {
                     throw new IOException("offload journal entry " + f + " is unreadable: " + e.getMessage()
                             + " (it records an original offload value: restore it by hand, then delete the file)", e);

@@ -1,5 +1,6 @@
 package io.quirklab.host;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.observe.EtwTcpipLog;
 import io.quirklab.observe.EvidenceSession;
@@ -233,7 +234,7 @@ final class WindowsEvidence implements EvidenceSession {
         if (!r.ok() || !Files.isRegularFile(txt)) {
             throw new IOException("the TCPIP trace could not be turned into text: " + (r.ok() ? "netsh wrote no " + txt : r.describeFailure()));
         }
-        return CommandRunner.decode(Files.readAllBytes(txt), StandardCharsets.UTF_8);
+        return CommandRunner.decode(InputFile.bytes(txt, InputFile.Kind.EVIDENCE), StandardCharsets.UTF_8);
     }
 
     /** {@code netsh trace stop} once; the reason it failed, or null. */
@@ -320,7 +321,7 @@ final class WindowsEvidence implements EvidenceSession {
         if (!Files.isRegularFile(txt)) {
             throw new IOException("pktmon wrote no text log " + txt);
         }
-        return CommandRunner.decode(Files.readAllBytes(txt), StandardCharsets.UTF_8);
+        return CommandRunner.decode(InputFile.bytes(txt, InputFile.Kind.EVIDENCE), StandardCharsets.UTF_8);
     }
 
     private static Map<String, Long> netstat(CommandRunner runner) throws IOException {

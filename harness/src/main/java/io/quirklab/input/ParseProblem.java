@@ -42,16 +42,23 @@ public record ParseProblem(int line, String field, String what) {
         return new ParseProblem(line, null, "not valid " + format + ": " + problem(e.getOriginalMessage()));
     }
 
-    /** "field.sub[2].x" from a mapping error's reference path, or null. */
+    /**
+     * "field.sub[2].x" from a mapping error's reference path, or null; a key that does not look like a field name (a line
+     * of /etc/shadow read as YAML is one long key) is not shown.
+     */
     public static String path(JsonMappingException m) {
-        return m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        return m.getPath().stream().map(r -> r.getFieldName() != null ? fieldName(r.getFieldName()) : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> a + "." + b).map(s -> s.replace(".[", "[")).orElse(null);
     }
 
-    /** The last field name on the path (the key written on the offending line), or null. */
+    /** The last field name on the path (the key written on the offending line), or null; shown only as a field name. */
     public static String lastField(JsonMappingException m) {
         return m.getPath().stream().map(JsonMappingException.Reference::getFieldName).filter(Objects::nonNull).reduce((a, b) -> b)
-                .orElse(null);
+                .map(ParseProblem::fieldName).orElse(null);
+    }
+
+    private static String fieldName(String key) {
+        return key.matches("[A-Za-z0-9_.-]{1,40}") ? key : "(a key that is not a field name)";
     }
 
     /** A Java type as a user would call the value it wants. */

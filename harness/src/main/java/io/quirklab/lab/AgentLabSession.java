@@ -4,6 +4,7 @@ import io.quirklab.agent.AgentApi;
 import io.quirklab.agent.AgentControl;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
@@ -126,7 +127,7 @@ public final class AgentLabSession implements LabSession {
 
     private static String token(LabKind.Agent lab) throws IOException {
         if (lab.tokenFile().isPresent()) {
-            return Files.readString(lab.tokenFile().get()).strip();
+            return InputFile.text(lab.tokenFile().get(), InputFile.Kind.TOKEN).strip();
         }
         String t = System.getenv(lab.tokenEnv());
         if (t == null || t.isBlank()) {
@@ -167,7 +168,7 @@ public final class AgentLabSession implements LabSession {
         try {
             Path p = Path.of("/proc/sys/kernel/hostname");
             if (Files.exists(p)) {
-                return Files.readString(p).strip();
+                return InputFile.lenient(p, InputFile.Kind.KERNEL).strip();
             }
         } catch (IOException ignored) {
             // fall through
@@ -199,7 +200,7 @@ public final class AgentLabSession implements LabSession {
         for (Path d : dirs) {
             String[] owner;
             try {
-                owner = Files.readString(d.resolve("owner")).strip().split("\\s+");
+                owner = InputFile.lenient(d.resolve("owner"), InputFile.Kind.STATE).strip().split("\\s+");
             } catch (IOException e) {
                 continue;
             }

@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
  * symptom. Verdicts never consult the model.
  *
  * @param name       model name (df-clear, id-echo, csum-ffff, trailing-bytes, custom)
- * @param expression for custom: an nftables match expression, e.g. {@code ip ttl 255}
+ * @param expression for custom: an nftables match expression, e.g. {@code ip ttl 255}: a match and nothing else
+ *                   ({@link MatchExpression})
  */
 public record FaultModel(String name, String expression) {
     public static final String TABLE = "qlab_fault";
@@ -33,10 +34,7 @@ public record FaultModel(String name, String expression) {
             if (expression == null || expression.isBlank()) {
                 throw new IllegalArgumentException("fault model custom needs an nftables match expression, e.g. 'ip ttl 255'");
             }
-            if (expression.matches(".*[;{}\\n#].*")) {
-                throw new IllegalArgumentException("custom fault expression must be one match expression without ; { } # or newlines: '"
-                        + expression + "'");
-            }
+            MatchExpression.check(expression); // a match only: a statement (dup, fwd, mark set, log, ...) would act on packets
         } else if (expression != null && !expression.isBlank()) {
             throw new IllegalArgumentException("only the custom fault model takes an expression");
         }

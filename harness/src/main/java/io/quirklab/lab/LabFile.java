@@ -378,9 +378,10 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                 String expr = raw.expression();
                 throw problem(expr == null ? "name" : "expression", "fault-model.expression",
                         expr == null ? "missing; the custom model needs an nftables match expression, e.g. 'ip ttl 1'"
-                                : InputFile.token(expr) + (name.trim().equalsIgnoreCase("custom")
-                                ? " is not one nftables match expression (no ; { } # or line breaks)"
-                                : " is not allowed: only the custom model takes an expression"));
+                                : !name.trim().equalsIgnoreCase("custom") ? InputFile.token(expr)
+                                + " is not allowed: only the custom model takes an expression"
+                                : MatchExpression.problem(expr) == null ? e.getMessage()
+                                : InputFile.token(expr) + ": " + MatchExpression.problem(expr));
             }
         }
 

@@ -1,10 +1,11 @@
 package io.quirklab.lab;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,19 +81,15 @@ public record LabInventory(Path file, List<Node> nodes) {
 
     /** Reads and checks; every error is one line naming the file, the node and the field. */
     public static LabInventory read(Path file) throws IOException {
-        InputFile.requireRegular(file, "lab inventory");
+        String text = InputFile.text(file, InputFile.Kind.INVENTORY);
         Raw raw;
         try {
-            raw = YAML.readValue(file.toFile(), Raw.class);
-        } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> a + "." + b).orElse("(top level)").replace(".[", "[");
-            int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
-            throw new IOException(file + (line > 0 ? " line " + line : "") + ", field '" + field + "': "
-                    + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").lines().findFirst().orElse("")
+            raw = YAML.readValue(text, Raw.class);
+        } catch (JsonProcessingException e) {
+            // in words, without the parser's excerpt: a line of /etc/shadow given as the inventory is not echoed
+            ParseProblem p = ParseProblem.of(e, "YAML");
+            throw new IOException(file + (p.line() > 0 || p.field() != null ? " " : ": ") + p.describe()
                     + " (known fields: label, os, nic, lab, baseline, description)", e);
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
         if (raw == null || raw.nodes() == null || raw.nodes().isEmpty()) {
             throw new IOException(file + ": no nodes (a list under 'nodes:')");
@@ -105,12 +102,12 @@ public record LabInventory(Path file, List<Node> nodes) {
             String at = file + ", nodes[" + i + "]";
             for (String[] f : new String[][] {{"os", n.os()}, {"nic", n.nic()}}) {
                 if (f[1] == null || !VALUE.matcher(f[1]).matches()) {
-                    throw new IOException(at + ".'" + f[0] + "': '" + f[1] + "' is not an axis value (lower-case letters and digits)");
+                    throw new IOException(at + ".'" + f[0] + "': " + InputFile.token(f[1]) + " is not an axis value (lower-case letters and digits)");
                 }
             }
             String label = n.os() + "-" + n.nic();
             if (!label.equals(n.label())) {
-                throw new IOException(at + ".'label': '" + n.label() + "' must be os-nic, '" + label + "'");
+                throw new IOException(at + ".'label': " + InputFile.token(n.label()) + " must be os-nic, '" + label + "'");
             }
             if (!labels.add(label)) {
                 throw new IOException(at + ".'label': '" + label + "' is listed twice");

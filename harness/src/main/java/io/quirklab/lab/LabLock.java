@@ -1,6 +1,7 @@
 package io.quirklab.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -146,7 +147,7 @@ public final class LabLock implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            byte[] b = Files.readAllBytes(f);
+            byte[] b = InputFile.bytes(f, InputFile.Kind.STATE);
             return b.length == 0 ? Optional.empty() : Optional.of(JSON.readValue(b, Holder.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Optional.of(new Holder(-1, -1, "unreadable holder file", "?")); // never alive: taken over
@@ -207,7 +208,7 @@ public final class LabLock implements AutoCloseable {
             }
         }
         try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            byte[] raw = InputFile.bytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"), InputFile.Kind.KERNEL);
             List<String> out = new java.util.ArrayList<>();
             int start = 0;
             for (int i = 0; i < raw.length; i++) {

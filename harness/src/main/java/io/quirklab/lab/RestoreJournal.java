@@ -2,6 +2,7 @@ package io.quirklab.lab;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class RestoreJournal {
             return List.of();
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = InputFile.lenient(file, InputFile.Kind.STATE).lines().toList();
             List<JournalEntry> out = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
@@ -148,7 +149,7 @@ public final class RestoreJournal {
     public static boolean mounted(Path point) {
         try {
             String p = point.toAbsolutePath().normalize().toString();
-            return Files.readAllLines(Path.of("/proc/self/mounts")).stream().map(l -> l.split(" "))
+            return InputFile.lenient(Path.of("/proc/self/mounts"), InputFile.Kind.KERNEL).lines().map(l -> l.split(" "))
                     .anyMatch(f -> f.length > 1 && f[1].equals(p));
         } catch (IOException | RuntimeException ex) {
             return false;

@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
@@ -179,7 +180,7 @@ public final class SecondNicLab {
 
     private static String read(Path p) {
         try {
-            return Files.readString(p).trim();
+            return InputFile.lenient(p, InputFile.Kind.KERNEL).trim();
         } catch (IOException e) {
             return "unknown";
         }

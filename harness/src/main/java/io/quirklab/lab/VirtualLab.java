@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.process.Await;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.SocketControl;
@@ -209,14 +210,12 @@ public final class VirtualLab {
 
     static String tail(Path log) {
         // the last 64 KiB at most, decoded leniently: a log is evidence, not input to refuse
-        try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.READ)) {
-            long from = Math.max(0, ch.size() - (64 << 10));
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (ch.size() - from));
-            ch.read(b, from);
-            List<String> lines = new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (java.nio.file.NoSuchFileException e) {
+        if (!Files.exists(log)) {
             return "(no log)";
+        }
+        try {
+            List<String> lines = InputFile.tail(log, InputFile.Kind.LOG, 64 << 10).lines().toList();
+            return InputFile.printable(String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
         } catch (IOException e) {
             return "(log unreadable)";
         }
@@ -293,7 +292,7 @@ public final class VirtualLab {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(stateFile().toFile(), LabState.class));
+            return Optional.of(JSON.readValue(InputFile.text(stateFile(), InputFile.Kind.STATE), LabState.class));
         } catch (IOException e) {
             throw new IOException("the lab state " + stateFile() + " is unreadable (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
                     ? io.quirklab.input.ParseProblem.of(j, "JSON").describe() : "cannot be read") + "); run: quirklab lab restore", e);

@@ -11,8 +11,12 @@ import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.matrix.MatrixDocument.DutInterface;
 import io.quirklab.matrix.MatrixDocument.Environment;
 import io.quirklab.matrix.MatrixDocument.Key;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
+import io.quirklab.input.ResultsTree;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +47,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
     public static final String SCHEMA = "quirklab.fleet/1";
     private static final String SCHEMA_PREFIX = "quirklab.fleet/";
 
+    private static final String MATRIX_FILE = "matrix.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -300,24 +305,50 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
 
     /** Reads a fleet document back; another major version or a broken file is an IOException naming the file. */
     public static FleetMatrix read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such fleet matrix file");
-        }
+        String text = InputFile.text(file, "fleet matrix", InputFile.Kind.MATRIX.limit());
         JsonNode tree;
         try {
-            tree = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not a JSON document: " + e.getMessage(), e);
+            tree = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not a JSON document: " + ParseProblem.of(e, "JSON").describe(), e);
         }
         String schema = tree == null ? "" : tree.path("schema").asText("");
         if (!schema.startsWith(SCHEMA_PREFIX) || !schema.substring(SCHEMA_PREFIX.length()).split("\\.")[0].equals("1")) {
-            throw new IOException(file + ": not a fleet matrix this quirklab reads (schema is '" + schema + "', expected " + SCHEMA + ")");
+            throw new IOException(file + ": not a fleet matrix this quirklab reads (schema is " + InputFile.token(schema) + ", expected "
+                    + SCHEMA + ")");
         }
         try {
             return JSON.treeToValue(tree, FleetMatrix.class);
-        } catch (IOException e) {
-            throw new IOException(file + ": malformed fleet matrix: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": malformed fleet matrix: " + ParseProblem.of(e, "JSON").describe(), e);
         }
+    }
+
+    /**
+     * The matrix files the arguments name: a matrix.json, a run directory holding one, or a directory of such (every
+     * matrix.json at most three levels below it, in path order). Links are not followed and directories that cannot be
+     * read or vanish while walked (/proc/PID under /) are passed over; an argument that names none is one line naming it.
+     */
+    public static List<Path> matrixFiles(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                if (Files.isRegularFile(in.resolve(MATRIX_FILE), LinkOption.NOFOLLOW_LINKS)) {
+                    files.add(in.resolve(MATRIX_FILE));
+                    continue;
+                }
+                List<Path> found = ResultsTree.find(in, 3, p -> p.getFileName().toString().equals(MATRIX_FILE));
+                if (found.isEmpty()) {
+                    throw new IOException(in + ": no " + MATRIX_FILE + " in it or in the run directories below it");
+                }
+                files.addAll(found);
+            } else if (Files.exists(in)) {
+                files.add(in); // a file the user named: the input gate reads it (and says what it is when not a regular file)
+            } else {
+                throw new IOException(in + ": no such file or directory");
+            }
+        }
+        return files;
     }
 
     /** The one-line summaries. */

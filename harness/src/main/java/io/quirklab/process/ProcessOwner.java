@@ -2,6 +2,8 @@ package io.quirklab.process;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quirklab.input.InputFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -89,7 +91,7 @@ public record ProcessOwner(long pid, @JsonProperty("started") String started, @J
      */
     private static String[] stat(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = InputFile.lenient(Path.of("/proc", Long.toString(pid), "stat"), InputFile.Kind.KERNEL);
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             Long.parseLong(f[19]);
             return f;

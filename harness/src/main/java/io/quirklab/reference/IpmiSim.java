@@ -1,5 +1,6 @@
 package io.quirklab.reference;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import io.quirklab.process.Await;
@@ -73,7 +74,8 @@ public final class IpmiSim implements AutoCloseable {
                 dir.resolve("ipmi_sim.log"), true, h -> { }).process();
         IpmiSim sim = new IpmiSim(p, dir, address, port);
         if (!sim.awaitReady(readyTimeout)) {
-            String log = Files.exists(dir.resolve("ipmi_sim.log")) ? Files.readString(dir.resolve("ipmi_sim.log")) : "";
+            String log = Files.exists(dir.resolve("ipmi_sim.log")) ? InputFile.printable(InputFile.tail(dir.resolve("ipmi_sim.log"),
+                    InputFile.Kind.LOG, 4 << 10)) : "";
             sim.close();
             throw new IOException("ipmi_sim did not answer on " + address + ":" + port + " within " + readyTimeout.toMillis() + " ms; log: " + log.strip());
         }

@@ -3,6 +3,7 @@ package io.quirklab.report;
 import io.qameta.allure.AllureConstants;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Attachment;
+import io.quirklab.input.InputFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ record EvidenceAttachment(String name, String type, String extension, Path file,
     void attachTo(AllureLifecycle lifecycle, String testUuid) throws IOException {
         String source = UUID.randomUUID() + AllureConstants.ATTACHMENT_FILE_SUFFIX + "." + extension;
         Attachment a = new Attachment().setName(name).setType(type).setSource(source);
-        try (InputStream in = file != null ? Files.newInputStream(file) : new ByteArrayInputStream(body)) {
+        try (InputStream in = file != null ? InputFile.open(file, InputFile.Kind.ALLURE_ATTACHMENT) : new ByteArrayInputStream(body)) {
             lifecycle.writeAttachment(source, in);
         }
         lifecycle.updateTestCase(testUuid, r -> r.getAttachments().add(a));

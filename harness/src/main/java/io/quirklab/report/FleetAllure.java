@@ -1,25 +1,33 @@
 package io.quirklab.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
+import io.quirklab.input.ResultsTree;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The Allure results of several lab nodes in one directory, for one report of the whole fleet: each result's
  * parentSuite becomes the node's name (its environment label is kept as label {@code environment}), and its history
  * id is made per node, since two nodes of the same environment would otherwise look like retries of one test.
  * Results and containers keep their (UUID) names; {@code environment.properties} are merged with the node as prefix.
+ * A node's results come from elsewhere (a stash): they are read through {@link ResultsTree}, so a symbolic link out of
+ * them (a result linked to /etc/shadow) refuses the node before anything of it is copied.
  */
 public final class FleetAllure {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,42 +46,50 @@ public final class FleetAllure {
      * @throws IOException naming the directory or file when {@code from} is missing or a result is not JSON
      */
     public static Copied copy(String node, Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IOException(from + ": no such Allure results directory (node " + node + ")");
+        ResultsTree tree;
+        try {
+            tree = ResultsTree.of(from, "Allure results directory");
+        } catch (InputFile.Unusable e) {
+            throw new IOException(e.getMessage() + " (node " + InputFile.printable(node) + ")", e);
+        }
+        List<Path> entries;
+        try {
+            entries = tree.files(); // history/ is left out: the report adds its own
+        } catch (InputFile.Unusable e) {
+            throw new IOException(e.getMessage() + " (node " + InputFile.printable(node) + "; nothing of it was copied)", e);
         }
         Files.createDirectories(to);
         int results = 0;
         int files = 0;
-        List<Path> entries;
-        try (Stream<Path> s = Files.list(from)) {
-            entries = s.filter(Files::isRegularFile).sorted().toList(); // history/ is left out: the report adds its own
-        }
         for (Path f : entries) {
             String name = f.getFileName().toString();
             Path target = to.resolve(name);
             if (name.endsWith("-result.json")) {
-                Files.writeString(target, relabel(node, f), StandardCharsets.UTF_8);
+                Files.writeString(target, relabel(node, f, tree.text(f, InputFile.Kind.ALLURE_RESULT)), StandardCharsets.UTF_8);
                 results++;
             } else if (name.equals(ENVIRONMENT)) {
-                mergeEnvironment(node, f, target);
-            } else if (Files.exists(target)) {
-                if (Files.mismatch(f, target) != -1 && !name.equals("categories.json") && !name.equals("executor.json")) {
+                mergeEnvironment(node, tree.text(f, InputFile.Kind.PROPERTIES), target);
+            } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.mismatch(tree.check(f, InputFile.Kind.ALLURE_ATTACHMENT.what()), target) != -1 && !name.equals("categories.json")
+                        && !name.equals("executor.json")) {
                     throw new IOException(f + ": another node already gave " + target + " with other contents");
                 }
             } else {
-                Files.copy(f, target);
+                try (InputStream in = tree.open(f, InputFile.Kind.ALLURE_ATTACHMENT)) {
+                    Files.copy(in, target);
+                }
             }
             files++;
         }
         return new Copied(results, files);
     }
 
-    private static String relabel(String node, Path file) throws IOException {
+    private static String relabel(String node, Path file, String text) throws IOException {
         JsonNode tree;
         try {
-            tree = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not an Allure result (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            tree = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not an Allure result (" + ParseProblem.of(e, "JSON").describe() + ")", e);
         }
         if (!(tree instanceof ObjectNode result)) {
             throw new IOException(file + ": not an Allure result (expected a JSON object)");
@@ -97,11 +113,9 @@ public final class FleetAllure {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
     }
 
-    private static void mergeEnvironment(String node, Path from, Path to) throws IOException {
+    private static void mergeEnvironment(String node, String text, Path to) throws IOException {
         Properties in = new Properties();
-        try (var r = Files.newBufferedReader(from, StandardCharsets.ISO_8859_1)) {
-            in.load(r);
-        }
+        in.load(new StringReader(text));
         StringBuilder lines = new StringBuilder();
         in.stringPropertyNames().stream().sorted().forEach(k -> lines.append(escape(node + "." + k)).append('=')
                 .append(escape(in.getProperty(k))).append('\n'));
@@ -115,7 +129,7 @@ public final class FleetAllure {
             switch (c) {
                 case '\\', '=', ':', '#', '!' -> b.append('\\').append(c);
                 case '\n' -> b.append("\\n");
-                default -> b.append(c > 0xff ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                default -> b.append(c > 0xff || c < 0x20 || c >= 0x7f && c < 0xa0 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
         return b.toString();

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.quirklab.input.InputFile;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -148,7 +149,7 @@ public final class PcapLink {
         }
         try {
             List<String> names = new ArrayList<>();
-            for (String line : Files.readAllLines(procNetDev)) {
+            for (String line : InputFile.lenient(procNetDev, InputFile.Kind.KERNEL).lines().toList()) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && !line.contains("|")) {
                     names.add(line.substring(0, colon).trim());
@@ -193,7 +194,7 @@ public final class PcapLink {
             return Optional.empty();
         }
         try {
-            for (String line : Files.readAllLines(procStatus)) {
+            for (String line : InputFile.lenient(procStatus, InputFile.Kind.KERNEL).lines().toList()) {
                 if (line.startsWith("CapEff:")) {
                     long eff = Long.parseUnsignedLong(line.substring(7).trim(), 16);
                     List<String> missing = new ArrayList<>();

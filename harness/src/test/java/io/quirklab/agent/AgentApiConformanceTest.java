@@ -53,9 +53,18 @@ class AgentApiConformanceTest {
         agent.close();
     }
 
-    /** A request that should get one status: method, path with query, body (or null), token (or null). */
-    record Call(String method, String path, String body, String token) {
+    /**
+     * A request that should get one status: method, path with query, body (or null), token (or null), and the client
+     * address it comes from (null: 127.0.0.1, the machine that claims the leases).
+     */
+    record Call(String method, String path, String body, String token, String from) {
+        Call(String method, String path, String body, String token) {
+            this(method, path, body, token, null);
+        }
     }
+
+    /** Another machine, as far as the agent can tell. */
+    static final String OTHER = "127.0.0.2";
 
     String lease() throws Exception {
         HttpResponse<byte[]> r = agent.raw("POST", "/leases", "{\"run\":\"r1\",\"holder\":\"unit\",\"host\":\"here\",\"ttl_seconds\":30}");
@@ -122,6 +131,16 @@ class AgentApiConformanceTest {
         m.put("GET /pcap 400", new Call("GET", "/pcap?lease=" + l + "&limit=0", null, AgentFixture.TOKEN));
         m.put("GET /pcap 401", new Call("GET", "/pcap?lease=" + l, null, null));
         m.put("GET /pcap 404", new Call("GET", "/pcap?lease=nope", null, AgentFixture.TOKEN));
+        for (String[] p : new String[][] {{"GET", "/status?lease=" + l}, {"GET", "/leases/" + l}, {"PUT", "/leases/" + l},
+            {"DELETE", "/leases/" + l}, {"GET", "/personas?lease=" + l}, {"GET", "/journal?lease=" + l}, {"GET", "/pcap?lease=" + l}}) {
+            m.put(p[0] + " " + p[1].replaceAll("\\?.*", "").replace("/leases/" + l, "/leases/{id}") + " 403",
+                    new Call(p[0], p[1], null, AgentFixture.TOKEN, OTHER));
+        }
+        m.put("PUT /personas 403", new Call("PUT", "/personas?lease=" + l, "{\"base\":\"198.18.7.10\"}", AgentFixture.TOKEN, OTHER));
+        m.put("POST /probes/begin 403", new Call("POST", "/probes/begin?lease=" + l, "{\"persona\":\"clean\",\"probe\":\"p\"}",
+                AgentFixture.TOKEN, OTHER));
+        m.put("POST /probes/end 403", new Call("POST", "/probes/end?lease=" + l, "{\"persona\":\"clean\",\"probe\":\"p\"}",
+                AgentFixture.TOKEN, OTHER));
         m.put("POST /shutdown 401", new Call("POST", "/shutdown", null, null));
         m.put("POST /shutdown 200", new Call("POST", "/shutdown", null, AgentFixture.TOKEN)); // last: the agent stops
         return m;
@@ -146,12 +165,13 @@ class AgentApiConformanceTest {
                 }
                 body = "{\"run\":\"one-too-many\",\"holder\":\"h\",\"host\":\"x\"}";
             }
-            HttpResponse<byte[]> r = agent.raw(c.method(), path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), c.token());
+            AgentFixture.RawAnswer r = c.from() != null ? agent.rawFrom(c.from(), c.method(), path, body, c.token())
+                    : raw(c.method(), path, body, c.token());
             String[] key = e.getKey().split(" ");
-            assertThat(r.statusCode()).as(e.getKey() + ": " + new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(Integer.parseInt(key[2]));
+            assertThat(r.status()).as(e.getKey() + ": " + new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(Integer.parseInt(key[2]));
             Operation op = api.getPaths().get(key[1]).readOperationsMap().get(PathItem.HttpMethod.valueOf(key[0]));
             var content = op.getResponses().get(key[2]).getContent();
-            String type = r.headers().firstValue("Content-Type").orElse("");
+            String type = r.header("Content-Type");
             assertThat(content).as(e.getKey() + " declares its content").isNotNull();
             assertThat(content.keySet()).as(e.getKey() + " content type").contains(type);
             if (type.equals("application/json")) {
@@ -160,6 +180,11 @@ class AgentApiConformanceTest {
                 assertThat(r.body().length).as("a pcap has its 24-byte file header").isGreaterThanOrEqualTo(24);
             }
         }
+    }
+
+    AgentFixture.RawAnswer raw(String method, String path, String body, String token) throws Exception {
+        HttpResponse<byte[]> r = agent.raw(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), token);
+        return new AgentFixture.RawAnswer(r.statusCode(), Map.of("content-type", r.headers().firstValue("Content-Type").orElse("")), r.body());
     }
 
     @Test

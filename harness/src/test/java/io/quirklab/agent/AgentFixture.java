@@ -6,11 +6,19 @@ import io.quirklab.testing.TestFrames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A real agent (HTTP server, leases, responder, ARP guard) on an in-memory {@link Segment}, on 127.0.0.1. */
 final class AgentFixture implements AutoCloseable {
@@ -19,10 +27,12 @@ final class AgentFixture implements AutoCloseable {
     final AgentHost host;
     final Thread runner;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The agent's log lines. */
+    final List<String> log = new CopyOnWriteArrayList<>();
 
     AgentFixture() throws IOException {
         host = AgentHost.start(new AgentHost.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, null,
-                ArpGuard.Timing.FAST, null, Duration.ofMinutes(5), 10_000, 8 << 20), segment.responderTap, segment.arpTap, segment, l -> { });
+                ArpGuard.Timing.FAST, null, Duration.ofMinutes(5), 10_000, 8 << 20), segment.responderTap, segment.arpTap, segment, log::add);
         runner = new Thread(host::run, "agent-under-test");
         runner.setDaemon(true);
         runner.start();
@@ -51,6 +61,45 @@ final class AgentFixture implements AutoCloseable {
 
     HttpResponse<byte[]> raw(String method, String pathAndQuery, String body) throws IOException, InterruptedException {
         return raw(method, pathAndQuery, body == null ? null : body.getBytes(), TOKEN);
+    }
+
+    /** An answer read off a raw socket: status, headers (lower-case names), body. */
+    record RawAnswer(int status, Map<String, String> headers, byte[] body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * One request from another client address on loopback ({@code 127.0.0.2}, ...: another machine as far as the agent
+     * can tell), over a plain socket (the JDK's HTTP client cannot choose its source address).
+     */
+    RawAnswer rawFrom(String local, String method, String pathAndQuery, String body, String token) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.address().getPort()), 5000);
+            s.setSoTimeout(20_000);
+            byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                    + (body == null ? "" : "Content-Type: application/json\r\n") + "Content-Length: " + b.length + "\r\n\r\n";
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write(b);
+            s.getOutputStream().flush();
+            byte[] all = s.getInputStream().readAllBytes();
+            int end = 0;
+            while (end + 3 < all.length && !(all[end] == '\r' && all[end + 1] == '\n' && all[end + 2] == '\r' && all[end + 3] == '\n')) {
+                end++;
+            }
+            String[] lines = new String(all, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int c = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+            }
+            return new RawAnswer(Integer.parseInt(lines[0].split(" ")[1]), headers,
+                    Arrays.copyOfRange(all, Math.min(all.length, end + 4), all.length));
+        }
     }
 
     /** An ASF presence ping from a DUT to {@code persona} (address), from the given client port. */

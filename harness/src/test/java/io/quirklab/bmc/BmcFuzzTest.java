@@ -39,7 +39,7 @@ class BmcFuzzTest {
     /** BMC inputs: one in five is a generated, well-formed request rather than a mutation. */
     private static final int BMC_ITERATIONS = 130_000;
     private static final int NEW_SESSION_EVERY = 1_000;
-    private static final int MAX_PENDING_CHALLENGES = 32;
+    private static final int MAX_PENDING_CHALLENGES = SessionTable.MAX_PENDING;
     private static final long HEAP_SLACK_BYTES = 64L << 20;
     private static final int EXAMPLES_KEPT = 5;
     private static final byte[] SECRET = AuthCodes.pad16("secret");

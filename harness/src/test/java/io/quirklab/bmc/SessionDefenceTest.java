@@ -181,6 +181,43 @@ class SessionDefenceTest {
         assertThat(bmc.droppedCount(Exchange.Drop.RATE_LIMITED)).as("the flood hit the per-source budget").isPositive();
     }
 
+    /**
+     * Issue 24: 3,000 sources, three times the table's size, flood Get Session Challenge and Open Session every 200 ms.
+     * Each is still held to its own budget (the sketch remembers the sources the table cannot), all together to the
+     * global budget, and a legitimate client, new each round, logs in over 1.5 and 2.0 every time.
+     */
+    @Test
+    void aFloodFromMoreSourcesThanTheTableHoldsMeetsTheGlobalBudgetAndLoginsGoFirst() throws IpmiCallException {
+        SimulatedBmc bmc = bmc(BmcConfig.smdcDefaults().withIpmi20());
+        int sources = 3 * ActivationLimiter.MAX_SOURCES;
+        for (int round = 0; round < 10; round++) {
+            long admitted = 0;
+            for (int i = 0; i < sources; i++) {
+                TestConsole flooder = console(bmc, "wrong", AuthType.MD5, source(i));
+                admitted += flooder.challenge().completionCode() == 0 ? 1 : 0;
+                RmcpPlusConsole rp = new RmcpPlusConsole(bmc, CipherSuite.SUITE_3, "admin", "wrong", null, Privilege.ADMINISTRATOR, i)
+                        .from(source(i));
+                rp.send(RmcpPlusConsole.setUpDatagram(PayloadType.OPEN_SESSION_REQUEST, rp.handshake.openSessionRequest()));
+            }
+            assertThat(admitted).as("round %d: challenges granted to the flood", round).isLessThanOrEqualTo(ActivationLimiter.GLOBAL_BURST);
+            clock.advance(Duration.ofMillis(200));
+            if (round == 0) {
+                continue; // the flood's sources are new in round 0, as new as a client
+            }
+            InetSocketAddress newcomer = new InetSocketAddress("198.18.250." + round, 50000);
+            TestConsole legit = console(bmc, "secret", AuthType.MD5, newcomer).open(Privilege.ADMINISTRATOR);
+            assertThat(legit.call(NetFn.APP, Cmd.GET_DEVICE_ID).completionCode()).as("round %d, 1.5", round).isZero();
+            assertThat(legit.closeSession().completionCode()).isZero();
+            RmcpPlusConsole plus = new RmcpPlusConsole(bmc, CipherSuite.SUITE_17, "admin", "secret", null, Privilege.ADMINISTRATOR, round)
+                    .from(newcomer).open();
+            assertThat(plus.call(NetFn.APP, Cmd.GET_DEVICE_ID).completionCode()).as("round %d, 2.0", round).isZero();
+            assertThat(plus.call(NetFn.APP, Cmd.CLOSE_SESSION, le32(plus.handshake.bmcId())).completionCode()).isZero();
+        }
+        assertThat(bmc.refusedByGlobalBudget()).isPositive();
+        assertThat(bmc.pendingChallenges()).isLessThanOrEqualTo(SessionTable.MAX_PENDING);
+        assertThat(bmc.pendingHandshakes()).isLessThanOrEqualTo(SessionTable.MAX_PENDING);
+    }
+
     /** With NONE enabled (the quirk), four NONE sessions kept alive do not hold the table against a password. */
     @Test
     void sessionsThatNeverAuthenticatedGiveTheirSlotsToAnAuthenticatedClient() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The simulated SMDC seen from the wire: datagrams in, answers or named drops out. */
 class SimulatedBmcTest {
     private static final long SEED = 3289;
-    private static final int MAX_PENDING_CHALLENGES = 32;
+    private static final int MAX_PENDING_CHALLENGES = SessionTable.MAX_PENDING;
     private static final byte[] WRONG_PASSWORD = AuthCodes.pad16("wrong");
     private static final int CHASSIS_POWER_DOWN = 0x00;
     private static final int CHASSIS_POWER_CYCLE = 0x02;

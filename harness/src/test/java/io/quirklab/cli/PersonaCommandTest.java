@@ -43,7 +43,7 @@ class PersonaCommandTest {
             c.reset();
             Path fifo = SpecialFiles.fifo(dir, "capture.pcap");
             assertEquals(2, c.run("persona", "from-pcap", fifo.toString()));
-            assertEquals("quirklab: " + fifo + ": is a FIFO (named pipe), not a capture\n", c.err());
+            assertEquals("quirklab: " + fifo + ": is a named pipe (FIFO), not a capture\n", c.err());
             c.reset();
             assertEquals(2, c.run("persona", "from-pcap", dir.toString()));
             assertEquals("quirklab: " + dir + ": is a directory, not a capture\n", c.err());

@@ -20,7 +20,7 @@ class InputFileTest {
     void aFifoADeviceAndADirectoryAreSaidForWhatTheyAre() throws Exception {
         Path fifo = SpecialFiles.fifo(dir, "lab.yaml");
         assertThatThrownBy(() -> InputFile.text(fifo, "lab file", InputFile.LAB_FILE_LIMIT))
-                .hasMessage(fifo + ": is a FIFO (named pipe), not a lab file");
+                .hasMessage(fifo + ": is a named pipe (FIFO), not a lab file");
         assertThatThrownBy(() -> InputFile.requireRegular(SpecialFiles.DEV_NULL, "capture"))
                 .hasMessage("/dev/null: is a character device, not a capture");
         assertThatThrownBy(() -> InputFile.requireRegular(dir, "matrix document")).hasMessage(dir + ": is a directory, not a matrix document");

@@ -162,6 +162,6 @@ class LabFileTest {
         Path fifo = io.quirklab.testing.SpecialFiles.fifo(dir, "token.fifo");
         Path fifoToken = write(head + "responder:\n  url: http://198.18.7.2:8623\n  token-file: token.fifo\n");
         assertThatThrownBy(() -> LabFile.read(fifoToken)).hasMessageContaining("field 'responder.token-file': " + fifo.toAbsolutePath()
-                + ": is a FIFO (named pipe), not a token file");
+                + ": is a named pipe (FIFO), not a token file");
     }
 }

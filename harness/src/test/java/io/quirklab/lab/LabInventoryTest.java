@@ -49,7 +49,7 @@ class LabInventoryTest {
             {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml, baseline: no.json}\n",
                 f + ", nodes[0].'baseline': " + dir.resolve("no.json") + ": no such baseline"},
             {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml, baseline: fifo}\n",
-                f + ", nodes[0].'baseline': " + dir.resolve("fifo") + ": is a FIFO (named pipe), not a baseline"},
+                f + ", nodes[0].'baseline': " + dir.resolve("fifo") + ": is a named pipe (FIFO), not a baseline"},
             {"nodes:\n  - {label: Linux-x, os: Linux, nic: x, lab: lab.yaml}\n", f + ", nodes[0].'os': 'Linux' is not an axis value"},
             {"nodes:\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml}\n  - {label: linux-x, os: linux, nic: x, lab: lab.yaml}\n",
                 f + ", nodes[1].'label': 'linux-x' is listed twice"},

@@ -10,6 +10,7 @@ import io.quirklab.matrix.FleetMatrix.Source;
 import io.quirklab.matrix.MatrixDocument.Cell;
 import io.quirklab.testing.Matrices;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +136,7 @@ class FleetMatrixTest {
         assertThat(tree.path("panels").get(1).path("differing").toString()).isEqualTo("[\"df-clear\",\"id-echo\"]");
         assertThat(tree.path("panels").get(1).path("cells").path("M2").size()).isEqualTo(8);
         assertThat(FleetMatrix.read(file)).isEqualTo(fleet);
-        java.nio.file.Files.writeString(file, "{\"schema\":\"quirklab.fleet/2\"}");
+        Files.writeString(file, "{\"schema\":\"quirklab.fleet/2\"}");
         assertThatThrownBy(() -> FleetMatrix.read(file)).hasMessageStartingWith(file + ": not a fleet matrix");
     }
 
@@ -164,7 +165,26 @@ class FleetMatrixTest {
         assertThat(html).contains("df-clear: dropped on veth (virtual)/veth 1.0 [fault df-clear] with offload on; delivered everywhere else");
         Path out = dir.resolve("out/fleet.html");
         FleetPage.write(fleet, out);
-        assertThat(java.nio.file.Files.readString(out)).contains("<link rel=\"stylesheet\" href=\"fleet.css\"/>");
+        assertThat(Files.readString(out)).contains("<link rel=\"stylesheet\" href=\"fleet.css\"/>");
         assertThat(dir.resolve("out/fleet.css")).content().contains(".cell.differs{");
+    }
+
+    /** fleet merge DIR: matrix.json files below it, never through a link, and a walk of / passes /proc/PID that vanish. */
+    @Test
+    void matrixFilesAreFoundWithoutFollowingLinksAndTheRootIsWalkedWithoutFailing() throws Exception {
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Path real = Files.createDirectories(runs.resolve("run2")).resolve("matrix.json");
+        Files.writeString(real, "{}");
+        Files.createDirectories(runs.resolve("run1"));
+        Files.createSymbolicLink(runs.resolve("run1/matrix.json"), Path.of("/etc/shadow"));
+        Files.createSymbolicLink(runs.resolve("run3"), Path.of("/etc"));
+        assertThat(FleetMatrix.matrixFiles(List.of(runs))).containsExactly(real);
+        long t0 = System.nanoTime();
+        try {
+            FleetMatrix.matrixFiles(List.of(Path.of("/")));
+        } catch (IOException e) {
+            assertThat(e).hasMessage("/: no matrix.json in it or in the run directories below it");
+        }
+        System.out.printf("fleet merge /: walked in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 }

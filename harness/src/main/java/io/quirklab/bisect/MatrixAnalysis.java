@@ -1,7 +1,13 @@
 package io.quirklab.bisect;
 
-import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.Persona;
+import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.responder.PersonaYaml;
+import io.quirklab.responder.ResponderControl;
+import io.quirklab.wire.QuirkProfile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +31,7 @@ public final class MatrixAnalysis {
      * @param requests the DUT's request header, to resolve template fields, if known
      */
     public static MatrixDocument.Analysis of(MatrixDocument doc, Map<String, Traits> personas, Optional<RequestHeader> requests) {
-        Traits clean = personas.getOrDefault("clean", Traits.of(io.quirklab.wire.QuirkProfile.CLEAN, Set.of(), true)).resolve(requests);
+        Traits clean = personas.getOrDefault("clean", Traits.of(QuirkProfile.CLEAN, Set.of(), true)).resolve(requests);
         Map<String, String> sensitiveClient = new LinkedHashMap<>();
         List<String> deliveredEverywhere = new ArrayList<>();
         for (String persona : doc.axes().personas()) {
@@ -82,12 +88,12 @@ public final class MatrixAnalysis {
     }
 
     /** The traits of the personas a responder serves. */
-    public static Map<String, Traits> traits(List<io.quirklab.responder.ControlReply.PersonaView> served) {
+    public static Map<String, Traits> traits(List<ControlReply.PersonaView> served) {
         Map<String, Traits> out = new LinkedHashMap<>();
-        for (io.quirklab.responder.ControlReply.PersonaView v : served) {
-            io.quirklab.responder.Persona p = io.quirklab.responder.PersonaCatalogue.parse("persona " + v.name(),
-                    io.quirklab.responder.PersonaYaml.catalogue(List.of(io.quirklab.responder.PersonaYaml.of(v))),
-                    io.quirklab.responder.PersonaCatalogue.address(v.address())).personas().get(0);
+        for (ControlReply.PersonaView v : served) {
+            Persona p = PersonaCatalogue.parse("persona " + v.name(),
+                    PersonaYaml.catalogue(List.of(PersonaYaml.of(v))),
+                    PersonaCatalogue.address(v.address())).personas().get(0);
             out.put(v.name(), Traits.of(p));
         }
         return out;
@@ -97,7 +103,7 @@ public final class MatrixAnalysis {
      * The analysis of a finished run on a lab: the personas as its responder serves them, template fields resolved
      * against the requests in the first cell capture there is. A run without both offload states gets none.
      */
-    public static Optional<MatrixDocument.Analysis> ofRun(MatrixDocument doc, io.quirklab.responder.ResponderControl control,
+    public static Optional<MatrixDocument.Analysis> ofRun(MatrixDocument doc, ResponderControl control,
                                                           java.nio.file.Path runDir) {
         if (!doc.axes().offload().containsAll(List.of("on", "off"))) {
             return Optional.empty();

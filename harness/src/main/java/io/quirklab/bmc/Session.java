@@ -1,6 +1,7 @@
 package io.quirklab.bmc;
 
 import io.quirklab.ipmi.AuthType;
+import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.Privilege;
 import io.quirklab.ipmi.SessionKeys;
 import java.net.InetSocketAddress;
@@ -87,7 +88,7 @@ public final class Session {
      * quirks). Such sessions give their slot up to an authenticated newcomer when the table is full.
      */
     public boolean authenticated() {
-        return keys != null ? keys.suite().authAlg() != io.quirklab.ipmi.CipherSuite.Alg.RAKP_NONE : authType != AuthType.NONE;
+        return keys != null ? keys.suite().authAlg() != CipherSuite.Alg.RAKP_NONE : authType != AuthType.NONE;
     }
 
     public boolean isRmcpPlus() {

@@ -1,6 +1,7 @@
 package io.quirklab.cli;
 
 import io.quirklab.agent.AgentHost;
+import io.quirklab.agent.AgentTls;
 import io.quirklab.agent.AgentToken;
 import io.quirklab.agent.ArpGuard;
 import io.quirklab.lab.VirtualLab;
@@ -130,7 +131,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     private static SSLContext tls(Path keystore) throws java.io.IOException {
-        String pw = System.getenv(io.quirklab.agent.AgentTls.PASSWORD_ENV);
-        return io.quirklab.agent.AgentTls.serverContext(keystore, pw == null ? new char[0] : pw.toCharArray());
+        String pw = System.getenv(AgentTls.PASSWORD_ENV);
+        return AgentTls.serverContext(keystore, pw == null ? new char[0] : pw.toCharArray());
     }
 }

@@ -10,28 +10,30 @@ import io.quirklab.client.IpmiLanClient;
 import io.quirklab.client.Lanplus;
 import io.quirklab.client.RoundTripLoad;
 import io.quirklab.ipmi.CipherSuite;
-import io.quirklab.reference.IpmiSim;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.nio.file.Path;
+import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.reference.IpmiSim;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
 import io.quirklab.responder.SocketControl;
-import java.util.concurrent.Callable;
-import java.util.function.LongSupplier;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -252,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void measureLab() throws Exception {
         VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + line));
         Optional<LabState> running = vl.readState().filter(vl::healthy);
-        LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(io.quirklab.lab.LabFile.embedded().personas()));
+        LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(LabFile.embedded().personas()));
         try {
             String host = state.persona("clean").address();
             Target clean = new Target("virtual lab", host, 623, () -> -1L);
@@ -308,12 +310,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Heap in use of a JVM after a full collection, in kB, through jcmd (which ships with the JDK); -1 when unknown. */
     private static long heapAfterGcKb(long pid) {
-        io.quirklab.process.CommandRunner runner = new io.quirklab.process.CommandRunner();
+        CommandRunner runner = new CommandRunner();
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         if (!runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.run")).ok()) {
             return -1;
         }
-        io.quirklab.process.CommandRunner.Result info = runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        CommandRunner.Result info = runner.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info.stdout());
         return info.ok() && m.find() ? Long.parseLong(m.group(1)) : -1;
     }

@@ -4,19 +4,23 @@ import io.quirklab.bisect.BisectDocument;
 import io.quirklab.bisect.BisectReport;
 import io.quirklab.bisect.Bisection;
 import io.quirklab.bisect.Dimension;
-import io.quirklab.engine.LabOracle;
 import io.quirklab.bisect.RequestHeader;
 import io.quirklab.bisect.Traits;
+import io.quirklab.client.ClientKind;
+import io.quirklab.client.IpmiClient;
+import io.quirklab.engine.LabOracle;
+import io.quirklab.engine.MatrixEngine;
+import io.quirklab.engine.MatrixRecorder;
+import io.quirklab.engine.Probe;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
-import io.quirklab.matrix.OffloadState;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
 import io.quirklab.lab.LabState;
-import io.quirklab.engine.MatrixRecorder;
-import io.quirklab.client.ClientKind;
-import io.quirklab.engine.MatrixEngine;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.observe.DutObservers;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.report.AllureResults;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.Persona;
@@ -104,15 +108,15 @@ public final class BisectCommand implements Callable<Integer> {
             Path evidence = runDir.resolve("bisect");
             BisectReport report;
             Optional<RequestHeader> requests;
-            io.quirklab.client.IpmiClient ipmi = kind.client(lab.clientPaths(), new io.quirklab.process.CommandRunner(),
+            IpmiClient ipmi = kind.client(lab.clientPaths(), new CommandRunner(),
                     Duration.ofMillis(timeoutMillis));
-            try (io.quirklab.observe.DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
+            try (DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + line));
-                 LabOracle oracle = new LabOracle(state, control, (p, dir) -> new io.quirklab.engine.Probe(observers, control).run(p, ipmi, dir),
+                 LabOracle oracle = new LabOracle(state, control, (p, dir) -> new Probe(observers, control).run(p, ipmi, dir),
                          kind, evidence)) {
                 // one exchange with the reference shows what the DUT's requests carry, which template fields copy
                 Path warmUp = evidence.resolve("warm-up");
-                new io.quirklab.engine.Probe(observers, control).run(state.persona(ref.name()), ipmi, warmUp);
+                new Probe(observers, control).run(state.persona(ref.name()), ipmi, warmUp);
                 requests = RequestHeader.firstRequest(warmUp.resolve("dut.pcap"));
                 Traits refTraits = Traits.of(ref).resolve(requests);
                 List<Dimension> dims = refTraits.differences(Traits.of(target).resolve(requests));

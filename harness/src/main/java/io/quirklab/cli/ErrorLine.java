@@ -1,5 +1,6 @@
 package io.quirklab.cli;
 
+import io.quirklab.input.InputFile;
 import java.io.CharConversionException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -39,13 +40,13 @@ final class ErrorLine {
             text = "a file or an output is not UTF-8 text";
         } else if (e instanceof NumberFormatException) {
             Matcher m = INPUT_STRING.matcher(String.valueOf(e.getMessage()));
-            text = m.find() ? io.quirklab.input.InputFile.token(m.group(1)) + " is not a number" : "a value is not a number";
+            text = m.find() ? InputFile.token(m.group(1)) + " is not a number" : "a value is not a number";
         } else if (e.getMessage() == null || e.getMessage().isBlank()) {
             text = "internal error (set QUIRKLAB_DEBUG=1 for the details)";
         } else {
             text = JAVA_PREFIX.matcher(e.getMessage().strip()).replaceFirst("");
             text = INPUT_STRING.matcher(text).replaceAll(r -> Matcher.quoteReplacement(
-                    io.quirklab.input.InputFile.token(r.group(1)) + " is not a number"));
+                    InputFile.token(r.group(1)) + " is not a number"));
         }
         return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }

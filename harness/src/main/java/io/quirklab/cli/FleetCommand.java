@@ -1,26 +1,29 @@
 package io.quirklab.cli;
 
-import io.quirklab.matrix.FleetMatrix;
+import io.quirklab.input.InputFile;
+import io.quirklab.lab.LabInventory;
+import io.quirklab.matrix.Comparison;
+import io.quirklab.matrix.DiffHeatmap;
 import io.quirklab.matrix.FleetMatrix.Machine;
 import io.quirklab.matrix.FleetMatrix.MachineCell;
 import io.quirklab.matrix.FleetMatrix.Panel;
+import io.quirklab.matrix.FleetMatrix;
 import io.quirklab.matrix.FleetPage;
 import io.quirklab.report.FleetAllure;
-import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code quirklab fleet}: the results of several lab machines (or driver versions) together. */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -144,7 +147,7 @@ public final class FleetCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--inventory", paramLabel = "FILE", description = "The lab inventory (default: ${DEFAULT-VALUE}).",
-                defaultValue = io.quirklab.lab.LabInventory.DEFAULT)
+                defaultValue = LabInventory.DEFAULT)
         Path inventory;
 
         @Option(names = "--from", required = true, paramLabel = "DIR", description = "One directory per node label, as unstashed.")
@@ -156,10 +159,10 @@ public final class FleetCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             PrintWriter w = spec.commandLine().getOut();
-            io.quirklab.lab.LabInventory inv = io.quirklab.lab.LabInventory.read(inventory);
+            LabInventory inv = LabInventory.read(inventory);
             List<FleetMatrix.Source> sources = new ArrayList<>();
             List<String> regressed = new ArrayList<>();
-            for (io.quirklab.lab.LabInventory.Node node : inv.nodes()) {
+            for (LabInventory.Node node : inv.nodes()) {
                 Path reports = from.resolve(node.label()).resolve("reports");
                 if (!Files.isDirectory(reports)) {
                     w.println(node.label() + ": no results in " + reports + " (its cell did not run or stash)");
@@ -185,19 +188,19 @@ public final class FleetCommand implements Runnable {
                     continue;
                 }
                 Path baseline = node.baseline().get();
-                io.quirklab.matrix.Comparison comparison;
+                Comparison comparison;
                 try {
-                    comparison = io.quirklab.matrix.Comparison.of(CompareCommand.read(baseline), run.document());
+                    comparison = Comparison.of(CompareCommand.read(baseline), run.document());
                 } catch (IllegalArgumentException e) {
                     throw new IOException(CompareCommand.oneLine(e.getMessage()));
                 }
                 Path compare = Files.createDirectories(out.resolve("compare"));
                 Files.writeString(compare.resolve(node.label() + ".txt"),
                         CompareCommand.text(comparison, baseline.toString(), run.file().toString()));
-                io.quirklab.matrix.DiffHeatmap.write(comparison, compare.resolve(node.label() + ".html"));
-                int regressions = comparison.count(io.quirklab.matrix.Comparison.Kind.REGRESSION);
+                DiffHeatmap.write(comparison, compare.resolve(node.label() + ".html"));
+                int regressions = comparison.count(Comparison.Kind.REGRESSION);
                 w.println(node.label() + ": run " + CompareCommand.runId(run.document()) + " against " + baseline.getFileName() + ": "
-                        + regressions + " regressions, " + comparison.count(io.quirklab.matrix.Comparison.Kind.FIX) + " fixes ("
+                        + regressions + " regressions, " + comparison.count(Comparison.Kind.FIX) + " fixes ("
                         + compare.resolve(node.label() + ".txt") + ")");
                 if (regressions > 0) {
                     regressed.add(node.label());

@@ -13,6 +13,7 @@ import io.quirklab.client.IpmiCall;
 import io.quirklab.client.Lanplus;
 import io.quirklab.client.SelInfo;
 import io.quirklab.client.SensorReading;
+import io.quirklab.input.InputFile;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.AuthType;
 import io.quirklab.ipmi.CipherSuite;
@@ -33,8 +34,8 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -266,7 +267,7 @@ public final class IpmiCommand implements Runnable {
             try {
                 v = s.startsWith("0x") || s.startsWith("0X") ? Integer.parseInt(s.substring(2), 16) : Integer.decode(s);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a byte: " + io.quirklab.input.InputFile.token(s)
+                throw new IllegalArgumentException("not a byte: " + InputFile.token(s)
                         + " (0..255, decimal or 0x hex, e.g. 0x06)");
             }
             if (v < 0 || v > 255) {

@@ -2,13 +2,18 @@ package io.quirklab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.host.HostAdapter;
+import io.quirklab.host.OffloadJournal;
 import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.HostRestore;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabKind;
+import io.quirklab.lab.LabLock;
 import io.quirklab.lab.LabNetwork;
-import io.quirklab.responder.Persona;
 import io.quirklab.lab.LabState;
+import io.quirklab.lab.SecondNicLab;
 import io.quirklab.lab.VirtualLab;
+import io.quirklab.responder.Persona;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +22,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -60,12 +65,12 @@ public final class LabCommand implements Runnable {
      *
      * @param restoreDeadHolder restore the lab a dead holder left before going on (lab restore does that itself)
      */
-    io.quirklab.lab.LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
-        return io.quirklab.lab.LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
+    LabLock hold(VirtualLab lab, boolean restoreDeadHolder) throws java.io.IOException {
+        return LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
     /** The responder started by this very program (its JVM and class path), serving {@code personas}. */
-    static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
+    static VirtualLab.ResponderLaunch launch(List<Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"),
                 QuirklabCommand.class.getName()), personas);
@@ -143,12 +148,12 @@ public final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             VirtualLab lab = parent.lab();
-            io.quirklab.host.HostAdapter host = io.quirklab.host.HostAdapter.detect();
-            io.quirklab.lab.HostRestore.Report r;
+            HostAdapter host = HostAdapter.detect();
+            HostRestore.Report r;
             // a live run's lab is its own to take down: refused, naming it; a dead holder's lab is restored below
             try (var hold = parent.hold(lab, false)) {
-                r = io.quirklab.lab.HostRestore.run(lab.stateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
-                        io.quirklab.host.OffloadJournal.defaultDir(host.family()), host, true);
+                r = HostRestore.run(lab.stateDir(), SecondNicLab.defaultStateDir(),
+                        OffloadJournal.defaultDir(host.family()), host, true);
             }
             if (r.nothing()) {
                 parent.out().println("lab: nothing to restore");
@@ -172,7 +177,7 @@ public final class LabCommand implements Runnable {
                 return 1;
             }
             print(parent.out(), s.get(), json);
-            io.quirklab.lab.LabLock.holder(lab.stateDir()).ifPresent(h -> parent.out().println("in use by " + h.describe()));
+            LabLock.holder(lab.stateDir()).ifPresent(h -> parent.out().println("in use by " + h.describe()));
             if (!lab.healthy(s.get())) {
                 parent.spec.commandLine().getErr().println("lab: the responder does not answer; 'quirklab lab up' rebuilds the lab");
                 return 1;

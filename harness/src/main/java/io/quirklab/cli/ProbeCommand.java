@@ -1,23 +1,26 @@
 package io.quirklab.cli;
 
-import io.quirklab.client.ClientKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.quirklab.lab.LabState;
-import io.quirklab.engine.Probe;
-import io.quirklab.lab.VirtualLab;
+import io.quirklab.client.ClientKind;
 import io.quirklab.engine.MatrixEngine;
+import io.quirklab.engine.Probe;
 import io.quirklab.engine.RunListener;
+import io.quirklab.input.InputFile;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabLock;
 import io.quirklab.lab.LabSession;
+import io.quirklab.lab.LabState;
+import io.quirklab.lab.VirtualLab;
 import io.quirklab.lab.VirtualLabSession;
+import io.quirklab.matrix.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,11 +58,11 @@ public final class ProbeCommand implements Callable<Integer> {
         LabState state = lab.readState().filter(lab::healthy).orElseThrow(() -> new IllegalStateException("the lab is not up (run: quirklab lab up)"));
         // the name first: nothing is captured, written or sent for a persona the lab does not have
         if (state.personas().stream().noneMatch(p -> p.name().equals(persona))) {
-            throw new IllegalArgumentException("no persona " + io.quirklab.input.InputFile.token(persona) + " on this lab (known: "
+            throw new IllegalArgumentException("no persona " + InputFile.token(persona) + " on this lab (known: "
                     + String.join(", ", state.personas().stream().map(LabState.PersonaInfo::name).sorted().toList()) + ")");
         }
         // a run's counters and captures are host-wide: a probe in the middle of it would spoil its cells
-        java.util.Optional<io.quirklab.lab.LabLock.Holder> holder = io.quirklab.lab.LabLock.otherHolder(lab.stateDir());
+        java.util.Optional<LabLock.Holder> holder = LabLock.otherHolder(lab.stateDir());
         if (holder.isPresent()) {
             throw new IllegalStateException("the lab is in use by another quirklab run: " + holder.get().describe()
                     + "; probe when it has ended");
@@ -98,6 +101,6 @@ public final class ProbeCommand implements Callable<Integer> {
             w.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + e.client().message()));
             w.println("  evidence : " + dir.toAbsolutePath());
         }
-        return r.verdict() == io.quirklab.matrix.Verdict.HARNESS_ERROR ? 2 : 0;
+        return r.verdict() == Verdict.HARNESS_ERROR ? 2 : 0;
     }
 }

@@ -1,12 +1,13 @@
 package io.quirklab.cli;
 
 import io.quirklab.Version;
+import io.quirklab.matrix.OffloadState;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code quirklab} command line, and its entry point: the one place that touches {@code System.out} and
@@ -41,7 +42,7 @@ public final class QuirklabCommand implements Runnable {
     /** The command line writing to {@code out} and {@code err} (tests, or another front end). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new QuirklabCommand());
-        cl.registerConverter(io.quirklab.matrix.OffloadState.class, io.quirklab.matrix.OffloadState::of);
+        cl.registerConverter(OffloadState.class, OffloadState::of);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {

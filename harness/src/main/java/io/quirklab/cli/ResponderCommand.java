@@ -5,6 +5,7 @@ import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.responder.Responder;
 import io.quirklab.responder.ResponderJournal;
+import io.quirklab.responder.RotatingLog;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.PcapLink;
@@ -62,8 +63,8 @@ public final class ResponderCommand implements Callable<Integer> {
         Inet4Address baseAddress = (Inet4Address) InetAddress.getByName(base);
         List<Persona> list = (personas == null ? PersonaCatalogue.builtIn(baseAddress) : PersonaCatalogue.load(personas, baseAddress)).personas();
         // one line per malformed frame can be a flood: a file log is capped, standard output is the caller's to bound
-        java.util.function.Consumer<String> logLine = log != null ? new io.quirklab.responder.RotatingLog(log,
-                io.quirklab.responder.RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + line);
+        java.util.function.Consumer<String> logLine = log != null ? new RotatingLog(log,
+                RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + line);
         // Requests only, inbound only: the responder must not see the frames it injects itself.
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {

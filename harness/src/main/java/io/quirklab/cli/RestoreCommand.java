@@ -2,11 +2,13 @@ package io.quirklab.cli;
 
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import io.quirklab.lab.HostRestore;
+import io.quirklab.lab.SecondNicLab;
+import io.quirklab.lab.VirtualLab;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import io.quirklab.lab.HostRestore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +31,7 @@ public final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostAdapter host = HostAdapter.detect();
         Path dir = stateDir != null ? stateDir : OffloadJournal.defaultDir(host.family());
-        HostRestore.Report r = HostRestore.run(io.quirklab.lab.VirtualLab.defaultStateDir(), io.quirklab.lab.SecondNicLab.defaultStateDir(),
+        HostRestore.Report r = HostRestore.run(VirtualLab.defaultStateDir(), SecondNicLab.defaultStateDir(),
                 dir, host, false);
         PrintWriter out = spec.commandLine().getOut();
         r.notes().forEach(l -> out.println("restore: note: " + l));

@@ -1,6 +1,12 @@
 package io.quirklab.cli;
 
 import io.quirklab.engine.MatrixEngine;
+import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
+import io.quirklab.lab.Prerequisites;
+import io.quirklab.matrix.OffloadState;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -48,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--offload", split = ",", paramLabel = "STATE",
             description = "Offload states in run order: off, on (default: the lab file's, else off,on).")
-    List<io.quirklab.matrix.OffloadState> offload = new ArrayList<>();
+    List<OffloadState> offload = new ArrayList<>();
 
     @Mixin
     LabOptions.FaultOption fault;
@@ -77,11 +83,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        io.quirklab.lab.LabFile file = fault.applyTo(lab.orEmbedded());
+        LabFile file = fault.applyTo(lab.orEmbedded());
         boolean sockets = socket;
         if (!sockets) {
             // an agent lab (a Windows DUT, too) needs packet capture here, not the virtual lab's Linux tools
-            Optional<String> why = file.kind() instanceof io.quirklab.lab.LabKind.Agent ? io.quirklab.wire.PcapLink.available()
+            Optional<String> why = file.kind() instanceof LabKind.Agent ? PcapLink.available()
                     : virtualLabUnavailable();
             if (why.isPresent()) {
                 if (lab.file != null) {
@@ -96,11 +102,11 @@ public final class RunCommand implements Callable<Integer> {
             if (!(addr instanceof java.net.Inet4Address a) || !addr.isLoopbackAddress()) {
                 throw new IllegalArgumentException("--bind " + bind + ": socket mode serves on a loopback IPv4 address only");
             }
-            file = file.onSockets(new io.quirklab.lab.LabKind.Socket(a, port));
+            file = file.onSockets(new LabKind.Socket(a, port));
         }
         int n = repeat != null ? repeat : file.repeat();
-        if (n < 1 || n > io.quirklab.lab.LabFile.MAX_REPEAT) {
-            throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + io.quirklab.lab.LabFile.MAX_REPEAT);
+        if (n < 1 || n > LabFile.MAX_REPEAT) {
+            throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + LabFile.MAX_REPEAT);
         }
         return new MatrixRun(new MatrixRun.Options(file, personas, clients, offload, baseline, reports.dir, stateDir.dir, jobs, n),
                 spec.commandLine().getOut()).call();
@@ -109,10 +115,10 @@ public final class RunCommand implements Callable<Integer> {
     /** Why the virtual lab cannot run on this machine, or empty when it can. */
     static Optional<String> virtualLabUnavailable() {
         try {
-            io.quirklab.lab.Prerequisites.require(new io.quirklab.process.CommandRunner());
+            Prerequisites.require(new CommandRunner());
         } catch (IOException e) {
             return Optional.of(e.getMessage());
         }
-        return io.quirklab.wire.PcapLink.available();
+        return PcapLink.available();
     }
 }

@@ -1,6 +1,8 @@
 package io.quirklab.engine;
 
+import io.quirklab.bisect.MatrixAnalysis;
 import io.quirklab.client.ClientKind;
+import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
@@ -256,7 +258,7 @@ public final class MatrixEngine {
         double secs = (System.nanoTime() - start) / 1e9;
         MatrixDocument doc = recorder.finish(session.offloadChanges());
         // the run answers the question as far as it can: which personas depend on the offload and which quirks they share
-        Optional<MatrixDocument.Analysis> analysis = io.quirklab.bisect.MatrixAnalysis.ofRun(doc, world.responder(session), recorder.runDir());
+        Optional<MatrixDocument.Analysis> analysis = MatrixAnalysis.ofRun(doc, world.responder(session), recorder.runDir());
         if (analysis.isPresent()) {
             doc = doc.withAnalysis(analysis.get());
             doc.write(recorder.matrixFile());
@@ -381,7 +383,7 @@ public final class MatrixEngine {
             return probe.run(p, client, dir);
         } catch (IOException | RuntimeException e) {
             String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            Evidence ev = new Evidence(new Evidence.Client(io.quirklab.client.Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,
+            Evidence ev = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,
                     OsReport.none(), false, null);
             return new Probe.Result(p.name(), p.address(), cell.client().id(), p.expected(), Verdict.HARNESS_ERROR, "HARNESS",
                     why, ev, why, 0, null, "harness");

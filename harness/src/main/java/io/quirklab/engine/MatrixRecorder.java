@@ -1,12 +1,13 @@
 package io.quirklab.engine;
 
-import io.quirklab.lab.LabSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.quirklab.matrix.CellJudge;
 import io.quirklab.lab.FaultModel;
+import io.quirklab.lab.LabSession;
+import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.RepeatedCell;
 import io.quirklab.matrix.RunTotals;
 import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
@@ -113,7 +114,7 @@ public final class MatrixRecorder {
         for (int i = 0; i < attempts.size(); i++) {
             each.add(attemptCell(offload, attempts.get(i), attempts.size() == 1 ? cellDir(key) : attemptDir(key, i + 1)));
         }
-        MatrixDocument.Cell cell = io.quirklab.matrix.RepeatedCell.of(each);
+        MatrixDocument.Cell cell = RepeatedCell.of(each);
         CellJudge.Judgement j = judge.judge(cell);
         if (j.known() != null) {
             cell = cell.withKnown(j.known());

@@ -1,14 +1,15 @@
 package io.quirklab.host;
 
 import io.quirklab.input.InputFile;
-import io.quirklab.process.CommandRunner;
 import io.quirklab.observe.EtwTcpipLog;
 import io.quirklab.observe.EvidenceSession;
 import io.quirklab.observe.NetstatCounters;
+import io.quirklab.observe.NicChecksumInfo;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.PktmonCounters;
 import io.quirklab.observe.PktmonLog;
 import io.quirklab.observe.SnmpCounters;
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -216,7 +217,7 @@ final class WindowsEvidence implements EvidenceSession {
         }
         EtwTcpipLog log = EtwTcpipLog.parse(text);
         List<OsReport.NicChecksum> nics = log.evidence();
-        long bad = nics.stream().filter(n -> n.judgement() == io.quirklab.observe.NicChecksumInfo.Judgement.FLAGGED_BAD).count();
+        long bad = nics.stream().filter(n -> n.judgement() == NicChecksumInfo.Judgement.FLAGGED_BAD).count();
         sources.add(new OsReport.Source(OsReport.ETW, true, EtwTcpipLog.PROVIDER + " " + where + ": " + nics.size()
                 + " received datagrams with the driver's checksum info, " + bad + " marked failed"));
         return nics;

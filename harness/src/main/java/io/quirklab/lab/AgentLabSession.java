@@ -2,12 +2,16 @@ package io.quirklab.lab;
 
 import io.quirklab.agent.AgentApi;
 import io.quirklab.agent.AgentControl;
+import io.quirklab.agent.AgentTls;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
 import io.quirklab.input.InputFile;
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
+import io.quirklab.responder.PersonaYaml;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import io.quirklab.matrix.OffloadState;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,7 +100,7 @@ public final class AgentLabSession implements LabSession {
         long pid = ProcessHandle.current().pid();
         Files.writeString(runDir.resolve("owner"), pid + " " + RestoreJournal.startTicks(pid) + " " + hostName() + "\n");
         AgentControl control = new AgentControl(lab.url(), token,
-                lab.trust().isPresent() ? io.quirklab.agent.AgentTls.clientContext(lab.trust().get()) : null);
+                lab.trust().isPresent() ? AgentTls.clientContext(lab.trust().get()) : null);
         AgentLabSession s = new AgentLabSession(lab, control, fault, runDir, progress);
         try {
             AgentApi.Health h = control.health();
@@ -108,7 +111,7 @@ public final class AgentLabSession implements LabSession {
             progress.accept("lease " + lease.id() + " on the agent, renewed every " + LEASE_TTL_SECONDS / 3 + " s");
             s.renewal.scheduleWithFixedDelay(s::renew, LEASE_TTL_SECONDS / 3, LEASE_TTL_SECONDS / 3, TimeUnit.SECONDS);
             // the personas the lab file gave, read and checked once here; the agent is handed them as written values
-            String catalogue = io.quirklab.responder.PersonaYaml.personas(file.personas());
+            String catalogue = PersonaYaml.personas(file.personas());
             String source = file.personaFile().map(p -> p.getFileName().toString()).orElse("the built-in catalogue");
             s.personaSet = new AgentApi.PersonaSet(catalogue, source, lab.personaBase().getHostAddress(),
                     file.personaNames().isEmpty() ? null : file.personaNames());
@@ -406,7 +409,7 @@ public final class AgentLabSession implements LabSession {
     }
 
     @Override
-    public synchronized List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+    public synchronized List<MatrixDocument.OffloadStateChange> offloadChanges() {
         return real == null ? List.of() : real.changes();
     }
 

@@ -2,6 +2,7 @@ package io.quirklab.lab;
 
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class HostRestore {
         }
         Path containers = ContainerLabSession.defaultStateDir();
         if (Files.exists(containers.resolve("restore-journal.jsonl"))) {
-            RestoreJournal j = new RestoreJournal(containers.resolve("restore-journal.jsonl"), new io.quirklab.process.CommandRunner());
+            RestoreJournal j = new RestoreJournal(containers.resolve("restore-journal.jsonl"), new CommandRunner());
             try (LabLock hold = LabLock.take(containers, notes::add, dead -> List.of())) {
                 for (String l : j.undoAll()) {
                     lines.add("container lab: " + l);

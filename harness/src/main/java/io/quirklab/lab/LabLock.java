@@ -2,6 +2,7 @@ package io.quirklab.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.input.InputFile;
+import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -47,7 +48,7 @@ public final class LabLock implements AutoCloseable {
 
         /** The same process still (ProcessOwner: start tick on Linux, start time elsewhere). */
         public boolean alive() {
-            return new io.quirklab.process.ProcessOwner(pid, started, startTicks >= 0 ? startTicks : null).alive();
+            return new ProcessOwner(pid, started, startTicks >= 0 ? startTicks : null).alive();
         }
 
         /** "pid 4711 (quirklab run --personas clean) since 2026-12-01T21:40:00Z". */
@@ -57,7 +58,7 @@ public final class LabLock implements AutoCloseable {
 
         static Holder self() {
             long pid = ProcessHandle.current().pid();
-            io.quirklab.process.ProcessOwner me = io.quirklab.process.ProcessOwner.current();
+            ProcessOwner me = ProcessOwner.current();
             return new Holder(pid, me.startTicks() != null ? me.startTicks() : -1, commandOf(ProcessHandle.current()), Instant.now().toString(),
                     me.startTicks() != null ? null : me.started());
         }

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.responder.ResponderControl;
@@ -43,7 +44,7 @@ public interface LabSession extends AutoCloseable {
     }
 
     /** Why a client cannot run against this lab (e.g. a tool that only speaks port 623), or empty when it can. */
-    default Optional<String> unsupported(io.quirklab.client.ClientKind client) {
+    default Optional<String> unsupported(ClientKind client) {
         return Optional.empty();
     }
 

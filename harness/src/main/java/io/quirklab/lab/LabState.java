@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quirklab.matrix.Verdict;
+import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.PersonaYaml;
 import io.quirklab.wire.QuirkProfile;
 import java.util.List;
@@ -63,7 +64,7 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
         }
 
         /** The personas a responder reports serving. */
-        public static List<PersonaInfo> of(io.quirklab.responder.ControlReply.Status status) {
+        public static List<PersonaInfo> of(ControlReply.Status status) {
             return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), Verdict.valueOf(v.expected()), v.quirks(),
                     v.description(), v.ipmi(), null)).toList();
         }

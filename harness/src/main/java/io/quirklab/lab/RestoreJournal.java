@@ -3,6 +3,7 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.ProcessOwner;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class RestoreJournal {
                     if (i < lines.size() - 1) {
                         throw new IOException(file + " line " + (i + 1) + " is corrupt ("
                                 + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                                ? io.quirklab.input.ParseProblem.of(j, "JSON").what() : "unreadable") + ")", ex);
+                                ? ParseProblem.of(j, "JSON").what() : "unreadable") + ")", ex);
                     }
                 }
             }

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.process.LongRunning;
 import io.quirklab.process.ProcessOwner;
+import io.quirklab.responder.Persona;
+import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.responder.RotatingLog;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -80,9 +84,9 @@ public final class SecondNicLab {
         checkPorts(nic, base);
         // every persona inside the DUT's /24, not its address, and routed by this host through the DUT interface
         Optional<Inet4Address> dut = dutAddress(nic);
-        io.quirklab.responder.PersonaCatalogue.Segment segment = io.quirklab.responder.PersonaCatalogue.Segment.around(base, dut,
+        PersonaCatalogue.Segment segment = PersonaCatalogue.Segment.around(base, dut,
                 nic.segment().label());
-        List<io.quirklab.responder.Persona> personas = launch.personas();
+        List<Persona> personas = launch.personas();
         VirtualLab.requireOn(segment, personas);
         new LabNetwork(runner).requireRoutedVia(personas, segment, nic.dutInterface());
         try {
@@ -122,13 +126,13 @@ public final class SecondNicLab {
     /** The DUT interface's IPv4 address in the personas' /24 (checkPorts made sure there is one). */
     private Optional<Inet4Address> dutAddress(LabKind.SecondNic nic) {
         String out = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout();
-        io.quirklab.responder.PersonaCatalogue.Segment seg = nic.segment();
+        PersonaCatalogue.Segment seg = nic.segment();
         for (String line : out.lines().toList()) {
             Optional<String> inet = LabNetwork.Route.field(line, "inet");
             if (inet.isPresent()) {
                 try {
-                    Inet4Address a = io.quirklab.responder.PersonaCatalogue.address(inet.get().replaceFirst("/.*", ""));
-                    if (io.quirklab.responder.PersonaCatalogue.Segment.around(a, Optional.empty(), "").network().equals(seg.network())) {
+                    Inet4Address a = PersonaCatalogue.address(inet.get().replaceFirst("/.*", ""));
+                    if (PersonaCatalogue.Segment.around(a, Optional.empty(), "").network().equals(seg.network())) {
                         return Optional.of(a);
                     }
                 } catch (IllegalArgumentException | ClassCastException ignored) {
@@ -143,13 +147,13 @@ public final class SecondNicLab {
         Path socket = controlSocket();
         journal.record(new JournalEntry.File(socket));
         journal.record(new JournalEntry.File(responderLog()));
-        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(RotatingLog.rotated(responderLog())));
         journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase().getHostAddress(),
                 "--log", responderLog().toString()));
         cmd.addAll(List.of("--personas", VirtualLab.writePersonas(stateDir, journal, launch.personas()).toString()));
-        Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
+        Process p = LongRunning.start(cmd, LongRunning.Output.LOG, responderLog(), false,
                 h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
         List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));

@@ -2,10 +2,11 @@ package io.quirklab.lab;
 
 import io.quirklab.host.HostAdapter;
 import io.quirklab.host.OffloadJournal;
+import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.OffloadState;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import io.quirklab.matrix.OffloadState;
 import java.util.function.Consumer;
 
 /**
@@ -105,7 +106,7 @@ public final class SecondNicSession implements LabSession {
     }
 
     @Override
-    public List<io.quirklab.matrix.MatrixDocument.OffloadStateChange> offloadChanges() {
+    public List<MatrixDocument.OffloadStateChange> offloadChanges() {
         return real.changes();
     }
 

@@ -3,10 +3,16 @@ package io.quirklab.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.quirklab.process.Await;
 import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
+import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.process.LongRunning;
 import io.quirklab.responder.ControlReply;
+import io.quirklab.responder.Persona;
+import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.responder.PersonaYaml;
+import io.quirklab.responder.RotatingLog;
 import io.quirklab.responder.SocketControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,7 +91,7 @@ public final class VirtualLab {
      * @param personas    the personas, read and validated once (the lab file's); the responder gets them as a catalogue
      *                    written from these values, never the user's file again
      */
-    public record ResponderLaunch(List<String> javaCommand, List<io.quirklab.responder.Persona> personas) {
+    public record ResponderLaunch(List<String> javaCommand, List<Persona> personas) {
         public ResponderLaunch {
             javaCommand = List.copyOf(javaCommand);
             personas = List.copyOf(personas);
@@ -93,18 +99,18 @@ public final class VirtualLab {
     }
 
     /** Where a lab writes the personas it hands its responder. */
-    static Path writePersonas(Path stateDir, RestoreJournal journal, List<io.quirklab.responder.Persona> personas) throws IOException {
+    static Path writePersonas(Path stateDir, RestoreJournal journal, List<Persona> personas) throws IOException {
         Path file = stateDir.resolve("personas.yaml");
         journal.record(new JournalEntry.File(file));
         Files.createDirectories(stateDir);
-        Files.writeString(file, io.quirklab.responder.PersonaYaml.personas(personas));
+        Files.writeString(file, PersonaYaml.personas(personas));
         return file;
     }
 
     /** Every persona usable on {@code segment}: refused in words before anything is made. */
-    static void requireOn(io.quirklab.responder.PersonaCatalogue.Segment segment, List<io.quirklab.responder.Persona> personas)
+    static void requireOn(PersonaCatalogue.Segment segment, List<Persona> personas)
             throws IOException {
-        for (io.quirklab.responder.Persona p : personas) {
+        for (Persona p : personas) {
             Optional<String> no = segment.refusal(p.address());
             if (no.isPresent()) {
                 throw new IOException("persona '" + p.name() + "' address " + p.address().getHostAddress() + " " + no.get());
@@ -117,7 +123,7 @@ public final class VirtualLab {
      */
     public LabState up(ResponderLaunch launch) throws IOException {
         // the personas and their addresses first: an address off the lab's segment creates nothing
-        List<io.quirklab.responder.Persona> personas = launch.personas();
+        List<Persona> personas = launch.personas();
         requireOn(LabNetwork.VIRTUAL, personas);
         try (FileLock lock = lock()) {
             Optional<LabState> current = readState();
@@ -169,14 +175,14 @@ public final class VirtualLab {
         Path socket = controlSocket();
         journal.record(new JournalEntry.File(socket));
         journal.record(new JournalEntry.File(responderLog()));
-        journal.record(new JournalEntry.File(io.quirklab.responder.RotatingLog.rotated(responderLog())));
+        journal.record(new JournalEntry.File(RotatingLog.rotated(responderLog())));
         journal.record(new JournalEntry.File(stateFile()));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
         cmd.addAll(launch.javaCommand());
         cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
                 "--log", responderLog().toString()));
         cmd.addAll(List.of("--personas", writePersonas(stateDir, journal, launch.personas()).toString()));
-        Process p = io.quirklab.process.LongRunning.start(cmd, io.quirklab.process.LongRunning.Output.LOG, responderLog(), false,
+        Process p = LongRunning.start(cmd, LongRunning.Output.LOG, responderLog(), false,
                 h -> journal.record(JournalEntry.Process.of("responder", h))).process();
         progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
         ControlReply.Status status = awaitResponder(p, socket, responderLog());
@@ -295,7 +301,7 @@ public final class VirtualLab {
             return Optional.of(JSON.readValue(InputFile.text(stateFile(), InputFile.Kind.STATE), LabState.class));
         } catch (IOException e) {
             throw new IOException("the lab state " + stateFile() + " is unreadable (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? io.quirklab.input.ParseProblem.of(j, "JSON").describe() : "cannot be read") + "); run: quirklab lab restore", e);
+                    ? ParseProblem.of(j, "JSON").describe() : "cannot be read") + "); run: quirklab lab restore", e);
         }
     }
 

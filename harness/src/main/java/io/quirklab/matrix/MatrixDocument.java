@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
+import io.quirklab.stats.Proportion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,12 +259,12 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         }
 
         /** Attempts delivered of attempts made, with the interval: empty for a cell probed once. */
-        public Optional<io.quirklab.stats.Proportion> repeatShare() {
+        public Optional<Proportion> repeatShare() {
             if (attemptVerdicts == null || attemptVerdicts.isEmpty()) {
                 return Optional.empty();
             }
             int k = (int) attemptVerdicts.stream().filter(Verdict::delivered).count();
-            return Optional.of(io.quirklab.stats.Proportion.wilson(k, attemptVerdicts.size()));
+            return Optional.of(Proportion.wilson(k, attemptVerdicts.size()));
         }
 
         /** The same cell with another known-issue note. */
@@ -396,12 +399,12 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
             throw new IOException(file + ": no such matrix file");
         }
         // UTF-8 text first: Jackson would guess UTF-16/32 from NUL bytes and fail in its own words
-        String text = io.quirklab.input.InputFile.text(file, "matrix document", io.quirklab.input.InputFile.MATRIX_LIMIT);
+        String text = InputFile.text(file, "matrix document", InputFile.MATRIX_LIMIT);
         JsonNode tree;
         try {
             tree = JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            io.quirklab.input.ParseProblem p = io.quirklab.input.ParseProblem.of(e, "JSON");
+            ParseProblem p = ParseProblem.of(e, "JSON");
             throw new IOException(file + (p.line() > 0 ? " line " + p.line() : "") + ": not a JSON document (" + p.what() + ")", e);
         } catch (IOException e) {
             throw new IOException(file + ": not a JSON document", e);
@@ -416,7 +419,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         }
         String schema = tree.path("schema").asText("");
         if (!schema.startsWith(SCHEMA_PREFIX)) {
-            throw new IOException(origin + ": not a quirklab matrix document (schema is " + io.quirklab.input.InputFile.token(schema)
+            throw new IOException(origin + ": not a quirklab matrix document (schema is " + InputFile.token(schema)
                     + ", expected " + SCHEMA + ")");
         }
         String version = schema.substring(SCHEMA_PREFIX.length());
@@ -424,7 +427,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         try {
             major = Integer.parseInt(version.split("\\.")[0]);
         } catch (NumberFormatException e) {
-            throw new IOException(origin + ": unreadable schema version " + io.quirklab.input.InputFile.token(version));
+            throw new IOException(origin + ": unreadable schema version " + InputFile.token(version));
         }
         if (major != MAJOR) {
             throw new IOException(origin + ": matrix schema major version " + major + " is not supported by this quirklab "
@@ -434,7 +437,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         try {
             doc = JSON.treeToValue(tree, MatrixDocument.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(origin + ": malformed matrix document: " + io.quirklab.input.ParseProblem.of(e, "JSON").describe(), e);
+            throw new IOException(origin + ": malformed matrix document: " + ParseProblem.of(e, "JSON").describe(), e);
         } catch (IOException e) {
             throw new IOException(origin + ": malformed matrix document", e);
         }

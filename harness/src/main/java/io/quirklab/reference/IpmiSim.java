@@ -1,9 +1,11 @@
 package io.quirklab.reference;
 
 import io.quirklab.input.InputFile;
-import io.quirklab.process.CommandRunner;
-import java.io.IOException;
 import io.quirklab.process.Await;
+import io.quirklab.process.CommandRunner;
+import io.quirklab.process.LongRunning;
+import io.quirklab.process.ProcessOwner;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -69,8 +71,8 @@ public final class IpmiSim implements AutoCloseable {
                 "mc_enable 0x20",
                 ""));
         // its console reads standard input: a pipe kept open for as long as it runs
-        Process p = io.quirklab.process.LongRunning.start(List.of(bin.toString(), "-c", dir.resolve("lan.conf").toString(),
-                "-f", dir.resolve("bmc.emu").toString(), "-s", state.toString(), "-n"), io.quirklab.process.LongRunning.Output.LOG,
+        Process p = LongRunning.start(List.of(bin.toString(), "-c", dir.resolve("lan.conf").toString(),
+                "-f", dir.resolve("bmc.emu").toString(), "-s", state.toString(), "-n"), LongRunning.Output.LOG,
                 dir.resolve("ipmi_sim.log"), true, h -> { }).process();
         IpmiSim sim = new IpmiSim(p, dir, address, port);
         if (!sim.awaitReady(readyTimeout)) {
@@ -119,7 +121,7 @@ public final class IpmiSim implements AutoCloseable {
 
     @Override
     public void close() {
-        io.quirklab.process.ProcessOwner.of(process.toHandle()).end(java.time.Duration.ofSeconds(3));
+        ProcessOwner.of(process.toHandle()).end(java.time.Duration.ofSeconds(3));
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

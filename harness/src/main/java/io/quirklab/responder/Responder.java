@@ -1,6 +1,7 @@
 package io.quirklab.responder;
 
 import io.quirklab.bmc.Exchange;
+import io.quirklab.bmc.LanStation;
 import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
@@ -45,7 +46,7 @@ public final class Responder implements AutoCloseable {
             this.persona = persona;
             this.bmc = new SimulatedBmc(persona.bmc());
             // LAN configuration reports the persona's own address, MAC and VLAN tag (segments are /24)
-            this.bmc.model().station(new io.quirklab.bmc.LanStation(persona.address(), persona.mac().bytes(), 24,
+            this.bmc.model().station(new LanStation(persona.address(), persona.mac().bytes(), 24,
                     RMCP_PORT, persona.quirks().get(QuirkField.VLAN_ID).orElse(0)));
             this.ids = new AtomicInteger(firstId);
         }

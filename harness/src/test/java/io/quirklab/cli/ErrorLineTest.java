@@ -40,8 +40,8 @@ class ErrorLineTest {
         Path lab = dir.resolve("lab.yaml");
         Files.writeString(lab, "fault-model:\n  name: custom\n  expression: \"ip ttl 1; flush ruleset\"\n");
         assertThat(fails(2, "lab", "--state-dir", state.toString(), "fault", "lab", "--lab", lab.toString()))
-                .isEqualTo("quirklab: " + lab + " line 3, field 'fault-model.expression': 'ip ttl 1; flush ruleset' is not one "
-                        + "nftables match expression (no ; { } # or line breaks)");
+                .isEqualTo("quirklab: " + lab + " line 3, field 'fault-model.expression': 'ip ttl 1; flush ruleset': must be "
+                        + "one match expression without ; { } # or newlines");
         Files.writeString(lab, "personas: /etc/shadow\n");
         assertThat(fails(2, "lab", "--state-dir", state.toString(), "fault", "lab", "--lab", lab.toString()))
                 .startsWith("quirklab: /etc/shadow: ").doesNotContain("root:");

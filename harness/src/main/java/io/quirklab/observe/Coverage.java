@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreType;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param unread   how many lines looked like the format's own and could not be read
  * @param examples the first of those ({@link #EXAMPLES} at most), each with why
  */
+@JsonIgnoreType // its line indexes are the parser's; a document says what was read in the file's line numbers
 public record Coverage(BitSet read, int unread, List<Unread> examples) {
     /** How many unread lines are kept with their reason; the rest are only counted. */
     public static final int EXAMPLES = 20;

@@ -3,7 +3,6 @@ package io.quirklab.observe;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -82,21 +81,7 @@ public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> component
      * @param protocol the dropped packet's protocol ("UDP"), or null when the log did not show the packet
      */
     public static String token(String reason, String protocol) {
-        String r = reason.toLowerCase(Locale.ROOT);
-        if (r.contains("checksum")) {
-            if (r.contains("ip header") || r.contains("ipv4 header")) {
-                return VerdictRules.IP_CSUM;
-            }
-            return "TCP".equals(protocol) ? "TCP_CSUM" : VerdictRules.UDP_CSUM;
-        }
-        if (r.contains("transport endpoint was not found") || r.contains("port unreachable")) {
-            return VerdictRules.NO_PORT;
-        }
-        if (r.contains("fragment") || r.contains("reassembl")) {
-            return VerdictRules.FRAGMENT;
-        }
-        String words = reason.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_").replaceAll("^_|_$", "");
-        return "PKTMON_" + (words.isEmpty() ? "UNKNOWN" : words);
+        return ReasonWords.token(reason, protocol, false, "PKTMON");
     }
 
     /** The drops whose packet belongs to {@code flow}. */

@@ -182,7 +182,7 @@ public final class PktmonStream {
     }
 
     /** Whether a line is a PktMon event line of either format (or an author's bare "Drop: ..." line). */
-    static boolean isEventLine(String line) {
+    public static boolean isEventLine(String line) {
         Matcher log = LOG_PREFIX.matcher(line);
         if (log.matches()) {
             // another provider's event in the same log is not PktMon's; a line cut before its provider may be
@@ -199,7 +199,7 @@ public final class PktmonStream {
 
     private static boolean looksLikeEvent(String body) {
         return afterDropWord(body) >= 0 && !PACKET_AFTER_WORD.matcher(body).find() || startsWithGroupId(body)
-                || body.contains("DropReason") || body.contains("DropLocation");
+                || (body.contains("DropReason") || body.contains("DropLocation")) && body.indexOf('"') < 0; // not JSON's "DropReason": ...
     }
 
     private static boolean startsWithGroupId(String body) {
@@ -218,7 +218,7 @@ public final class PktmonStream {
         return -1;
     }
 
-    static boolean isPacketLine(String line) {
+    public static boolean isPacketLine(String line) {
         return FLOW.matcher(line).find() || PACKET_LINE.matcher(line).find();
     }
 

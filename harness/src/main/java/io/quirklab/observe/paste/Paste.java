@@ -132,6 +132,14 @@ public record Paste(List<Section> sections, int lines) {
                 end++;
             }
             number++;
+            if (blank(text, pos, end)) {
+                pos = end < n - 1 && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+                if (!lastBlank && !current.isEmpty()) {
+                    current.add(new Line(number, ""));
+                    lastBlank = true;
+                }
+                continue;
+            }
             // a line longer than any tool prints is kept as far as MAX_LINE, marked as cut
             String line = end - pos > MAX_LINE ? clean(text.substring(pos, pos + MAX_LINE)) + Coverage.CUT_MARK : clean(text.substring(pos, end));
             pos = end < n - 1 && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
@@ -153,6 +161,16 @@ public record Paste(List<Section> sections, int lines) {
         }
         add(sections, command, promptLine, current);
         return new Paste(sections, number);
+    }
+
+    private static boolean blank(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\f' && c != '\u000b') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** All lines of every section, in file order. */

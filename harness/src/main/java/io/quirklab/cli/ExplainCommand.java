@@ -145,6 +145,12 @@ public final class ExplainCommand implements Callable<Integer> {
                     + "other tools) skipped");
             return;
         }
+        if (o instanceof ToolOutputs.CutLines c) {
+            out.println(file + ": could not read " + c.lines() + " line" + (c.lines() == 1 ? "" : "s") + " a console cut short, in no "
+                    + "format that could be told (they may be drop events): " + c.reading().notRead().stream().map(n -> "line " + n.line())
+                    .collect(Collectors.joining(", ")) + (c.lines() > c.reading().notRead().size() ? ", ..." : ""));
+            return;
+        }
         ToolOutputs.Reading r = o.reading();
         out.println(file + ": " + o.format() + where(r));
         if (o instanceof ToolOutputs.PktmonLogOutput p) {

@@ -62,6 +62,11 @@ public final class ToolOutputs {
     private static final Pattern IFCONFIG_HEAD = Pattern.compile("^([A-Za-z][\\w.-]*): flags=[0-9a-fA-F]+<");
     private static final Pattern IFCONFIG_OPTIONS = Pattern.compile("^\\s*options=[0-9a-fA-F]*<[^>]*>");
     private static final Pattern PKTMON_COUNTERS_ROW = Pattern.compile("\\|");
+    /** The start of an event line of a drop format: a log's "[00]0000.0000::", a time of day, perf's "[014] 123.4:", pwru's skb. */
+    private static final Pattern EVENT_SHAPE = Pattern.compile(
+            "^(?:\\[[0-9A-Fa-f]{1,4}][0-9A-Fa-f]{4}\\.|\\d{1,2}:\\d{2}:\\d{2}|0x[0-9a-f]{6,16}\\s+\\d+\\s|.*\\[\\d{3}]\\s+\\d+\\.\\d)");
+    /** Lines of an output looked at to tell its format (the parse itself reads them all). */
+    static final int SNIFFED = 400;
     /** A line that starts a new output of its tool (a second one in the same section is a second output). */
     private static final List<Map.Entry<String, Pattern>> OUTPUT_STARTS = List.of(
             Map.entry("ethtool -i", Pattern.compile("^\\s*driver:\\s")),
@@ -102,7 +107,7 @@ public final class ToolOutputs {
 
     /** What one output in a file said; a file can hold several (ethtool -i above ethtool -S, a PktMon log with TCPIP events). */
     public sealed interface ToolOutput permits PktmonLogOutput, EtwOutput, KernelDropsOutput, PktmonCountersOutput, CountersOutput,
-            EthtoolStatsOutput, OffloadsOutput, DriverOutput, SkippedText, Unreadable {
+            EthtoolStatsOutput, OffloadsOutput, DriverOutput, CutLines, SkippedText, Unreadable {
         /** The format, in words ("PktMon text log"). */
         String format();
 
@@ -151,6 +156,13 @@ public final class ToolOutputs {
     public record DriverOutput(String format, MatrixDocument.DutInterface adapter, Reading reading) implements ToolOutput {
     }
 
+    /**
+     * Lines a console cut short that no output could read: what they were cannot be told, so they may have been drop
+     * events, and the answer says it could not read them instead of "no drops".
+     */
+    public record CutLines(String format, int lines, Reading reading) implements ToolOutput {
+    }
+
     /** Text in a file beside its outputs that is in no format quirklab reads (a mail's prose, notes): said, not guessed at. */
     public record SkippedText(String format, int lines, Reading reading) implements ToolOutput {
     }
@@ -183,12 +195,14 @@ public final class ToolOutputs {
     /** Reads every section of a paste. */
     public static List<ToolOutput> read(Paste paste) {
         List<ToolOutput> out = new ArrayList<>();
+        BitSet seen = new BitSet();
+        BitSet dropSeen = new BitSet();
         int skippedLines = 0;
         for (Paste.Section section : paste.sections()) {
             if (section.isBlank()) {
                 continue;
             }
-            Slice all = new Slice(section.command(), section.tool(), section.lines());
+            Slice all = new Slice(section.command(), section.tool(), section.lines(), seen);
             String t = all.text().strip();
             JsonNode parsed = t.startsWith("{") || t.startsWith("[") ? PowerShellViews.json(t) : null;
             if (parsed != null) {
@@ -197,6 +211,7 @@ public final class ToolOutputs {
             }
             BitSet used = new BitSet();
             out.addAll(dropEvents(all, used));
+            used.stream().forEach(i -> dropSeen.set(all.lines().get(i).number()));
             Slice rest = all.without(used);
             if (rest.isBlank()) {
                 continue;
@@ -211,8 +226,14 @@ public final class ToolOutputs {
                 out.addAll(found.stream().filter(o -> !(o instanceof Unreadable)).toList());
             }
         }
+        ToolOutput cut = cutLines(paste, seen, dropSeen);
+        if (cut != null) {
+            out.add(cut);
+        }
         if (out.isEmpty()) {
             out.add(new Unreadable("unknown", "not a format quirklab reads; expected " + EXPECTED));
+        } else if (out.size() == 1 && cut != null) {
+            out.add(0, new Unreadable("unknown", "not a format quirklab reads; expected " + EXPECTED));
         } else if (out.stream().allMatch(o -> o instanceof Unreadable)) {
             return List.of(out.get(0)); // the one thing to say: what this text is not
         } else if (skippedLines > 0) {
@@ -227,8 +248,9 @@ public final class ToolOutputs {
      * @param command the command the prompt showed, or null
      * @param tool    its first word ("ethtool"), or ""
      * @param lines   the lines, with their numbers in the file
+     * @param seen    the file's line numbers any output read, shared by every slice of one file
      */
-    private record Slice(String command, String tool, List<Paste.Line> lines) {
+    private record Slice(String command, String tool, List<Paste.Line> lines, BitSet seen) {
         List<String> texts() {
             return lines.stream().map(Paste.Line::text).toList();
         }
@@ -245,17 +267,30 @@ public final class ToolOutputs {
             return (int) lines.stream().filter(l -> !l.text().isBlank()).count();
         }
 
+        /** Whether one of the first {@link #SNIFFED} lines passes: what a format looks like shows at its start. */
         boolean any(Predicate<String> p) {
-            for (Paste.Line l : lines) {
-                if (p.test(l.text())) {
+            for (int i = 0; i < Math.min(lines.size(), SNIFFED); i++) {
+                if (p.test(lines.get(i).text())) {
                     return true;
                 }
             }
             return false;
         }
 
-        long count(Predicate<String> p) {
-            return lines.stream().filter(l -> p.test(l.text())).count();
+        /** Whether {@code n} of the first {@link #SNIFFED} lines pass. */
+        boolean atLeast(int n, Predicate<String> p) {
+            int found = 0;
+            for (int i = 0; i < Math.min(lines.size(), SNIFFED) && found < n; i++) {
+                if (p.test(lines.get(i).text())) {
+                    found++;
+                }
+            }
+            return found >= n;
+        }
+
+        /** The first {@link #SNIFFED} lines, for a format's recognizer. */
+        List<String> sniffed() {
+            return texts().subList(0, Math.min(lines.size(), SNIFFED));
         }
 
         Slice without(BitSet used) {
@@ -265,28 +300,28 @@ public final class ToolOutputs {
                     left.add(lines.get(i));
                 }
             }
-            return new Slice(command, tool, left);
+            return new Slice(command, tool, left, seen);
         }
 
         /** Cut where a tool's output starts a second time (two ethtool -i after one prompt, two nstat runs). */
         List<Slice> outputs() {
             List<Slice> out = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
+            Set<String> started = new HashSet<>();
             int from = 0;
             for (int i = 0; i < lines.size(); i++) {
                 for (Map.Entry<String, Pattern> start : OUTPUT_STARTS) {
                     if (start.getValue().matcher(lines.get(i).text()).find()) {
-                        if (!seen.add(start.getKey()) && i > from) {
-                            out.add(new Slice(command, tool, lines.subList(from, i)));
+                        if (!started.add(start.getKey()) && i > from) {
+                            out.add(new Slice(command, tool, lines.subList(from, i), seen));
                             from = i;
-                            seen.clear();
-                            seen.add(start.getKey());
+                            started.clear();
+                            started.add(start.getKey());
                         }
                         break;
                     }
                 }
             }
-            out.add(new Slice(command, tool, lines.subList(from, lines.size())));
+            out.add(new Slice(command, tool, lines.subList(from, lines.size()), seen));
             return out;
         }
 
@@ -299,6 +334,7 @@ public final class ToolOutputs {
             for (int i = 0; i < lines.size(); i++) {
                 if (c.read().get(i)) {
                     read++;
+                    seen.set(lines.get(i).number());
                 } else if (!lines.get(i).text().isBlank()) {
                     skipped++;
                 }
@@ -364,12 +400,12 @@ public final class ToolOutputs {
         List<ToolOutput> out = new ArrayList<>();
         String text = s.text();
         String flags = s.command() == null ? "" : " " + s.command() + " ";
-        if (s.any(l -> PKTMON_COUNTERS_ROW.matcher(l).find()) && PktmonCounters.recognizesText(text)) {
+        if (s.any(l -> PKTMON_COUNTERS_ROW.matcher(l).find()) && PktmonCounters.recognizesText(String.join("\n", s.sniffed()))) {
             out.add(new PktmonCountersOutput("pktmon counters (text)", PktmonCounters.parseText(text), s.reading(l -> l.contains("|"))));
             return out;
         }
         List<String> texts = s.texts();
-        if (s.tool().equals("nstat") || !s.tool().equals("ethtool") && NstatCounters.recognizes(texts)) {
+        if (s.tool().equals("nstat") || !s.tool().equals("ethtool") && NstatCounters.recognizes(s.sniffed())) {
             NstatCounters n = NstatCounters.read(texts);
             if (!n.counters().isEmpty() || s.tool().equals("nstat")) {
                 boolean changes = !NstatCounters.absolute(s.command());
@@ -377,7 +413,7 @@ public final class ToolOutputs {
                 return out;
             }
         }
-        if (SnmpCounters.recognizes(texts)) {
+        if (SnmpCounters.recognizes(s.sniffed())) {
             SnmpCounters.Reading r = SnmpCounters.read(texts);
             boolean netstat = r.counters().values().keySet().stream().allMatch(k -> k.startsWith("TcpExt.") || k.startsWith("IpExt.")
                     || k.startsWith("MPTcpExt."));
@@ -385,7 +421,7 @@ public final class ToolOutputs {
             return out;
         }
         boolean ethtoolS = s.any(l -> l.strip().equals("NIC statistics:")) || flags.contains(" -S ") || flags.contains(" --statistics ")
-                || s.count(l -> ETHTOOL_COUNTER.matcher(l).matches()) >= 3 && !s.any(l -> MAC_SECTION.matcher(l).matches());
+                || s.atLeast(3, l -> ETHTOOL_COUNTER.matcher(l).matches()) && !s.any(l -> MAC_SECTION.matcher(l).matches());
         if (s.any(l -> ETHTOOL_INFO.matcher(l).matches() && l.strip().startsWith("driver:"))) {
             Map<String, String> info = LinuxHost.keyValues(String.join("\n", texts.stream().filter(l -> ETHTOOL_INFO.matcher(l).matches()).toList()));
             out.add(new DriverOutput("ethtool -i", new MatrixDocument.DutInterface(iface(s.command()), null, null, null, info.get("driver"),
@@ -399,7 +435,7 @@ public final class ToolOutputs {
                         s.reading(snap.coverage())));
             }
         }
-        if (s.any(l -> ETHTOOL_FEATURES_TITLE.matcher(l).matches()) || s.count(l -> ETHTOOL_FEATURE.matcher(l).matches()) >= 3
+        if (s.any(l -> ETHTOOL_FEATURES_TITLE.matcher(l).matches()) || s.atLeast(3, l -> ETHTOOL_FEATURE.matcher(l).matches())
                 && s.any(l -> l.matches("^\\s*(rx|tx)[ -]?checksumming:.*")) || flags.contains(" -k ") && s.tool().equals("ethtool")) {
             out.add(ethtoolFeatures(s));
         }
@@ -421,7 +457,7 @@ public final class ToolOutputs {
                 return out;
             }
         }
-        if (PowerShellViews.isTable(text)) {
+        if (PowerShellViews.isTable(String.join("\n", s.sniffed()))) {
             out.addAll(tables(s, text));
             if (!out.isEmpty()) {
                 return out;
@@ -718,10 +754,29 @@ public final class ToolOutputs {
         return f.contains("snmp") || f.contains("nstat") || f.contains("/proc/net/netstat") ? OsReport.SNMP : OsReport.NETSTAT;
     }
 
-    /** Event lines of the drop formats that could not be read, over all outputs. */
+    /** Event lines of the drop formats that could not be read, and cut lines no format read, over all outputs. */
     public static int unreadEvents(List<ToolOutput> outputs) {
-        return outputs.stream().filter(o -> o instanceof PktmonLogOutput || o instanceof EtwOutput || o instanceof KernelDropsOutput)
-                .mapToInt(o -> o.reading().unread()).sum();
+        return outputs.stream().filter(o -> o instanceof PktmonLogOutput || o instanceof EtwOutput || o instanceof KernelDropsOutput
+                || o instanceof CutLines).mapToInt(o -> o.reading().unread()).sum();
+    }
+
+    /**
+     * The cut lines of a paste no drop-event parser read, that either no output read or that have the shape of an
+     * event line of a drop format (another format's parser may have taken a cut event for one of its own lines), or
+     * null when there are none.
+     */
+    private static ToolOutput cutLines(Paste paste, BitSet seen, BitSet dropSeen) {
+        List<NotRead> cut = new ArrayList<>();
+        int n = 0;
+        for (Paste.Line l : paste.allLines()) {
+            if (!dropSeen.get(l.number()) && Coverage.isCut(l.text()) && (!seen.get(l.number()) || EVENT_SHAPE.matcher(l.text().strip()).find())) {
+                n++;
+                if (cut.size() < Coverage.EXAMPLES) {
+                    cut.add(new NotRead(l.number(), "cut short by the console; what it was cannot be told"));
+                }
+            }
+        }
+        return n == 0 ? null : new CutLines("lines cut short", n, new Reading(null, cut.get(0).line(), cut.get(cut.size() - 1).line(), 0, 0, n, cut));
     }
 
     /**

@@ -45,15 +45,24 @@ public record Coverage(BitSet read, int unread, List<Unread> examples) {
         return read.cardinality();
     }
 
-    /** Whether a console cut this line (it ends in "…" or "..."). */
+    /**
+     * Whether a console cut this line: it ends in "…", or in "..." after as many characters as a console window is
+     * wide at the least (a short line ending in "..." is a tool's own "Processing...").
+     */
     public static boolean isCut(String line) {
         String s = line.stripTrailing();
-        return s.endsWith(CUT_MARK) || s.endsWith("...");
+        return s.endsWith(CUT_MARK) || s.endsWith("...") && s.length() >= MIN_CONSOLE_WIDTH;
     }
+
+    /** The narrowest console a cut line comes from. */
+    static final int MIN_CONSOLE_WIDTH = 60;
 
     /** The line without the console's cut mark at its end. */
     public static String uncut(String line) {
         String s = line.stripTrailing();
+        if (!isCut(s)) {
+            return s;
+        }
         if (s.endsWith(CUT_MARK)) {
             return s.substring(0, s.length() - CUT_MARK.length());
         }

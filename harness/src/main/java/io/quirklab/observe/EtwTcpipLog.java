@@ -133,8 +133,7 @@ public record EtwTcpipLog(List<Nbl> nbls, List<OsReport.Drop> drops, Coverage co
             String line = lines.get(index);
             if (line.contains(PROVIDER) || line.contains("TCPIP:")) {
                 coverage.read(index);
-                if (Coverage.isCut(line) && !isEvent(line) && (line.contains("dropped") || line.contains("OOB info")
-                        || line.contains("fast path"))) {
+                if (Coverage.isCut(line) && !isEvent(line)) {
                     coverage.unread(index, "TCPIP event cut short by the console");
                 }
             }

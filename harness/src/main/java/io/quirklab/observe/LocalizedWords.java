@@ -22,9 +22,19 @@ public final class LocalizedWords {
     private final Map<String, List<String>> byConcept;
     /** Every word with its concept, longest first (a field starts with the longest label that fits). */
     private final List<Map.Entry<String, String>> longestFirst;
+    /** Every word, as {@link #normal} makes it, to its concept. */
+    private final Map<String, String> byNormalWord;
+    /** The first characters of the words, in lower case: a field starting otherwise has no label. */
+    private final String firstChars;
 
     private LocalizedWords(Map<String, List<String>> byConcept) {
         this.byConcept = byConcept;
+        Map<String, String> normal = new java.util.HashMap<>();
+        byConcept.forEach((concept, words) -> words.forEach(w -> normal.putIfAbsent(normal(w), concept)));
+        this.byNormalWord = Map.copyOf(normal);
+        StringBuilder first = new StringBuilder();
+        byConcept.values().forEach(words -> words.forEach(w -> first.append(Character.toLowerCase(w.charAt(0)))));
+        this.firstChars = first.toString();
         List<Map.Entry<String, String>> all = new ArrayList<>();
         byConcept.forEach((concept, words) -> words.forEach(w -> all.add(Map.entry(w, concept))));
         all.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
@@ -64,13 +74,7 @@ public final class LocalizedWords {
 
     /** The concept whose word is {@code text} (ignoring case and runs of blanks), or null. */
     public String conceptOf(String text) {
-        String t = normal(text);
-        for (Map.Entry<String, String> e : longestFirst) {
-            if (normal(e.getKey()).equals(t)) {
-                return e.getValue();
-            }
-        }
-        return null;
+        return text.length() > 64 ? null : byNormalWord.get(normal(text));
     }
 
     /**
@@ -80,6 +84,9 @@ public final class LocalizedWords {
     public Label labelAt(String field) {
         String f = field.stripLeading();
         int lead = field.length() - f.length();
+        if (f.isEmpty() || firstChars.indexOf(Character.toLowerCase(f.charAt(0))) < 0) {
+            return null;
+        }
         for (Map.Entry<String, String> e : longestFirst) {
             String w = e.getKey();
             if (f.regionMatches(true, 0, w, 0, w.length())) {
@@ -101,7 +108,22 @@ public final class LocalizedWords {
         return c < 0x0250;
     }
 
+    /** The text trimmed, its runs of blanks one blank, in lower case. */
     private static String normal(String s) {
-        return s.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(s.length());
+        boolean blank = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                blank = b.length() > 0;
+            } else {
+                if (blank) {
+                    b.append(' ');
+                    blank = false;
+                }
+                b.append(c);
+            }
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
     }
 }

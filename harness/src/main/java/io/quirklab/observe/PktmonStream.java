@@ -183,16 +183,26 @@ public final class PktmonStream {
 
     /** Whether a line is a PktMon event line of either format (or an author's bare "Drop: ..." line). */
     public static boolean isEventLine(String line) {
+        if (line.isEmpty() || line.indexOf(':') < 0 && line.indexOf('\uFF1A') < 0 && !line.contains("PktGroupId")
+                && !line.contains("DropReason") && !line.contains("DropLocation")) {
+            return false; // every event has a colon: its time, its drop word, or its reason
+        }
         Matcher log = LOG_PREFIX.matcher(line);
         if (log.matches()) {
             // another provider's event in the same log is not PktMon's; a line cut before its provider may be
-            return line.contains(PROVIDER) || looksLikeEvent(log.group(1)) || Coverage.isCut(line) && !line.contains("[Microsoft-Windows-");
+            return line.contains(PROVIDER) || looksLikeEvent(log.group(1)) || Coverage.isCut(line) && !otherProvider(line);
         }
         Matcher rt = REAL_TIME.matcher(line);
         if (rt.matches()) {
             return looksLikeEvent(rt.group(2));
         }
         return !line.startsWith("#") && looksLikeEvent(line);
+    }
+
+    /** Whether a log line names a provider other than PktMon in full ("[Microsoft-Windows-TCPIP]"); a name the cut left open may be PktMon's. */
+    private static boolean otherProvider(String line) {
+        int at = line.indexOf("[Microsoft-Windows-");
+        return at >= 0 && line.indexOf(']', at) > 0 && !line.contains(PROVIDER);
     }
 
     private static final Pattern PACKET_AFTER_WORD = Pattern.compile("^\\S{1,12}:\\s*ip:");
@@ -219,6 +229,9 @@ public final class PktmonStream {
     }
 
     public static boolean isPacketLine(String line) {
+        if (!line.contains(" > ") && !line.contains("ip: ") && !line.contains("ethertype")) {
+            return false;
+        }
         return FLOW.matcher(line).find() || PACKET_LINE.matcher(line).find();
     }
 
@@ -339,7 +352,9 @@ public final class PktmonStream {
                 locationAt = i;
             }
         }
-        boolean drop = word || reasonAt >= 0 || locationAt >= 0 || body.contains("DropReason") || body.contains("DropLocation");
+        // the drop word without its colon: the console cut the line right after it
+        boolean drop = word || reasonAt >= 0 || locationAt >= 0 || body.contains("DropReason") || body.contains("DropLocation")
+                || cut && fields.length == 1 && "".equals(byConcept.get("drop"));
         if (!drop && !byConcept.containsKey("pktgroupid")) {
             if (cut && byConcept.isEmpty()) {
                 out.add(new Unreadable(at, time, nanos, "cut short by the console before it says what kind of event it is"));

@@ -389,7 +389,9 @@ public final class ToolOutputs {
                 case KernelDropLog.PWRU -> KernelDropLog.pwru(texts);
                 default -> KernelDropLog.dropwatch(texts);
             };
-            out.add(new KernelDropsOutput(tool + (tool.equals(KernelDropLog.PERF) ? " (skb:kfree_skb)" : ""), log, s.reading(log.coverage())));
+            String format = !tool.equals(KernelDropLog.PERF) ? tool : s.any(l -> l.contains("skb:kfree_skb")) ? "perf script (skb:kfree_skb)"
+                    : "kfree_skb trace (tracefs)";
+            out.add(new KernelDropsOutput(format, log, s.reading(log.coverage())));
             used.or(log.coverage().read());
         }
         return out;
@@ -588,6 +590,15 @@ public final class ToolOutputs {
                 return new PktmonCountersOutput("pktmon counters --json", PktmonCounters.parse(json.toString()), reading);
             } catch (IOException e) {
                 return new Unreadable("pktmon counters --json", e.getMessage(), reading);
+            }
+        }
+        if (json.path("kernel").isObject()) {
+            // nstat --json: {"kernel": {"IpInReceives": 885162, ...}}
+            List<String> rows = new ArrayList<>();
+            json.path("kernel").properties().forEach(f -> rows.add(f.getKey() + " " + f.getValue().asText()));
+            NstatCounters n = NstatCounters.read(rows);
+            if (!n.counters().isEmpty()) {
+                return new CountersOutput("nstat --json", n.counters(), false, reading);
             }
         }
         if (first.has("UdpIPv4Enabled") || first.has("TcpIPv4Enabled")) {

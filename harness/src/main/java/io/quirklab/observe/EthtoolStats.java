@@ -127,7 +127,11 @@ public record EthtoolStats(String iface, Map<String, Long> counters, String unav
                 continue;
             }
             out.put(key, value);
-            if (queue != null || ring.matches()) {
+            Matcher numbered = NUMBERED_QUEUE.matcher(name);
+            if (queue == null && !ring.matches() && numbered.matches()) {
+                base = numbered.group(1) + "*" + numbered.group(3); // "rx_queue_0_csum_err" is one of "rx_queue_*_csum_err"
+            }
+            if (queue != null || ring.matches() || numbered.matches()) {
                 sums.merge(base, value, Long::sum);
                 queuesPerName.merge(base, 1, Integer::sum);
             }
@@ -148,6 +152,8 @@ public record EthtoolStats(String iface, Map<String, Long> counters, String unav
 
     /** vmxnet3's heading of a queue's counters: "Tx Queue#: 0", "Rx Queue#: 1". */
     private static final Pattern QUEUE_SECTION = Pattern.compile("(?i)^(?:rx|tx)\\s*queue\\s*#?$");
+    /** A counter whose name carries its queue: "rx_queue_0_csum_err" (igb), "rx0_packets" (mlx5), "tx-1.packets" (fbnic). */
+    private static final Pattern NUMBERED_QUEUE = Pattern.compile("^((?:rx|tx)[_-]?(?:queue[_-]?)?)(\\d{1,4})([_.-].+)$");
     /** A counter of one ring: "[3]: rx_l4_csum_errors" (bnxt, bnx2x), "rxq0: rx_bytes" (be2net). */
     private static final Pattern RING = Pattern.compile("^(\\[\\d+]|[rt]xq\\d+):\\s*(.+)$");
 

@@ -38,9 +38,10 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
     /** skb addresses remembered with their flow (pwru), bounded. */
     static final int REMEMBERED_SKBS = 4096;
 
-    private static final Pattern PERF_EVENT = Pattern.compile("\\bskb:kfree_skb:");
-    private static final Pattern PERF_FIELD = Pattern.compile("\\b(skbaddr|protocol|location)=(\\S+)");
-    private static final Pattern PERF_REASON = Pattern.compile("\\breason:\\s*([A-Za-z0-9_]+)");
+    /** perf script's "skb:kfree_skb:", perf trace's "skb:kfree_skb(", tracefs' (trace_pipe) "kfree_skb: skbaddr=". */
+    private static final Pattern PERF_EVENT = Pattern.compile("\\bskb:kfree_skb[:(]|\\skfree_skb:\\s+skbaddr=");
+    private static final Pattern PERF_FIELD = Pattern.compile("\\b(skbaddr|protocol|location)\\s*[=:]\\s*([^\\s,)]+)");
+    private static final Pattern PERF_REASON = Pattern.compile("\\breason[:=]\\s*([A-Za-z0-9_]+)");
     private static final Pattern STACK_FRAME = Pattern.compile("^\\s*[0-9a-f]{1,16}\\s+(\\S+?)(?:\\+0x[0-9a-f]+)?(?:\\s+\\(.*)?\\s*$");
     private static final Pattern STACK_WRAP = Pattern.compile("^\\s*\\([^()]*\\)\\s*$");
     private static final Set<String> DROP_FRAMES = Set.of("kfree_skb", "kfree_skb_reason", "kfree_skb_list", "kfree_skb_list_reason",
@@ -69,7 +70,7 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
 
     /** Whether a line is one of these tools' drop lines (format detection, and finding drops pasted amid other output). */
     public static String toolOf(String line) {
-        if (line.contains("kfree_skb:") && PERF_EVENT.matcher(line).find()) {
+        if (line.contains("kfree_skb") && PERF_EVENT.matcher(line).find()) {
             return PERF;
         }
         if (PWRU_LINE.matcher(line).find() && PWRU_DROP.matcher(line).find() || PWRU_HEADER.matcher(line).find()) {
@@ -125,8 +126,9 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
                 location = caller != null ? caller : location;
             }
             String proto = protocolName(f.get("protocol"));
-            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? VerdictRules.UNKNOWN : reason,
-                    PERF + ": kfree_skb" + (proto == null ? "" : " (" + proto + ")") + (reason == null ? ", no reason printed" : ""),
+            String tool = text.contains("skb:kfree_skb") ? PERF : "tracefs";
+            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? VerdictRules.UNKNOWN : reason.matches("\\d+") ? "REASON_" + reason : reason,
+                    tool + ": kfree_skb" + (proto == null ? "" : " (" + proto + ")") + (reason == null ? ", no reason printed" : ""),
                     location, 1, null, null));
             if (reason == null && cut) {
                 coverage.unread(at, "kfree_skb event cut short by the console before its reason");

@@ -43,6 +43,8 @@ public final class PktmonStream {
     private static final Pattern PACKET_LINE = Pattern.compile(
             "^(?:[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5} > |ip: |\\S{1,12}: ip: |.*\\bethertype\\b|\\d{1,3}(?:\\.\\d{1,3}){3}\\.\\d)");
     private static final Pattern SEPARATOR = Pattern.compile("[,\u3001\uFF0C]");
+    /** PktMon's reason words after an unknown label: "INET: checksum is invalid", "WFP: ...", "NDIS: ...". */
+    private static final Pattern REASON_WORDS = Pattern.compile("(?:^|\\s)((?:INET|WFP|NDIS|IP|TCP|UDP|VMS|VFP|NBL)[:\uFF1A]\\s*\\S.*)$");
     private static final Pattern TRAILING_INT = Pattern.compile("(\\d+)\\s*$");
     private static final Pattern LEADING_INT = Pattern.compile("^\\s*(\\d+)");
     /** The order of a drop event's fields, for reading one whose labels this table does not know. */
@@ -110,6 +112,10 @@ public final class PktmonStream {
     /** A packet line that followed no event, for a drop right after it that has none of its own. */
     private OsReport.Flow orphan;
     private int orphanLine;
+    private boolean orphanOfDrop;
+    /** The last packet line's flow and line, whichever event it went to: "the packet line before" a drop without its own. */
+    private OsReport.Flow lastPacket;
+    private int lastPacketLine;
 
     /** An event read from its line, before its packet line. */
     private record Pending(Event event) {
@@ -241,6 +247,14 @@ public final class PktmonStream {
 
     private void packetLine(String line, List<Event> out) {
         PacketLine p = parsePacket(line);
+        boolean dropsPacket = afterDropWord(line) >= 0; // "Drop: ip: ...", "丢弃: ip: ...": a drop's, never a packet event's
+        if (dropsPacket && pending != null && pending.event() instanceof Packet) {
+            complete(out);
+        }
+        // another drop's packet line is not "the packet line before" the next drop; a packet event's or an orphan is
+        boolean another = pending != null && pending.event() instanceof Drop;
+        lastPacket = p == null || another ? null : p.flow();
+        lastPacketLine = lines;
         if (pending != null && needsPacket(pending.event())) {
             Event e = pending.event();
             pending = null;
@@ -263,6 +277,7 @@ public final class PktmonStream {
         if (p != null) {
             orphan = p.flow();
             orphanLine = lines;
+            orphanOfDrop = dropsPacket;
         }
     }
 
@@ -286,8 +301,8 @@ public final class PktmonStream {
         if (e instanceof Drop d && d.packet() == null) {
             OsReport.Flow f = d.groupId() == null ? null : groups.get(d.groupId());
             String from = f == null ? null : "PktGroupId " + d.groupId();
-            if (f == null && orphan != null && orphanLine == d.line() - 1) {
-                f = orphan;
+            if (f == null && d.groupId() == null && lastPacket != null && lastPacketLine == d.line() - 1) {
+                f = lastPacket;
                 from = "packet line before it";
             }
             out.add(f == null ? d : new Drop(d.line(), d.time(), d.nanosOfDay(), d.groupId(), d.component(), d.direction(), d.reason(),
@@ -340,6 +355,9 @@ public final class PktmonStream {
         int locationAt = -1;
         for (int i = 0; i < fields.length; i++) {
             LocalizedWords.Label l = WORDS.labelAt(fields[i]);
+            if (l != null && l.concept().equals("drop")) {
+                l = null; // the drop word is the event's kind, not a field's label ("丢弃原因" is a label this table lacks)
+            }
             if (l == null) {
                 unlabelled.add(fields[i].trim());
                 continue;
@@ -354,7 +372,7 @@ public final class PktmonStream {
         }
         // the drop word without its colon: the console cut the line right after it
         boolean drop = word || reasonAt >= 0 || locationAt >= 0 || body.contains("DropReason") || body.contains("DropLocation")
-                || cut && fields.length == 1 && "".equals(byConcept.get("drop"));
+                || cut && fields.length == 1 && "drop".equals(WORDS.conceptOf(fields[0]));
         if (!drop && !byConcept.containsKey("pktgroupid")) {
             if (cut && byConcept.isEmpty()) {
                 out.add(new Unreadable(at, time, nanos, "cut short by the console before it says what kind of event it is"));
@@ -373,6 +391,14 @@ public final class PktmonStream {
         if (reason == null && locationAt >= 1 && WORDS.labelAt(fields[locationAt - 1]) == null) {
             reason = fields[locationAt - 1].trim(); // no DropReason label (Japanese): the reason stands alone before DropLocation
             reasonAt = locationAt - 1;
+        }
+        for (int i = 0; reason == null && i < fields.length; i++) {
+            Matcher words = REASON_WORDS.matcher(fields[i]);
+            LocalizedWords.Label label = WORDS.labelAt(fields[i]);
+            if ((label == null || label.concept().equals("drop")) && words.find()) {
+                reason = words.group(1).trim(); // a DropReason label this table does not know: the reason is "INET: ..."
+                reasonAt = i;
+            }
         }
         if (componentId == null && fields.length == DROP_FIELDS.size() && byConcept.size() <= 2) {
             componentId = trailingInt(fields[DROP_FIELDS.indexOf("component")]); // every label translated: by position
@@ -407,7 +433,13 @@ public final class PktmonStream {
         if (cut && componentId == null && unreadable == null) {
             unreadable = "cut short by the console";
         }
-        pending = new Pending(new Drop(at, time, nanos, groupId, componentId, direction, token, detail, null, null, null, null, unreadable));
+        Drop d = new Drop(at, time, nanos, groupId, componentId, direction, token, detail, null, null, null, null, unreadable);
+        if (orphan != null && orphanOfDrop && orphanLine == at - 1) {
+            // a log that prints a drop's packet line before the drop ("丢弃: ip: ..." then "丢弃: ..."): the line is this drop's
+            d = new Drop(at, time, nanos, groupId, componentId, direction, token, detail, orphan, null, null, "packet line before it", unreadable);
+            orphan = null;
+        }
+        pending = new Pending(d);
     }
 
     /** The one known reason that starts with what a console left of it, or null. */

@@ -149,4 +149,38 @@ class PktmonStreamTest {
         assertThat(old).singleElement().isInstanceOfSatisfying(PktmonStream.Drop.class, d -> assertThat(d.packet()).isNull());
         assertThat(s.finish()).singleElement().isInstanceOfSatisfying(PktmonStream.Drop.class, d -> assertThat(d.packet()).isNotNull());
     }
+
+    @Test
+    void aLogThatPrintsEachDropsPacketLineBeforeItGivesEveryDropItsOwnFlow() {
+        PktmonStream s = new PktmonStream();
+        List<PktmonStream.Event> events = feed(s, """
+                       丢弃: ip: 198.18.0.10.623 > 198.18.0.1.50123: UDP, length 48
+                [00]0000.0000::2026-11-21 14:03:21.104011900 [Microsoft-Windows-PktMon] 丢弃: 方向 Rx , 类型 IP , 组件 49, 筛选器 1, 丢弃原因 INET: checksum is invalid , DropLocation 0xE0004612
+                       丢弃: ip: 198.18.0.11.623 > 198.18.0.1.50999: UDP, length 48
+                [00]0000.0000::2026-11-21 14:03:22.104011900 [Microsoft-Windows-PktMon] 丢弃: 方向 Rx , 类型 IP , 组件 49, 筛选器 1, 丢弃原因 INET: checksum is invalid , DropLocation 0xE0004612
+                """);
+        events.addAll(s.finish());
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(PktmonStream.Drop.class, d -> {
+            assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM); // "丢弃原因", a label not in the table: the reason is still INET's words
+            assertThat(d.detail()).isEqualTo("INET: checksum is invalid");
+            assertThat(d.component()).isEqualTo("49");
+            assertThat(d.flowFrom()).isEqualTo("packet line before it");
+        }));
+        assertThat(((PktmonStream.Drop) events.get(0)).packet()).isEqualTo(CELL);
+        assertThat(((PktmonStream.Drop) events.get(1)).packet().src()).isEqualTo("198.18.0.11");
+    }
+
+    @Test
+    void aDropWithoutGroupIdOrPacketLineTakesThePacketLineJustBeforeIt() {
+        PktmonStream s = new PktmonStream();
+        List<PktmonStream.Event> events = feed(s, """
+                10:15:04.104001200 PktGroupId 77, PktNumber 1, Appearance 1, Direction Rx , Type Ethernet , Component 13, Edge 1, Filter 1
+                        02-00-C6-12-00-0A > 70-85-C2-11-22-33, ethertype IPv4 (0x0800), length 90: 198.18.0.10.623 > 198.18.0.1.50123: UDP, length 48
+                10:15:04.104011900 Drop: Direction Rx , Type IP , Component 49, Filter 1, DropReason INET: checksum is invalid""");
+        events.addAll(s.finish());
+        assertThat(events.get(1)).isInstanceOfSatisfying(PktmonStream.Drop.class, d -> {
+            assertThat(d.packet()).isEqualTo(CELL);
+            assertThat(d.flowFrom()).isEqualTo("packet line before it");
+        });
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.ToolOutputs;
 import io.quirklab.input.InputFile;
+import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EtwTcpipLog;
 import io.quirklab.observe.NicChecksumInfo;
 import io.quirklab.observe.OsReport;
@@ -202,7 +203,7 @@ public final class ExplainCommand implements Callable<Integer> {
             if (!s.sums().isEmpty()) {
                 Map<String, Long> csum = new TreeMap<>();
                 s.sums().forEach((k, v) -> {
-                    if (io.quirklab.observe.EthtoolStats.isChecksumErrorCounter(k)) {
+                    if (EthtoolStats.isChecksumErrorCounter(k)) {
                         csum.put(k, v);
                     }
                 });

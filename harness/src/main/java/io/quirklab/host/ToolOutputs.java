@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -361,7 +362,7 @@ public final class ToolOutputs {
         List<String> texts = s.texts();
         boolean pktmon = false;
         boolean etw = false;
-        Set<String> kernel = new java.util.LinkedHashSet<>();
+        Set<String> kernel = new LinkedHashSet<>();
         for (String t : texts) {
             String line = t.strip();
             pktmon |= PktmonStream.isEventLine(line) && !line.contains("[Microsoft-Windows-TCPIP]");

@@ -2,7 +2,9 @@ package io.quirklab.observe;
 
 import io.quirklab.process.CommandRunner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,14 +76,14 @@ public record EthtoolStats(String iface, Map<String, Long> counters, String unav
 
     /** Reads the lines of one {@code ethtool -S}; never throws. */
     public static Snapshot read(List<String> lines) {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        Map<String, Long> out = new LinkedHashMap<>();
         Map<String, Long> sums = new TreeMap<>();
         Map<String, Integer> queuesPerName = new TreeMap<>();
         Coverage.Builder coverage = new Coverage.Builder();
         String queue = null;
         int queueIndent = -1;
-        List<Integer> indents = new java.util.ArrayList<>();
-        List<String> parents = new java.util.ArrayList<>();
+        List<Integer> indents = new ArrayList<>();
+        List<String> parents = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String raw = lines.get(i);
             if (raw.strip().equals("NIC statistics:")) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -178,8 +179,8 @@ public final class NetstatCounters {
         return mac && !freebsd ? "macOS" : freebsd && !mac ? "FreeBSD" : "BSD (macOS or FreeBSD)";
     }
 
-    private static final java.util.Set<String> MAC_ONLY_SECTIONS = java.util.Set.of("mptcp", "kctl", "kevt", "net_api");
-    private static final java.util.Set<String> FREEBSD_ONLY_SECTIONS = java.util.Set.of("arp", "sctp", "carp", "pfsync", "divert", "pim",
+    private static final Set<String> MAC_ONLY_SECTIONS = Set.of("mptcp", "kctl", "kevt", "net_api");
+    private static final Set<String> FREEBSD_ONLY_SECTIONS = Set.of("arp", "sctp", "carp", "pfsync", "divert", "pim",
             "rip6");
 
     /** macOS {@code netstat -s -p udp}, or the udp section of the whole {@code netstat -s}. */

@@ -26,7 +26,7 @@ final class ReasonWords {
             return "TCP".equals(protocol) ? "TCP_CSUM" : VerdictRules.UDP_CSUM;
         }
         if (r.contains("transport endpoint was not found") || r.contains("port unreachable") || r.contains("no listener")
-                || r.contains("no matching endpoint")) {
+                || r.contains("no matching endpoint") || r.contains("not bound") || r.contains("no endpoint")) {
             return VerdictRules.NO_PORT;
         }
         if (r.contains("fragment") || r.contains("reassembl")) {

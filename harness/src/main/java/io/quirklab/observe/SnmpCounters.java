@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,7 +128,7 @@ public record SnmpCounters(Map<String, Long> values) {
 
     /** Whether the lines look like /proc/net/snmp or /proc/net/netstat (a header and a values line with one prefix). */
     public static boolean recognizes(List<String> lines) {
-        java.util.Set<String> headers = new java.util.HashSet<>();
+        Set<String> headers = new HashSet<>();
         for (String l : lines) {
             Matcher m = ROW.matcher(l.strip());
             if (m.matches()) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,9 +112,9 @@ class ExplainCommandTest {
 
     /** A PktMon log as a PowerShell console of {@code width} columns shows it: long lines cut, "…" at the end. */
     private Path consoleCut(String fixture, int width) throws IOException {
-        String log = io.quirklab.process.CommandRunner.decode(TestData.bytes(fixture), StandardCharsets.UTF_8);
+        String log = CommandRunner.decode(TestData.bytes(fixture), StandardCharsets.UTF_8);
         String cut = log.lines().map(l -> l.length() <= width ? l : l.substring(0, width - 1) + "\u2026")
-                .collect(java.util.stream.Collectors.joining("\r\n", "", "\r\n"));
+                .collect(Collectors.joining("\r\n", "", "\r\n"));
         return Files.writeString(tmp.resolve("cut-" + width + ".txt"), cut, StandardCharsets.UTF_8);
     }
 

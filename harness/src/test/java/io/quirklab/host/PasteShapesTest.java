@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.SnmpCounters;
+import io.quirklab.observe.SnmpCountersTest;
 import io.quirklab.observe.VerdictRules;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.TestData;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -108,7 +108,7 @@ class PasteShapesTest {
 
     @Test
     void aProcNetSnmpWrappedByATerminalMidNameReadsLikeTheWholeFile() {
-        String whole = io.quirklab.observe.SnmpCountersTest.SNMP_6_18;
+        String whole = SnmpCountersTest.SNMP_6_18;
         StringBuilder wrapped = new StringBuilder();
         for (String l : whole.split("\n")) {
             for (int i = 0; i < l.length(); i += 120) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code > }, terminal colour codes, trailing blanks), and grouped into sections at the shell prompts in it
  * ({@code PS C:\...>}, {@code C:\...>}, {@code user@host:~$}, {@code $ cmd}, {@code # cmd}), each section without the
  * indentation all its lines share. Lines keep their number in the file, so every answer can point at one; a line a
- * console cut short keeps its mark ({@link io.quirklab.observe.Coverage#isCut}) for the parsers to see.
+ * console cut short keeps its mark ({@link Coverage#isCut}) for the parsers to see.
  *
  * <p>One pass over the text: linear in its length, and a run of blank lines is kept as one.
  *

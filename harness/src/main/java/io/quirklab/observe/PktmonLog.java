@@ -50,14 +50,8 @@ public record PktmonLog(List<OsReport.Drop> drops, Map<String, String> component
             collect(stream.accept(line), found, coverage);
         }
         collect(stream.finish(), found, coverage);
-        Map<String, String> components = stream.components();
-        List<OsReport.Drop> drops = new ArrayList<>();
-        for (PktmonStream.Drop d : found) {
-            String component = d.component() == null ? null
-                    : components.containsKey(d.component()) ? d.component() + " " + components.get(d.component()) : d.component();
-            drops.add(new OsReport.Drop(OsReport.PKTMON, d.reason(), d.detail(), component, 1, d.packet(), d.length()));
-        }
-        return new PktmonLog(drops, components, coverage.build());
+        List<OsReport.Drop> drops = found.stream().map(stream::evidence).toList(); // the table comes last: name them at the end
+        return new PktmonLog(drops, stream.components(), coverage.build());
     }
 
     private static void collect(List<PktmonStream.Event> events, List<PktmonStream.Drop> drops, Coverage.Builder coverage) {

@@ -135,6 +135,13 @@ public final class PktmonStream {
         return Map.copyOf(components);
     }
 
+    /** A drop as the OS evidence records it ({@link OsReport#PKTMON}), its component named when the table gave a name. */
+    public OsReport.Drop evidence(Drop d) {
+        String component = d.component() == null ? null
+                : components.containsKey(d.component()) ? d.component() + " " + components.get(d.component()) : d.component();
+        return new OsReport.Drop(OsReport.PKTMON, d.reason(), d.detail(), component, 1, d.packet(), d.length());
+    }
+
     /** Feeds the next line; returns the events it completed (usually none or one). */
     public List<Event> accept(String rawLine) {
         lines++;

@@ -28,9 +28,17 @@ import java.util.regex.Pattern;
  * before it, when the log is PktMon's and that event is at most {@link #ADJACENT_EVENTS} events away: PktMon logs the
  * packet as it enters the stack, tcpip its OOB info right after. {@link Nbl#matchedBy} says which way the flow came.
  *
- * @param nbls every received NBL with checksum info or a fast-path exit, in log order
+ * <p>Every drop event tcpip.sys logged ({@code TCPIP: Network layer (Protocol 1(ICMP), AddressFamily = 2(IPV4))
+ * dropped 1 packet(s) on interface 13. SourceAddress = A. DestAddress = B. Reason = 9(Inspection drop). Direction =
+ * 0(Send). NBL = 0x...}, and the transport layer's) is also a {@link OsReport.Drop} of its own, with its reason,
+ * interface and direction, whether or not the NIC's checksum info came with it ({@code netsh trace convert} of a
+ * trace without OOB events has none).
+ *
+ * @param nbls     every received NBL with checksum info or a fast-path exit, in log order
+ * @param drops    every drop event, in log order ({@link OsReport#ETW}, reason token, tcpip's words, "interface N")
+ * @param coverage the lines read, and the TCPIP event lines that could not be read
  */
-public record EtwTcpipLog(List<Nbl> nbls) {
+public record EtwTcpipLog(List<Nbl> nbls, List<OsReport.Drop> drops, Coverage coverage) {
     public static final String PROVIDER = "Microsoft-Windows-TCPIP";
     /** How far (in events) a PktMon packet event may precede an NBL's OOB info to lend it its flow. */
     static final int ADJACENT_EVENTS = 2;
@@ -45,7 +53,11 @@ public record EtwTcpipLog(List<Nbl> nbls) {
     private static final Pattern FELL_OFF = Pattern.compile(
             "(?i)\\bNBL\\s+(0x[0-9a-f]+)\\s+fell off the receive fast path,\\s*Reason:\\s*(?:\\d+\\s*\\(([^)]*)\\)|([^.]*))");
     private static final Pattern TRANSPORT_DROP = Pattern.compile(
-            "(?i)\\b(?:Transport|Network layer)\\s*\\(Protocol\\s*=?\\s*([^,]+?)\\s*,.*?\\)\\s*dropped\\s+(\\d+)\\s+packet\\(s\\)(.*?)Reason\\s*=\\s*(.+?)\\.?\\s*$");
+            "(?i)\\b(?:Transport|Network layer)\\s*\\(Protocol\\s*=?\\s*([^,]+?)\\s*,.*?\\)\\s*dropped\\s+(\\d+)\\s+packet\\(s\\)(.*?)(Reason\\s*=.*)$");
+    /** "Reason = 9(Inspection drop)." or "Reason = Checksum is invalid." */
+    private static final Pattern REASON = Pattern.compile("(?i)Reason\\s*=\\s*(?:\\d+\\s*\\(([^)]*)\\)|([^.]*))");
+    private static final Pattern INTERFACE = Pattern.compile("(?i)\\binterface\\s+(\\d+)");
+    private static final Pattern DIRECTION = Pattern.compile("(?i)\\bDirection\\s*=\\s*(?:\\d+\\s*\\()?\\s*(\\w+)");
     private static final Pattern SOURCE = Pattern.compile(
             "(?i)\\bSource(?:Address)?\\s*=\\s*(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\d{1,5}))?");
     private static final Pattern DESTINATION = Pattern.compile(
@@ -86,19 +98,45 @@ public record EtwTcpipLog(List<Nbl> nbls) {
 
     public EtwTcpipLog {
         nbls = List.copyOf(nbls);
+        drops = List.copyOf(drops);
+    }
+
+    /** NBLs alone (made in code). */
+    public EtwTcpipLog(List<Nbl> nbls) {
+        this(nbls, List.of(), Coverage.none());
     }
 
     /** Whether {@code text} has any TCPIP event this parser reads (format detection). */
     public static boolean recognizes(String text) {
-        return OOB.matcher(text).find() || FELL_OFF.matcher(text).find();
+        return OOB.matcher(text).find() || FELL_OFF.matcher(text).find() || TRANSPORT_DROP.matcher(text).find();
+    }
+
+    /** Whether one line is a TCPIP event this parser reads (an NBL's checksum info, a fast-path exit, a drop). */
+    public static boolean isEvent(String line) {
+        return line.contains("OOB info") && OOB.matcher(line).find() || line.contains("fast path") && FELL_OFF.matcher(line).find()
+                || line.contains("dropped") && TRANSPORT_DROP.matcher(line).find();
     }
 
     /** Parses the text; never throws. */
     public static EtwTcpipLog parse(String text) {
+        return read(List.of(text.split("\\R")));
+    }
+
+    /** Reads the lines; never throws. */
+    public static EtwTcpipLog read(List<String> lines) {
         List<Nbl> out = new ArrayList<>();
+        List<OsReport.Drop> drops = new ArrayList<>();
+        Coverage.Builder coverage = new Coverage.Builder();
         OsReport.Flow lastPacket = null;
         int eventsSincePacket = Integer.MAX_VALUE;
-        for (String line : text.split("\\R")) {
+        for (int index = 0; index < lines.size(); index++) {
+            String line = lines.get(index);
+            if (line.contains(PROVIDER) || line.contains("TCPIP:")) {
+                coverage.read(index);
+                if (Coverage.isCut(line) && !isEvent(line)) {
+                    coverage.unread(index, "TCPIP event cut short by the console");
+                }
+            }
             Matcher oob = OOB.matcher(line);
             Matcher fell = FELL_OFF.matcher(line);
             Matcher drop = TRANSPORT_DROP.matcher(line);
@@ -130,13 +168,22 @@ public record EtwTcpipLog(List<Nbl> nbls) {
                     out.add(n);
                 }
             } else if (drop.find()) {
-                OsReport.Flow flow = flow(drop.group(3));
+                OsReport.Flow flow = flow(drop.group(3) + " " + drop.group(4));
                 String protocol = drop.group(1).replaceAll("^\\d+\\s*\\(|\\)$", "").toUpperCase(Locale.ROOT);
+                String reason = reason(drop.group(4));
+                boolean network = drop.group(0).toLowerCase(Locale.ROOT).contains("network layer");
+                Matcher iface = INTERFACE.matcher(drop.group(3));
+                Matcher direction = DIRECTION.matcher(drop.group(4));
+                String dir = direction.find() ? direction.group(1) : null;
+                long count = Long.parseLong(drop.group(2).length() > 12 ? "1" : drop.group(2));
+                drops.add(new OsReport.Drop(OsReport.ETW, ReasonWords.token(reason, protocol, network, "TCPIP"),
+                        (network ? "network layer" : "transport") + ": " + reason + (dir == null ? "" : " (" + dir + ")"),
+                        iface.find() ? "interface " + iface.group(1) : null, Math.max(1, count), flow, null));
                 for (int i = out.size() - 1; i >= 0; i--) {
                     Nbl n = out.get(i);
                     if ((n.packet() == null || BY_ADJACENT_PACKET.equals(n.matchedBy())) && n.checksumInfo() != null
                             && n.checksumInfo().udpJudgement() == NicChecksumInfo.Judgement.FLAGGED_BAD) {
-                        n = n.withStack("dropped: " + drop.group(4).trim(), protocol);
+                        n = n.withStack("dropped: " + reason, protocol);
                         out.set(i, flow == null ? n : n.withFlow(flow, BY_ADDRESSES));
                         break;
                     }
@@ -156,7 +203,17 @@ public record EtwTcpipLog(List<Nbl> nbls) {
                 eventsSincePacket++;
             }
         }
-        return new EtwTcpipLog(out);
+        return new EtwTcpipLog(out, drops, coverage.build());
+    }
+
+    /** tcpip's reason words without their number and the fields after them: "9(Inspection drop). Direction = ..." -> "Inspection drop". */
+    private static String reason(String rest) {
+        Matcher m = REASON.matcher(rest);
+        if (!m.find()) {
+            return "unknown";
+        }
+        String r = m.group(1) != null ? m.group(1) : m.group(2);
+        return r.trim().replaceAll("\\.$", "");
     }
 
     private static int latest(List<Nbl> nbls, String address) {

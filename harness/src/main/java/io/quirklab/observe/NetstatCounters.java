@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,12 +51,8 @@ public final class NetstatCounters {
     /** The Windows UDP lines in the order netstat prints them. */
     private static final List<String> WINDOWS_ORDER = List.of(SnmpCounters.UDP_IN_DATAGRAMS, SnmpCounters.UDP_NO_PORTS,
             SnmpCounters.UDP_IN_ERRORS, UDP_OUT_DATAGRAMS);
-    /** English and German labels ("Keine Anschlüsse" is what a German Windows prints for "No Ports"). */
-    private static final Map<String, String> WINDOWS_LABELS = Map.of(
-            "datagrams received", SnmpCounters.UDP_IN_DATAGRAMS, "no ports", SnmpCounters.UDP_NO_PORTS,
-            "receive errors", SnmpCounters.UDP_IN_ERRORS, "datagrams sent", UDP_OUT_DATAGRAMS,
-            "empfangene datagramme", SnmpCounters.UDP_IN_DATAGRAMS, "keine anschlüsse", SnmpCounters.UDP_NO_PORTS,
-            "empfangsfehler", SnmpCounters.UDP_IN_ERRORS, "gesendete datagramme", UDP_OUT_DATAGRAMS);
+    /** The UDP labels in the UI languages seen ("Keine Anschlüsse" is what a German Windows prints for "No Ports"). */
+    private static final LocalizedWords WINDOWS_LABELS = LocalizedWords.load("netstat-windows");
     /** The Windows IPv4 lines netstat prints in a fixed order (17 of them), by position: their labels are translated. */
     private static final Map<Integer, String> WINDOWS_IP_ORDER = Map.of(0, IP_IN_RECEIVES, 1, SnmpCounters.IP_IN_HDR_ERRORS,
             2, SnmpCounters.IP_IN_ADDR_ERRORS, 5, SnmpCounters.IP_IN_DISCARDS, 6, IP_IN_DELIVERS, 13, SnmpCounters.IP_REASM_FAILS);
@@ -128,7 +125,7 @@ public final class NetstatCounters {
         Map<String, Long> out = new TreeMap<>();
         List<String[]> rows = windowsSection(text, "UDP");
         for (int i = 0; i < rows.size(); i++) {
-            String key = WINDOWS_LABELS.get(rows.get(i)[0].toLowerCase(Locale.ROOT).replaceAll("\\s+", " "));
+            String key = WINDOWS_LABELS.conceptOf(rows.get(i)[0]);
             if (key == null && i < WINDOWS_ORDER.size()) {
                 key = WINDOWS_ORDER.get(i);
             }
@@ -153,6 +150,38 @@ public final class NetstatCounters {
         WINDOWS_IP_ORDER.forEach((i, key) -> number(rows.get(i)[1]).ifPresent(v -> out.put(key, v)));
         return out;
     }
+
+    /**
+     * Which BSD printed a {@code netstat -s}: "macOS" (its udp section counts what was "checksummed in software", it
+     * has mptcp/kctl/kevt sections), "FreeBSD" (arp, sctp, carp, pfsync, divert sections; "multicast source filter
+     * matched" after "datagrams output" in udp), or "BSD (macOS or FreeBSD)" when nothing in the text tells them apart.
+     */
+    public static String bsdFlavour(List<String> lines) {
+        boolean mac = false;
+        boolean freebsd = false;
+        boolean output = false;
+        boolean inUdp = false;
+        for (String l : lines) {
+            String s = l.strip().toLowerCase(Locale.ROOT);
+            Matcher title = MAC_SECTION.matcher(s);
+            if (title.matches()) {
+                inUdp = title.group(1).equals("udp");
+                mac |= MAC_ONLY_SECTIONS.contains(title.group(1));
+                freebsd |= FREEBSD_ONLY_SECTIONS.contains(title.group(1));
+                continue;
+            }
+            mac |= s.contains("checksummed in software") || s.contains("forced to software checksum") || s.contains("input_perf_data") || s.matches(".*\\(\\d+ bytes\\) over ipv[46].*");
+            if (inUdp || !lines.stream().anyMatch(x -> MAC_SECTION.matcher(x.strip()).matches())) {
+                output |= s.matches("^\\d+ datagrams? output$");
+                freebsd |= output && s.matches("^\\d+ times? multicast source filter matched$");
+            }
+        }
+        return mac && !freebsd ? "macOS" : freebsd && !mac ? "FreeBSD" : "BSD (macOS or FreeBSD)";
+    }
+
+    private static final Set<String> MAC_ONLY_SECTIONS = Set.of("mptcp", "kctl", "kevt", "net_api");
+    private static final Set<String> FREEBSD_ONLY_SECTIONS = Set.of("arp", "sctp", "carp", "pfsync", "divert", "pim",
+            "rip6");
 
     /** macOS {@code netstat -s -p udp}, or the udp section of the whole {@code netstat -s}. */
     public static Map<String, Long> parseMacUdp(String text) {

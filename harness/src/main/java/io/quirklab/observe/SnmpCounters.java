@@ -3,10 +3,16 @@ package io.quirklab.observe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One snapshot of the kernel's protocol counters, keyed "Udp.InCsumErrors", "Ip.InHdrErrors", "IpExt.InCsumErrors".
@@ -52,25 +58,126 @@ public record SnmpCounters(Map<String, Long> values) {
 
     /** Parses the text of /proc/net/snmp or /proc/net/netstat; lines it cannot pair are skipped. */
     public static SnmpCounters parse(String text) {
+        return read(List.of(text.split("\\R"))).counters();
+    }
+
+    /**
+     * What {@link #read(List)} found: the counters, and the lines read and not read (a header without its values, a
+     * values line without its header, more names than values).
+     */
+    public record Reading(SnmpCounters counters, Coverage coverage) {
+    }
+
+    /** A "Prefix: ..." line and the lines that continue it (a header or values line a terminal or a mail wrapped). */
+    private record Row(String prefix, int line, List<String> pieces, boolean numeric) {
+    }
+
+    /**
+     * Reads the lines of /proc/net/snmp or /proc/net/netstat as pasted: pairs of a header line of names and a values
+     * line with the same prefix, values matched to names by position within the pair (the columns differ across
+     * kernels: Udp has 7, 8 or 9). A line without a prefix after a row continues it; where a wrap cut a name or a
+     * number in two, the joining that makes the names and values the same count is taken.
+     */
+    public static Reading read(List<String> lines) {
         Map<String, Long> out = new HashMap<>();
-        Map<String, String[]> headers = new HashMap<>();
-        for (String line : text.split("\\R")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String prefix = line.substring(0, colon).trim();
-            String[] fields = line.substring(colon + 1).trim().split("\\s+");
-            String[] names = headers.remove(prefix);
-            if (names == null || !numeric(fields)) {
-                headers.put(prefix, fields);
-                continue;
-            }
-            for (int i = 0; i < Math.min(names.length, fields.length); i++) {
-                out.put(prefix + "." + names[i], value(fields[i]));
+        Coverage.Builder coverage = new Coverage.Builder();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                String rest = m.group(2).trim();
+                rows.add(new Row(m.group(1), i, new ArrayList<>(List.of(rest)), numeric(rest.split("\\s+"))));
+                coverage.read(i);
+            } else if (!rows.isEmpty() && !line.isEmpty() && CONTINUATION.matcher(line).matches() && rows.get(rows.size() - 1).line()
+                    + rows.get(rows.size() - 1).pieces().size() == i && rows.get(rows.size() - 1).pieces().size() < MAX_PIECES) {
+                rows.get(rows.size() - 1).pieces().add(line);
+                coverage.read(i);
             }
         }
-        return new SnmpCounters(out);
+        Map<String, Row> headers = new HashMap<>();
+        for (Row r : rows) {
+            if (!r.numeric()) {
+                Row earlier = headers.put(r.prefix(), r);
+                if (earlier != null) {
+                    coverage.unread(earlier.line(), r.prefix() + ": a header line without its values line");
+                }
+                continue;
+            }
+            Row header = headers.remove(r.prefix());
+            if (header == null) {
+                coverage.unread(r.line(), r.prefix() + ": a values line without its header line (the names are not known)");
+                continue;
+            }
+            String[][] pair = join(header.pieces(), r.pieces());
+            String[] names = pair[0];
+            String[] values = pair[1];
+            if (names.length != values.length) {
+                coverage.unread(r.line(), r.prefix() + ": " + names.length + " names but " + values.length + " values; read by position up to "
+                        + Math.min(names.length, values.length));
+            }
+            for (int k = 0; k < Math.min(names.length, values.length); k++) {
+                if (values[k].matches("-?\\d{1,20}")) {
+                    out.put(r.prefix() + "." + names[k], value(values[k]));
+                }
+            }
+        }
+        headers.values().forEach(h -> coverage.unread(h.line(), h.prefix() + ": a header line without its values line"));
+        return new Reading(new SnmpCounters(out), coverage.build());
+    }
+
+    /** Whether the lines look like /proc/net/snmp or /proc/net/netstat (a header and a values line with one prefix). */
+    public static boolean recognizes(List<String> lines) {
+        Set<String> headers = new HashSet<>();
+        for (String l : lines) {
+            Matcher m = ROW.matcher(l.strip());
+            if (m.matches()) {
+                boolean values = numeric(m.group(2).trim().split("\\s+"));
+                if (!values && m.group(2).trim().matches("[A-Za-z][A-Za-z0-9]*(\\s+[A-Za-z][A-Za-z0-9]*)+.*")) {
+                    headers.add(m.group(1));
+                } else if (values && headers.contains(m.group(1))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final Pattern ROW = Pattern.compile("^([A-Z][A-Za-z0-9]{1,15}):\\s+(\\S.*)$");
+    /** What a wrapped header or values line continues with: names or numbers, nothing else. */
+    private static final Pattern CONTINUATION = Pattern.compile("^(?:[A-Za-z0-9]+(?:\\s+[A-Za-z0-9]+)*|-?\\d+(?:\\s+-?\\d+)*)$");
+    private static final int MAX_PIECES = 5;
+
+    /**
+     * The names and values of a row pair, each row's pieces joined with a blank, or with none where a wrap cut a word:
+     * the joining whose counts agree, with the fewest words glued.
+     */
+    private static String[][] join(List<String> header, List<String> values) {
+        String[][] best = null;
+        int bestGlued = Integer.MAX_VALUE;
+        int hj = header.size() - 1;
+        int vj = values.size() - 1;
+        for (int hm = 0; hm < 1 << hj; hm++) {
+            String[] names = glue(header, hm);
+            for (int vm = 0; vm < 1 << vj; vm++) {
+                String[] vals = glue(values, vm);
+                int glued = Integer.bitCount(hm) + Integer.bitCount(vm);
+                if (names.length == vals.length && glued < bestGlued) {
+                    best = new String[][] {names, vals};
+                    bestGlued = glued;
+                }
+            }
+        }
+        return best != null ? best : new String[][] {glue(header, 0), glue(values, 0)};
+    }
+
+    /** The pieces joined: with a blank, or without one where bit k of {@code glueMask} is set (between piece k and k+1). */
+    private static String[] glue(List<String> pieces, int glueMask) {
+        StringBuilder b = new StringBuilder(pieces.get(0));
+        for (int k = 1; k < pieces.size(); k++) {
+            b.append((glueMask >> (k - 1) & 1) == 1 ? "" : " ").append(pieces.get(k));
+        }
+        return b.toString().trim().split("\\s+");
     }
 
     private static boolean numeric(String[] fields) {

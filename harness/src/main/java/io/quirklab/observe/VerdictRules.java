@@ -177,12 +177,13 @@ public final class VerdictRules {
                 OsReport.ETW));
     }
 
-    /** Drop reasons the OS named: kfree_skb's (Linux) or PktMon's (Windows). */
+    /** Drop reasons the OS named: kfree_skb's (Linux), PktMon's or tcpip.sys's drop events (Windows). */
     private static Optional<Reason> osDropReason(Evidence e) {
         if (e.os().dropReasons().isEmpty()) {
             return Optional.empty();
         }
-        return OsReport.PKTMON.equals(e.os().dropReasonSource()) ? pktmonDropReason(e) : kernelDropReason(e);
+        String source = e.os().dropReasonSource();
+        return OsReport.PKTMON.equals(source) || OsReport.ETW.equals(source) ? eventDropReason(e, source) : kernelDropReason(e);
     }
 
     private static Optional<Reason> kernelDropReason(Evidence e) {
@@ -203,12 +204,23 @@ public final class VerdictRules {
         String others = byCount.size() == 1 ? "" : "; also " + byCount.subList(1, byCount.size()).stream()
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
         return Optional.of(new Reason(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
-                + (e.os().perFlow() ? " for this flow's packets" : " (tracefs)")
+                + (e.os().perFlow() ? " for this flow's packets" : " (" + kernelDropTool(e) + ")")
                 + wireNote(e, token) + others, OsReport.KFREE_SKB));
     }
 
-    /** PktMon's drop events: the most frequent reason, in Windows' own words, with the component that dropped. */
-    private static Optional<Reason> pktmonDropReason(Evidence e) {
+    /** Where kernel drop reasons without a flow came from: tracefs, or the tool whose output named them ("perf script"). */
+    private static String kernelDropTool(Evidence e) {
+        String tools = e.os().drops().stream().map(OsReport.Drop::detail).filter(java.util.Objects::nonNull)
+                .map(d -> d.contains(":") ? d.substring(0, d.indexOf(':')) : "").filter(t -> !t.isBlank() && !t.startsWith("kfree_skb"))
+                .distinct().collect(Collectors.joining(", "));
+        return tools.isEmpty() ? "tracefs" : tools;
+    }
+
+    /**
+     * Drop events of Windows: the most frequent reason, in Windows' own words, with where it dropped (PktMon's
+     * component, tcpip's interface).
+     */
+    private static Optional<Reason> eventDropReason(Evidence e, String source) {
         Map<String, Long> reasons = e.os().dropReasons();
         String top = reasons.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
@@ -220,8 +232,11 @@ public final class VerdictRules {
         long n = reasons.get(top);
         String others = reasons.size() == 1 ? "" : "; also " + reasons.entrySet().stream().filter(x -> !x.getKey().equals(top))
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
-        return Optional.of(new Reason(top, "PktMon logged " + n + " drop" + (n == 1 ? "" : "s") + " with DropReason '" + words + "'"
-                + (where.isEmpty() ? "" : " at component " + where) + " (pktmon)" + wireNote(e, top) + others, OsReport.PKTMON));
+        boolean pktmon = OsReport.PKTMON.equals(source);
+        return Optional.of(new Reason(top, (pktmon ? "PktMon" : "tcpip.sys (TCPIP ETW)") + " logged " + n + " drop" + (n == 1 ? "" : "s")
+                + " with " + (pktmon ? "DropReason" : "Reason") + " '" + words + "'"
+                + (where.isEmpty() ? "" : (pktmon ? " at component " : " at ") + where) + " (" + source + ")" + wireNote(e, top) + others,
+                source));
     }
 
     private static Optional<Reason> udpChecksumCounter(Evidence e) {

@@ -16,8 +16,10 @@ class ToolOutputsTest {
         return ToolOutputs.read(RecordedCommands.bytes(fixture));
     }
 
+    /** Test data as the tool printed it (a real-world sample without its "# source:" note). */
     private static List<ToolOutputs.ToolOutput> data(String path) {
-        return ToolOutputs.read(TestData.bytes(path));
+        return path.startsWith("real-world/") ? ToolOutputs.read(TestData.realWorld(path.substring("real-world/".length())))
+                : ToolOutputs.read(TestData.bytes(path));
     }
 
     @Test

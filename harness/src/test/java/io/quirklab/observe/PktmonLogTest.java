@@ -77,9 +77,11 @@ class PktmonLogTest {
     }
 
     @Test
-    void garbageAndOtherLinesAreSkipped() {
+    void garbageAndOtherLinesAreSkippedAndADropWithoutItsReasonSaysSo() {
         PktmonLog log = PktmonLog.parse("hello\n\u0000\u0001 DropReason\nDropReason , ,\n[x] no drops here\n");
-        assertThat(log.drops()).extracting(OsReport.Drop::detail).containsExactly("unknown", "unknown");
+        assertThat(log.drops()).extracting(OsReport.Drop::reason).containsExactly(VerdictRules.UNKNOWN, VerdictRules.UNKNOWN);
+        assertThat(log.drops()).extracting(OsReport.Drop::detail).containsExactly("(not shown)", "(not shown)");
+        assertThat(log.unreadEvents()).isEqualTo(2);
         assertThat(PktmonLog.parse("").drops()).isEmpty();
     }
 }

@@ -1,6 +1,8 @@
 package io.quirklab.observe;
 
 import io.quirklab.process.CommandRunner;
+import io.quirklab.process.LongRunning;
+import io.quirklab.process.ProcessOwner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -111,7 +113,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
             throw new IOException(why.get());
         }
         Map<Integer, String> names = reasonNames(Files.readString(tracefs.resolve(FORMAT)));
-        Process p = io.quirklab.process.LongRunning.start(List.of("bpftrace", "-e", PROGRAM), io.quirklab.process.LongRunning.Output.PIPE,
+        Process p = LongRunning.start(List.of("bpftrace", "-e", PROGRAM), LongRunning.Output.PIPE,
                 null, false, started).process();
         KfreeSkbTracer t = new KfreeSkbTracer(p, names);
         t.reader.start();
@@ -272,6 +274,6 @@ public final class KfreeSkbTracer implements AutoCloseable {
 
     @Override
     public void close() {
-        io.quirklab.process.ProcessOwner.of(process.toHandle()).end(java.time.Duration.ofSeconds(3));
+        ProcessOwner.of(process.toHandle()).end(java.time.Duration.ofSeconds(3));
     }
 }

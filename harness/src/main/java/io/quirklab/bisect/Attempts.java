@@ -1,5 +1,6 @@
 package io.quirklab.bisect;
 
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.stats.Proportion;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ public record Attempts(List<Attempt> attempts) {
      * @param reason   reason token or null
      * @param evidence where the evidence is (a directory relative to the bisection's), or a note
      */
-    public record Attempt(Verdict verdict, String reason, String evidence) {
+    public record Attempt(Verdict verdict, Reason reason, String evidence) {
         public boolean dropped() {
             return !verdict.delivered();
         }

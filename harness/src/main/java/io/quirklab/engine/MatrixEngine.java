@@ -15,6 +15,8 @@ import io.quirklab.lab.VirtualLab;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import io.quirklab.matrix.RunTotals;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutObservers;
@@ -385,8 +387,8 @@ public final class MatrixEngine {
             String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             Evidence ev = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,
                     OsReport.none(), false, null);
-            return new Probe.Result(p.name(), p.address(), cell.client().id(), p.expected(), Verdict.HARNESS_ERROR, "HARNESS",
-                    why, ev, why, 0, null, "harness");
+            return new Probe.Result(p.name(), p.address(), cell.client().id(), p.expected(), Verdict.HARNESS_ERROR, Reason.HARNESS,
+                    why, ev, why, 0, null, ReasonSource.HARNESS);
         }
     }
 

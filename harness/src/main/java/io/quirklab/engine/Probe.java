@@ -7,6 +7,8 @@ import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
 import io.quirklab.lab.LabState;
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutObservers;
 import io.quirklab.observe.DutWire;
@@ -41,7 +43,7 @@ public final class Probe {
      * @param client       client id
      * @param expected     the verdict a correct stack gives this persona
      * @param verdict      the verdict from the evidence
-     * @param reason       reason token or null
+     * @param reason       why, or null
      * @param explanation  which evidence said so
      * @param evidence     the evidence record
      * @param clientOutput what the client printed (tools) or its outcome message (Java)
@@ -49,10 +51,10 @@ public final class Probe {
      * @param responderPcap the responder's view of the exchange, or null
      * @param reasonSource  which evidence source named the reason (snmp, kfree_skb, capture, ...), or null
      */
-    public record Result(String persona, String address, String client, Verdict expected, Verdict verdict, String reason,
+    public record Result(String persona, String address, String client, Verdict expected, Verdict verdict, Reason reason,
                          String explanation, Evidence evidence, @JsonProperty("client_output") String clientOutput,
                          @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap,
-                         @JsonProperty("reason_source") String reasonSource) {
+                         @JsonProperty("reason_source") ReasonSource reasonSource) {
         public boolean asExpected() {
             return verdict == expected;
         }
@@ -146,7 +148,7 @@ public final class Probe {
 
     private Result harnessError(LabState.PersonaInfo p, ClientKind client, String why) {
         Evidence e = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null, OsReport.none(), false, null);
-        return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, "MISSING_TOOL", why, e, why, 0, null, "harness");
+        return new Result(p.name(), p.address(), client.id(), p.expected(), Verdict.HARNESS_ERROR, Reason.MISSING_TOOL, why, e, why, 0, null, ReasonSource.HARNESS);
     }
 
 }

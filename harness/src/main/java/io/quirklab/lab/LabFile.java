@@ -14,6 +14,7 @@ import io.quirklab.input.InputFile;
 import io.quirklab.input.ParseProblem;
 import io.quirklab.matrix.KnownIssues;
 import io.quirklab.matrix.OffloadState;
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
@@ -452,7 +453,14 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                     off = Optional.of(OffloadState.find(k.offload()).orElseThrow(() -> problem("known-issues", where + ".offload",
                             InputFile.token(k.offload()) + " is not an offload state (off, on) or *")));
                 }
-                known.add(new KnownIssues.Entry(k.persona(), client, off, v, k.reason(), k.why()));
+                Reason reason;
+                try {
+                    reason = Reason.of(k.reason() == null ? null : k.reason().strip());
+                } catch (IllegalArgumentException e) {
+                    throw problem("known-issues", where + ".reason", InputFile.token(k.reason())
+                            + " is not a reason token (upper-case letters, digits and _, e.g. UDP_CSUM)");
+                }
+                known.add(new KnownIssues.Entry(k.persona(), client, off, v, reason, k.why()));
             }
             return new KnownIssues(known);
         }

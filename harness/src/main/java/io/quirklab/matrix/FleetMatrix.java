@@ -79,7 +79,7 @@ public record FleetMatrix(String schema, List<Machine> machines, MatrixDocument.
      * @param differs  another machine has another verdict for this persona and client in this state
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MachineCell(String persona, String client, Verdict verdict, String reason, Verdict expected, int attempts,
+    public record MachineCell(String persona, String client, Verdict verdict, Reason reason, Verdict expected, int attempts,
                               long delivered, boolean differs) {
     }
 

@@ -34,7 +34,7 @@ public record KnownIssues(List<Entry> entries) {
      * @param reason  the reason it is known to get, or null for any
      * @param why     one sentence for the report
      */
-    public record Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, String reason, String why) {
+    public record Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, Reason reason, String why) {
         public Entry {
             Objects.requireNonNull(verdict, "verdict");
             persona = persona == null ? "*" : persona;

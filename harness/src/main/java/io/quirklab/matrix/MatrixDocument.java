@@ -247,12 +247,12 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param attemptVerdicts repeated cells: the verdict of each attempt, in order; null for a cell probed once
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, int attempts,
+    public record Cell(String persona, String client, OffloadState offload, Verdict verdict, Reason reason, Verdict expected, int attempts,
                        long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
                        CellEvidence evidence, @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> interval,
                        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts) {
         /** A cell probed once (the shape before repeats). */
-        public Cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, int attempts,
+        public Cell(String persona, String client, OffloadState offload, Verdict verdict, Reason reason, Verdict expected, int attempts,
                     long delivered, long durationMs, String explanation, String known, CellEvidence evidence) {
             this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
                     null, null);
@@ -320,7 +320,7 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
                                @JsonProperty("dut_wire_udp_checksum_valid") Boolean dutWireUdpChecksumValid,
                                Map<String, Long> counters, @JsonProperty("nic_counters") Map<String, Long> nicCounters,
                                @JsonProperty("drop_reasons") Map<String, Long> dropReasons,
-                               @JsonProperty("reason_source") String reasonSource,
+                               @JsonProperty("reason_source") ReasonSource reasonSource,
                                @JsonProperty("client_exit") Integer clientExit, @JsonProperty("client_message") String clientMessage,
                                String pcap, @JsonProperty("responder_pcap") String responderPcap,
                                @JsonProperty("evidence_file") String evidenceFile, @JsonProperty("client_output") String clientOutput) {

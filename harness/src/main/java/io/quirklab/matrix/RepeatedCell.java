@@ -37,7 +37,7 @@ public final class RepeatedCell {
         boolean mixed = delivered > 0 && delivered < verdicts.size();
         Verdict verdict = mixed ? Verdict.INTERMITTENT : mostFrequent(verdicts, Function.identity());
         List<MatrixDocument.Cell> failed = attempts.stream().filter(c -> !c.verdict().delivered()).toList();
-        String reason = mixed || !verdict.delivered() ? mostFrequent(failed.stream().map(MatrixDocument.Cell::reason)
+        Reason reason = mixed || !verdict.delivered() ? mostFrequent(failed.stream().map(MatrixDocument.Cell::reason)
                 .filter(Objects::nonNull).toList(), Function.identity()) : first.reason();
         // the evidence worth opening: the last failed attempt's, when there is one
         int shownIndex = attempts.size() - 1;

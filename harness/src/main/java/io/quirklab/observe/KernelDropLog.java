@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.matrix.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
             }
             String proto = protocolName(f.get("protocol"));
             String tool = text.contains("skb:kfree_skb") ? PERF : "tracefs";
-            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? VerdictRules.UNKNOWN : reason.matches("\\d+") ? "REASON_" + reason : reason,
+            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? Reason.UNKNOWN.token() : reason.matches("\\d+") ? "REASON_" + reason : reason,
                     tool + ": kfree_skb" + (proto == null ? "" : " (" + proto + ")") + (reason == null ? ", no reason printed" : ""),
                     location, 1, null, null));
             if (reason == null && cut) {
@@ -185,7 +186,7 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
             }
             String reason = d.group(2);
             boolean cut = Coverage.isCut(line) && reason == null;
-            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? VerdictRules.UNKNOWN : reason,
+            drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null ? Reason.UNKNOWN.token() : reason,
                     PWRU + ": " + d.group(1) + (reason == null ? ", no reason printed" : ""), null, 1, flow, null));
             if (cut) {
                 coverage.unread(i, "pwru drop line cut short by the console before its reason");
@@ -208,7 +209,7 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
                 long n = Long.parseLong(s.group(1));
                 String where = cut && s.group(3) == null ? null : s.group(2);
                 String origin = s.group(4);
-                drops.add(new OsReport.Drop(OsReport.KFREE_SKB, VerdictRules.UNKNOWN, DROPWATCH + ": drop summary"
+                drops.add(new OsReport.Drop(OsReport.KFREE_SKB, Reason.UNKNOWN.token(), DROPWATCH + ": drop summary"
                         + (origin == null ? "" : ", " + origin), where, Math.max(1, n), null, null));
                 if (where == null) {
                     coverage.unread(i, "dropwatch line cut short by the console before its location");
@@ -230,7 +231,7 @@ public record KernelDropLog(String tool, List<OsReport.Drop> drops, Coverage cov
                 String reason = fields.get("drop reason");
                 String proto = protocolName(fields.get("protocol"));
                 String origin = fields.get("origin");
-                drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null || reason.isBlank() ? VerdictRules.UNKNOWN
+                drops.add(new OsReport.Drop(OsReport.KFREE_SKB, reason == null || reason.isBlank() ? Reason.UNKNOWN.token()
                         : reason.replaceFirst("^SKB_DROP_REASON_", ""), DROPWATCH + ": packet alert" + (origin == null ? "" : ", " + origin)
                         + (proto == null ? "" : " (" + proto + ")") + (fields.containsKey("input port name") ? " on "
                         + fields.get("input port name") : ""), cut ? null : a.group(1), 1, null, null));

@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.matrix.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,7 +273,7 @@ public final class PktmonStream {
             if (e instanceof Drop d) {
                 remember(d.groupId(), p.flow());
                 // the protocol decides UDP_CSUM or TCP_CSUM; a reason the console cut stays unknown
-                String token = d.reason().equals(VerdictRules.UNKNOWN) ? d.reason() : PktmonLog.token(d.detail(), p.protocol());
+                String token = d.reason().equals(Reason.UNKNOWN.token()) ? d.reason() : PktmonLog.token(d.detail(), p.protocol());
                 out.add(new Drop(d.line(), d.time(), d.nanosOfDay(), d.groupId(), d.component(), d.direction(), token, d.detail(),
                         p.flow(), p.protocol(), p.length(), "packet line", d.unreadable()));
             } else if (e instanceof Packet k) {
@@ -430,7 +431,7 @@ public final class PktmonStream {
                 unreadable = "the console cut its DropReason after '" + partial + "' (read as '" + completed + "')";
             } else {
                 detail = partial.isEmpty() ? "(not shown)" : partial + Coverage.CUT_MARK;
-                token = VerdictRules.UNKNOWN;
+                token = Reason.UNKNOWN.token();
                 unreadable = cut ? "cut short by the console before its drop reason could be read" : "no drop reason on the line";
             }
         } else {

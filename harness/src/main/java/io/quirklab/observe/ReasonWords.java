@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.matrix.Reason;
 import java.util.Locale;
 
 /**
@@ -21,16 +22,16 @@ final class ReasonWords {
         String r = words.toLowerCase(Locale.ROOT);
         if (r.contains("checksum")) {
             if (ipLayer || r.contains("ip header") || r.contains("ipv4 header")) {
-                return VerdictRules.IP_CSUM;
+                return Reason.IP_CSUM.token();
             }
-            return "TCP".equals(protocol) ? "TCP_CSUM" : VerdictRules.UDP_CSUM;
+            return "TCP".equals(protocol) ? "TCP_CSUM" : Reason.UDP_CSUM.token();
         }
         if (r.contains("transport endpoint was not found") || r.contains("port unreachable") || r.contains("no listener")
                 || r.contains("no matching endpoint") || r.contains("not bound") || r.contains("no endpoint")) {
-            return VerdictRules.NO_PORT;
+            return Reason.NO_PORT.token();
         }
         if (r.contains("fragment") || r.contains("reassembl")) {
-            return VerdictRules.FRAGMENT;
+            return Reason.FRAGMENT.token();
         }
         String upper = words.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_").replaceAll("^_|_$", "");
         return prefix + "_" + (upper.isEmpty() ? "UNKNOWN" : upper);

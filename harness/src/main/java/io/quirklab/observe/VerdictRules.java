@@ -1,6 +1,8 @@
 package io.quirklab.observe;
 
 import io.quirklab.client.Failure;
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import io.quirklab.matrix.Verdict;
 import java.util.Comparator;
 import java.util.List;
@@ -17,68 +19,42 @@ import java.util.stream.Collectors;
  * etw, pktmon or netstat on Windows, netstat on macOS.
  */
 public final class VerdictRules {
-    public static final String UDP_CSUM = "UDP_CSUM";
-    public static final String IP_CSUM = "IP_CSUM";
-    public static final String IP_HDR = "IP_HDR";
-    public static final String FRAGMENT = "FRAGMENT";
-    public static final String NO_PORT = "NO_PORT";
-    public static final String UDP_RCVBUF = "UDP_RCVBUF";
-    public static final String UDP_ERROR = "UDP_ERROR";
-    public static final String VLAN = "VLAN";
-    public static final String UNKNOWN = "UNKNOWN";
-    public static final String NIC_CSUM = "NIC_CSUM";
-    /** The NIC driver marked valid replies UdpChecksumFailed (Windows TCPIP ETW) and the stack trusted it. */
-    public static final String NIC_FLAGGED_BAD = "NIC_FLAGGED_BAD";
-    public static final String NO_REPLY_SENT = "NO_REPLY_SENT";
-    public static final String NO_DUT_CAPTURE = "NO_DUT_CAPTURE";
-    public static final String CLIENT_IO_ERROR = "CLIENT_IO_ERROR";
-    /** The stack delivered the replies to a socket and the client timed out anyway: it discarded them silently. */
-    public static final String IGNORED = "IGNORED";
-    /** The kernel's reason for a frame addressed elsewhere (also: a VLAN-tagged frame without a VLAN device). */
+    /** The kernel's reason for a frame addressed elsewhere (also: a Reason.VLAN-tagged frame without a Reason.VLAN device). */
     static final String OTHERHOST = "OTHERHOST";
 
     /** Kernel drop reasons that mean the same as one of ours; any other keeps the kernel's name. */
-    static final Map<String, String> KERNEL_REASONS = Map.of("IP_INHDR", IP_HDR, "NO_SOCKET", NO_PORT, "SOCKET_RCVBUFF", UDP_RCVBUF,
-            "FRAG_REASM_TIMEOUT", FRAGMENT, "FRAG_TOO_FAR", FRAGMENT);
-
-    /** The DUT-side capture, as a reason source. */
-    public static final String CAPTURE = "capture";
-    /** The client's own outcome, as a reason source. */
-    public static final String CLIENT = "client";
-    /** The responder journal, as a reason source. */
-    public static final String JOURNAL = "journal";
+    static final Map<String, Reason> KERNEL_REASONS = Map.of("IP_INHDR", Reason.IP_HDR, "NO_SOCKET", Reason.NO_PORT, "SOCKET_RCVBUFF",
+            Reason.UDP_RCVBUF, "FRAG_REASM_TIMEOUT", Reason.FRAGMENT, "FRAG_TOO_FAR", Reason.FRAGMENT);
 
     /**
      * One verdict.
      *
      * @param verdict     the verdict
-     * @param reason      a short machine token (MATRIX.md "reason"), or null
+     * @param reason      why (MATRIX.md "reason"), or null
      * @param explanation one or two sentences naming the evidence and its source
-     * @param source      which source gave the reason (MATRIX.md "reason_source"): {@link OsReport#KFREE_SKB},
-     *                    {@link OsReport#SNMP}, {@link OsReport#ETW}, {@link OsReport#PKTMON}, {@link OsReport#NETSTAT}, {@link OsReport#ETHTOOL},
-     *                    {@link #CAPTURE}, {@link #CLIENT} or {@link #JOURNAL}; null when there is no reason or no
+     * @param source      which source gave the reason (MATRIX.md "reason_source"); null when there is no reason or no
      *                    source named one
      */
-    public record Decision(Verdict verdict, String reason, String explanation, String source) {
+    public record Decision(Verdict verdict, Reason reason, String explanation, ReasonSource source) {
         /** A decision without a reason source. */
-        public Decision(Verdict verdict, String reason, String explanation) {
+        public Decision(Verdict verdict, Reason reason, String explanation) {
             this(verdict, reason, explanation, null);
         }
     }
 
     /** A reason, the sentence that says what gave it, and the name of that source. */
-    private record Reason(String token, String because, String source) {
+    private record Found(Reason reason, String because, ReasonSource source) {
     }
 
     /** Why replies that reached the DUT interface died in the stack: the first rule that applies wins. */
-    private static final List<Function<Evidence, Optional<Reason>>> STACK_REASONS = List.of(
+    private static final List<Function<Evidence, Optional<Found>>> STACK_REASONS = List.of(
             VerdictRules::nicFlaggedBad,
             VerdictRules::osDropReason,
             VerdictRules::udpChecksumCounter,
             VerdictRules::ipHeaderCounter,
             VerdictRules::fragments,
-            counter(SnmpCounters.UDP_NO_PORTS, NO_PORT, "no socket listened on the reply's destination port"),
-            counter(SnmpCounters.UDP_RCVBUF_ERRORS, UDP_RCVBUF, "the client's socket buffer was full"),
+            counter(SnmpCounters.UDP_NO_PORTS, Reason.NO_PORT, "no socket listened on the reply's destination port"),
+            counter(SnmpCounters.UDP_RCVBUF_ERRORS, Reason.UDP_RCVBUF, "the client's socket buffer was full"),
             VerdictRules::udpErrors,
             VerdictRules::vlanTag);
 
@@ -90,37 +66,37 @@ public final class VerdictRules {
         if (c.ok()) {
             long nic = e.os().nicChecksumErrorDelta();
             if (nic > 0) {
-                return new Decision(Verdict.DELIVERED_NIC_FLAGGED, NIC_CSUM, "the client got its replies, but the NIC's receive "
+                return new Decision(Verdict.DELIVERED_NIC_FLAGGED, Reason.NIC_CSUM, "the client got its replies, but the NIC's receive "
                         + "checksum-error counters rose (" + nicCounters(e) + ", ethtool -S): the NIC judged them bad and "
-                        + "the stack re-checked them in software", OsReport.ETHTOOL);
+                        + "the stack re-checked them in software", ReasonSource.ETHTOOL);
             }
             return new Decision(Verdict.DELIVERED, null, "the client got its replies (" + c.answered() + " of " + c.attempts()
                     + " requests answered)");
         }
         if (c.failure() == Failure.IO_ERROR) {
-            return new Decision(Verdict.HARNESS_ERROR, CLIENT_IO_ERROR, "the client could not run or use its socket: " + c.message(),
-                    CLIENT);
+            return new Decision(Verdict.HARNESS_ERROR, Reason.CLIENT_IO_ERROR, "the client could not run or use its socket: " + c.message(),
+                    ReasonSource.CLIENT);
         }
         if (c.failure() != Failure.TIMEOUT) {
-            return new Decision(Verdict.CLIENT_REJECTED, c.failure().name(), "the client failed with " + c.failure()
-                    + ", not a timeout, so replies reached it: " + c.message(), CLIENT);
+            return new Decision(Verdict.CLIENT_REJECTED, Reason.of(c.failure().name()), "the client failed with " + c.failure()
+                    + ", not a timeout, so replies reached it: " + c.message(), ReasonSource.CLIENT);
         }
         if (e.requestsSeen() == 0) {
             return new Decision(Verdict.NO_REQUEST, null, "the client timed out and the responder journal has no request: "
                     + "the requests never reached the responder");
         }
         if (e.repliesSent() == 0) {
-            return new Decision(Verdict.HARNESS_ERROR, NO_REPLY_SENT, "the responder journal has " + e.requestsSeen()
-                    + " requests but no reply: the simulated BMC stayed silent", JOURNAL);
+            return new Decision(Verdict.HARNESS_ERROR, Reason.NO_REPLY_SENT, "the responder journal has " + e.requestsSeen()
+                    + " requests but no reply: the simulated BMC stayed silent", ReasonSource.JOURNAL);
         }
-        Optional<Reason> reason = STACK_REASONS.stream().map(r -> r.apply(e)).flatMap(Optional::stream).findFirst();
+        Optional<Found> reason = STACK_REASONS.stream().map(r -> r.apply(e)).flatMap(Optional::stream).findFirst();
         DutWire w = e.dutWire();
         if (w == null) {
-            return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), "the responder sent " + e.repliesSent()
+            return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.reason(), "the responder sent " + e.repliesSent()
                             + " replies and the client timed out; there is no DUT capture, but " + r.because(), r.source()))
-                    .orElse(new Decision(Verdict.HARNESS_ERROR, NO_DUT_CAPTURE, "the responder sent " + e.repliesSent()
+                    .orElse(new Decision(Verdict.HARNESS_ERROR, Reason.NO_DUT_CAPTURE, "the responder sent " + e.repliesSent()
                             + " replies and the client timed out, but without a DUT capture lost cannot be told from dropped ("
-                            + e.os().describeSources() + ")", CAPTURE));
+                            + e.os().describeSources() + ")", ReasonSource.CAPTURE));
         }
         if (w.replies() == 0) {
             return new Decision(Verdict.LOST_BEFORE_DUT, null, "the responder sent " + e.repliesSent()
@@ -137,7 +113,7 @@ public final class VerdictRules {
         if (e.os().perFlow()) {
             // Every drop of this flow's packets is in the report: what none accounts for went up to the client's socket.
             if (w.replies() > dropped && w.vlanTagged() == 0) {
-                return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface and the "
+                return new Decision(Verdict.CLIENT_REJECTED, Reason.IGNORED, w.replies() + " replies reached the DUT interface and the "
                         + "kernel dropped " + dropped + " of this flow's packets (kfree_skb per packet): the client read replies it "
                         + "did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
             }
@@ -145,14 +121,14 @@ public final class VerdictRules {
             long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
             boolean osCounted = e.os().available(OsReport.SNMP);
             if (osCounted && w.replies() > dropped && toSockets > 0 && w.vlanTagged() == 0) {
-                return new Decision(Verdict.CLIENT_REJECTED, IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
+                return new Decision(Verdict.CLIENT_REJECTED, Reason.IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
                         + "drop counters account for " + dropped + " of them and " + SnmpCounters.UDP_IN_DATAGRAMS + " rose (+" + toSockets
                         + "): the client read replies it did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
             }
         }
         String onWire = w.replies() + " replies reached the DUT interface but the client timed out: ";
-        return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.token(), onWire + r.because(), r.source()))
-                .orElse(new Decision(Verdict.DROPPED_IN_STACK, UNKNOWN, onWire + "no OS source names a reason ("
+        return reason.map(r -> new Decision(Verdict.DROPPED_IN_STACK, r.reason(), onWire + r.because(), r.source()))
+                .orElse(new Decision(Verdict.DROPPED_IN_STACK, Reason.UNKNOWN, onWire + "no OS source names a reason ("
                         + e.os().describeSources() + ")"));
     }
 
@@ -161,7 +137,7 @@ public final class VerdictRules {
      * this cell, and the DUT capture shows their bytes valid, or there is no capture to say otherwise. Replies that
      * arrived corrupt are left to the other rules: then the NIC was right.
      */
-    private static Optional<Reason> nicFlaggedBad(Evidence e) {
+    private static Optional<Found> nicFlaggedBad(Evidence e) {
         List<OsReport.NicChecksum> bad = e.os().nicChecksums(NicChecksumInfo.Judgement.FLAGGED_BAD);
         DutWire w = e.dutWire();
         if (bad.isEmpty() || w != null && (w.badUdpChecksums() > 0 || w.badIpChecksums() > 0)) {
@@ -170,15 +146,15 @@ public final class VerdictRules {
         String flags = bad.stream().flatMap(n -> n.flags().stream()).distinct().collect(Collectors.joining(", "));
         String stack = bad.stream().map(OsReport.NicChecksum::stack).filter(java.util.Objects::nonNull).distinct()
                 .collect(Collectors.joining("; "));
-        return Optional.of(new Reason(NIC_FLAGGED_BAD, "the NIC driver marked " + bad.size() + " repl" + (bad.size() == 1 ? "y" : "ies")
+        return Optional.of(new Found(Reason.NIC_FLAGGED_BAD, "the NIC driver marked " + bad.size() + " repl" + (bad.size() == 1 ? "y" : "ies")
                 + " " + flags + " in TcpIpChecksumNetBufferListInfo (TCPIP ETW" + (stack.isEmpty() ? "" : "; " + stack) + ")"
                 + (w == null ? ", and there is no DUT capture to show their bytes"
                         : " while the capture shows valid checksums on the wire: the NIC judged good datagrams bad and tcpip trusted it"),
-                OsReport.ETW));
+                ReasonSource.ETW));
     }
 
     /** Drop reasons the OS named: kfree_skb's (Linux), PktMon's or tcpip.sys's drop events (Windows). */
-    private static Optional<Reason> osDropReason(Evidence e) {
+    private static Optional<Found> osDropReason(Evidence e) {
         if (e.os().dropReasons().isEmpty()) {
             return Optional.empty();
         }
@@ -186,26 +162,26 @@ public final class VerdictRules {
         return OsReport.PKTMON.equals(source) || OsReport.ETW.equals(source) ? eventDropReason(e, source) : kernelDropReason(e);
     }
 
-    private static Optional<Reason> kernelDropReason(Evidence e) {
+    private static Optional<Found> kernelDropReason(Evidence e) {
         Map<String, Long> reasons = e.os().dropReasons();
         List<Map.Entry<String, Long>> byCount = reasons.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
         String top = byCount.get(0).getKey();
         // every fragment reason (DUP_FRAG, FRAG_REASM_TIMEOUT, FRAG_TOO_FAR, ...) says the same: reassembly never finished
-        String token = top.contains("FRAG") ? FRAGMENT : KERNEL_REASONS.getOrDefault(top, top);
+        Reason token = top.contains("FRAG") ? Reason.FRAGMENT : KERNEL_REASONS.getOrDefault(top, Reason.of(top));
         DutWire w = e.dutWire();
         if (OTHERHOST.equals(top) && w != null && w.vlanTagged() > 0 && !e.dutVlanDevice()) {
-            // untagged by the stack with no VLAN device to take them, tagged frames become "for another host"
-            return Optional.of(new Reason(VLAN, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + ": " + w.vlanTagged()
-                    + " of " + w.replies() + " replies on the wire carry an 802.1Q tag and the DUT has no VLAN device for it",
-                    OsReport.KFREE_SKB));
+            // untagged by the stack with no Reason.VLAN device to take them, tagged frames become "for another host"
+            return Optional.of(new Found(Reason.VLAN, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + ": " + w.vlanTagged()
+                    + " of " + w.replies() + " replies on the wire carry an 802.1Q tag and the DUT has no Reason.VLAN device for it",
+                    ReasonSource.KFREE_SKB));
         }
         String others = byCount.size() == 1 ? "" : "; also " + byCount.subList(1, byCount.size()).stream()
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
-        return Optional.of(new Reason(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
+        return Optional.of(new Found(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
                 + (e.os().perFlow() ? " for this flow's packets" : " (" + kernelDropTool(e) + ")")
-                + wireNote(e, token) + others, OsReport.KFREE_SKB));
+                + wireNote(e, token) + others, ReasonSource.KFREE_SKB));
     }
 
     /** Where kernel drop reasons without a flow came from: tracefs, or the tool whose output named them ("perf script"). */
@@ -220,7 +196,7 @@ public final class VerdictRules {
      * Drop events of Windows: the most frequent reason, in Windows' own words, with where it dropped (PktMon's
      * component, tcpip's interface).
      */
-    private static Optional<Reason> eventDropReason(Evidence e, String source) {
+    private static Optional<Found> eventDropReason(Evidence e, String source) {
         Map<String, Long> reasons = e.os().dropReasons();
         String top = reasons.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
@@ -233,37 +209,37 @@ public final class VerdictRules {
         String others = reasons.size() == 1 ? "" : "; also " + reasons.entrySet().stream().filter(x -> !x.getKey().equals(top))
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
         boolean pktmon = OsReport.PKTMON.equals(source);
-        return Optional.of(new Reason(top, (pktmon ? "PktMon" : "tcpip.sys (TCPIP ETW)") + " logged " + n + " drop" + (n == 1 ? "" : "s")
+        return Optional.of(new Found(Reason.of(top), (pktmon ? "PktMon" : "tcpip.sys (TCPIP ETW)") + " logged " + n + " drop" + (n == 1 ? "" : "s")
                 + " with " + (pktmon ? "DropReason" : "Reason") + " '" + words + "'"
-                + (where.isEmpty() ? "" : (pktmon ? " at component " : " at ") + where) + " (" + source + ")" + wireNote(e, top) + others,
-                source));
+                + (where.isEmpty() ? "" : (pktmon ? " at component " : " at ") + where) + " (" + source + ")" + wireNote(e, Reason.of(top))
+                + others, ReasonSource.of(source)));
     }
 
-    private static Optional<Reason> udpChecksumCounter(Evidence e) {
+    private static Optional<Found> udpChecksumCounter(Evidence e) {
         long n = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS);
         return n <= 0 ? Optional.empty()
-                : Optional.of(new Reason(UDP_CSUM, counterName(e, SnmpCounters.UDP_IN_CSUM_ERRORS) + " +" + n + wireNote(e, UDP_CSUM),
-                        e.os().counterSource()));
+                : Optional.of(new Found(Reason.UDP_CSUM, counterName(e, SnmpCounters.UDP_IN_CSUM_ERRORS) + " +" + n + wireNote(e, Reason.UDP_CSUM),
+                        ReasonSource.of(e.os().counterSource())));
     }
 
     /** Udp.InErrors: on Linux the stack's other UDP errors (checksum errors came first); netstat does not say why. */
-    private static Optional<Reason> udpErrors(Evidence e) {
+    private static Optional<Found> udpErrors(Evidence e) {
         long n = e.os().counter(SnmpCounters.UDP_IN_ERRORS);
         if (n <= 0) {
             return Optional.empty();
         }
-        boolean netstat = OsReport.NETSTAT.equals(e.os().counterSource());
-        return Optional.of(new Reason(UDP_ERROR, counterName(e, SnmpCounters.UDP_IN_ERRORS) + " +" + n + ": " + (netstat
+        boolean netstat = OsReport.NETSTAT.equals(ReasonSource.of(e.os().counterSource()));
+        return Optional.of(new Found(Reason.UDP_ERROR, counterName(e, SnmpCounters.UDP_IN_ERRORS) + " +" + n + ": " + (netstat
                 ? "the stack counted UDP receive errors without saying why (a checksum drop counts here too; PktMon names the reason)"
-                : "the stack rejected the UDP datagram without a checksum error"), e.os().counterSource()));
+                : "the stack rejected the UDP datagram without a checksum error"), ReasonSource.of(e.os().counterSource())));
     }
 
     /** The counter's name, with where it came from when that is not /proc/net/snmp (whose names these are). */
     private static String counterName(Evidence e, String key) {
-        return OsReport.NETSTAT.equals(e.os().counterSource()) ? key + " (netstat -s)" : key;
+        return OsReport.NETSTAT.equals(ReasonSource.of(e.os().counterSource())) ? key + " (netstat -s)" : key;
     }
 
-    private static Optional<Reason> ipHeaderCounter(Evidence e) {
+    private static Optional<Found> ipHeaderCounter(Evidence e) {
         long n = e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS);
         if (n <= 0) {
             return Optional.empty();
@@ -271,12 +247,12 @@ public final class VerdictRules {
         boolean badOnWire = e.dutWire() != null && !e.dutWire().ipChecksumsValid();
         String name = counterName(e, SnmpCounters.IP_IN_HDR_ERRORS);
         return Optional.of(badOnWire
-                ? new Reason(IP_CSUM, name + " +" + n + wireNote(e, IP_CSUM), e.os().counterSource())
-                : new Reason(IP_HDR, name + " +" + n + " with valid IP header checksums on the wire: "
-                        + "the stack rejected another header field", e.os().counterSource()));
+                ? new Found(Reason.IP_CSUM, name + " +" + n + wireNote(e, Reason.IP_CSUM), ReasonSource.of(e.os().counterSource()))
+                : new Found(Reason.IP_HDR, name + " +" + n + " with valid IP header checksums on the wire: "
+                        + "the stack rejected another header field", ReasonSource.of(e.os().counterSource())));
     }
 
-    private static Optional<Reason> fragments(Evidence e) {
+    private static Optional<Found> fragments(Evidence e) {
         long fails = e.os().counter(SnmpCounters.IP_REASM_FAILS);
         long timeouts = e.os().counter(SnmpCounters.IP_REASM_TIMEOUT);
         int onWire = e.dutWire() == null ? 0 : e.dutWire().fragments();
@@ -287,34 +263,34 @@ public final class VerdictRules {
         String counters = fails > 0 || timeouts > 0
                 ? SnmpCounters.IP_REASM_FAILS + " +" + Math.max(fails, 0) + ", " + SnmpCounters.IP_REASM_TIMEOUT + " +" + Math.max(timeouts, 0)
                 : "no reassembly counter rose";
-        return Optional.of(new Reason(FRAGMENT, onWire + " replies on the wire were fragments (" + counters
-                + "): the stack waited for pieces that never came", fails > 0 || timeouts > 0 ? e.os().counterSource() : CAPTURE));
+        return Optional.of(new Found(Reason.FRAGMENT, onWire + " replies on the wire were fragments (" + counters
+                + "): the stack waited for pieces that never came", fails > 0 || timeouts > 0 ? ReasonSource.of(e.os().counterSource()) : ReasonSource.CAPTURE));
     }
 
-    private static Function<Evidence, Optional<Reason>> counter(String key, String token, String meaning) {
+    private static Function<Evidence, Optional<Found>> counter(String key, Reason token, String meaning) {
         return e -> {
             long n = e.os().counter(key);
             return n <= 0 ? Optional.empty()
-                    : Optional.of(new Reason(token, counterName(e, key) + " +" + n + ": " + meaning, e.os().counterSource()));
+                    : Optional.of(new Found(token, counterName(e, key) + " +" + n + ": " + meaning, ReasonSource.of(e.os().counterSource())));
         };
     }
 
-    private static Optional<Reason> vlanTag(Evidence e) {
+    private static Optional<Found> vlanTag(Evidence e) {
         DutWire w = e.dutWire();
         if (w == null || w.vlanTagged() == 0 || e.dutVlanDevice()) {
             return Optional.empty();
         }
-        return Optional.of(new Reason(VLAN, w.vlanTagged() + " of " + w.replies() + " replies on the wire carry an 802.1Q tag "
-                + "and the DUT has no VLAN device for it (DUT capture): the stack discards tagged frames it has no device for", CAPTURE));
+        return Optional.of(new Found(Reason.VLAN, w.vlanTagged() + " of " + w.replies() + " replies on the wire carry an 802.1Q tag "
+                + "and the DUT has no Reason.VLAN device for it (DUT capture): the stack discards tagged frames it has no device for", ReasonSource.CAPTURE));
     }
 
     /** What the capture adds to a checksum reason: the same bytes bad on the wire, or good on the wire and bad in the stack. */
-    private static String wireNote(Evidence e, String token) {
+    private static String wireNote(Evidence e, Reason token) {
         DutWire w = e.dutWire();
-        if (w == null || !(UDP_CSUM.equals(token) || IP_CSUM.equals(token))) {
+        if (w == null || !(Reason.UDP_CSUM.equals(token) || Reason.IP_CSUM.equals(token))) {
             return "";
         }
-        boolean udp = UDP_CSUM.equals(token);
+        boolean udp = Reason.UDP_CSUM.equals(token);
         int bad = udp ? w.badUdpChecksums() : w.badIpChecksums();
         String what = udp ? "UDP checksums" : "IP header checksums";
         return bad == 0

@@ -57,7 +57,7 @@ public final class VerdictCategories {
     public static String verdictText(Cell cell) {
         String share = cell.verdict() == Verdict.INTERMITTENT ? cell.repeatShare().map(s -> " " + s.k() + "/" + s.n()
                 + " delivered, 95 % " + s.interval()).orElse("") : "";
-        return cell.verdict().name() + share + (cell.reason() == null || cell.reason().isBlank() ? "" : " (" + cell.reason() + ")");
+        return cell.verdict().name() + share + (cell.reason() == null ? "" : " (" + cell.reason() + ")");
     }
 
     /** The status message of a cell; it starts with the verdict token so the categories can sort it. */

@@ -1,5 +1,6 @@
 package io.quirklab.bisect;
 
+import io.quirklab.matrix.Reason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class BisectionTest {
             List<Attempts.Attempt> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 boolean drop = rule.test(fields) && random.nextDouble() < dropRate;
-                out.add(new Attempts.Attempt(drop ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED, drop ? "UDP_CSUM" : null, "fake"));
+                out.add(new Attempts.Attempt(drop ? Verdict.DROPPED_IN_STACK : Verdict.DELIVERED, drop ? Reason.UDP_CSUM : null, "fake"));
             }
             return new Attempts(out);
         }

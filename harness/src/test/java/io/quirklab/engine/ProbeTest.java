@@ -44,7 +44,7 @@ class ProbeTest {
         Probe probe = new Probe(new MatrixEngineTest.FakeObservers(t, true, "", ""), lab.control());
         Probe.Result r = probe.run(lab.state().persona("clean"), timesOut, dir.resolve("cell"));
         assertThat(r.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
-        assertThat(r.reason()).isEqualTo("IGNORED");
+        assertThat(r.reason()).hasToString("IGNORED");
         assertThat(r.explanation()).contains("kfree_skb per packet");
         assertThat(r.evidence().requestsSeen()).isEqualTo(1);
         assertThat(r.evidence().client().attempts()).as("a tool's attempts come from the journal").isEqualTo(1);

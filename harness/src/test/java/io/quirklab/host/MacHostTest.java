@@ -1,5 +1,7 @@
 package io.quirklab.host;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static io.quirklab.host.RecordedCommands.failsWith;
 import static io.quirklab.host.RecordedCommands.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,7 +154,7 @@ class MacHostTest {
         VerdictRules.Decision d = VerdictRules.decide(Evidence.of(Evidence.Client.failed(Failure.TIMEOUT, "timeout", 4)).withJournal(4, 4)
                 .withDutWire(new DutWire(4, 0, 0, 0, 0, 0, 0)).withOs(r));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
         assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
 
         try (EvidenceSession s = new MacHost(new RecordedCommands().runner()).beginDropEvidence("en0", tmp)) {

@@ -1,5 +1,7 @@
 package io.quirklab.host;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.observe.OsReport;
@@ -66,7 +68,7 @@ class PasteShapesTest {
                         .isEqualTo(whole.stream().map(OsReport.Drop::reason).toList());
                 assertThat(p.log().drops()).allMatch(d -> d.component().startsWith("49"));
             } else {
-                assertThat(p.log().drops()).as("width %d", width).allMatch(d -> d.reason().equals(VerdictRules.UNKNOWN));
+                assertThat(p.log().drops()).as("width %d", width).allMatch(d -> d.reason().equals(Reason.UNKNOWN));
             }
         }
         // cut so short that not even the kind of event shows: "could not read", not "no drops"
@@ -150,7 +152,7 @@ class PasteShapesTest {
         assertThat(only(out, ToolOutputs.PktmonLogOutput.class).get(0).log().drops()).singleElement().satisfies(d -> {
             assertThat(d.component()).isEqualTo("49 TCP/IP (tcpip.sys)");
             assertThat(d.packet()).isEqualTo(new OsReport.Flow("198.18.0.10", 623, "198.18.0.1", 50123));
-            assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
         });
     }
 

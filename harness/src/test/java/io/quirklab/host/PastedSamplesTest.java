@@ -1,5 +1,7 @@
 package io.quirklab.host;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.observe.KernelDropLog;
@@ -58,7 +60,7 @@ class PastedSamplesTest {
             assertThat(d.packet()).isEqualTo(new OsReport.Flow("192.168.5.68", 0, "192.168.5.88", 0));
         });
         VerdictRules.Decision v = ToolOutputs.verdict(ToolOutputs.report(out));
-        assertThat(v.reason()).isEqualTo("TCPIP_INSPECTION_DROP");
+        assertThat(v.reason()).hasToString("TCPIP_INSPECTION_DROP");
         assertThat(v.source()).isEqualTo(OsReport.ETW);
         assertThat(v.explanation()).contains("Reason 'network layer: Inspection drop (Send)'").contains("interface 13");
     }
@@ -125,7 +127,7 @@ class PastedSamplesTest {
         assertThat(c.get(1).counters()).containsEntry(SnmpCounters.UDP_RCVBUF_ERRORS, 2828118L);
         assertThat(c.get(2).counters()).containsEntry(SnmpCounters.UDP_IN_DATAGRAMS, 1722307L);
         VerdictRules.Decision v = ToolOutputs.verdict(ToolOutputs.report(c.stream().map(ToolOutputs.ToolOutput.class::cast).toList()));
-        assertThat(v.reason()).isEqualTo(VerdictRules.UDP_RCVBUF);
+        assertThat(v.reason()).isEqualTo(Reason.UDP_RCVBUF);
         assertThat(v.source()).isEqualTo(OsReport.SNMP);
     }
 
@@ -133,7 +135,7 @@ class PastedSamplesTest {
     void dropwatch1TheSummaryIsDropsAtTheirLocationsWithoutAReason() {
         ToolOutputs.KernelDropsOutput k = only(file("dropwatch/1.txt"), ToolOutputs.KernelDropsOutput.class).get(0);
         assertThat(k.format()).isEqualTo(KernelDropLog.DROPWATCH);
-        assertThat(k.log().drops()).hasSize(12).allMatch(d -> d.reason().equals(VerdictRules.UNKNOWN) && d.packet() == null);
+        assertThat(k.log().drops()).hasSize(12).allMatch(d -> d.reason().equals(Reason.UNKNOWN) && d.packet() == null);
         assertThat(k.log().drops().stream().mapToLong(OsReport.Drop::count).sum()).isEqualTo(1 + 6 + 6 + 19 + 5 + 9 + 7 + 6 + 14 + 15 + 2 + 2);
         assertThat(k.log().drops().get(3).component()).isEqualTo("__netif_receive_skb+49f");
         assertThat(k.log().drops().get(11).component()).isEqualTo("inet_csk_reset_xmit_timer.clone.1+265");
@@ -182,7 +184,7 @@ class PastedSamplesTest {
     void perf2AnOldKernelsWrappedEventWithoutReasonTakesItsPlaceFromTheStack() {
         ToolOutputs.KernelDropsOutput k = only(file("perf-kfree-skb/2.txt"), ToolOutputs.KernelDropsOutput.class).get(0);
         assertThat(k.log().drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(VerdictRules.UNKNOWN);
+            assertThat(d.reason()).isEqualTo(Reason.UNKNOWN);
             assertThat(d.component()).isEqualTo("__dev_queue_xmit"); // the address, named by the first frame that is not the free
             assertThat(d.detail()).contains("no reason printed");
         });
@@ -200,7 +202,7 @@ class PastedSamplesTest {
         });
         OsReport forFlow = ToolOutputs.report(List.of(k)).forFlows(List.of(new OsReport.Flow("172.20.10.2", 33918, null, 0)));
         VerdictRules.Decision v = ToolOutputs.verdict(forFlow);
-        assertThat(v.reason()).isEqualTo("NETFILTER_DROP");
+        assertThat(v.reason()).hasToString("NETFILTER_DROP");
         assertThat(v.source()).isEqualTo(OsReport.KFREE_SKB);
         assertThat(ToolOutputs.report(List.of(k)).forFlows(List.of(new OsReport.Flow("198.18.0.10", 623, null, 0))).drops()).isEmpty();
     }
@@ -209,7 +211,7 @@ class PastedSamplesTest {
     void pwru2The1xColumnsAndADropWithoutItsReason() {
         ToolOutputs.KernelDropsOutput k = only(file("pwru/2.txt"), ToolOutputs.KernelDropsOutput.class).get(0);
         assertThat(k.log().drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(VerdictRules.UNKNOWN);
+            assertThat(d.reason()).isEqualTo(Reason.UNKNOWN);
             assertThat(d.detail()).isEqualTo("pwru: sk_skb_reason_drop, no reason printed");
             assertThat(d.packet()).isEqualTo(new OsReport.Flow("172.16.0.1", 0, "172.16.0.2", 0));
         });

@@ -1,5 +1,7 @@
 package io.quirklab.host;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.observe.OsReport;
@@ -93,7 +95,7 @@ class ToolOutputsTest {
         OsReport r = ToolOutputs.report(outs);
         assertThat(r.counter("Udp.InErrors")).isEqualTo(4);
         VerdictRules.Decision d = ToolOutputs.verdict(r);
-        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_ERROR);
+        assertThat(d.reason()).isEqualTo(Reason.UDP_ERROR);
         assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
     }
 

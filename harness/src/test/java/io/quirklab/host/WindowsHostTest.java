@@ -1,5 +1,7 @@
 package io.quirklab.host;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static io.quirklab.host.RecordedCommands.fails;
 import static io.quirklab.host.RecordedCommands.failsWith;
 import static io.quirklab.host.RecordedCommands.fixture;
@@ -314,13 +316,13 @@ class WindowsHostTest {
 
         VerdictRules.Decision mine = VerdictRules.decide(timedOut(report.forFlows(List.of(CELL))));
         assertThat(mine.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(mine.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(mine.reason()).isEqualTo(Reason.UDP_CSUM);
         assertThat(mine.source()).isEqualTo(OsReport.PKTMON);
         assertThat(mine.explanation()).contains("PktMon logged 2 drops with DropReason 'INET: checksum is invalid' at component 49 TCP/IP");
         // Another cell's flow that PktMon did not see dropped: no PktMon reason; netstat's errors remain (not per flow).
         VerdictRules.Decision other = VerdictRules.decide(timedOut(report.forFlows(List.of(new OsReport.Flow("198.18.0.12", 623, null, 0)))));
         assertThat(other.source()).isEqualTo(OsReport.NETSTAT);
-        assertThat(other.reason()).isEqualTo(VerdictRules.UDP_ERROR);
+        assertThat(other.reason()).isEqualTo(Reason.UDP_ERROR);
     }
 
     @Test
@@ -344,7 +346,7 @@ class WindowsHostTest {
         assertThat(cell.counter(OsReport.ETW_NIC_FLAGGED_BAD)).isEqualTo(1);
         VerdictRules.Decision d = VerdictRules.decide(timedOut(cell));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(d.reason()).isEqualTo(VerdictRules.NIC_FLAGGED_BAD);
+        assertThat(d.reason()).isEqualTo(Reason.NIC_FLAGGED_BAD);
         assertThat(d.source()).isEqualTo(OsReport.ETW);
         assertThat(d.explanation()).contains("UdpChecksumFailed", "the capture shows valid checksums");
         // Another persona's cell: nothing of the NIC's verdict is its own.
@@ -432,7 +434,7 @@ class WindowsHostTest {
                 .satisfies(x -> assertThat(x.available()).isFalse()).satisfies(x -> assertThat(x.note()).contains("netsh is not available"));
         VerdictRules.Decision d = VerdictRules.decide(timedOut(report));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_ERROR);
+        assertThat(d.reason()).isEqualTo(Reason.UDP_ERROR);
         assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
         assertThat(d.explanation()).contains("Udp.InErrors (netstat -s) +4");
     }

@@ -1,5 +1,6 @@
 package io.quirklab.lab;
 
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.client.ClientKind;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +71,7 @@ class LabFileTest {
         assertThat(f.clients()).containsExactly(ClientKind.JAVA_LAN, ClientKind.IPMITOOL_LANPLUS, ClientKind.FREEIPMI);
         assertThat(f.offload()).containsExactly(OffloadState.ON, OffloadState.OFF);
         KnownIssues.Entry e = f.knownIssues().entries().get(0);
-        assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", java.util.Optional.of(OffloadState.ON), Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the emulated fault"));
+        assertThat(e).isEqualTo(new KnownIssues.Entry("smdc-tyan", "*", java.util.Optional.of(OffloadState.ON), Verdict.DROPPED_IN_STACK, Reason.UDP_CSUM, "the emulated fault"));
     }
 
     @Test

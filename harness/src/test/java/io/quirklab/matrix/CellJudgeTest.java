@@ -13,7 +13,7 @@ class CellJudgeTest {
     static MatrixDocument.Cell cell(String persona, String client, OffloadState offload, Verdict v, String reason, Verdict expected) {
         MatrixDocument.CellEvidence e = new MatrixDocument.CellEvidence(2, 2, 2, true, Map.of(), Map.of(), Map.of(), null, 1, "x",
                 null, null, null, null);
-        return new MatrixDocument.Cell(persona, client, offload, v, reason, expected, 2, 0, 1000, "because", null, e);
+        return new MatrixDocument.Cell(persona, client, offload, v, Reason.of(reason), expected, 2, 0, 1000, "because", null, e);
     }
 
     static MatrixDocument doc(String id, MatrixDocument.Cell... cells) {
@@ -22,7 +22,7 @@ class CellJudgeTest {
     }
 
     private static final KnownIssues SEED = new KnownIssues(List.of(new KnownIssues.Entry("smdc-tyan", null, java.util.Optional.of(OffloadState.ON),
-            Verdict.DROPPED_IN_STACK, "UDP_CSUM", "the seed")));
+            Verdict.DROPPED_IN_STACK, Reason.UDP_CSUM, "the seed")));
 
     @Test
     void expectedVerdictsPassHarnessErrorsBreakOthersFail() {

@@ -1,5 +1,7 @@
 package io.quirklab.observe;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.client.Failure;
@@ -29,7 +31,7 @@ class VerdictRulesEtwTest {
     void validRepliesTheDriverMarkedUdpChecksumFailedAreNicFlaggedBadFromEtwBeforePktmon() {
         VerdictRules.Decision d = VerdictRules.decide(timedOut(os(), new DutWire(1, 0, 0, 0, 0, 0, 0)));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-        assertThat(d.reason()).isEqualTo(VerdictRules.NIC_FLAGGED_BAD);
+        assertThat(d.reason()).isEqualTo(Reason.NIC_FLAGGED_BAD);
         assertThat(d.source()).isEqualTo(OsReport.ETW);
         assertThat(d.explanation()).contains("the NIC driver marked 1 reply UdpChecksumFailed", "dropped: Checksum is invalid",
                 "the capture shows valid checksums on the wire");
@@ -38,7 +40,7 @@ class VerdictRulesEtwTest {
     @Test
     void repliesThatArrivedCorruptWereJudgedRightAndKeepTheStacksReason() {
         VerdictRules.Decision d = VerdictRules.decide(timedOut(os(), new DutWire(1, 1, 0, 0, 0, 0, 0)));
-        assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+        assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
         assertThat(d.source()).isEqualTo(OsReport.PKTMON);
         assertThat(d.explanation()).contains("arrived corrupt");
     }
@@ -46,7 +48,7 @@ class VerdictRulesEtwTest {
     @Test
     void withoutACaptureTheVerdictSaysWhatItCouldNotSee() {
         VerdictRules.Decision d = VerdictRules.decide(timedOut(os(), null));
-        assertThat(d.reason()).isEqualTo(VerdictRules.NIC_FLAGGED_BAD);
+        assertThat(d.reason()).isEqualTo(Reason.NIC_FLAGGED_BAD);
         assertThat(d.explanation()).contains("no DUT capture to show their bytes");
     }
 
@@ -55,7 +57,7 @@ class VerdictRulesEtwTest {
         String text = new String(TestData.bytes("etw/pktmon-with-tcpip-delivered.txt"), StandardCharsets.UTF_8);
         OsReport os = OsReport.withDrops(Map.of(), Map.of(), List.of(), List.of()).withNicChecksums(EtwTcpipLog.parse(text).evidence());
         VerdictRules.Decision timedOut = VerdictRules.decide(timedOut(os.forFlows(List.of(CELL)), new DutWire(1, 0, 0, 0, 0, 0, 0)));
-        assertThat(timedOut.reason()).isNotEqualTo(VerdictRules.NIC_FLAGGED_BAD);
+        assertThat(timedOut.reason()).isNotEqualTo(Reason.NIC_FLAGGED_BAD);
         Evidence ok = Evidence.of(Evidence.Client.succeeded(1)).withJournal(1, 1).withOs(os.forFlows(List.of(CELL)));
         assertThat(VerdictRules.decide(ok).verdict()).isEqualTo(Verdict.DELIVERED);
         assertThat(ok.os().counterDeltas()).isEqualTo(Map.of(OsReport.ETW_NIC_VERIFIED_GOOD, 1L)); // how the NIC judged the reply

@@ -1,5 +1,7 @@
 package io.quirklab.observe;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,7 +152,7 @@ class VethCaptureTest {
             VerdictRules.Decision d = VerdictRules.decide(Evidence.of(Evidence.Client.failed(Failure.TIMEOUT, "timed out", 1))
                     .withJournal(1, 1).withDutWire(badOnly).withOs(os).withPcap(pcap));
             assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
-            assertThat(d.reason()).isEqualTo(VerdictRules.UDP_CSUM);
+            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
             assertThat(d.explanation()).contains("arrived corrupt");
         }
     }

@@ -1,5 +1,6 @@
 package io.quirklab.report;
 
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.OffloadState;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,7 +107,7 @@ class AllureCategoriesTest {
     }
 
     static Cell cell(Verdict v, String reason, Verdict expected, String explanation, String known) {
-        return new Cell("p", "c", OffloadState.ON, v, reason, expected, 1, 0, 1, explanation, known, null);
+        return new Cell("p", "c", OffloadState.ON, v, Reason.of(reason), expected, 1, 0, 1, explanation, known, null);
     }
 
     static CellReport report(Cell cell) {

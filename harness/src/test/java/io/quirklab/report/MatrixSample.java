@@ -1,5 +1,7 @@
 package io.quirklab.report;
 
+import io.quirklab.matrix.ReasonSource;
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.OffloadState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +40,7 @@ final class MatrixSample {
     }
 
     static CellEvidence evidence(String pcap, String responderPcap, String evidenceFile, String clientOutput) {
-        return new CellEvidence(4, 4, 4, true, Map.of("Udp.InCsumErrors", 4L), Map.of("rx_csum_offload_errors", 4L), Map.of(), "snmp",
+        return new CellEvidence(4, 4, 4, true, Map.of("Udp.InCsumErrors", 4L), Map.of("rx_csum_offload_errors", 4L), Map.of(), ReasonSource.SNMP,
                 1, "Error: Unable to establish IPMI v1.5 / RMCP session", pcap, responderPcap, evidenceFile, clientOutput);
     }
 
@@ -49,10 +51,10 @@ final class MatrixSample {
                 "the client got its replies", null,
                 evidence("cells/clean__java-lan__off.pcap", "cells/clean__java-lan__off.responder.pcap",
                         "cells/clean__java-lan__off.json", "pong: IPMI supported")));
-        cells.add(new Cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED, 4, 0, 4012,
+        cells.add(new Cell("smdc-tyan", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, Reason.UDP_CSUM, Verdict.DELIVERED, 4, 0, 4012,
                 "4 replies on the DUT wire with valid checksums, Udp.InCsumErrors +4, client timed out", null,
                 evidence("cells/smdc-tyan__ipmitool-lan__on.pcap", null, null, "cells/smdc-tyan__ipmitool-lan__on.txt")));
-        cells.add(new Cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM", Verdict.DELIVERED, 4, 0, 4000,
+        cells.add(new Cell("smdc-tyan", "java-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, Reason.UDP_CSUM, Verdict.DELIVERED, 4, 0, 4000,
                 "client timed out", "issue 12: the I211 flags DF-clear replies", evidence(null, null, null, null)));
         cells.add(new Cell("bad-udp-csum", "java-lan", OffloadState.ON, Verdict.HARNESS_ERROR, null, Verdict.DROPPED_IN_STACK, 0, 0, 5,
                 "tcpdump is not installed", null, null));

@@ -1,5 +1,7 @@
 package io.quirklab.testing;
 
+import io.quirklab.matrix.ReasonSource;
+import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.MatrixDocument.Cell;
@@ -47,10 +49,10 @@ public final class Matrices {
     public static Cell cell(String persona, String client, OffloadState offload, Verdict verdict, String reason, Verdict expected, String known) {
         String slug = persona + "__" + client + "__" + offload;
         MatrixDocument.CellEvidence evidence = new MatrixDocument.CellEvidence(4, 4, 4, true,
-                verdict == Verdict.DROPPED_IN_STACK ? Map.of("Udp.InCsumErrors", 4L) : Map.of(), Map.of(), Map.of(), "snmp",
+                verdict == Verdict.DROPPED_IN_STACK ? Map.of("Udp.InCsumErrors", 4L) : Map.of(), Map.of(), Map.of(), ReasonSource.SNMP,
                 verdict.delivered() ? 0 : 1, verdict.delivered() ? "ok" : "Error: Unable to establish IPMI v1.5 / RMCP session",
                 "cells/" + slug + ".pcap", null, null, null);
-        return new Cell(persona, client, offload, verdict, reason, expected, 4, verdict.delivered() ? 4 : 0, 1000,
+        return new Cell(persona, client, offload, verdict, Reason.of(reason), expected, 4, verdict.delivered() ? 4 : 0, 1000,
                 "the client " + (verdict.delivered() ? "got its replies" : "did not get its replies"), known, evidence);
     }
 

@@ -1,5 +1,7 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import io.quirklab.matrix.OffloadState;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -80,8 +82,8 @@ class DeliveryMatrixIT {
             // a Linux machine under test has the kernel's own verdict per packet; without it (no bpftrace, no root) say so
             Require.capability(Require.TOOLS, s.observers().contains("bpftrace on kfree_skb"), "the kernel's drop reasons per packet "
                     + "(bpftrace on kfree_skb, root) are missing on this Linux machine under test: " + s.observers());
-            assertThat(f.document().cells()).filteredOn(c -> "UDP_CSUM".equals(c.reason()))
-                    .allSatisfy(c -> assertThat(c.evidence().reasonSource()).as(c.key().toString()).isEqualTo("kfree_skb"));
+            assertThat(f.document().cells()).filteredOn(c -> Reason.UDP_CSUM.equals(c.reason()))
+                    .allSatisfy(c -> assertThat(c.evidence().reasonSource()).as(c.key().toString()).isEqualTo(ReasonSource.KFREE_SKB));
         }
     }
 

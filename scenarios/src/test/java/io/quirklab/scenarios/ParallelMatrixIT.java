@@ -1,5 +1,7 @@
 package io.quirklab.scenarios;
 
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.lab.LabState;
@@ -41,8 +43,8 @@ class ParallelMatrixIT {
         MatrixDocument p = MatrixDocument.read(parallel);
         assertThat(p.cells()).hasSize(s.cells().size()).hasSizeGreaterThan(100);
         assertThat(compare.out()).contains("summary: regressions 0, fixes 0, changed 0, added 0, removed 0, unchanged " + s.cells().size());
-        assertThat(p.cells()).filteredOn(c -> "UDP_CSUM".equals(c.reason())).isNotEmpty()
-                .allSatisfy(c -> assertThat(c.evidence().reasonSource()).as(c.key().toString()).isEqualTo("kfree_skb"));
+        assertThat(p.cells()).filteredOn(c -> Reason.UDP_CSUM.equals(c.reason())).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.evidence().reasonSource()).as(c.key().toString()).isEqualTo(ReasonSource.KFREE_SKB));
         double serialSecs = seconds(s);
         double parallelSecs = seconds(p);
         System.out.printf("serial %.0f s, parallel %.0f s for %d cells%n", serialSecs, parallelSecs, p.cells().size());

@@ -228,7 +228,7 @@ public final class VerdictRules {
         if (n <= 0) {
             return Optional.empty();
         }
-        boolean netstat = OsReport.NETSTAT.equals(ReasonSource.of(e.os().counterSource()));
+        boolean netstat = OsReport.NETSTAT.equals(e.os().counterSource());
         return Optional.of(new Found(Reason.UDP_ERROR, counterName(e, SnmpCounters.UDP_IN_ERRORS) + " +" + n + ": " + (netstat
                 ? "the stack counted UDP receive errors without saying why (a checksum drop counts here too; PktMon names the reason)"
                 : "the stack rejected the UDP datagram without a checksum error"), ReasonSource.of(e.os().counterSource())));
@@ -236,7 +236,7 @@ public final class VerdictRules {
 
     /** The counter's name, with where it came from when that is not /proc/net/snmp (whose names these are). */
     private static String counterName(Evidence e, String key) {
-        return OsReport.NETSTAT.equals(ReasonSource.of(e.os().counterSource())) ? key + " (netstat -s)" : key;
+        return OsReport.NETSTAT.equals(e.os().counterSource()) ? key + " (netstat -s)" : key;
     }
 
     private static Optional<Found> ipHeaderCounter(Evidence e) {

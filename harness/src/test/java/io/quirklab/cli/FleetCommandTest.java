@@ -73,7 +73,7 @@ class FleetCommandTest {
         String sample = SAMPLES.resolve("df-clear/matrix.json").toString();
         for (String[] c : new String[][] {{notJson.toString(), notJson + " line 1: not a JSON document"},
             {fifo.toString(), fifo + ": is a named pipe (FIFO), not a matrix document"},
-            {SpecialFiles.DEV_NULL.toString(), "/dev/null: is a character device, not a matrix.json or a directory of runs"},
+            {SpecialFiles.DEV_NULL.toString(), "/dev/null: is a character device, not a matrix document"},
             {otherSchema.toString(), otherSchema + ": matrix schema major version 2 is not supported"},
             {empty.toString(), empty + ": no matrix.json in it"}, {dir.resolve("nope").toString(), dir.resolve("nope") + ": no such file or directory"}}) {
             console.reset();

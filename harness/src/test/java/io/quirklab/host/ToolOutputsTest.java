@@ -96,7 +96,7 @@ class ToolOutputsTest {
         assertThat(r.counter("Udp.InErrors")).isEqualTo(4);
         VerdictRules.Decision d = ToolOutputs.verdict(r);
         assertThat(d.reason()).isEqualTo(Reason.UDP_ERROR);
-        assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
+        assertThat(d.source()).hasToString(OsReport.NETSTAT);
     }
 
     @Test

@@ -33,7 +33,7 @@ class RepeatedCellTest {
                 attempt(Verdict.DELIVERED, null), attempt(Verdict.DROPPED_IN_STACK, "UDP_CSUM"), attempt(Verdict.DELIVERED, null));
         MatrixDocument.Cell c = RepeatedCell.of(a);
         assertEquals(Verdict.INTERMITTENT, c.verdict());
-        assertEquals("UDP_CSUM", c.reason());
+        assertEquals(Reason.UDP_CSUM, c.reason());
         assertEquals(List.of(0.231, 0.882), c.interval()); // Wilson 3 of 5
         assertEquals(List.of(Verdict.DELIVERED, Verdict.DROPPED_IN_STACK, Verdict.DELIVERED, Verdict.DROPPED_IN_STACK,
                 Verdict.DELIVERED), c.attemptVerdicts());

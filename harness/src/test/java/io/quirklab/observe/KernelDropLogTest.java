@@ -29,7 +29,7 @@ class KernelDropLogTest {
         KernelDropLog t = KernelDropLog.perfScript(List.of(
                 "  swapper     0 [014] 12814.337522: skb:kfree_skb: skbaddr=0xffff88818f145ce0 protocol=2048 location=dev_kfree_sk\u2026"));
         assertThat(t.drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.UNKNOWN);
+            assertThat(d.reason()).isEqualTo(Reason.UNKNOWN.token());
             assertThat(d.component()).isNull(); // what the cut left of the location is not a function
         });
         assertThat(t.coverage().unread()).isEqualTo(1);
@@ -42,7 +42,7 @@ class KernelDropLogTest {
                 "0xffff8ce13e5a2b00 2   ~r/bin/curl:2201 4026531840 0            0         0x0000 1500  60    198.18.0.10:623->198.18.0.1:50123(udp) ip_rcv",
                 "0xffff8ce13e5a2b00 2   ~r/bin/curl:2201 4026531840 0            0         0x0000 1500  60    kfree_skb_reason(SKB_DROP_REASON_UDP_CSUM)"));
         assertThat(p.drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
+            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM.token());
             assertThat(d.packet()).isEqualTo(new OsReport.Flow("198.18.0.10", 623, "198.18.0.1", 50123));
         });
         assertThat(p.coverage().linesRead()).isEqualTo(3);
@@ -53,7 +53,7 @@ class KernelDropLogTest {
         KernelDropLog d = KernelDropLog.dropwatch(List.of("drop at: __udp4_lib_rcv+0x8fe/0xbb0 (0xffffffff9b8ae7b5)", "origin: software",
                 "input port ifindex: 2", "protocol: 0x800", "length: 76", "original length: 76", "drop reason: UDP_CSUM"));
         assertThat(d.drops()).singleElement().satisfies(x -> {
-            assertThat(x.reason()).isEqualTo(Reason.UDP_CSUM);
+            assertThat(x.reason()).isEqualTo(Reason.UDP_CSUM.token());
             assertThat(x.component()).isEqualTo("__udp4_lib_rcv+0x8fe/0xbb0");
         });
         assertThat(d.coverage().linesRead()).isEqualTo(7);

@@ -37,7 +37,7 @@ class PktmonLogLocalizedTest {
         String oneLine = "[00]0000.0000::2026-11-20 09:12:44.512300100 [Microsoft-Windows-PktMon] ドロップ: 方向 Rx、種類 IP、"
                 + "コンポーネント 119、フィルター 1、INET: checksum is invalid 、DropLocation 0xE0004612\n";
         assertThat(PktmonLog.parse(oneLine).drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
+            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM.token());
             assertThat(d.component()).isEqualTo("119");
         });
     }
@@ -46,7 +46,7 @@ class PktmonLogLocalizedTest {
     void chineseKeepsTheEnglishDropReasonLabel() {
         PktmonLog log = PktmonLog.parse(new String(TestData.bytes("reported/pktmon-zh-checksum.txt"), StandardCharsets.UTF_8));
         assertThat(log.drops()).singleElement().satisfies(d -> {
-            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
+            assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM.token());
             assertThat(d.detail()).isEqualTo("INET: checksum is invalid");
             assertThat(d.component()).isEqualTo("49");
             assertThat(d.packet()).isEqualTo(CELL);

@@ -63,7 +63,7 @@ class VerdictRulesTest {
         for (Failure f : List.of(Failure.PROTOCOL_ERROR, Failure.AUTH_FAILED, Failure.COMPLETION_CODE)) {
             VerdictRules.Decision d = decide(Evidence.of(Evidence.Client.failed(f, "bad reply", 1)).withJournal(1, 1));
             assertThat(d.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);
-            assertThat(d.reason()).isEqualTo(f.name());
+            assertThat(d.reason()).hasToString(f.name());
             assertThat(d.explanation()).contains("bad reply");
         }
     }
@@ -234,7 +234,7 @@ class VerdictRulesTest {
         VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, os));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
-        assertThat(d.source()).isEqualTo(OsReport.PKTMON);
+        assertThat(d.source()).hasToString(OsReport.PKTMON);
         assertThat(d.explanation()).contains("PktMon logged 4 drops with DropReason 'INET: checksum is invalid' at component 49 TCP/IP")
                 .contains("(pktmon)").contains("while the capture shows valid UDP checksums");
     }
@@ -248,7 +248,7 @@ class VerdictRulesTest {
         VerdictRules.Decision mine = decide(onWire(FOUR_GOOD_REPLIES, all.forFlows(List.of(new OsReport.Flow("198.18.0.10", 623, "198.18.0.1",
                 50123)))));
         assertThat(mine.reason()).isEqualTo(Reason.UDP_CSUM);
-        assertThat(mine.source()).isEqualTo(OsReport.PKTMON);
+        assertThat(mine.source()).hasToString(OsReport.PKTMON);
         assertThat(mine.explanation()).contains("PktMon logged 2 drops");
         VerdictRules.Decision notMine = decide(onWire(FOUR_GOOD_REPLIES, other));
         assertThat(notMine.reason()).isEqualTo(Reason.UNKNOWN);
@@ -261,26 +261,26 @@ class VerdictRulesTest {
                 List.of(new OsReport.Source(OsReport.NETSTAT, true, "netstat -s -p udp")));
         VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, mac));
         assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
-        assertThat(d.source()).isEqualTo(OsReport.NETSTAT);
+        assertThat(d.source()).hasToString(OsReport.NETSTAT);
         assertThat(d.explanation()).contains("Udp.InCsumErrors (netstat -s) +4");
         OsReport windows = new OsReport(Map.of(SnmpCounters.UDP_IN_ERRORS, 4L), Map.of(), Map.of(), List.of(
                 new OsReport.Source(OsReport.PKTMON, false, "pktmon start exited 87"), new OsReport.Source(OsReport.NETSTAT, true, "netstat")));
         VerdictRules.Decision w = decide(onWire(FOUR_GOOD_REPLIES, windows));
         assertThat(w.reason()).isEqualTo(Reason.UDP_ERROR);
-        assertThat(w.source()).isEqualTo(OsReport.NETSTAT);
+        assertThat(w.source()).hasToString(OsReport.NETSTAT);
         assertThat(w.explanation()).contains("without saying why").doesNotContain("without a checksum error");
     }
 
     @Test
     void everyReasonNamesItsSource() {
         OsReport kfree = new OsReport(Map.of(), Map.of(), Map.of("UDP_CSUM", 4L), List.of(SNMP));
-        assertThat(decide(onWire(FOUR_GOOD_REPLIES, kfree)).source()).isEqualTo(OsReport.KFREE_SKB);
-        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L)))).source()).isEqualTo(OsReport.SNMP);
-        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_NO_PORTS, 4L)))).source()).isEqualTo(OsReport.SNMP);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, kfree)).source()).hasToString(OsReport.KFREE_SKB);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_IN_CSUM_ERRORS, 4L)))).source()).hasToString(OsReport.SNMP);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, counters(Map.of(SnmpCounters.UDP_NO_PORTS, 4L)))).source()).hasToString(OsReport.SNMP);
         assertThat(decide(onWire(new DutWire(4, 0, 0, 0, 4, 0, 0), counters(Map.of()))).source()).isEqualTo(ReasonSource.CAPTURE);
         assertThat(decide(onWire(new DutWire(4, 0, 0, 0, 0, 4, 0), counters(Map.of()))).source()).isEqualTo(ReasonSource.CAPTURE);
         OsReport nic = new OsReport(Map.of(), Map.of("rx_csum_offload_errors", 3L), Map.of(), List.of());
-        assertThat(decide(Evidence.of(OK).withOs(nic)).source()).isEqualTo(OsReport.ETHTOOL);
+        assertThat(decide(Evidence.of(OK).withOs(nic)).source()).hasToString(OsReport.ETHTOOL);
         assertThat(decide(Evidence.of(Evidence.Client.failed(Failure.PROTOCOL_ERROR, "bad", 1)).withJournal(1, 1)).source())
                 .isEqualTo(ReasonSource.CLIENT);
         assertThat(decide(Evidence.of(TIMEOUT).withJournal(4, 0)).source()).isEqualTo(ReasonSource.JOURNAL);
@@ -337,7 +337,7 @@ class VerdictRulesTest {
         VerdictRules.Decision d = decide(onWire(FOUR_GOOD_REPLIES, perFlow("UDP_CSUM", "UDP_CSUM", "UDP_CSUM", "UDP_CSUM")));
         assertThat(d.verdict()).isEqualTo(Verdict.DROPPED_IN_STACK);
         assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
-        assertThat(d.source()).isEqualTo(OsReport.KFREE_SKB);
+        assertThat(d.source()).hasToString(OsReport.KFREE_SKB);
         assertThat(d.explanation()).contains("for this flow's packets").contains("valid UDP checksums");
     }
 
@@ -362,7 +362,7 @@ class VerdictRulesTest {
         DutWire tagged = new DutWire(2, 0, 0, 0, 0, 2, 0);
         VerdictRules.Decision d = decide(onWire(tagged, perFlow("OTHERHOST", "OTHERHOST")));
         assertThat(d.reason()).isEqualTo(Reason.VLAN);
-        assertThat(d.source()).isEqualTo(OsReport.KFREE_SKB);
+        assertThat(d.source()).hasToString(OsReport.KFREE_SKB);
         assertThat(decide(onWire(new DutWire(1, 0, 0, 0, 0, 0, 0), perFlow("OTHERHOST"))).reason()).hasToString("OTHERHOST");
     }
 }

@@ -7,7 +7,6 @@ import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
-import io.quirklab.lab.LabKind;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
 import io.quirklab.lab.LabState;
@@ -58,13 +57,14 @@ public final class MatrixEngine {
         /** Brings the lab up (or takes the one that is up) and owns its clean-up. */
         LabSession openLab(Consumer<String> progress) throws IOException;
 
-        /** The environment of the DUT interface (OS, NIC, driver, offloads, clients). */
-        MatrixDocument.Environment fingerprint(LabState lab) throws IOException;
+        /** The environment of the machine under test (OS, NIC, driver, offloads, clients). */
+        MatrixDocument.Environment fingerprint(LabSession lab) throws IOException;
 
         /** The run's DUT capture and OS evidence. */
         DutObservers observers(LabSession lab, Consumer<String> progress);
 
-        IpmiClient client(ClientKind kind);
+        /** The client, where the lab runs its clients. */
+        IpmiClient client(LabSession lab, ClientKind kind);
 
         /** The responder's control API (the journal per probe). */
         default ResponderControl responder(LabSession lab) {
@@ -183,21 +183,20 @@ public final class MatrixEngine {
             }
 
             @Override
-            public MatrixDocument.Environment fingerprint(LabState lab) throws IOException {
-                return host.fingerprint(lab.dutInterface());
+            public MatrixDocument.Environment fingerprint(LabSession lab) throws IOException {
+                Optional<MatrixDocument.Environment> own = lab.environment();
+                return own.isPresent() ? own.get() : host.fingerprint(lab.state().dutInterface());
             }
 
             @Override
             public DutObservers observers(LabSession lab, Consumer<String> progress) {
-                if (lab.kind() instanceof LabKind.Socket) {
-                    return DutObservers.none();
-                }
-                return LiveObservers.start(lab.state().dutInterface(), host, runner, lab.journal(), progress);
+                return lab.observers(progress).orElseGet(() -> LiveObservers.start(lab.state().dutInterface(), host, runner, lab.journal(),
+                        progress));
             }
 
             @Override
-            public IpmiClient client(ClientKind kind) {
-                return kind.client(file.clientPaths(), runner);
+            public IpmiClient client(LabSession lab, ClientKind kind) {
+                return kind.client(file.clientPaths(), lab.clientRunner().orElse(runner));
             }
         };
     }
@@ -220,7 +219,7 @@ public final class MatrixEngine {
             l.note("note: " + na.size() + " persona x client pairs are left out: an RMCP+ (lanplus) client needs a persona that speaks "
                     + "IPMI 2.0 (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")");
         }
-        MatrixDocument.Environment env = world.fingerprint(session.state());
+        MatrixDocument.Environment env = world.fingerprint(session);
         MatrixRecorder recorder = MatrixRecorder.start(request.reports(), session, plan, env);
         List<MatrixPlan.Planned> cells = plan.cells(session.state());
         long start;
@@ -233,7 +232,7 @@ public final class MatrixEngine {
             ResponderControl responder = world.responder(session);
             Probe probe = new Probe(observers, responder);
             Map<ClientKind, IpmiClient> clients = new LinkedHashMap<>();
-            plan.clients().forEach(k -> clients.put(k, world.client(k)));
+            plan.clients().forEach(k -> clients.put(k, world.client(session, k)));
             AtomicInteger done = new AtomicInteger();
             AtomicInteger running = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
@@ -277,7 +276,7 @@ public final class MatrixEngine {
     /** What {@code request} covers on this lab (an unknown persona or client is refused here, before any probe). */
     public MatrixPlan plan(LabSession session, Request request) {
         return MatrixPlan.of(session.state(), request.labFile(), request.personas(), request.clients(), request.offload(),
-                request.baseline(), k -> world.client(k).unavailable().or(() -> session.unsupported(k)));
+                request.baseline(), k -> world.client(session, k).unavailable().or(() -> session.unsupported(k)));
     }
 
     /**
@@ -289,7 +288,7 @@ public final class MatrixEngine {
         RunListener l = synchronised(listener);
         LabState.PersonaInfo p = session.state().persona(persona);
         try (DutObservers observers = world.observers(session, line -> l.note("observers: " + line))) {
-            return new Probe(observers, world.responder(session)).run(p, world.client(client), evidenceDir);
+            return new Probe(observers, world.responder(session)).run(p, world.client(session, client), evidenceDir);
         }
     }
 

@@ -2,6 +2,9 @@ package io.quirklab.lab;
 
 import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.observe.DutObservers;
+import io.quirklab.process.CommandRunner;
+import java.util.function.Consumer;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.SocketControl;
@@ -45,6 +48,26 @@ public interface LabSession extends AutoCloseable {
 
     /** Why a client cannot run against this lab (e.g. a tool that only speaks port 623), or empty when it can. */
     default Optional<String> unsupported(ClientKind client) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where this lab's clients run: empty for this machine (a lab whose machine under test is a guest runs them there).
+     */
+    default Optional<CommandRunner> clientRunner() {
+        return Optional.empty();
+    }
+
+    /** The machine under test's environment when it is not this host (a guest): empty for this host's DUT interface. */
+    default Optional<MatrixDocument.Environment> environment() throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * The lab's own observers when this host's (its DUT capture, the kfree_skb tracer) do not watch the machine under
+     * test: empty for those.
+     */
+    default Optional<DutObservers> observers(Consumer<String> progress) {
         return Optional.empty();
     }
 

@@ -6,6 +6,7 @@ import io.quirklab.bmc.SimulatedBmc;
 import io.quirklab.bmc.UdpBmcServer;
 import io.quirklab.client.ClientKind;
 import io.quirklab.matrix.OffloadState;
+import io.quirklab.observe.DutObservers;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.Persona;
@@ -150,6 +151,11 @@ public final class SocketLabSession implements LabSession {
     @Override
     public Optional<FaultModel> faultModel() {
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<DutObservers> observers(Consumer<String> progress) {
+        return Optional.of(DutObservers.none());
     }
 
     @Override

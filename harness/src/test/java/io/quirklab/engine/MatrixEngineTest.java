@@ -232,7 +232,7 @@ class MatrixEngineTest {
             }
 
             @Override
-            public MatrixDocument.Environment fingerprint(LabState s) {
+            public MatrixDocument.Environment fingerprint(LabSession s) {
                 return io.quirklab.testing.Matrices.environment("1.0");
             }
 
@@ -242,7 +242,7 @@ class MatrixEngineTest {
             }
 
             @Override
-            public IpmiClient client(ClientKind kind) {
+            public IpmiClient client(LabSession lab, ClientKind kind) {
                 return new FakeClient(kind, t, addresses, millis);
             }
         };
@@ -343,7 +343,7 @@ class MatrixEngineTest {
             }
 
             @Override
-            public MatrixDocument.Environment fingerprint(LabState s) throws IOException {
+            public MatrixDocument.Environment fingerprint(LabSession s) throws IOException {
                 return w.fingerprint(s);
             }
 
@@ -353,8 +353,8 @@ class MatrixEngineTest {
             }
 
             @Override
-            public IpmiClient client(ClientKind kind) {
-                return w.client(kind);
+            public IpmiClient client(LabSession lab, ClientKind kind) {
+                return w.client(lab, kind);
             }
 
             @Override

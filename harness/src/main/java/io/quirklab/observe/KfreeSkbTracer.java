@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 are reported, filtered in the kernel. The process ends with
  * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
  */
-public final class KfreeSkbTracer implements AutoCloseable {
+public final class KfreeSkbTracer implements FlowDrops {
     static final Duration TICK = Duration.ofMillis(2);
     static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_KEPT = 200_000;
@@ -58,22 +58,14 @@ public final class KfreeSkbTracer implements AutoCloseable {
     private static final Pattern TICK_LINE = Pattern.compile("^T (\\d+)$");
     private static final Pattern SYMBOL = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
 
-    /**
-     * One dropped packet.
-     *
-     * @param monoNanos when, on the clock of {@link System#nanoTime} (both are CLOCK_MONOTONIC on Linux)
-     * @param reason    the kernel's reason name (UDP_CSUM, NO_SOCKET, ...)
-     * @param packet    its flow (ports are 0 for a protocol other than UDP)
-     */
-    public record Drop(long monoNanos, String reason, OsReport.Flow packet) {
-    }
-
     private final Process process;
     private final Map<Integer, String> reasonNames;
     private final Deque<Drop> drops = new ArrayDeque<>();
     private final Thread reader;
     private final List<String> errors = new ArrayList<>();
     private volatile long lastTick;
+    /** Drops read so far (never decreases; the kept ones are bounded). */
+    private long read;
     private volatile boolean attached;
     private volatile String ended;
 
@@ -184,13 +176,47 @@ public final class KfreeSkbTracer implements AutoCloseable {
         boolean ports = proto == 17 && Integer.parseInt(d.group(8)) == 0; // a later fragment has no UDP header
         OsReport.Flow flow = new OsReport.Flow(d.group(3), ports ? Integer.parseInt(d.group(4)) : 0, d.group(5),
                 ports ? Integer.parseInt(d.group(6)) : 0);
-        Drop drop = new Drop(Long.parseLong(d.group(1)), reasonNames.getOrDefault(code, "REASON_" + code), flow);
+        String reason = reasonNames.getOrDefault(code, "REASON_" + code);
+        // its time is the kernel's CLOCK_MONOTONIC, which System.nanoTime reads on Linux
+        Drop drop = new Drop(Long.parseLong(d.group(1)), reason, "kfree_skb reason " + reason, flow, null);
         synchronized (drops) {
             drops.addLast(drop);
             while (drops.size() > MAX_KEPT) {
                 drops.removeFirst();
             }
         }
+        synchronized (this) {
+            read++;
+            notifyAll(); // wakes awaitMore()
+        }
+    }
+
+    @Override
+    public String source() {
+        return OsReport.KFREE_SKB;
+    }
+
+    @Override
+    public String describe() {
+        return "kernel drop reasons per packet (bpftrace on kfree_skb)";
+    }
+
+    @Override
+    public synchronized long count() {
+        return read;
+    }
+
+    @Override
+    public synchronized long awaitMore(long seen, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (read <= seen && ended == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return read;
     }
 
     private void drainErrors(Process p) {
@@ -231,6 +257,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
      *
      * @return false when the tracer fell behind or ended: the caller should not trust an empty answer then
      */
+    @Override
     public synchronized boolean awaitUpTo(long monoNanos, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (lastTick < monoNanos + TICK.toNanos()) {
@@ -248,7 +275,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
         return true;
     }
 
-    /** The drops of packets from {@code src} to {@code dst} between two instants, optionally only to some ports. */
+    @Override
     public List<Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
         List<Drop> out = new ArrayList<>();
         synchronized (drops) {
@@ -263,7 +290,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
         return out;
     }
 
-    /** Null while the tracer runs; else why it ended. */
+    @Override
     public String ended() {
         return ended;
     }

@@ -440,7 +440,8 @@ public final class MatrixEngine {
                         + " (" + e.getKey() + ")").collect(java.util.stream.Collectors.joining("; "));
         int copies = instances.copies();
         return early + "; " + (copies == 0 ? "a persona's cells run one after another"
-                : "a persona's cells run at once on " + copies + " instances (" + instances.describe() + ")");
+                : "a persona's cells run at once, each on an instance of its own (" + instances.describe() + "; " + copies
+                + " copies served besides the personas)");
     }
 
     /**

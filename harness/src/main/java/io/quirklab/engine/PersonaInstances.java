@@ -162,12 +162,20 @@ final class PersonaInstances implements AutoCloseable {
         return byPersona.values().stream().mapToInt(l -> l.size() - 1).sum();
     }
 
-    /** "delayed-300ms x6, smdc-tyan x4, ..." for the run's header. */
+    /** "6 each of 22 personas, 4 of smdc-tyan" (instances including the persona itself) for the run's header. */
     String describe() {
-        return byPersona.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                .sorted(Comparator.comparing((Map.Entry<String, List<LabState.PersonaInfo>> e) -> -e.getValue().size())
-                        .thenComparing(Map.Entry::getKey))
-                .map(e -> e.getKey() + " x" + e.getValue().size()).reduce((a, b) -> a + ", " + b).orElse("none");
+        java.util.TreeMap<Integer, List<String>> byCount = new java.util.TreeMap<>(Comparator.reverseOrder());
+        byPersona.forEach((name, list) -> {
+            if (list.size() > 1) {
+                byCount.computeIfAbsent(list.size(), k -> new ArrayList<>()).add(name);
+            }
+        });
+        if (byCount.isEmpty()) {
+            return "none";
+        }
+        return byCount.entrySet().stream().map(e -> e.getKey() + (e.getValue().size() == 1 ? " of " : " each of ")
+                + (e.getValue().size() > 3 ? e.getValue().size() + " personas" : String.join(", ", e.getValue())))
+                .reduce((a, b) -> a + ", " + b).orElse("none");
     }
 
     /** The responder serves the lab's own personas again. */

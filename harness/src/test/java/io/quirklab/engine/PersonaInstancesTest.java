@@ -126,7 +126,7 @@ class PersonaInstancesTest {
             assertThat(instances.of("smdc-tyan")).hasSize(4);
             assertThat(instances.of("clean")).containsExactly(lab.persona("clean"));
             assertThat(instances.copies()).isEqualTo(8);
-            assertThat(instances.describe()).isEqualTo("delayed-300ms x6, smdc-tyan x4");
+            assertThat(instances.describe()).isEqualTo("6 of delayed-300ms, 4 of smdc-tyan");
             // every instance on an address and MAC of its own in the lab's /24, none the DUT's or a persona's
             List<LabState.PersonaInfo> all = lab().personas();
             assertThat(all).hasSize(before + 8);

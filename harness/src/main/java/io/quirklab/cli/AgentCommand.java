@@ -4,6 +4,7 @@ import io.quirklab.agent.AgentHost;
 import io.quirklab.agent.AgentTls;
 import io.quirklab.agent.AgentToken;
 import io.quirklab.agent.ArpGuard;
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
@@ -119,15 +120,16 @@ public final class AgentCommand implements Callable<Integer> {
         if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
             throw new IllegalArgumentException("--control '" + s + "': give an IP address, not a name");
         }
+        InetAddress a;
         try {
-            InetAddress a = InetAddress.getByName(host);
-            if (a.isAnyLocalAddress()) {
-                throw new IllegalArgumentException("--control '" + s + "': listen on the one management address, not the wildcard");
-            }
-            return new InetSocketAddress(a, port);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("--control '" + s + "': '" + host + "' is not an IP address");
+            a = AddressText.ip(host);
+        } catch (AddressText.NotAnAddress e) {
+            throw new IllegalArgumentException("--control " + e.getMessage());
         }
+        if (a.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("--control '" + s + "': listen on the one management address, not the wildcard");
+        }
+        return new InetSocketAddress(a, port);
     }
 
     private static SSLContext tls(Path keystore) throws java.io.IOException {

@@ -87,7 +87,7 @@ public final class SmdcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BmcConfig config = config();
-        InetAddress addr = InetAddress.getByName(bind);
+        InetAddress addr = AddressPolicy.option("--bind", bind);
         AddressPolicy.requireTestAddress(addr);
         SimulatedBmc bmc = new SimulatedBmc(config);
         DateTimeFormatter t = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");

@@ -60,7 +60,7 @@ public final class FleetCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            OutputFile.check("--html", html);
+            OutputFile.checkPage("--html", html);
             OutputFile.check("--json", json);
             List<FleetMatrix.Source> sources = new ArrayList<>();
             for (Path file : matrixFiles(inputs)) {

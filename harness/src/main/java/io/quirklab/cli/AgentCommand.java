@@ -76,6 +76,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iface " + iface + ": no such interface here (ip -br link lists them)");
         }
         Path dir = stateDir != null ? stateDir : VirtualLab.defaultStateDir().resolve("agent");
+        if (personas != null) {
+            AgentHost.personas(personas); // a FIFO, /dev/zero or a broken file: one line now, before a token or an interface
+        }
         AgentToken token = AgentToken.resolve(tokenFile, System.getenv(AgentToken.ENV), dir.resolve("agent.token"));
         SSLContext tls = tlsKeystore == null ? null : tls(tlsKeystore);
         // Requests only, inbound only: the responder must not see the frames it injects itself.
@@ -84,7 +87,7 @@ public final class AgentCommand implements Callable<Integer> {
              FrameInjector injector = PcapLink.openInjector(iface)) {
             AgentHost host = AgentHost.start(new AgentHost.Config(bind, token.value(), personas, timing, tls, Duration.ofHours(maxHours),
                     AgentHost.JOURNAL_ENTRIES, AgentHost.JOURNAL_BYTES), tap, arpTap, injector, line -> {
-                        out.println(Instant.now() + " " + line);
+                        out.println(Instant.now() + " " + Terminal.text(line)); // a peer's values: one line each
                         out.flush();
                     });
             Runtime.getRuntime().addShutdownHook(new Thread(host::close, "agent-shutdown-hook"));

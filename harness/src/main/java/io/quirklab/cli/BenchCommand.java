@@ -253,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
      * a short one-console run whose reply latency (capture timestamp to injection) comes from the responder's journal.
      */
     private void measureLab() throws Exception {
-        VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + line));
+        VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + Terminal.text(line)));
         Optional<LabState> running = vl.readState().filter(vl::healthy);
         LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(LabFile.embedded().personas()));
         try {

@@ -63,7 +63,7 @@ public final class ResponderCommand implements Callable<Integer> {
         List<Persona> list = (personas == null ? PersonaCatalogue.builtIn(baseAddress) : PersonaCatalogue.load(personas, baseAddress)).personas();
         // one line per malformed frame can be a flood: a file log is capped, standard output is the caller's to bound
         java.util.function.Consumer<String> logLine = log != null ? new RotatingLog(log,
-                RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + line);
+                RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + Terminal.text(line));
         // Requests only, inbound only: the responder must not see the frames it injects itself.
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {

@@ -94,7 +94,7 @@ public final class SmdcCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
-        RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + line), logRate, Clock.systemUTC());
+        RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + Terminal.text(line)), logRate, Clock.systemUTC());
         try (UdpBmcServer server = UdpBmcServer.start(bmc, new InetSocketAddress(addr, port),
                 quiet ? ExchangeLog.NONE : ExchangeLog.limited(log))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -94,7 +94,7 @@ public final class AgentHost implements AutoCloseable {
     public static String personas(Path file) throws IOException {
         String text = InputFile.text(file, InputFile.Kind.PERSONA_FILE);
         try {
-            PersonaCatalogue.parse(file.getFileName().toString(), text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
+            PersonaCatalogue.parse(file.toString(), text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -48,8 +48,11 @@ public final class InputFile {
         CERTIFICATE("certificate file", 1L << 20),
         /** Read as a stream, a record at a time: only the cap bounds it, not memory. */
         CAPTURE("capture", 16L << 30),
-        /** OS evidence captured by hand (PktMon, netstat, ETW text) for explain. */
-        EVIDENCE("evidence file", 256L << 20),
+        /**
+         * OS evidence captured by hand (PktMon, netstat, ETW text) for explain, read whole: a PktMon log of a whole matrix
+         * run is a few MiB, and reading 64 MiB takes explain about 40 s and 2 GiB of heap.
+         */
+        EVIDENCE("evidence file", 64L << 20),
         ALLURE_RESULT("Allure result", 64L << 20),
         /** Attachments (pcaps, logs) are copied as streams. */
         ALLURE_ATTACHMENT("Allure attachment", 4L << 30),

@@ -3,6 +3,7 @@ package io.quirklab.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.ToolOutputs;
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EtwTcpipLog;
@@ -69,7 +70,7 @@ public final class ExplainCommand implements Callable<Integer> {
         OsReport.Flow only = null;
         if (flow != null) {
             Matcher m = HOST_PORT.matcher(flow.trim());
-            if (!m.matches() || m.group(2) != null && Integer.parseInt(m.group(2)) > 65535) {
+            if (!m.matches() || m.group(2) != null && Integer.parseInt(m.group(2)) > 65535 || !dotted(m.group(1))) {
                 err.println("explain: --flow " + InputFile.token(flow) + " is not HOST:PORT with an IPv4 address (e.g. 198.18.0.10:623)");
                 return 2;
             }
@@ -120,6 +121,15 @@ public final class ExplainCommand implements Callable<Integer> {
             out.println("verdict: none of these files carries drop evidence (drops, replies the NIC flagged bad, or two counter snapshots)");
         }
         return unreadable ? 1 : 0;
+    }
+
+    private static boolean dotted(String host) {
+        try {
+            AddressText.ipv4(host);
+            return true;
+        } catch (AddressText.NotAnAddress e) {
+            return false;
+        }
     }
 
     /** The outputs of one file; a file that cannot be read is one Unreadable saying why. */

@@ -7,7 +7,6 @@ import io.quirklab.agent.AgentTls;
 import io.quirklab.agent.AgentToken;
 import io.quirklab.agent.ArpGuard;
 import io.quirklab.bisect.BisectDocument;
-import io.quirklab.cli.QuirklabCommand;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabInventory;
 import io.quirklab.matrix.FleetMatrix;
@@ -15,11 +14,10 @@ import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.report.FleetAllure;
 import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.testing.CommandLineRun;
 import io.quirklab.wire.PcapFile;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -38,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 24: every reader of a file the harness is handed, in the library and on the command line (explain, persona
@@ -117,16 +114,13 @@ class HostileFilesTest {
      * success, or a line without the file's name fails the test.
      */
     static void cli(Path file, String... args) throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = QuirklabCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        List<String> about = (err + out.toString()).lines().filter(l -> l.contains(file.toString())).toList();
-        assertThat(rc).as(String.join(" ", args) + ": " + err + out).isNotZero();
+        CommandLineRun ran = CommandLineRun.of(args);
+        String err = ran.err();
+        String out = ran.out();
+        List<String> about = (err + out).lines().filter(l -> l.contains(file.toString())).toList();
+        assertThat(ran.exit()).as(String.join(" ", args) + ": " + err + out).isNotZero();
         assertThat(about).as(String.join(" ", args) + ": one line about the file in:\n" + err + out).hasSize(1);
-        assertThat(err.toString().lines().filter(l -> !l.isBlank()).count()).as("standard error: " + err).isLessThanOrEqualTo(1);
+        assertThat(err.lines().filter(l -> !l.isBlank()).count()).as("standard error: " + err).isLessThanOrEqualTo(1);
         throw new IOException(about.get(0).replaceFirst("^quirklab: ", ""));
     }
 

@@ -22,7 +22,7 @@ class OutsideTheGateTest {
     static final Path GATE = MAIN.resolve("io/quirklab/input");
 
     /** Ways to read a file's contents without the gate. */
-    static final Pattern READ = Pattern.compile("Files\\s*\\.\\s*(read(AllBytes|AllLines|String)|newInputStream|newBufferedReader|lines|newByteChannel)\\s*\\("
+    static final Pattern READ = Pattern.compile("Files\\s*\\.\\s*(read(AllBytes|AllLines|String)|newInputStream|newBufferedReader|lines|newByteChannel|mismatch)\\s*\\("
             + "|new\\s+(FileInputStream|FileReader|RandomAccessFile|Scanner)\\s*\\(|FileChannel\\s*\\.\\s*open\\s*\\([^;]*READ"
             + "|\\.(readValue|readTree)\\s*\\([^;]*(\\.toFile\\(\\)|new\\s+File\\(|Path\\.of\\()"
             + "|Files\\s*\\.\\s*copy\\s*\\(\\s*(?!in\\b)[\\w.()]+\\s*,");
@@ -50,7 +50,7 @@ class OutsideTheGateTest {
     void thePatternsCatchWhatTheyAreFor() {
         for (String read : List.of("Files.readString(p)", "Files.readAllBytes(file)", "java.nio.file.Files.readAllLines(Path.of(\"/proc\"))",
                 "new FileInputStream(f)", "JSON.readValue(file.toFile(), X.class)", "Files.newBufferedReader(p, UTF_8)",
-                "Files.copy(source.file(), tmp)", "FileChannel.open(p, StandardOpenOption.READ)")) {
+                "Files.copy(source.file(), tmp)", "FileChannel.open(p, StandardOpenOption.READ)", "Files.mismatch(a, b) != -1")) {
             assertThat(READ.matcher(read).find()).as(read).isTrue();
         }
         for (String fine : List.of("Files.copy(in, target)", "Files.writeString(p, s)", "FileChannel.open(lock, StandardOpenOption.WRITE)",

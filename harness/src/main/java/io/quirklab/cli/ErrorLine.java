@@ -29,7 +29,7 @@ final class ErrorLine {
     /** A qualified Java type ({@code java.net.ConnectException}, {@code io.quirklab.agent.AgentApi$Lease}), or a nested one. */
     private static final Pattern QUALIFIED = Pattern.compile("(?<![/\\w.-])(?:[a-z_][a-z0-9_]*\\.){2,}([A-Z][\\w$]*)");
     private static final Pattern NESTED = Pattern.compile("`?\\b[A-Z]\\w*\\$[\\w$]+`?");
-    private static final Pattern EXCEPTION = Pattern.compile("\\b(\\w+(?:Exception|Error))\\b(?: (?:was )?thrown)?");
+    private static final Pattern EXCEPTION = Pattern.compile("\\b(?:an? )?(\\w+(?:Exception|Error))\\b(?: (?:was )?thrown)?");
     /** What the exceptions a library names in its own sentence mean. */
     private static final Map<String, String> MEANING = Map.ofEntries(
             Map.entry("ConnectException", "connection refused"),

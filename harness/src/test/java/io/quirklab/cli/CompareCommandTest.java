@@ -175,6 +175,18 @@ class CompareCommandTest {
         assertOneLineError(dir.resolve("missing.json"), "no such matrix file");
     }
 
+    /** Issue 24: a matrix document is one JSON document; what comes after it is refused, not ignored. */
+    @Test
+    void textAfterTheDocumentIsRefusedInWords() throws IOException {
+        String doc = Files.readString(newFile).strip();
+        Path second = Files.writeString(dir.resolve("two-documents.json"), doc + "\n{\"schema\": \"quirklab.matrix/1\"}\n");
+        assertOneLineError(second, "more after the end of the JSON document");
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), doc + " garbage\n");
+        assertOneLineError(garbage, "not a JSON document", "'garbage'");
+        Path array = Files.writeString(dir.resolve("array.json"), doc + "[]");
+        assertOneLineError(array, "more after the end of the JSON document");
+    }
+
     @Test
     void twoCellsWithOneKeyNameTheFile() throws IOException {
         MatrixDocument doc = MatrixDocument.read(newFile);

@@ -57,13 +57,6 @@ public final class CapturedReplies {
         fields = QuirkField.ALL.stream().<Told<?>>map(Told::of).toList();
     }
 
-    /** The exchanges of a capture already in memory, in capture order. */
-    public static CapturedReplies of(Iterable<Exchange> exchanges) {
-        CapturedReplies r = new CapturedReplies();
-        exchanges.forEach(r::add);
-        return r;
-    }
-
     /** The next reply, in capture order. */
     public void add(Exchange e) {
         replies++;

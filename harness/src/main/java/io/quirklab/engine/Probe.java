@@ -6,6 +6,7 @@ import io.quirklab.client.ClientKind;
 import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.LabState;
 import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.ReasonSource;
@@ -16,14 +17,13 @@ import io.quirklab.observe.Evidence;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.SnmpCounters;
 import io.quirklab.observe.VerdictRules;
+import io.quirklab.process.Cancellation;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
-import io.quirklab.process.Cancellation;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,7 +115,7 @@ public final class Probe {
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        Inet4Address address = (Inet4Address) InetAddress.getByName(served.address());
+        Inet4Address address = AddressText.ipv4(served.address());
         Files.createDirectories(evidenceDir);
         String probeId = served.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();

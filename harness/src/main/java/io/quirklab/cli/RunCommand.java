@@ -74,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Cells at once (default: the lab file's jobs, else as many as the evidence can tell apart per flow: "
-                    + MatrixEngine.DEFAULT_PARALLEL + " with kfree_skb per packet on Linux, 1 where it is host-wide).")
+                    + MatrixEngine.DEFAULT_PARALLEL + " with kfree_skb per packet on Linux or one real-time PktMon stream on Windows, 1 where it is host-wide).")
     Integer jobs;
 
     @Option(names = "--full-wait",

@@ -9,12 +9,14 @@ import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EvidenceSession;
 import io.quirklab.observe.FlowDrops;
 import io.quirklab.observe.KfreeSkbTracer;
+import io.quirklab.observe.PktmonDropStream;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.RunCapture;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
 /**
  * The real DUT-side observers of a run: one pcap capture of the lab's traffic on the DUT interface, and on Linux the
  * kernel's per-packet drop reasons (bpftrace on kfree_skb; tracefs is mounted for it when it is not, journaled and
- * unmounted again). Per flow when both work and the NIC has no receive checksum-error counters (those are host-wide
+ * unmounted again), on Windows one real-time PktMon session's (the per-cell session is the fallback). Per flow when both work and the NIC has no receive checksum-error counters (those are host-wide
  * and decide DELIVERED_NIC_FLAGGED); otherwise the OS evidence comes from the host adapter around each probe
  * (snmp, ethtool -S, PktMon, netstat) and the run is serial.
  */
@@ -87,11 +89,23 @@ final class LiveObservers implements DutObservers {
                 captureProblem = "no DUT capture on " + dutInterface + ": " + e.getMessage();
             }
         }
-        KfreeSkbTracer tracer = null;
+        FlowDrops tracer = null;
         String tracerProblem = null;
+        String tracerDetail = "per packet, bpftrace on tracepoint:skb:kfree_skb";
         JournalEntry mount = null;
         JournalEntry tracerEntry = null;
-        if (!"linux".equals(host.family())) {
+        if (HostAdapter.WINDOWS.equals(host.family())) {
+            tracerDetail = "per packet, one real-time PktMon session for the run";
+            JournalEntry[] entry = new JournalEntry[1];
+            try {
+                tracer = PktmonDropStream.start(runner, Charset.defaultCharset(), p -> entry[0] = journaled(journal, "pktmon real-time", p));
+                tracerEntry = entry[0];
+                progress.accept("one real-time PktMon session for the run: cells of different personas run at once");
+            } catch (IOException | RuntimeException e) {
+                forget(journal, entry[0]);
+                tracerProblem = "no run-wide PktMon stream (" + e.getMessage() + "): the fallback, a PktMon session per cell, cells one at a time";
+            }
+        } else if (!"linux".equals(host.family())) {
             tracerProblem = "kfree_skb is Linux's";
         } else {
             if (!java.nio.file.Files.isRegularFile(TRACEFS.resolve("events/skb/kfree_skb/format")) && journal != null
@@ -113,25 +127,34 @@ final class LiveObservers implements DutObservers {
             if (tracerProblem == null) {
                 JournalEntry[] entry = new JournalEntry[1];
                 try {
-                    tracer = KfreeSkbTracer.start(TRACEFS, p -> {
-                        if (journal != null) {
-                            entry[0] = JournalEntry.Process.of("bpftrace kfree_skb", p);
-                            journal.record(entry[0]);
-                        }
-                    });
+                    tracer = KfreeSkbTracer.start(TRACEFS, p -> entry[0] = journaled(journal, "bpftrace kfree_skb", p));
                     tracerEntry = entry[0];
                 } catch (IOException | RuntimeException e) {
                     tracerProblem = "kfree_skb per flow unavailable: " + e.getMessage();
-                    if (journal != null && entry[0] != null) {
-                        journal.forget(entry[0]);
-                    }
+                    forget(journal, entry[0]);
                 }
             }
         }
         EthtoolStats nic = EthtoolStats.read(runner, dutInterface);
         boolean nicDecisive = nic.available() && !nic.checksumErrorCounters().isEmpty();
-        return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer,
-                "per packet, bpftrace on tracepoint:skb:kfree_skb", tracerProblem, nicDecisive, journal, mount, tracerEntry);
+        return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer, tracerDetail, tracerProblem, nicDecisive,
+                journal, mount, tracerEntry);
+    }
+
+    /** Records a process of the run's in the journal (none: not recorded); the entry, or null. */
+    private static JournalEntry journaled(RestoreJournal journal, String name, ProcessHandle p) {
+        if (journal == null) {
+            return null;
+        }
+        JournalEntry e = JournalEntry.Process.of(name, p);
+        journal.record(e);
+        return e;
+    }
+
+    private static void forget(RestoreJournal journal, JournalEntry e) {
+        if (journal != null && e != null) {
+            journal.forget(e);
+        }
     }
 
     @Override
@@ -268,7 +291,8 @@ final class LiveObservers implements DutObservers {
                 os = OsReport.withDrops(os.counterDeltas(), os.nicCounterDeltas(), sources, drops).withNicChecksums(os.nicChecksums());
             } else {
                 sources.addAll(os.sources());
-                sources.add(new OsReport.Source(OsReport.KFREE_SKB + "-per-flow", false, tracerProblem));
+                String perFlowSource = HostAdapter.WINDOWS.equals(host.family()) ? OsReport.PKTMON : OsReport.KFREE_SKB;
+                sources.add(new OsReport.Source(perFlowSource + "-per-flow", false, tracerProblem));
                 os = new OsReport(os.counterDeltas(), os.nicCounterDeltas(), os.dropReasons(), sources, os.drops(), os.nicChecksums());
             }
             return new Observed(frames, os, firstDrop);

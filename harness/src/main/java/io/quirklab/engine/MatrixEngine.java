@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A delivery-matrix run, whichever front end asked for it: plan -> lab session -> per cell (client call, observers,
@@ -437,7 +438,7 @@ public final class MatrixEngine {
         String early = waiting.isEmpty() ? "every cell ends when the evidence decides it"
                 : "cells end when the evidence decides them, except " + waiting.entrySet().stream()
                 .map(e -> (e.getValue().size() > 4 ? e.getValue().size() + " persona/offload pairs" : String.join(", ", e.getValue()))
-                        + " (" + e.getKey() + ")").collect(java.util.stream.Collectors.joining("; "));
+                        + " (" + e.getKey() + ")").collect(Collectors.joining("; "));
         int copies = instances.copies();
         return early + "; " + (copies == 0 ? "a persona's cells run one after another"
                 : "a persona's cells run at once, each on an instance of its own (" + instances.describe() + "; " + copies

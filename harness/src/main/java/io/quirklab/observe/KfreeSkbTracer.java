@@ -11,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -31,7 +28,7 @@ import java.util.regex.Pattern;
  * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 are reported, filtered in the kernel. The process ends with
  * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
  */
-public final class KfreeSkbTracer implements FlowDrops {
+public final class KfreeSkbTracer extends RunWideDrops {
     static final Duration TICK = Duration.ofMillis(2);
     static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_KEPT = 200_000;
@@ -61,16 +58,14 @@ public final class KfreeSkbTracer implements FlowDrops {
 
     private final Process process;
     private final Map<Integer, String> reasonNames;
-    private final Deque<Drop> drops = new ArrayDeque<>();
     private final Thread reader;
     private final List<String> errors = new ArrayList<>();
     private volatile long lastTick;
-    /** Drops read so far (never decreases; the kept ones are bounded). */
-    private long read;
     private volatile boolean attached;
     private volatile String ended;
 
     private KfreeSkbTracer(Process process, Map<Integer, String> reasonNames) {
+        super(MAX_KEPT);
         this.process = process;
         this.reasonNames = reasonNames;
         this.reader = new Thread(this::read, "kfree-skb-tracer");
@@ -152,6 +147,7 @@ public final class KfreeSkbTracer implements FlowDrops {
         } catch (IOException e) {
             ended = "bpftrace output could not be read: " + e.getMessage();
         }
+        end(ended);
         synchronized (this) {
             notifyAll();
         }
@@ -179,17 +175,7 @@ public final class KfreeSkbTracer implements FlowDrops {
                 ports ? Integer.parseInt(d.group(6)) : 0);
         String reason = reasonNames.getOrDefault(code, "REASON_" + code);
         // its time is the kernel's CLOCK_MONOTONIC, which System.nanoTime reads on Linux
-        Drop drop = new Drop(Long.parseLong(d.group(1)), reason, "kfree_skb reason " + reason, flow, null);
-        synchronized (drops) {
-            drops.addLast(drop);
-            while (drops.size() > MAX_KEPT) {
-                drops.removeFirst();
-            }
-        }
-        synchronized (this) {
-            read++;
-            notifyAll(); // wakes awaitMore()
-        }
+        add(new Drop(Long.parseLong(d.group(1)), reason, "kfree_skb reason " + reason, flow, null));
     }
 
     @Override
@@ -200,24 +186,6 @@ public final class KfreeSkbTracer implements FlowDrops {
     @Override
     public String describe() {
         return "kernel drop reasons per packet (bpftrace on kfree_skb)";
-    }
-
-    @Override
-    public synchronized long count() {
-        return read;
-    }
-
-    @Override
-    public synchronized long awaitMore(long seen, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (read <= seen && ended == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return read;
     }
 
     private void drainErrors(Process p) {
@@ -260,40 +228,7 @@ public final class KfreeSkbTracer implements FlowDrops {
      */
     @Override
     public synchronized boolean awaitUpTo(long monoNanos, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (lastTick < monoNanos + TICK.toNanos()) {
-            long left = deadline - System.nanoTime();
-            if (ended != null || left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000)); // every tick line notifies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public List<Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
-        List<Drop> out = new ArrayList<>();
-        synchronized (drops) {
-            for (Drop d : drops) {
-                if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && src.equals(d.packet().src())
-                        && (dst == null || dst.equals(d.packet().dst()))
-                        && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
-                    out.add(d);
-                }
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public String ended() {
-        return ended;
+        return awaitOn(this, () -> lastTick >= monoNanos + TICK.toNanos(), () -> ended != null, max, Long.MAX_VALUE); // ticks notify
     }
 
     public long pid() {

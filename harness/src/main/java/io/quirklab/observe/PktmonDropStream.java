@@ -11,6 +11,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -69,6 +70,8 @@ public final class PktmonDropStream extends RunWideDrops {
     private long readUpTo = Long.MIN_VALUE;
     private long withoutFlow;
     private long lines;
+    private String firstLine;
+    private volatile boolean closed;
 
     private PktmonDropStream(Clock clock, String command, LongRunning process, CommandRunner runner) {
         super(MAX_KEPT);
@@ -103,30 +106,31 @@ public final class PktmonDropStream extends RunWideDrops {
             LongRunning p = LongRunning.start(command, LongRunning.Output.PIPE, null, false, started);
             PktmonDropStream s = new PktmonDropStream(Clock.system(), CommandRunner.quote(command), p, runner);
             BufferedReader out = new BufferedReader(new InputStreamReader(p.process().getInputStream(), charset));
-            String first = s.firstLine(out);
-            if (first != null && p.alive()) {
-                Thread reader = new Thread(() -> s.read(out), "pktmon-real-time");
-                reader.setDaemon(true);
-                reader.start();
-                return s;
+            Thread reader = new Thread(() -> s.read(out), "pktmon-real-time");
+            reader.setDaemon(true);
+            reader.start();
+            String first = s.awaitFirstLine();
+            try {
+                // a pktmon that refuses the syntax prints its complaint and ends: one that still runs a second later streams
+                if (first != null && !p.process().waitFor(1, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "pktmon-stop"));
+                    return s;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             p.stop(Duration.ofSeconds(3));
-            why = CommandRunner.quote(command) + (first == null ? " printed nothing" : " ended: " + first);
+            why = CommandRunner.quote(command) + (first == null ? " printed nothing within " + START_TIMEOUT.toSeconds() + " s"
+                    : " ended: " + first);
         }
         runner.run(START_TIMEOUT, List.of("pktmon", "filter", "remove"));
         throw new IOException(why);
     }
 
-    /** The first line of the console ("Active measurement started." in English), or null when it ended without one. */
-    private String firstLine(BufferedReader out) throws IOException {
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (!line.isBlank()) {
-                accept(line);
-                return line.strip();
-            }
-        }
-        return null;
+    /** The console's first line ("Active measurement started." in English), or null when it ended or stayed silent. */
+    private synchronized String awaitFirstLine() {
+        awaitOn(this, () -> firstLine != null, () -> ended() != null, START_TIMEOUT, Long.MAX_VALUE);
+        return firstLine;
     }
 
     private void read(BufferedReader out) {
@@ -158,6 +162,10 @@ public final class PktmonDropStream extends RunWideDrops {
     /** Takes one line of the console. */
     public synchronized void accept(String line) {
         lines++;
+        if (firstLine == null && !line.isBlank()) {
+            firstLine = line.strip();
+            notifyAll(); // wakes start()
+        }
         take(parser.accept(line));
     }
 
@@ -226,6 +234,10 @@ public final class PktmonDropStream extends RunWideDrops {
     /** Ends the console and the session, and removes the filter. */
     @Override
     public void close() {
+        if (closed) {
+            return; // by the run, and again by the shutdown hook
+        }
+        closed = true;
         if (process == null) {
             end("closed");
             return;

@@ -16,7 +16,6 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +97,7 @@ final class LiveObservers implements DutObservers {
             tracerDetail = "per packet, one real-time PktMon session for the run";
             JournalEntry[] entry = new JournalEntry[1];
             try {
-                tracer = PktmonDropStream.start(runner, Charset.defaultCharset(), p -> entry[0] = journaled(journal, "pktmon real-time", p));
+                tracer = PktmonDropStream.start(runner, p -> entry[0] = journaled(journal, "pktmon real-time", p));
                 tracerEntry = entry[0];
                 progress.accept("one real-time PktMon session for the run: cells of different personas run at once");
             } catch (IOException | RuntimeException e) {

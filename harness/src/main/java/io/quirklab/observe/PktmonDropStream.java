@@ -5,7 +5,6 @@ import io.quirklab.process.LongRunning;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -89,11 +88,10 @@ public final class PktmonDropStream extends RunWideDrops {
     /**
      * Sets PktMon's filter to the lab's IPMI traffic and starts one real-time session for the run, read on a thread.
      *
-     * @param charset how the console's bytes are decoded
      * @param started told the pktmon process as soon as it runs (to journal it)
      * @throws IOException in words when no syntax of {@link #STARTS} keeps a session running
      */
-    public static PktmonDropStream start(CommandRunner runner, Charset charset, Consumer<ProcessHandle> started) throws IOException {
+    public static PktmonDropStream start(CommandRunner runner, Consumer<ProcessHandle> started) throws IOException {
         for (List<String> step : List.of(List.of("pktmon", "filter", "remove"), FILTER)) {
             CommandRunner.Result r = runner.run(START_TIMEOUT, step);
             if (!r.ok()) {
@@ -105,7 +103,7 @@ public final class PktmonDropStream extends RunWideDrops {
         for (List<String> command : STARTS) {
             LongRunning p = LongRunning.start(command, LongRunning.Output.PIPE, null, false, started);
             PktmonDropStream s = new PktmonDropStream(Clock.system(), CommandRunner.quote(command), p, runner);
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.process().getInputStream(), charset));
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.process().getInputStream(), runner.charset()));
             Thread reader = new Thread(() -> s.read(out), "pktmon-real-time");
             reader.setDaemon(true);
             reader.start();

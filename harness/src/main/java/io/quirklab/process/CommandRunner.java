@@ -52,6 +52,11 @@ public final class CommandRunner {
         this.executor = Objects.requireNonNull(executor);
     }
 
+    /** How output without a byte-order mark or UTF-16 pattern is decoded (a long-running tool's output too). */
+    public Charset charset() {
+        return charset;
+    }
+
     /**
      * Runs one program and returns its raw output; a fake returns recorded bytes instead.
      */

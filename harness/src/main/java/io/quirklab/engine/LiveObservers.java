@@ -14,6 +14,7 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +150,11 @@ final class LiveObservers implements DutObservers {
 
     @Override
     public Window open(Inet4Address persona, Path evidenceDir) {
+        return open((InetAddress) persona, evidenceDir);
+    }
+
+    @Override
+    public Window open(InetAddress persona, Path evidenceDir) {
         long startNanos = System.nanoTime();
         long startMicros = System.currentTimeMillis() * 1000;
         EvidenceSession hostEvidence = perFlow() ? null : host.beginDropEvidence(dutInterface, evidenceDir);

@@ -21,7 +21,6 @@ import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ public final class Probe {
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        Inet4Address address = (Inet4Address) InetAddress.getByName(p.address());
+        InetAddress address = InetAddress.getByName(p.target()); // a literal (the lab's own), never a name
         Files.createDirectories(evidenceDir);
         String probeId = p.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();
@@ -89,7 +88,7 @@ public final class Probe {
         ControlReply.JournalPage journal;
         try {
             try {
-                outcome = client.deviceId(p.address(), p.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+                outcome = client.deviceId(p.target(), p.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
             } finally {
                 responder.endProbe(p.name(), probeId);
             }
@@ -127,7 +126,7 @@ public final class Probe {
         }
         Evidence e = new Evidence(c, requestsSeen, repliesSent, wire, os, false, dutPcap);
         VerdictRules.Decision d = VerdictRules.decide(e);
-        return new Result(p.name(), p.address(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
+        return new Result(p.name(), p.target(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
                 outcome.output(), durationMillis, responderPcap.toString(), d.reason() == null ? null : d.source());
     }
 

@@ -365,11 +365,11 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                 return Optional.empty();
             }
             String name = raw.name();
-            String known = String.join(", ", FaultModel.BUILT_IN) + ", custom";
+            String known = String.join(", ", FaultModel.names()) + ", custom";
             if (name == null) {
                 throw problem("name", "fault-model.name", "missing; one of " + known);
             }
-            if (!FaultModel.BUILT_IN.contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
+            if (!FaultModel.names().contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
                 throw problem("name", "fault-model.name", InputFile.token(name) + " is not a fault model (" + known + ")");
             }
             try {

@@ -3,11 +3,14 @@ package io.quirklab.responder;
 import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.wire.CapturedReplies;
 import io.quirklab.wire.CapturedReplies.Exchange;
+import io.quirklab.wire.InternetChecksum;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkProfile;
-import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,14 +49,14 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      * Reads the capture.
      *
      * @param records the capture's records, in order
-     * @param bmc     the BMC's address, or empty: the destination of the requests to UDP 623
+     * @param bmc     the BMC's address (IPv4 or IPv6), or empty: the destination of the requests to UDP 623
      */
-    public static CapturedPersona of(List<PcapFile.Record> records, Optional<Inet4Address> bmc) {
+    public static CapturedPersona of(List<PcapFile.Record> records, Optional<? extends InetAddress> bmc) {
         List<ParsedFrame> frames = new ArrayList<>();
         List<Long> times = new ArrayList<>();
         for (PcapFile.Record r : records) {
             try {
-                ParsedFrame.parse(r.data()).filter(f -> f.ipv4().isPresent()).ifPresent(f -> {
+                ParsedFrame.parse(r.data()).filter(f -> f.ipSource().isPresent()).ifPresent(f -> {
                     frames.add(f);
                     times.add(r.timestampMicros());
                 });
@@ -61,34 +64,112 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
                 // a frame the parser cannot read is no evidence either way
             }
         }
-        Inet4Address address = bmc.orElseGet(() -> frames.stream().filter(f -> f.udp().filter(u -> u.dstPort() == 623).isPresent())
-                .map(f -> f.ipv4().get().dst()).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc")));
+        InetAddress address = bmc.isPresent() ? bmc.get() : frames.stream().filter(f -> f.udp().filter(u -> u.dstPort() == 623).isPresent())
+                .map(f -> f.ipDestination().get()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc"));
         Map<Integer, ParsedFrame> lastRequest = new LinkedHashMap<>();
         Map<Integer, Long> lastRequestAt = new LinkedHashMap<>();
         ParsedFrame anyRequest = null;
         long anyRequestAt = 0;
+        Map<Integer, Whole> wholes = wholes(frames, address);
         List<Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             ParsedFrame f = frames.get(i);
-            ParsedFrame.Ipv4 ip = f.ipv4().get();
-            if (ip.dst().equals(address) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
+            if (f.ipDestination().get().equals(address) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
                 lastRequest.put(f.udp().get().srcPort(), f);
                 lastRequestAt.put(f.udp().get().srcPort(), times.get(i));
                 anyRequest = f;
                 anyRequestAt = times.get(i);
-            } else if (ip.src().equals(address) && ip.protocol() == ParsedFrame.PROTO_UDP) {
-                // a fragment carries no readable UDP header: pair it with the latest request
-                Integer port = f.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
+            } else if (f.ipSource().get().equals(address) && f.ipProtocol() == ParsedFrame.PROTO_UDP) {
+                Whole whole = wholes.get(i);
+                if (whole != null && whole.reply() == null) {
+                    continue; // a piece of a datagram that is put together at its last piece
+                }
+                ParsedFrame reply = whole == null ? f : whole.reply();
+                // a fragment that never became whole carries no readable UDP header: pair it with the latest request
+                Integer port = reply.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
                 ParsedFrame rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
                 long at = port != null && lastRequestAt.containsKey(port) ? lastRequestAt.get(port) : anyRequestAt;
-                exchanges.add(new Exchange(times.get(i), f, rq, at));
+                exchanges.add(new Exchange(times.get(i), reply, rq, at, whole == null ? List.of() : whole.pieces()));
             }
         }
         if (exchanges.isEmpty()) {
             throw new IllegalArgumentException("no UDP replies from " + address.getHostAddress() + " in the capture");
         }
         return new Reading(address, new CapturedReplies(exchanges)).read();
+    }
+
+    /** A datagram that came in fragments: the reply put together (at its last piece's index; null at the others) and its pieces. */
+    private record Whole(ParsedFrame reply, List<ParsedFrame> pieces) {
+    }
+
+    /**
+     * The BMC's IPv4 fragments that make whole datagrams, by frame index, taken in capture order: pieces with one ID are
+     * collected until they are complete (then the next pieces with that ID start another datagram). Fragments that never
+     * complete (a lone MF or offset, as the mf-set and frag-offset personas send) are left out: they stay replies of
+     * their own.
+     */
+    private static Map<Integer, Whole> wholes(List<ParsedFrame> frames, InetAddress bmc) {
+        Map<Integer, Whole> out = new LinkedHashMap<>();
+        Map<Integer, List<Integer>> pending = new LinkedHashMap<>();
+        for (int i = 0; i < frames.size(); i++) {
+            ParsedFrame f = frames.get(i);
+            if (f.ipv4().isEmpty() || !f.ipv4().get().isFragment() || !f.ipSource().get().equals(bmc)) {
+                continue;
+            }
+            List<Integer> got = pending.computeIfAbsent(f.ipv4().get().id(), k -> new ArrayList<>());
+            got.add(i);
+            List<ParsedFrame> pieces = got.stream().map(frames::get).toList();
+            Optional<ParsedFrame> whole = reassembled(pieces);
+            if (whole.isPresent()) {
+                pending.remove(f.ipv4().get().id());
+                List<ParsedFrame> ordered = pieces.stream().sorted(java.util.Comparator.comparingInt(p -> p.ipv4().get().fragmentOffset()))
+                        .toList();
+                got.forEach(j -> out.put(j, new Whole(null, ordered)));
+                out.put(i, new Whole(whole.get(), ordered));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The datagram of these fragments put back together, behind the first fragment's Ethernet and IP headers (MF cleared,
+     * total length set, header checksum recomputed, left wrong where the first fragment's was); empty while a piece is
+     * missing.
+     */
+    static Optional<ParsedFrame> reassembled(List<ParsedFrame> got) {
+        List<ParsedFrame> sorted = got.stream().sorted(java.util.Comparator.comparingInt(f -> f.ipv4().get().fragmentOffset())).toList();
+        ParsedFrame first = sorted.get(0);
+        ParsedFrame last = sorted.get(sorted.size() - 1);
+        if (sorted.size() < 2 || first.ipv4().get().fragmentOffset() != 0 || last.ipv4().get().moreFragments()) {
+            return Optional.empty();
+        }
+        ByteBuffer data = ByteBuffer.allocate(65535);
+        for (ParsedFrame f : sorted) {
+            ParsedFrame.Ipv4 ip = f.ipv4().get();
+            if (ip.fragmentOffset() * 8 != data.position()) {
+                return Optional.empty();
+            }
+            data.put(f.bytes(), ip.payloadOffset(), ip.payloadLength());
+        }
+        ParsedFrame.Ipv4 head = first.ipv4().get();
+        byte[] f = Arrays.copyOf(first.bytes(), head.payloadOffset() + data.position());
+        System.arraycopy(data.array(), 0, f, head.payloadOffset(), data.position());
+        int o = head.offset();
+        int total = head.headerLength() + data.position();
+        f[o + 2] = (byte) (total >> 8);
+        f[o + 3] = (byte) total;
+        f[o + 6] &= (byte) 0xC0; // keep the reserved bit and DF, clear MF and the offset
+        f[o + 7] = 0;
+        f[o + 10] = 0;
+        f[o + 11] = 0;
+        int c = InternetChecksum.checksum(f, o, head.headerLength());
+        if (!head.headerChecksumValid()) {
+            c ^= 0x5555;
+        }
+        f[o + 10] = (byte) (c >> 8);
+        f[o + 11] = (byte) c;
+        return ParsedFrame.parse(f);
     }
 
     /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
@@ -112,7 +193,7 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     }
 
     /** One pass over the exchanges: the quirk table's fields, then what only the IPMI messages tell. */
-    private record Reading(Inet4Address bmc, CapturedReplies replies) {
+    private record Reading(InetAddress bmc, CapturedReplies replies) {
         CapturedPersona read() {
             CapturedReplies.Reading headers = replies.read();
             List<String> unknown = new ArrayList<>(headers.untold());

@@ -10,10 +10,14 @@ public final class ControlReply {
     private ControlReply() {
     }
 
-    /** A persona as the responder serves it. */
+    /** A persona as the responder serves it; {@code address6} only for a persona reached over IPv6. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
-                              List<String> quirks) {
+                              List<String> quirks, @JsonInclude(JsonInclude.Include.NON_NULL) String address6) {
+        /** A persona on IPv4 only. */
+        public PersonaView(String name, String address, String mac, String expected, String description, String ipmi, List<String> quirks) {
+            this(name, address, mac, expected, description, ipmi, quirks, null);
+        }
     }
 
     /** The responder's counters and personas. */

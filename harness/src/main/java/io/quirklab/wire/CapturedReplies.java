@@ -5,6 +5,7 @@ import io.quirklab.wire.QuirkField.Inferred;
 import io.quirklab.wire.QuirkProfile.EthPadding;
 import io.quirklab.wire.QuirkProfile.IpId;
 import io.quirklab.wire.QuirkProfile.PayloadParity;
+import io.quirklab.wire.QuirkProfile.Split;
 import io.quirklab.wire.QuirkProfile.UdpChecksum;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * A device's reply frames as a capture shows them, each with the request it answers: what the rows of
  * {@link QuirkField} tell their values from. A field the replies cannot tell is said so, never guessed.
  *
- * @param exchanges every reply (IPv4 frames from the device), in capture order
+ * @param exchanges every reply (IPv4 or IPv6 frames from the device; a datagram sent in fragments as one reply, reassembled),
+ *                  in capture order
  */
 public record CapturedReplies(List<Exchange> exchanges) {
     /** Two copies of one reply leave the device together; a retry's answer comes a client timeout later. */
@@ -31,11 +33,26 @@ public record CapturedReplies(List<Exchange> exchanges) {
      * One reply and the request it answers.
      *
      * @param atMicros        when the reply was captured
-     * @param reply           the reply frame (IPv4)
+     * @param reply           the reply frame (IPv4 or IPv6; for a reply sent in fragments, the datagram put back together
+     *                        behind the first fragment's headers)
      * @param request         the request it answers, or null when none precedes it
      * @param requestAtMicros when that request was captured
+     * @param pieces          the fragments it was put together from, in order; empty for a reply sent whole
      */
-    public record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
+    public record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros, List<ParsedFrame> pieces) {
+        public Exchange {
+            pieces = List.copyOf(pieces);
+        }
+
+        /** A reply sent whole. */
+        public Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
+            this(atMicros, reply, request, requestAtMicros, List.of());
+        }
+
+        /** The frames on the wire: the pieces, or the reply itself. */
+        public List<ParsedFrame> frames() {
+            return pieces.isEmpty() ? List.of(reply) : pieces;
+        }
     }
 
     public CapturedReplies {
@@ -52,10 +69,21 @@ public record CapturedReplies(List<Exchange> exchanges) {
         return exchanges.stream().map(Exchange::reply).filter(f -> f.udp().isPresent()).toList();
     }
 
-    /** A field every reply's IPv4 header shows alike. */
-    static <T> Inference<T> fromHeaders(Function<ParsedFrame.Ipv4, Optional<T>> read) {
+    /**
+     * A field every reply's IP header shows alike (IPv4 through {@code read}, IPv6 through {@code read6}; a reply of a
+     * version the field has no reader for says nothing).
+     */
+    static <T> Inference<T> fromHeaders(Function<ParsedFrame.Ipv4, Optional<T>> read, Function<ParsedFrame.Ipv6, Optional<T>> read6) {
         return (field, replies, soFar) -> {
-            List<Optional<T>> values = replies.exchanges().stream().map(e -> read.apply(e.reply().ipv4().orElseThrow())).toList();
+            List<Optional<T>> values = new ArrayList<>();
+            for (Exchange e : replies.exchanges()) {
+                ParsedFrame f = e.reply();
+                if (f.ipv4().isPresent() && read != null) {
+                    values.add(read.apply(f.ipv4().get()));
+                } else if (f.ipv6().isPresent() && read6 != null) {
+                    values.add(read6.apply(f.ipv6().get()));
+                }
+            }
             if (values.stream().anyMatch(Optional::isEmpty)) {
                 return new Inferred.Untold<>("a reply carries a value the catalogue has no name for", false);
             }
@@ -85,7 +113,11 @@ public record CapturedReplies(List<Exchange> exchanges) {
     }
 
     static Inferred<IpId> ipId(QuirkField<IpId> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<Exchange> paired = replies.paired();
+        List<Exchange> paired = replies.paired().stream().filter(e -> e.reply().ipv4().isPresent() && e.request().ipv4().isPresent())
+                .toList();
+        if (paired.isEmpty() && !replies.exchanges().isEmpty() && replies.exchanges().stream().allMatch(e -> e.reply().ipv6().isPresent())) {
+            return new Inferred.Silent<>(); // IPv6 has no identification in its header
+        }
         if (paired.isEmpty()) {
             return new Inferred.Untold<>("no reply paired with a request", false);
         }
@@ -108,7 +140,43 @@ public record CapturedReplies(List<Exchange> exchanges) {
     }
 
     static int trailingBytes(ParsedFrame f) {
-        return f.ipv4().get().totalLength() - f.ipv4().get().headerLength() - f.udp().get().length();
+        return f.ipv4().map(ip -> ip.totalLength() - ip.headerLength() - f.udp().get().length()).orElse(0);
+    }
+
+    /** How a reply was cut into fragments: the pieces' sizes tell HALVES, SHORT_HEAD (8 bytes first) and SHORT_TAIL (8 or less last). */
+    static Inferred<Split> split(QuirkField<Split> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
+        List<Split> kinds = new ArrayList<>();
+        for (Exchange e : replies.exchanges()) {
+            if (e.pieces().isEmpty()) {
+                kinds.add(Split.NONE);
+                continue;
+            }
+            if (e.pieces().size() != 2) {
+                return new Inferred.Untold<>("a reply came in " + e.pieces().size() + " fragments, not two", false);
+            }
+            int first = e.pieces().get(0).ipv4().get().payloadLength();
+            int last = e.pieces().get(1).ipv4().get().payloadLength();
+            kinds.add(first == 8 ? Split.SHORT_HEAD : last <= 8 ? Split.SHORT_TAIL : Split.HALVES);
+        }
+        return uniform(field, kinds);
+    }
+
+    /**
+     * Junk after the IP datagram in frames long enough to need no padding (in a 60-byte frame, bytes after the datagram
+     * are padding and cannot be told from a trailer).
+     */
+    static Inferred<Integer> frameTrailer(QuirkField<Integer> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
+        List<Integer> trailers = new ArrayList<>();
+        for (Exchange e : replies.exchanges()) {
+            for (ParsedFrame f : e.frames()) {
+                int end = f.ipEnd();
+                if (end > 0 && f.length() > ReplyFrameBuilder.MIN_FRAME && end <= f.length()) {
+                    trailers.add(f.length() - end);
+                }
+            }
+        }
+        return trailers.isEmpty() ? new Inferred.Untold<>("every reply frame is padded to 60 bytes, so a trailer cannot be told from padding",
+                false) : uniform(field, trailers);
     }
 
     /**
@@ -121,7 +189,8 @@ public record CapturedReplies(List<Exchange> exchanges) {
             return new Inferred.Untold<>(NO_UDP_HEADER, true);
         }
         List<Integer> sums = udp.stream().map(f -> f.udp().get().checksum()).toList();
-        boolean anyWrong = udp.stream().anyMatch(f -> !f.udp().get().checksumValid());
+        // IPv6 takes no zero checksum (RFC 8200 8.1): a zero there is "none" sent anyway, not a wrong sum
+        boolean anyWrong = udp.stream().anyMatch(f -> !f.udp().get().checksumValid() && f.udp().get().checksumPresent());
         long zeros = sums.stream().filter(s -> s == 0).count();
         long ffff = sums.stream().filter(s -> s == 0xFFFF).count();
         if (anyWrong && udp.stream().filter(f -> !f.udp().get().checksumValid()).allMatch(CapturedReplies::partialChecksum)) {
@@ -141,14 +210,8 @@ public record CapturedReplies(List<Exchange> exchanges) {
 
     /** The checksum field holds only the pseudo-header sum (CHECKSUM_PARTIAL: the NIC was to finish it). */
     private static boolean partialChecksum(ParsedFrame f) {
-        ParsedFrame.Ipv4 ip = f.ipv4().get();
-        byte[] s = ip.src().getAddress();
-        byte[] d = ip.dst().getAddress();
-        long sum = ((s[0] & 0xFF) << 8 | (s[1] & 0xFF)) + ((s[2] & 0xFF) << 8 | (s[3] & 0xFF)) + ((d[0] & 0xFF) << 8 | (d[1] & 0xFF))
-                + ((d[2] & 0xFF) << 8 | (d[3] & 0xFF)) + ParsedFrame.PROTO_UDP + f.udp().get().length();
-        while (sum > 0xFFFF) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
+        int sum = InternetChecksum.pseudoHeaderSum(f.ipSource().get(), f.ipDestination().get(), ParsedFrame.PROTO_UDP,
+                f.udp().get().length());
         int value = f.udp().get().checksum();
         return value == sum || value == (~sum & 0xFFFF);
     }
@@ -201,12 +264,11 @@ public record CapturedReplies(List<Exchange> exchanges) {
 
     static Inferred<EthPadding> ethPadding(QuirkField<EthPadding> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
         Set<EthPadding> kinds = new LinkedHashSet<>();
-        for (Exchange e : replies.exchanges()) {
-            ParsedFrame f = e.reply();
-            ParsedFrame.Ipv4 ip = f.ipv4().get();
-            int end = ip.offset() + ip.totalLength();
+        for (ParsedFrame f : replies.exchanges().stream().flatMap(e -> e.frames().stream()).toList()) {
+            int end = f.ipEnd();
             byte[] b = f.bytes();
-            if (end < b.length) {
+            // only a frame padded up to the minimum shows padding (a longer one's extra bytes are a trailer)
+            if (end > 0 && end < b.length && b.length == ReplyFrameBuilder.MIN_FRAME) {
                 boolean zeros = true;
                 for (int i = end; i < b.length; i++) {
                     zeros &= b[i] == 0;

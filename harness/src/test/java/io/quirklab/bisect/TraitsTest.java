@@ -60,8 +60,9 @@ class TraitsTest {
     @Test
     void theDimensionsAreTheTablesRowsButTheTemplateAndDetails() {
         Traits clean = Traits.of(QuirkProfile.CLEAN, java.util.Set.of(), true);
-        assertEquals(List.of("ip-id", "dont-fragment", "evil-bit", "fragment", "ttl", "tos", "ip-options", "ip-checksum", "trailing-bytes",
-                "udp-checksum", "source-port", "payload-parity", "eth-padding", "vlan-id", "destination", "delay-millis", "duplicate",
+        assertEquals(List.of("ip-id", "dont-fragment", "evil-bit", "fragment", "split", "ttl", "tos", "ip-options", "ip-checksum", "ipv6-ext",
+                "trailing-bytes", "udp-checksum", "source-port", "payload-parity", "eth-padding", "frame-trailer", "vlan-id", "vlan-outer",
+                "destination", "delay-millis", "duplicate",
                 "ipmi", "firmware-quirk:session-id-zero", "firmware-quirk:reused-sequence", "firmware-quirk:oem-auth-required",
                 "firmware-quirk:auth-none-accepted", "firmware-quirk:cipher-zero"), List.copyOf(clean.values().keySet()));
         assertEquals("fresh", clean.values().get("ip-id"));

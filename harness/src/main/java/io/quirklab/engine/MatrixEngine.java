@@ -214,11 +214,9 @@ public final class MatrixEngine {
         RunListener l = synchronised(listener);
         MatrixPlan plan = plan(session, request);
         plan.missing().forEach(m -> l.note("note: " + m.hint() + "; the " + m.client().id() + " cells are left out"));
-        List<String> na = plan.notApplicable(session.state());
-        if (!na.isEmpty()) {
-            l.note("note: " + na.size() + " persona x client pairs are left out: an RMCP+ (lanplus) client needs a persona that speaks "
-                    + "IPMI 2.0 (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")");
-        }
+        plan.notApplicableByReason(session.state()).forEach((why, na) -> l.note("note: " + na.size() + " persona x client pairs are left "
+                + "out: " + why + " (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")"));
+        String offloadDescription = plan.faultsDescription().orElse(session.offloadDescription());
         MatrixDocument.Environment env = world.fingerprint(session);
         MatrixRecorder recorder = MatrixRecorder.start(request.reports(), session, plan, env);
         List<MatrixPlan.Planned> cells = plan.cells(session.state());
@@ -226,7 +224,7 @@ public final class MatrixEngine {
         int jobs;
         try (DutObservers observers = world.observers(session, line -> l.note("observers: " + line))) {
             jobs = jobs(request, observers, plan, l);
-            l.started(new Started(recorder.runId(), plan, cells, env, session.offloadDescription(), jobs, observers.describe(),
+            l.started(new Started(recorder.runId(), plan, cells, env, offloadDescription, jobs, observers.describe(),
                     recorder.runDir()));
             start = System.nanoTime();
             ResponderControl responder = world.responder(session);
@@ -242,13 +240,13 @@ public final class MatrixEngine {
             });
             try {
                 Map<String, Long> laneMillis = new java.util.concurrent.ConcurrentHashMap<>();
-                for (OffloadState offload : plan.offload()) {
-                    List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.offload().equals(offload)).toList();
+                for (MatrixPlan.Phase p : plan.phases()) {
+                    List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.in(p)).toList();
                     if (phase.isEmpty()) {
                         continue;
                     }
-                    LabState state = session.offload(offload);
-                    l.phase(offload);
+                    LabState state = session.offload(p.offload(), p.fault());
+                    l.phase(p);
                     runPhase(pool, lanes(phase, state, laneMillis), state, probe, clients, recorder, l, done, running, cells.size(),
                             laneMillis, request.attempts());
                 }
@@ -268,7 +266,7 @@ public final class MatrixEngine {
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()), allure,
                 request.allureCells());
         Finished f = new Finished(doc, recorder.judgements(), recorder.totals(), recorder.matrixFile(), recorder.runDir(),
-                written.paths(), secs, jobs, session.offloadDescription());
+                written.paths(), secs, jobs, offloadDescription);
         l.finished(f);
         return f;
     }
@@ -347,7 +345,7 @@ public final class MatrixEngine {
                         }
                         MatrixRecorder.Recorded rec;
                         try {
-                            rec = recorder.record(cell.offload(), tries);
+                            rec = recorder.record(cell, tries);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
                         } finally {
@@ -413,6 +411,11 @@ public final class MatrixEngine {
         @Override
         public synchronized void phase(OffloadState offload) {
             l.phase(offload);
+        }
+
+        @Override
+        public synchronized void phase(MatrixPlan.Phase phase) {
+            l.phase(phase);
         }
 
         @Override

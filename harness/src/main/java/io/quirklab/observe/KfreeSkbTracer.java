@@ -58,8 +58,8 @@ public final class KfreeSkbTracer implements AutoCloseable {
             tracepoint:skb:kfree_skb /args->protocol == 0x86dd/ {
               $skb6 = (struct sk_buff *)args->skbaddr;
               $ip6 = (struct ipv6hdr *)($skb6->head + $skb6->network_header);
-              $a = (uint8 *)&($ip6->saddr);
-              if (*$a == 0x20 && *($a + 1) == 0x01 && *($a + 2) == 0 && *($a + 3) == 0x02 && *($a + 4) == 0 && *($a + 5) == 0) {
+              $a = $ip6->saddr.in6_u.u6_addr8;
+              if ($a[0] == 0x20 && $a[1] == 0x01 && $a[2] == 0 && $a[3] == 0x02 && $a[4] == 0 && $a[5] == 0) {
                 $t = (uint8 *)($skb6->head + $skb6->transport_header);
                 printf("D %lld %d %s %d %s %d %d %d\\n", nsecs, args->reason, ntop($ip6->saddr.in6_u.u6_addr8),
                        (*(uint8 *)$t << 8) | *(uint8 *)($t + 1), ntop($ip6->daddr.in6_u.u6_addr8),

@@ -23,10 +23,12 @@ import java.util.Set;
 public final class RunCapture implements AutoCloseable {
     /**
      * The lab's traffic: 198.18.0.0/15 and 2001:2::/48, tagged (once or twice: QinQ) or not, and ARP. Neighbour discovery
-     * of the personas' IPv6 addresses is inside 2001:2::/48 too (the DUT solicits from its own address there).
+     * of the personas' IPv6 addresses is inside 2001:2::/48 too (the DUT solicits from its own address there). The
+     * second tag is nested inside the first: libpcap's {@code vlan} moves the offsets of everything after it, across
+     * an {@code or} too.
      */
     public static final String FILTER = "net 198.18.0.0/15 or net 2001:2::/48 or arp or (vlan and (net 198.18.0.0/15 or net 2001:2::/48"
-            + " or arp)) or (vlan and vlan and (net 198.18.0.0/15 or net 2001:2::/48))";
+            + " or arp or (vlan and (net 198.18.0.0/15 or net 2001:2::/48))))";
     static final Duration POLL = Duration.ofMillis(2);
     public static final int DEFAULT_MAX_FRAMES = 400_000;
     public static final long DEFAULT_MAX_BYTES = 256L << 20;

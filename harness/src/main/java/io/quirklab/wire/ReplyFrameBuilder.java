@@ -54,6 +54,8 @@ public final class ReplyFrameBuilder {
     static final byte TIMESTAMP_OPTION = 68;
     /** The payload of the first fragment of {@link QuirkProfile.Split#SHORT_HEAD}: the UDP header alone. */
     public static final int SHORT_PIECE = 8;
+    /** The least payload of a HALVES piece: 14 + 20 + 27 = 61 bytes on the wire, over the 60-byte minimum. */
+    static final int LONG_PIECE = 27;
     static final int ETHERTYPE_IPV6 = ParsedFrame.ETHERTYPE_IPV6;
 
     private ReplyFrameBuilder() {
@@ -139,12 +141,16 @@ public final class ReplyFrameBuilder {
     private record Piece(int offset, byte[] data, boolean last) {
     }
 
-    /** The datagram as the split cuts it: whole, or at an 8-byte boundary (fragment offsets count 8-byte units). */
+    /**
+     * The datagram as the split cuts it: whole, or at an 8-byte boundary (fragment offsets count 8-byte units). HALVES
+     * keeps both pieces out of the 60-byte minimum (each at least {@link #LONG_PIECE} bytes): a datagram too small for
+     * that goes whole.
+     */
     private static List<Piece> pieces(byte[] datagram, QuirkProfile.Split split) {
         int n = datagram.length;
         int cut = switch (split) {
             case NONE -> n;
-            case HALVES -> Math.min((n / 2 + 7) / 8 * 8, (n - 1) / 8 * 8);
+            case HALVES -> halves(n);
             case SHORT_HEAD -> SHORT_PIECE;
             case SHORT_TAIL -> (n - 1) / 8 * 8;
         };
@@ -152,6 +158,17 @@ public final class ReplyFrameBuilder {
             return List.of(new Piece(0, datagram, true));
         }
         return List.of(new Piece(0, Arrays.copyOfRange(datagram, 0, cut), false), new Piece(cut, Arrays.copyOfRange(datagram, cut, n), true));
+    }
+
+    /** Where HALVES cuts n bytes: the 8-byte boundary nearest the middle that leaves both pieces long; n when none does. */
+    private static int halves(int n) {
+        int best = n;
+        for (int cut = 8; cut < n; cut += 8) {
+            if (cut >= LONG_PIECE && n - cut >= LONG_PIECE && (best == n || Math.abs(2 * cut - n) < Math.abs(2 * best - n))) {
+                best = cut;
+            }
+        }
+        return best;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.quirklab.client.ClientKind;
 import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.LabState;
 import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.ReasonSource;
@@ -77,7 +78,7 @@ public final class Probe {
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        InetAddress address = InetAddress.getByName(p.target()); // a literal (the lab's own), never a name
+        InetAddress address = AddressText.ip(p.target());
         Files.createDirectories(evidenceDir);
         String probeId = p.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();

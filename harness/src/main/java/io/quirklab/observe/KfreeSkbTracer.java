@@ -1,5 +1,7 @@
 package io.quirklab.observe;
 
+import io.quirklab.input.AddressText;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.LongRunning;
 import io.quirklab.process.ProcessOwner;
@@ -129,7 +131,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
         if (why.isPresent()) {
             throw new IOException(why.get());
         }
-        Map<Integer, String> names = reasonNames(Files.readString(tracefs.resolve(FORMAT)));
+        Map<Integer, String> names = reasonNames(InputFile.lenient(tracefs.resolve(FORMAT), InputFile.Kind.KERNEL));
         Process p = LongRunning.start(List.of("bpftrace", "-e", PROGRAM), LongRunning.Output.PIPE,
                 null, false, started).process();
         KfreeSkbTracer t = new KfreeSkbTracer(p, names);
@@ -293,8 +295,8 @@ public final class KfreeSkbTracer implements AutoCloseable {
             return address;
         }
         try {
-            return java.net.InetAddress.getByName(address).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+            return AddressText.ip(address).getHostAddress();
+        } catch (IllegalArgumentException e) {
             return address;
         }
     }

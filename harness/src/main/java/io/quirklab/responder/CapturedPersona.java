@@ -7,11 +7,16 @@ import io.quirklab.wire.InternetChecksum;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +50,47 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         }
     }
 
+    /** Requests remembered per client port to pair replies with; beyond, the oldest is forgotten (a port scan of a capture). */
+    static final int REQUESTS_REMEMBERED = 256;
+
+    /** A capture's records from the start, one at a time; null at the end. */
+    public interface Records extends AutoCloseable {
+        PcapFile.Record next() throws IOException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
+    /** A capture that can be read from the start more than once (to find the BMC first, then read its replies). */
+    @FunctionalInterface
+    public interface Capture {
+        Records open() throws IOException;
+    }
+
+    /**
+     * Reads a capture file a record at a time through the input gate ({@link PcapFile#open}): memory does not grow with
+     * the capture, whose size only the capture's cap bounds.
+     *
+     * @param bmc the BMC's address, or empty: the destination of the first request to UDP 623
+     */
+    public static CapturedPersona read(Path capture, Optional<? extends InetAddress> bmc) throws IOException {
+        return of(() -> {
+            PcapFile.Reader r = PcapFile.open(capture);
+            return new Records() {
+                @Override
+                public PcapFile.Record next() throws IOException {
+                    return r.next();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    r.close();
+                }
+            };
+        }, bmc);
+    }
+
     /**
      * Reads the capture.
      *
@@ -52,84 +98,85 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      * @param bmc     the BMC's address (IPv4 or IPv6), or empty: the destination of the requests to UDP 623
      */
     public static CapturedPersona of(List<PcapFile.Record> records, Optional<? extends InetAddress> bmc) {
-        List<ParsedFrame> frames = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (PcapFile.Record r : records) {
-            try {
-                ParsedFrame.parse(r.data()).filter(f -> f.ipSource().isPresent()).ifPresent(f -> {
-                    frames.add(f);
-                    times.add(r.timestampMicros());
-                });
-            } catch (RuntimeException malformed) {
-                // a frame the parser cannot read is no evidence either way
-            }
+        try {
+            return of(() -> {
+                Iterator<PcapFile.Record> it = records.iterator();
+                return () -> it.hasNext() ? it.next() : null;
+            }, bmc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a list is not read from anywhere
         }
-        InetAddress address = bmc.isPresent() ? bmc.get() : frames.stream().filter(f -> f.udp().filter(u -> u.dstPort() == 623).isPresent())
-                .map(f -> f.ipDestination().get()).findFirst()
+    }
+
+    /** Reads the capture: once for the BMC when it is not given, once for its replies, each a record at a time. */
+    public static CapturedPersona of(Capture capture, Optional<? extends InetAddress> bmc) throws IOException {
+        InetAddress address = bmc.isPresent() ? bmc.get() : firstRequest(capture)
                 .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc"));
-        Map<Integer, ParsedFrame> lastRequest = new LinkedHashMap<>();
-        Map<Integer, Long> lastRequestAt = new LinkedHashMap<>();
-        ParsedFrame anyRequest = null;
-        long anyRequestAt = 0;
-        Map<Integer, Whole> wholes = wholes(frames, address);
-        List<Exchange> exchanges = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
-            ParsedFrame f = frames.get(i);
-            if (f.ipDestination().get().equals(address) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
-                lastRequest.put(f.udp().get().srcPort(), f);
-                lastRequestAt.put(f.udp().get().srcPort(), times.get(i));
-                anyRequest = f;
-                anyRequestAt = times.get(i);
-            } else if (f.ipSource().get().equals(address) && f.ipProtocol() == ParsedFrame.PROTO_UDP) {
-                Whole whole = wholes.get(i);
-                if (whole != null && whole.reply() == null) {
-                    continue; // a piece of a datagram that is put together at its last piece
-                }
-                ParsedFrame reply = whole == null ? f : whole.reply();
-                // a fragment that never became whole carries no readable UDP header: pair it with the latest request
-                Integer port = reply.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
-                ParsedFrame rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
-                long at = port != null && lastRequestAt.containsKey(port) ? lastRequestAt.get(port) : anyRequestAt;
-                exchanges.add(new Exchange(times.get(i), reply, rq, at, whole == null ? List.of() : whole.pieces()));
+        Reading reading = new Reading(address);
+        try (Records r = capture.open()) {
+            for (PcapFile.Record rec = r.next(); rec != null; rec = r.next()) {
+                long at = rec.timestampMicros();
+                frame(rec).ifPresent(f -> reading.add(f, at));
             }
         }
-        if (exchanges.isEmpty()) {
+        reading.flush();
+        if (reading.replies.replies() == 0) {
             throw new IllegalArgumentException("no UDP replies from " + address.getHostAddress() + " in the capture");
         }
-        return new Reading(address, new CapturedReplies(exchanges)).read();
+        return reading.read();
     }
 
-    /** A datagram that came in fragments: the reply put together (at its last piece's index; null at the others) and its pieces. */
-    private record Whole(ParsedFrame reply, List<ParsedFrame> pieces) {
-    }
-
-    /**
-     * The BMC's IPv4 fragments that make whole datagrams, by frame index, taken in capture order: pieces with one ID are
-     * collected until they are complete (then the next pieces with that ID start another datagram). Fragments that never
-     * complete (a lone MF or offset, as the mf-set and frag-offset personas send) are left out: they stay replies of
-     * their own.
-     */
-    private static Map<Integer, Whole> wholes(List<ParsedFrame> frames, InetAddress bmc) {
-        Map<Integer, Whole> out = new LinkedHashMap<>();
-        Map<Integer, List<Integer>> pending = new LinkedHashMap<>();
-        for (int i = 0; i < frames.size(); i++) {
-            ParsedFrame f = frames.get(i);
-            if (f.ipv4().isEmpty() || !f.ipv4().get().isFragment() || !f.ipSource().get().equals(bmc)) {
-                continue;
-            }
-            List<Integer> got = pending.computeIfAbsent(f.ipv4().get().id(), k -> new ArrayList<>());
-            got.add(i);
-            List<ParsedFrame> pieces = got.stream().map(frames::get).toList();
-            Optional<ParsedFrame> whole = reassembled(pieces);
-            if (whole.isPresent()) {
-                pending.remove(f.ipv4().get().id());
-                List<ParsedFrame> ordered = pieces.stream().sorted(java.util.Comparator.comparingInt(p -> p.ipv4().get().fragmentOffset()))
-                        .toList();
-                got.forEach(j -> out.put(j, new Whole(null, ordered)));
-                out.put(i, new Whole(whole.get(), ordered));
+    /** The destination of the capture's first request to UDP port 623. */
+    private static Optional<InetAddress> firstRequest(Capture capture) throws IOException {
+        try (Records r = capture.open()) {
+            for (PcapFile.Record rec = r.next(); rec != null; rec = r.next()) {
+                Optional<ParsedFrame> f = frame(rec).filter(x -> x.udp().filter(u -> u.dstPort() == 623).isPresent());
+                if (f.isPresent()) {
+                    return f.get().ipDestination();
+                }
             }
         }
-        return out;
+        return Optional.empty();
+    }
+
+    /** The record as an IP frame (v4 or v6); a frame the parser cannot read is no evidence either way. */
+    private static Optional<ParsedFrame> frame(PcapFile.Record r) {
+        try {
+            return ParsedFrame.parse(r.data()).filter(f -> f.ipSource().isPresent());
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
+    public PersonaYaml.Entry entry(String name) {
+        String description = "cloned from a capture of " + bmc + (identity == null ? "" : ": " + identity.describe());
+        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null);
+    }
+
+    /** The persona YAML, with what could not be told as comments. */
+    public String yaml(String name) {
+        StringBuilder out = new StringBuilder("# persona cloned by quirklab persona from-pcap from " + replies + " replies of " + bmc
+                + " (" + paired + " paired with their request)\n");
+        if (identity != null) {
+            out.append("# identity (Get Device ID): ").append(identity.describe()).append('\n');
+        }
+        if (!undetermined.isEmpty()) {
+            out.append("# not told by the capture (left at the clean default):\n");
+            undetermined.forEach(u -> out.append("#   ").append(u).append('\n'));
+        }
+        return out + PersonaYaml.catalogue(List.of(entry(name)));
+    }
+
+    /** The request a reply answers, and when it came. */
+    private record Request(ParsedFrame frame, long atMicros) {
+    }
+
+    /** Fragments with one IP ID kept until they make a datagram; at most this many IDs at once (the oldest go as they are). */
+    static final int DATAGRAMS_PENDING = 64;
+
+    /** A fragment waiting for its datagram: when it came and the request it would answer. */
+    private record Piece(ParsedFrame frame, long atMicros, Request request) {
     }
 
     /**
@@ -138,7 +185,7 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      * missing.
      */
     static Optional<ParsedFrame> reassembled(List<ParsedFrame> got) {
-        List<ParsedFrame> sorted = got.stream().sorted(java.util.Comparator.comparingInt(f -> f.ipv4().get().fragmentOffset())).toList();
+        List<ParsedFrame> sorted = got.stream().sorted(Comparator.comparingInt(f -> f.ipv4().get().fragmentOffset())).toList();
         ParsedFrame first = sorted.get(0);
         ParsedFrame last = sorted.get(sorted.size() - 1);
         if (sorted.size() < 2 || first.ipv4().get().fragmentOffset() != 0 || last.ipv4().get().moreFragments()) {
@@ -172,66 +219,122 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         return ParsedFrame.parse(f);
     }
 
-    /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
-    public PersonaYaml.Entry entry(String name) {
-        String description = "cloned from a capture of " + bmc + (identity == null ? "" : ": " + identity.describe());
-        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null);
-    }
-
-    /** The persona YAML, with what could not be told as comments. */
-    public String yaml(String name) {
-        StringBuilder out = new StringBuilder("# persona cloned by quirklab persona from-pcap from " + replies + " replies of " + bmc
-                + " (" + paired + " paired with their request)\n");
-        if (identity != null) {
-            out.append("# identity (Get Device ID): ").append(identity.describe()).append('\n');
-        }
-        if (!undetermined.isEmpty()) {
-            out.append("# not told by the capture (left at the clean default):\n");
-            undetermined.forEach(u -> out.append("#   ").append(u).append('\n'));
-        }
-        return out + PersonaYaml.catalogue(List.of(entry(name)));
-    }
-
-    /** One pass over the exchanges: the quirk table's fields, then what only the IPMI messages tell. */
-    private record Reading(InetAddress bmc, CapturedReplies replies) {
-        CapturedPersona read() {
-            CapturedReplies.Reading headers = replies.read();
-            List<String> unknown = new ArrayList<>(headers.untold());
-            List<Exchange> paired = replies.paired();
-            List<ParsedFrame> udp = replies.udp();
-            Set<FirmwareQuirk> firmware = EnumSet.noneOf(FirmwareQuirk.class);
-            sessionIdZero(paired, firmware, unknown);
-            unknown.add("firmware-quirks reused-sequence, oem-auth-required: not told from headers");
-            Identity id = identity(udp);
-            String ipmi = ipmi(udp, id);
-            if (ipmi == null) {
-                unknown.add("ipmi: no RMCP+ reply and no Get Device ID response in the capture");
+    /**
+     * One pass over the capture: requests paired with the replies that follow them, the quirk table's fields told each
+     * exchange, and what only the IPMI messages tell (session IDs, Get Device ID, RMCP+) kept as counts and a first find.
+     */
+    private static final class Reading {
+        private final InetAddress bmc;
+        private final CapturedReplies replies = new CapturedReplies();
+        private final Map<Integer, Request> lastRequest = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Request> eldest) {
+                return size() > REQUESTS_REMEMBERED;
             }
-            if (id == null) {
-                unknown.add("identity: no Get Device ID response in the capture");
-            }
-            return new CapturedPersona(bmc.getHostAddress(), replies.exchanges().size(), paired.size(), headers.quirks(), firmware, ipmi,
-                    id, unknown);
+        };
+        // the BMC's fragments by IP ID, in capture order: collected until they are complete (a lone MF or offset, as the
+        // mf-set and frag-offset personas send, never is: it goes as a reply of its own when pushed out or at the end)
+        private final Map<Integer, List<Piece>> pending = new LinkedHashMap<>();
+        private Request anyRequest;
+        private int inSession;
+        private int sessionZero;
+        private Identity identity;
+        private boolean rmcpPlus;
+
+        Reading(InetAddress bmc) {
+            this.bmc = bmc;
         }
 
-        /** Session-id-zero: IPMI 1.5 replies carry session ID 0 where the request carried one. */
-        private static void sessionIdZero(List<Exchange> paired, Set<FirmwareQuirk> firmware, List<String> unknown) {
-            int inSession = 0;
-            int zero = 0;
-            for (Exchange e : paired) {
+        void add(ParsedFrame f, long atMicros) {
+            if (f.ipDestination().get().equals(bmc) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
+                anyRequest = new Request(f, atMicros);
+                lastRequest.put(f.udp().get().srcPort(), anyRequest);
+            } else if (f.ipSource().get().equals(bmc) && f.ipProtocol() == ParsedFrame.PROTO_UDP) {
+                // a fragment carries no readable UDP header: pair it with the latest request
+                Integer port = f.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
+                Request rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
+                if (f.ipv4().filter(ParsedFrame.Ipv4::isFragment).isPresent()) {
+                    fragment(new Piece(f, atMicros, rq));
+                } else {
+                    reply(f, atMicros, rq, List.of());
+                }
+            }
+        }
+
+        private void reply(ParsedFrame f, long atMicros, Request rq, List<ParsedFrame> pieces) {
+            Exchange e = rq == null ? new Exchange(atMicros, f, null, 0, pieces) : new Exchange(atMicros, f, rq.frame(), rq.atMicros(), pieces);
+            replies.add(e);
+            ipmi(e);
+        }
+
+        /** A piece of a datagram: the datagram goes as one reply at its last piece, with the request its first piece followed. */
+        private void fragment(Piece p) {
+            int id = p.frame().ipv4().get().id();
+            List<Piece> got = pending.computeIfAbsent(id, k -> new ArrayList<>());
+            got.add(p);
+            Optional<ParsedFrame> whole = reassembled(got.stream().map(Piece::frame).toList());
+            if (whole.isPresent()) {
+                pending.remove(id);
+                List<ParsedFrame> ordered = got.stream().map(Piece::frame)
+                        .sorted(Comparator.comparingInt(x -> x.ipv4().get().fragmentOffset())).toList();
+                reply(whole.get(), p.atMicros(), got.get(0).request(), ordered);
+            } else if (pending.size() > DATAGRAMS_PENDING) {
+                List<Piece> oldest = pending.remove(pending.keySet().iterator().next());
+                oldest.forEach(o -> reply(o.frame(), o.atMicros(), o.request(), List.of()));
+            }
+        }
+
+        /** The pieces that never made a datagram, each a reply of its own, in the order they came. */
+        void flush() {
+            pending.values().stream().flatMap(List::stream).sorted(Comparator.comparingLong(Piece::atMicros))
+                    .forEach(o -> reply(o.frame(), o.atMicros(), o.request(), List.of()));
+            pending.clear();
+        }
+
+        /** What the IPMI messages of one exchange tell. */
+        private void ipmi(Exchange e) {
+            if (e.request() != null) {
                 Optional<Long> rq = sessionId(e.request());
                 Optional<Long> rs = sessionId(e.reply());
                 if (rq.isPresent() && rs.isPresent() && rq.get() != 0) {
                     inSession++;
-                    zero += rs.get() == 0 ? 1 : 0;
+                    sessionZero += rs.get() == 0 ? 1 : 0;
                 }
             }
+            e.reply().udp().ifPresent(u -> {
+                byte[] p = u.payload();
+                rmcpPlus |= p.length > 4 && (p[3] & 0x1F) == 0x07 && (p[4] & 0x0F) == 0x06;
+                if (identity == null) {
+                    identity = identity(p);
+                }
+            });
+        }
+
+        CapturedPersona read() {
+            CapturedReplies.Reading headers = replies.read();
+            List<String> unknown = new ArrayList<>(headers.untold());
+            Set<FirmwareQuirk> firmware = EnumSet.noneOf(FirmwareQuirk.class);
             if (inSession == 0) {
                 unknown.add("firmware-quirks session-id-zero: no IPMI 1.5 session in the capture");
-            } else if (zero > 0 && zero * 2 >= inSession) {
+            } else if (sessionZero > 0 && sessionZero * 2 >= inSession) {
                 // activation still answers with the temporary ID; the session's own replies then carry 0
                 firmware.add(FirmwareQuirk.SESSION_ID_ZERO);
             }
+            unknown.add("firmware-quirks reused-sequence, oem-auth-required: not told from headers");
+            String ipmi = rmcpPlus ? PersonaCatalogue.IPMI_20 : identity == null ? null
+                    : identity.ipmiVersion().startsWith("2") ? PersonaCatalogue.IPMI_20 : PersonaCatalogue.IPMI_15;
+            if (ipmi == null) {
+                unknown.add("ipmi: no RMCP+ reply and no Get Device ID response in the capture");
+            }
+            if (identity == null) {
+                unknown.add("identity: no Get Device ID response in the capture");
+            }
+            return new CapturedPersona(bmc.getHostAddress(), count(replies.replies()), count(replies.paired()), headers.quirks(), firmware,
+                    ipmi, identity, unknown);
+        }
+
+        private static int count(long n) {
+            return (int) Math.min(Integer.MAX_VALUE, n);
         }
 
         private static Optional<Long> sessionId(ParsedFrame f) {
@@ -239,35 +342,21 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
                     .map(p -> (p[9] & 0xFFL) | (p[10] & 0xFFL) << 8 | (p[11] & 0xFFL) << 16 | (p[12] & 0xFFL) << 24);
         }
 
-        /** The first Get Device ID response of an IPMI 1.5 message (netFn App response, cmd 0x01, completion 0). */
-        private static Identity identity(List<ParsedFrame> udp) {
-            for (ParsedFrame f : udp) {
-                byte[] p = f.udp().get().payload();
-                if (p.length < 14 || (p[3] & 0x1F) != 0x07 || (p[4] & 0x0F) == 0x06) {
-                    continue;
-                }
-                int lenAt = 13 + ((p[4] & 0x0F) == 0 ? 0 : 16);
-                int m = lenAt + 1;
-                if (p.length < m + 7 + 11 || (p[m + 1] & 0xFF) >> 2 != 0x07 || (p[m + 5] & 0xFF) != 0x01 || p[m + 6] != 0) {
-                    continue;
-                }
-                int d = m + 7;
-                int ipmiBcd = p[d + 4] & 0xFF;
-                return new Identity(p[d] & 0xFF, p[d + 1] & 0x0F, (p[d + 2] & 0x7F) + "." + String.format("%02x", p[d + 3] & 0xFF),
-                        (ipmiBcd & 0x0F) + "." + (ipmiBcd >> 4), (p[d + 6] & 0xFF) | (p[d + 7] & 0xFF) << 8 | (p[d + 8] & 0x0F) << 16,
-                        (p[d + 9] & 0xFF) | (p[d + 10] & 0xFF) << 8);
+        /** The identity in a Get Device ID response of an IPMI 1.5 message (netFn App response, cmd 0x01, completion 0), or null. */
+        private static Identity identity(byte[] p) {
+            if (p.length < 14 || (p[3] & 0x1F) != 0x07 || (p[4] & 0x0F) == 0x06) {
+                return null;
             }
-            return null;
-        }
-
-        /** 2.0 when an RMCP+ reply is there; otherwise what Get Device ID says, if it is there. */
-        private static String ipmi(List<ParsedFrame> udp, Identity id) {
-            boolean rmcpPlus = udp.stream().map(f -> f.udp().get().payload())
-                    .anyMatch(p -> p.length > 4 && (p[3] & 0x1F) == 0x07 && (p[4] & 0x0F) == 0x06);
-            if (rmcpPlus) {
-                return PersonaCatalogue.IPMI_20;
+            int lenAt = 13 + ((p[4] & 0x0F) == 0 ? 0 : 16);
+            int m = lenAt + 1;
+            if (p.length < m + 7 + 11 || (p[m + 1] & 0xFF) >> 2 != 0x07 || (p[m + 5] & 0xFF) != 0x01 || p[m + 6] != 0) {
+                return null;
             }
-            return id == null ? null : id.ipmiVersion().startsWith("2") ? PersonaCatalogue.IPMI_20 : PersonaCatalogue.IPMI_15;
+            int d = m + 7;
+            int ipmiBcd = p[d + 4] & 0xFF;
+            return new Identity(p[d] & 0xFF, p[d + 1] & 0x0F, (p[d + 2] & 0x7F) + "." + String.format("%02x", p[d + 3] & 0xFF),
+                    (ipmiBcd & 0x0F) + "." + (ipmiBcd >> 4), (p[d + 6] & 0xFF) | (p[d + 7] & 0xFF) << 8 | (p[d + 8] & 0x0F) << 16,
+                    (p[d + 9] & 0xFF) | (p[d + 10] & 0xFF) << 8);
         }
     }
 }

@@ -10,13 +10,20 @@ public final class ControlReply {
     private ControlReply() {
     }
 
-    /** A persona as the responder serves it; {@code address6} only for a persona reached over IPv6. */
+    /**
+     * A persona as the responder serves it: enough to put it back exactly (its session table too), as bisect does
+     * after composing its own. Older responders leave out the session fields (null: the catalogue's defaults);
+     * {@code address6} only for a persona reached over IPv6.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
-                              List<String> quirks, @JsonInclude(JsonInclude.Include.NON_NULL) String address6) {
-        /** A persona on IPv4 only. */
-        public PersonaView(String name, String address, String mac, String expected, String description, String ipmi, List<String> quirks) {
-            this(name, address, mac, expected, description, ipmi, quirks, null);
+                              List<String> quirks, @JsonProperty("max_sessions") Integer maxSessions,
+                              @JsonProperty("idle_timeout") Integer idleTimeoutSeconds, String address6) {
+        /** A view without the session table (a responder that does not tell it), on IPv4 only. */
+        public PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
+                           List<String> quirks) {
+            this(name, address, mac, expected, description, ipmi, quirks, null, null, null);
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.input.ParseProblem;
 import io.quirklab.matrix.Verdict;
@@ -347,19 +348,11 @@ public final class PersonaCatalogue {
         if (!literal.contains(":")) {
             throw new IllegalArgumentException(literal + " is not an IPv6 literal");
         }
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
+        return AddressText.ip(literal);
     }
 
     public static Inet4Address address(String dotted) {
-        try {
-            return (Inet4Address) InetAddress.getByName(dotted);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(dotted, e);
-        }
+        return AddressText.ipv4(dotted);
     }
 
     /**
@@ -544,8 +537,8 @@ public final class PersonaCatalogue {
             }
             Inet6Address a;
             try {
-                a = (Inet6Address) InetAddress.getByName(text); // a literal: no name lookup
-            } catch (UnknownHostException | ClassCastException e) {
+                a = (Inet6Address) AddressText.ip(text); // a literal: no name lookup
+            } catch (IllegalArgumentException | ClassCastException e) {
                 throw error(line, "address6", tok(text) + " is not an IPv6 address like 2001:2::10");
             }
             if (!isTestAddress(a)) {
@@ -621,14 +614,11 @@ public final class PersonaCatalogue {
         }
 
         private Inet4Address personaAddress(int line, String text) {
-            if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
-            }
             Inet4Address a;
             try {
-                a = (Inet4Address) InetAddress.getByName(text);
-            } catch (UnknownHostException | ClassCastException e) {
-                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
+                a = AddressText.ipv4(text);
+            } catch (AddressText.NotAnAddress e) {
+                throw error(line, "address", e.getMessage());
             }
             if (!isTestAddress(a)) {
                 throw error(line, "address", "'" + text + "' is outside 198.18.0.0/15, the only range test traffic may use");

@@ -109,7 +109,8 @@ public final class PersonaYaml {
             }
         }
         return new Entry(v.name(), v.description(), v.expected() == null ? null : Verdict.valueOf(v.expected()),
-                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac(), null, null, v.address6());
+                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac(), v.maxSessions(), v.idleTimeoutSeconds(),
+                v.address6());
     }
 
     /** How a responder reports a persona's quirks: the profile's "key=value" lines, then "firmware=NAME" per firmware quirk. */

@@ -9,6 +9,7 @@ import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -151,7 +152,18 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
     public PersonaYaml.Entry entry(String name) {
         String description = "cloned from a capture of " + bmc + (identity == null ? "" : ": " + identity.describe());
-        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null);
+        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null, null, null, address6().orElse(null));
+    }
+
+    /** A BMC captured over IPv6 is cloned onto the lab's IPv6 segment: at its own address when that is a test address. */
+    static final String CLONE_ADDRESS6 = "2001:2::10";
+
+    /** The clone's address6: empty for a BMC captured over IPv4. */
+    private Optional<String> address6() {
+        if (!bmc.contains(":")) {
+            return Optional.empty();
+        }
+        return Optional.of(PersonaCatalogue.address6(bmc) instanceof Inet6Address a && PersonaCatalogue.isTestAddress(a) ? bmc : CLONE_ADDRESS6);
     }
 
     /** The persona YAML, with what could not be told as comments. */
@@ -161,6 +173,8 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         if (identity != null) {
             out.append("# identity (Get Device ID): ").append(identity.describe()).append('\n');
         }
+        address6().filter(a -> !a.equals(bmc)).ifPresent(a -> out.append("# address6: ").append(a).append(", on the lab's IPv6 segment (")
+                .append(bmc).append(" is outside ").append(PersonaCatalogue.TEST_RANGE6).append(")\n"));
         if (!undetermined.isEmpty()) {
             out.append("# not told by the capture (left at the clean default):\n");
             undetermined.forEach(u -> out.append("#   ").append(u).append('\n'));

@@ -13,7 +13,6 @@ import io.quirklab.lab.LabFile;
 import io.quirklab.testing.FrameOracle;
 import io.quirklab.testing.TestFrames;
 import io.quirklab.testing.TsharkText;
-import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
@@ -21,7 +20,6 @@ import io.quirklab.wire.QuirkProfile.Ipv6Ext;
 import io.quirklab.wire.QuirkProfile.Split;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CatalogueReplyFramesTest {
     static final Path LAB = Path.of("..").toAbsolutePath().normalize().resolve("scenarios/labs/catalogue.yaml");
-    private static final Inet6Address DUT6 = (Inet6Address) PersonaCatalogue.address6("2001:2::1");
     private static final Pattern IP_STATUS = Pattern.compile("\\[Header checksum status: (\\w+)\\]");
     private static final Pattern UDP_STATUS = Pattern.compile("(?s)User Datagram Protocol.*?\\[Checksum Status: ([\\w ]+)\\]");
 
@@ -77,9 +74,9 @@ class CatalogueReplyFramesTest {
             SimulatedBmc bmc = new SimulatedBmc(p.bmc());
             boolean v6 = p.address6() != null;
             InetAddress self = v6 ? p.address6() : p.address();
-            InetSocketAddress peer = new InetSocketAddress(v6 ? DUT6 : TestFrames.DUT, 45678);
+            InetSocketAddress peer = new InetSocketAddress(v6 ? TestFrames.DUT6 : TestFrames.DUT, 45678);
             for (byte[] request : List.of(ping, caps)) {
-                byte[] rq = v6 ? request6(p.mac(), p.address6(), request)
+                byte[] rq = v6 ? TestFrames.request6(p.mac(), p.address6(), request)
                         : new TestFrames.Request(TestFrames.DUT, p.address(), 45678, 623, 0x3c3c, 0b010, 64, 0, new byte[0], request).frame();
                 ParsedFrame f = ParsedFrame.parse(rq).orElseThrow();
                 byte[] payload = ChecksumTuner.replyPayload(bmc.handle(request, peer).reply(), f, self, p.quirks());
@@ -88,34 +85,6 @@ class CatalogueReplyFramesTest {
             }
         }
         return out;
-    }
-
-    /** A request over IPv6 from the DUT to the persona, written out byte by byte (40-byte header, UDP, its checksum). */
-    private static byte[] request6(MacAddress personaMac, Inet6Address persona, byte[] payload) {
-        int udpLength = 8 + payload.length;
-        byte[] f = new byte[14 + 40 + udpLength];
-        personaMac.writeTo(f, 0);
-        TestFrames.DUT_MAC.writeTo(f, 6);
-        f[12] = (byte) 0x86;
-        f[13] = (byte) 0xDD;
-        f[14] = 0x60;
-        f[18] = (byte) (udpLength >> 8);
-        f[19] = (byte) udpLength;
-        f[20] = 17;
-        f[21] = 64;
-        System.arraycopy(DUT6.getAddress(), 0, f, 22, 16);
-        System.arraycopy(persona.getAddress(), 0, f, 38, 16);
-        f[54] = (byte) (45678 >> 8);
-        f[55] = (byte) 45678;
-        f[57] = (byte) 623;
-        f[56] = (byte) (623 >> 8);
-        f[58] = (byte) (udpLength >> 8);
-        f[59] = (byte) udpLength;
-        System.arraycopy(payload, 0, f, 62, payload.length);
-        int field = 0xFFFF - FrameOracle.udpSum(f);
-        f[60] = (byte) ((field == 0 ? 0xFFFF : field) >> 8);
-        f[61] = (byte) (field == 0 ? 0xFFFF : field);
-        return f;
     }
 
     /** What a correct receiver and tshark must find in the reply, from the persona's quirks. */

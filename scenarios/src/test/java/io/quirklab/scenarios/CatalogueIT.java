@@ -168,15 +168,17 @@ class CatalogueIT {
     static Map<String, List<String>> documentedHits() throws IOException {
         String page = Files.readString(ROOT.resolve("docs/catalogue.md"));
         Map<String, List<String>> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^### `([a-z0-9-]+)`.*?^- Hits on the catalogue lab: (.*)$", Pattern.DOTALL | Pattern.MULTILINE).matcher(page);
-        while (m.find()) {
-            if (FaultModel.CATALOGUE.contains(m.group(1))) {
+        // one model's section at a time, so a line is never taken from the next model's
+        for (String section : page.split("\n### ")) {
+            Matcher name = Pattern.compile("\\A`([a-z0-9-]+)`\n").matcher(section);
+            Matcher hits = Pattern.compile("(?m)^- Hits on the catalogue lab: (.*)$").matcher(section);
+            if (name.find() && FaultModel.CATALOGUE.contains(name.group(1)) && hits.find()) {
                 List<String> personas = new ArrayList<>();
-                Matcher p = Pattern.compile("`([a-z0-9-]+)`").matcher(m.group(2));
+                Matcher p = Pattern.compile("`([a-z0-9-]+)`").matcher(hits.group(1));
                 while (p.find()) {
                     personas.add(p.group(1));
                 }
-                out.put(m.group(1), personas);
+                out.put(name.group(1), personas);
             }
         }
         return out;

@@ -317,7 +317,7 @@ public final class MatrixEngine {
                         l.phase(p);
                         Phase ph = new Phase(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
                                 estimates, results, c -> pace == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(),
-                                request.attempts(), state.persona(c.persona()), c.offload(), p.fault()).isEmpty());
+                                request.attempts(), state.persona(c.persona()), c.offload(), fault(p, session)).isEmpty());
                         ph.run(pool, jobs, order(phase, state, estimates, pace));
                     }
                 } finally {
@@ -390,7 +390,7 @@ public final class MatrixEngine {
                 : jobs < 2 ? Optional.of("one cell at a time")
                 : !(session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
                 ? Optional.of("the " + session.kind().id() + " lab's responder is not this host's")
-                : plan.phases().stream().flatMap(p -> p.fault().stream()).filter(MatrixEngine::namesAddresses).findFirst()
+                : plan.phases().stream().flatMap(p -> fault(p, session).stream()).filter(MatrixEngine::namesAddresses).findFirst()
                 .map(f -> "fault model " + f.name() + " names addresses, which instances do not share");
         if (why.isPresent()) {
             return PersonaInstances.none(session.state());
@@ -414,6 +414,11 @@ public final class MatrixEngine {
         }
     }
 
+    /** The fault model a phase runs under: its own in a run of several, else the lab's (empty where offload=on is a real NIC's). */
+    private static Optional<FaultModel> fault(MatrixPlan.Phase p, LabSession session) {
+        return p.fault().isPresent() ? p.fault() : session.faultModel();
+    }
+
     /** A custom fault expression that names an address matches a persona's own address only, not its instances'. */
     private static boolean namesAddresses(FaultModel f) {
         return f.expression() != null && (f.expression().matches("(?s).*\\b\\d{1,3}(\\.\\d{1,3}){3}\\b.*")
@@ -429,7 +434,7 @@ public final class MatrixEngine {
         Map<String, List<String>> waiting = new LinkedHashMap<>();
         for (MatrixPlan.Phase p : plan.phases()) {
             for (String persona : plan.personas()) {
-                EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(), session.state().persona(persona), p.offload(), p.fault())
+                EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(), session.state().persona(persona), p.offload(), fault(p, session))
                         .ifPresent(why -> waiting.computeIfAbsent(why, k -> new ArrayList<>()).add(persona + "/" + p));
             }
         }

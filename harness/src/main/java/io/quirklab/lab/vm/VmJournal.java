@@ -20,7 +20,10 @@ public interface VmJournal {
      */
     Recorded link(String name);
 
-    /** A file the guest is about to create (work files, the kernel cache's lock); undone by deleting it. */
+    /**
+     * A file or directory the guest is about to create (work files and the directories they need, the kernel cache's
+     * lock); undone by deleting it, a directory once it is empty (the files in it are newer entries, undone first).
+     */
     Recorded file(Path path);
 
     /** One entry, to forget once the guest has undone it itself. */

@@ -144,7 +144,7 @@ public final class KernelCache {
             Path root = staging.resolve("root");
             require(runner.run(UNPACK_TIMEOUT, List.of("dpkg-deb", "-x", deb.toString(), root.toString())), "unpack");
             Files.delete(deb);
-            CachedKernel kept = keep(pkg, root, entry, debBytes, Duration.ofNanos(System.nanoTime() - start));
+            CachedKernel kept = keep(pkg, root, entry, debBytes, start);
             Path target = dir.resolve(pkg.release());
             try {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
@@ -161,7 +161,7 @@ public final class KernelCache {
     }
 
     /** Copies the kernel and the modules any guest may need out of the unpacked package into {@code entry}. */
-    private CachedKernel keep(KernelPackage pkg, Path root, Path entry, long debBytes, Duration took) throws IOException {
+    private CachedKernel keep(KernelPackage pkg, Path root, Path entry, long debBytes, long startNanos) throws IOException {
         Path modulesDir = root.resolve("lib/modules").resolve(pkg.release());
         Path vmlinuz = root.resolve("boot/vmlinuz-" + pkg.release());
         if (!Files.isRegularFile(vmlinuz) || !Files.isDirectory(modulesDir)) {
@@ -198,7 +198,7 @@ public final class KernelCache {
             kept.put(m, depends.get(m));
         }
         CachedKernel k = new CachedKernel(entry, pkg.kernel().generation(), pkg.imagePackage(), pkg.version(), pkg.release(),
-                Instant.now().toString(), debBytes, took.toMillis(), kept, builtIn);
+                Instant.now().toString(), debBytes, (System.nanoTime() - startNanos) / 1_000_000, kept, builtIn);
         JSON.writerWithDefaultPrettyPrinter().writeValue(entry.resolve(CachedKernel.MANIFEST).toFile(), k);
         return k;
     }

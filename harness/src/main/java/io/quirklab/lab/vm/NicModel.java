@@ -22,7 +22,7 @@ public enum NicModel {
             "82574L: rx checksumming on, switchable (the link resets for about 1.5 s); QEMU checks L4 checksums, so "
                     + "rx_csum_offload_good/_errors move"),
     E1000("e1000", "e1000", "e1000", "rx_csum_offload_errors", false,
-            "82540EM: rx checksumming off by default; QEMU marks every frame 'checksum not checked', so the counters never move"),
+            "82540EM: rx checksumming off by default; QEMU's model gives the driver no checksum verdict, so its counters never move"),
     VMXNET3("vmxnet3", "vmxnet3", "vmxnet3", null, false,
             "VMware paravirtual NIC: no checksum-error counter; the driver version differs between 6.1 and 6.12"),
     RTL8139("rtl8139", "8139cp", "8139cp", null, false,

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,9 +76,34 @@ public final class VmGuest implements AutoCloseable {
      * @param guestUptime     the guest's own uptime then (kernel start to ready)
      * @param iface           the NIC's name in the guest
      * @param qemuPid         QEMU's PID
+     * @param milestones      the guest's uptime at each step of its init ("init", "modules", "ready"), from the console
      */
     public record Boot(AcceleratorChoice accelerator, CachedKernel kernel, List<String> modules, Duration bootTime, Duration guestUptime,
-                       String iface, long qemuPid) {
+                       String iface, long qemuPid, Map<String, Duration> milestones) {
+        public Boot {
+            milestones = Collections.unmodifiableMap(new LinkedHashMap<>(milestones));
+        }
+
+        /** "init 1.9 s, modules 2.6 s, ready 2.9 s". */
+        public String describeMilestones() {
+            return milestones.entrySet().stream().map(e -> String.format("%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0))
+                    .collect(Collectors.joining(", "));
+        }
+    }
+
+    /** "qvm: modules at 2.61": a step of the guest's init, with its uptime. */
+    private static final Pattern MILESTONE = Pattern.compile("qvm: (\\w+).* at (\\d+(?:\\.\\d+)?)\\s*$");
+
+    /** The milestones the guest's init wrote to its console. */
+    static Map<String, Duration> milestones(List<String> console) {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        for (String line : console) {
+            Matcher m = MILESTONE.matcher(line.strip());
+            if (m.find()) {
+                out.putIfAbsent(m.group(1), Duration.ofMillis(Math.round(Double.parseDouble(m.group(2)) * 1000)));
+            }
+        }
+        return out;
     }
 
     private VmGuest(VmConfig config, VmJournal journal, Consumer<String> progress, CachedKernel kernel, Path qemuBinary) {
@@ -166,7 +193,9 @@ public final class VmGuest implements AutoCloseable {
         });
         hostCommand("ip", "netns", "add", config.netns());
         // no IPv6 on the tap: neither router solicitations nor MLD reports in the guest's captures
-        hostCommand("ip", "netns", "exec", config.netns(), "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            hostCommand("ip", "netns", "exec", config.netns(), "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        }
         hostCommand("ip", "-n", config.netns(), "link", "set", "lo", "up");
         VmJournal.Recorded tap = journal.link(config.tap());
         undo.push(tap::forget); // goes with QEMU, or with the namespace
@@ -237,9 +266,9 @@ public final class VmGuest implements AutoCloseable {
         String[] lines = new String(ready.stdout(), StandardCharsets.UTF_8).split("\n");
         iface = lines[0].strip();
         double uptime = lines.length > 1 ? Double.parseDouble(lines[1].split(" ")[0]) : -1;
-        boot = new Boot(accel, kernel, modules, bootTime, Duration.ofMillis((long) (uptime * 1000)), iface, qemu.pid());
-        progress.accept(String.format("guest ready in %.1f s (guest uptime %.1f s), NIC %s, QEMU pid %d", bootTime.toMillis() / 1000.0,
-                uptime, iface, qemu.pid()));
+        boot = new Boot(accel, kernel, modules, bootTime, Duration.ofMillis((long) (uptime * 1000)), iface, qemu.pid(), milestones(tail(console)));
+        progress.accept(String.format("guest ready in %.1f s (guest uptime: %s), NIC %s, QEMU pid %d", bootTime.toMillis() / 1000.0,
+                boot.describeMilestones(), iface, qemu.pid()));
         rxOn = Boolean.TRUE.equals(fingerprint().rxChecksumming());
         rebase();
     }
@@ -462,7 +491,8 @@ public final class VmGuest implements AutoCloseable {
                 "case \"$(ethtool -k $IF | grep '^rx-checksumming:')\" in *': " + want + "'*) " + Sections.start("unchanged") + "; exit 0;; esac",
                 "read t0 x < /proc/uptime",
                 Sections.start("set"), "ethtool -K $IF rx " + want + " 2>&1; echo \"exit $?\"",
-                "n=0; c=0; while [ $n -lt 500 ]; do read c < /sys/class/net/$IF/carrier 2>/dev/null; [ \"$c\" = 1 ] && break; usleep 20000; n=$((n+1)); done",
+                "n=0; c=0; while [ $n -lt 500 ]; do read c < /sys/class/net/$IF/carrier 2>/dev/null; [ \"$c\" = 1 ] && break;",
+                "  usleep 20000; n=$((n+1)); done",
                 "read t1 x < /proc/uptime",
                 Sections.start("link"), "echo \"$c $t0 $t1 $n\"",
                 Sections.start("after"), "ethtool -k $IF | grep '^rx-checksumming:'",

@@ -93,6 +93,13 @@ class GuestEvidenceTest {
     }
 
     @Test
+    void theBootsMilestonesAreTheGuestsUptimeAtEachStepOfItsInit() {
+        assertThat(VmGuest.milestones(List.of("qvm: init at 1.93", "[    2.1] e1000e: probe", "qvm: modules at 2.61", "qvm: ready eth0 at 2.95")))
+                .containsExactly(Map.entry("init", java.time.Duration.ofMillis(1930)), Map.entry("modules", java.time.Duration.ofMillis(2610)),
+                        Map.entry("ready", java.time.Duration.ofMillis(2950)));
+    }
+
+    @Test
     void aGuestWithoutEthtoolStatisticsSaysWhy() {
         GuestCounters c = GuestCounters.parse("@@snmp\nUdp: InDatagrams\nUdp: 4\n@@ethtool-S\nno stats available\n@@rx\n9\n");
         assertThat(c.nicUnavailable()).isEqualTo("ethtool -S: no stats available");

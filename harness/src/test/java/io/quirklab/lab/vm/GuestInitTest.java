@@ -60,7 +60,7 @@ class GuestInitTest {
         Path busybox = Path.of("/bin/busybox");
         Require.capability(Require.TOOLS, Files.isExecutable(busybox), "Test requires busybox (apt-get install busybox-static)");
         Path agent = dir.resolve("agent");
-        Files.writeString(agent, GuestInit.agentScript(dir.toString(), busybox.toString()));
+        Files.writeString(agent, GuestInit.agentScript(dir.toString()));
         Process p = new ProcessBuilder(busybox.toString(), "sh", agent.toString()).redirectErrorStream(false).start();
         try (OutputStream to = p.getOutputStream(); InputStream from = p.getInputStream()) {
             ChannelFrames.ReplyDecoder d = new ChannelFrames.ReplyDecoder();
@@ -86,6 +86,12 @@ class GuestInitTest {
             r = call(to, from, d, 5, 5, "true");
             assertThat(r.exitCode()).isZero();
             assertThat(r.stdout()).isEmpty();
+
+            // a killed command's child writes on after the kill: never into a later reply
+            r = call(to, from, d, 6, 1, "(sleep 2; echo late) & sleep 5");
+            assertThat(r.exitCode()).isEqualTo(137);
+            r = call(to, from, d, 7, 5, "sleep 3; echo next");
+            assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo("next\n");
         } finally {
             p.destroyForcibly().waitFor();
         }

@@ -61,7 +61,8 @@ class KernelPackageTest {
 
     @Test
     void alternativesAndOtherDependenciesAreSkippedAndAMissingDependsSaysToUpdateApt() throws IOException {
-        String alt = "Package: linux-image-amd64\nVersion: 6.1.99-1\nDepends: initramfs-tools | linux-initramfs-tool, linux-image-6.1.0-99-amd64-unsigned (= 6.1.99-1)\n";
+        String alt = "Package: linux-image-amd64\nVersion: 6.1.99-1\n"
+                + "Depends: initramfs-tools | linux-initramfs-tool, linux-image-6.1.0-99-amd64-unsigned (= 6.1.99-1)\n";
         assertThat(KernelPackage.fromAptCache(GuestKernel.V6_1, alt).release()).isEqualTo("6.1.0-99-amd64");
         assertThatThrownBy(() -> KernelPackage.fromAptCache(GuestKernel.V6_1, "Package: linux-image-amd64\n"))
                 .isInstanceOf(IOException.class).hasMessageContaining("apt-get update");

@@ -19,6 +19,11 @@ final class Await {
     }
 
     static <T> T until(String what, Duration timeout, Check<T> check) throws IOException {
+        return until(what, timeout, POLL, check);
+    }
+
+    /** {@link #until} polling every {@code poll}. */
+    static <T> T until(String what, Duration timeout, Duration poll, Check<T> check) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> v = check.poll();
@@ -28,7 +33,7 @@ final class Await {
             if (System.nanoTime() >= deadline) {
                 throw new IOException(what + " did not happen within " + timeout.toSeconds() + " s");
             }
-            LockSupport.parkNanos(POLL.toNanos());
+            LockSupport.parkNanos(poll.toNanos());
             if (Thread.currentThread().isInterrupted()) {
                 throw new IOException("interrupted while waiting until " + what);
             }

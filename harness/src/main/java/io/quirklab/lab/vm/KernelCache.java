@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -307,12 +306,10 @@ public final class KernelCache {
     /** The cache's lock, journaled while held (and only then: a waiter killed must not have another run's lock removed). */
     Held lock() throws IOException {
         Path file = dir.resolve(LOCK);
-        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        boolean told = false;
-        while (true) {
+        boolean[] told = {false};
+        return Await.until("the kernel cache " + dir + " being free", LOCK_WAIT, Duration.ofMillis(500), () -> {
             VmJournal.Recorded recorded = journal.file(file);
             FileChannel ch = null;
-            String holder;
             try {
                 ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 FileLock l;
@@ -321,13 +318,21 @@ public final class KernelCache {
                 } catch (java.nio.channels.OverlappingFileLockException e) {
                     l = null; // another guest of this JVM is fetching: wait for it like for another run
                 }
-                holder = new String(readAll(ch), StandardCharsets.US_ASCII).trim();
+                String holder = new String(readAll(ch), StandardCharsets.US_ASCII).trim();
                 if (l != null && !holder.equals(RELEASED)) {
                     ch.truncate(0);
                     ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                    return new Held(file, ch, l, recorded);
+                    return Optional.of(new Held(file, ch, l, recorded));
                 }
-                ch.close(); // closing releases a lock on a file its holder deleted as it let go; the next open finds the current one
+                // a lock on a file its holder deleted as it let go is worth nothing: closing releases it, the next try
+                // opens the current one
+                ch.close();
+                recorded.forget();
+                if (!told[0] && !holder.equals(RELEASED)) {
+                    progress.accept("waiting for another run that is fetching a kernel into " + dir + " (" + holder + ")");
+                    told[0] = true;
+                }
+                return Optional.empty();
             } catch (IOException | RuntimeException e) {
                 if (ch != null) {
                     ch.close();
@@ -335,19 +340,7 @@ public final class KernelCache {
                 recorded.forget();
                 throw e;
             }
-            recorded.forget();
-            if (holder.equals(RELEASED)) {
-                continue;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the kernel cache " + dir + " stayed locked for " + LOCK_WAIT.toMinutes() + " min (" + holder + ")");
-            }
-            if (!told) {
-                progress.accept("waiting for another run that is fetching a kernel into " + dir + " (" + holder + ")");
-                told = true;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
-        }
+        });
     }
 
     private static byte[] readAll(FileChannel ch) throws IOException {

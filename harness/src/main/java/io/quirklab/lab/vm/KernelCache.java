@@ -1,6 +1,7 @@
 package io.quirklab.lab.vm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;

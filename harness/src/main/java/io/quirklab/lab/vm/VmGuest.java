@@ -2,6 +2,7 @@ package io.quirklab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.LongRunning;
 import java.io.IOException;
@@ -41,6 +42,8 @@ public final class VmGuest implements AutoCloseable {
     static final Duration HOST_COMMAND = Duration.ofSeconds(20);
     static final Duration GUEST_COMMAND = Duration.ofSeconds(30);
     static final Duration SETTLE = Duration.ofSeconds(3);
+    /** How often a wait looks again: a guest under software emulation answers in milliseconds. */
+    static final Duration POLL = Duration.ofMillis(50);
     static final int PING_TRIES = 10;
     static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -244,14 +247,14 @@ public final class VmGuest implements AutoCloseable {
                 + " (" + accel.reason() + ")");
         long t0 = System.nanoTime();
         qemu = LongRunning.start(cmd.argv(), LongRunning.Output.LOG, qemuLog, false, h -> qemuRecord = journal.process("qemu", h));
-        Await.until("QEMU creating tap " + config.tap() + " in " + config.netns(), bound, () -> {
+        Await.until("QEMU creating tap " + config.tap() + " in " + config.netns(), bound, POLL, () -> {
             requireQemu(console, qemuLog);
             return host.run(HOST_COMMAND, List.of("ip", "-n", config.netns(), "link", "show", config.tap())).ok()
                     ? Optional.of(true) : Optional.empty();
         });
         hostCommand("ip", "-n", config.netns(), "addr", "add", config.hostCidr(), "dev", config.tap());
         hostCommand("ip", "-n", config.netns(), "link", "set", config.tap(), "up");
-        channel = Await.until("QEMU opening the command socket", bound, () -> {
+        channel = Await.until("QEMU opening the command socket", bound, POLL, () -> {
             requireQemu(console, qemuLog);
             return CommandChannel.connect(socket);
         });
@@ -441,7 +444,7 @@ public final class VmGuest implements AutoCloseable {
         long sent = tapTxPackets() - hostTxBase;
         long[] counted = {0};
         try {
-            Await.until("the NIC counting the host's frames", SETTLE, () -> {
+            Await.until("the NIC counting the host's frames", SETTLE, POLL, () -> {
                 counted[0] = guestRxPackets() - guestRxBase;
                 return counted[0] >= sent ? Optional.of(true) : Optional.empty();
             });

@@ -36,6 +36,12 @@ public record CachedKernel(@JsonIgnore Path dir, String generation, String image
     public static final String VMLINUX = "vmlinux";
     /** What every guest loads besides its NIC driver: the virtio PCI transport, the command port and the 9p root. */
     public static final List<String> BASE_MODULES = List.of("virtio_pci", "virtio_console", "9pnet_virtio", "9p");
+    /**
+     * What a guest loads to emulate a fault model: nftables (its netdev family and ingress hook are built in), after
+     * crc32c, which nf_tables' libcrc32c asks the crypto API for as it loads (a soft dependency busybox insmod does not
+     * follow).
+     */
+    public static final List<String> FAULT_MODULES = List.of("crc32c_generic", "nf_tables");
 
     public CachedKernel {
         modules = modules == null ? Map.of() : new TreeMap<>(modules);
@@ -59,8 +65,29 @@ public record CachedKernel(@JsonIgnore Path dir, String generation, String image
 
     /** The modules a guest with {@code nic} loads, dependencies first. */
     public List<String> loadOrder(NicModel nic) throws IOException {
+        return loadOrder(nic, false);
+    }
+
+    /** The same, with nftables for an emulated fault model when {@code faults}. */
+    public List<String> loadOrder(NicModel nic, boolean faults) throws IOException {
         List<String> wanted = new ArrayList<>(BASE_MODULES);
         wanted.add(nic.module());
+        if (faults) {
+            wanted.addAll(FAULT_MODULES);
+        }
         return ModuleClosure.loadOrder(wanted, builtIn, modules);
+    }
+
+    /** Every module a guest may need, for whatever NIC and fault model: what the cache keeps of a kernel package. */
+    public static List<String> wanted() {
+        List<String> wanted = new ArrayList<>(BASE_MODULES);
+        wanted.addAll(NicModel.allModules());
+        wanted.addAll(FAULT_MODULES);
+        return wanted;
+    }
+
+    /** The wanted modules this entry lacks (an entry a quirklab that wanted fewer kept), empty when it has them all. */
+    public List<String> lacking() {
+        return wanted().stream().map(ModuleInfo::canonical).filter(m -> !modules.containsKey(m) && !builtIn.contains(m)).toList();
     }
 }

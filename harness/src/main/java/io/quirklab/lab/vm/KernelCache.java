@@ -73,8 +73,14 @@ public final class KernelCache {
                         + " and no " + kernel.generation() + " kernel is cached in " + dir + ": run apt-get update (needs the mirror)"));
             }
             Optional<CachedKernel> cached = read(dir.resolve(pkg.get().release()));
-            if (cached.isPresent()) {
+            if (cached.isPresent() && cached.get().lacking().isEmpty()) {
                 return cached.get();
+            }
+            if (cached.isPresent()) {
+                // kept by a quirklab that wanted fewer modules: the package holds them, so it is fetched again
+                progress.accept("the cached " + pkg.get().release() + " lacks " + String.join(", ", cached.get().lacking())
+                        + "; fetching it again");
+                deleteTree(dir.resolve(pkg.get().release()));
             }
             return fetch(pkg.get());
         }
@@ -170,8 +176,7 @@ public final class KernelCache {
         Map<String, Path> files = moduleFiles(modulesDir.resolve("kernel"));
         Set<String> builtIn = builtIn(modulesDir.resolve("modules.builtin"));
         Map<String, List<String>> depends = new HashMap<>();
-        List<String> wanted = new ArrayList<>(CachedKernel.BASE_MODULES);
-        wanted.addAll(NicModel.allModules());
+        List<String> wanted = CachedKernel.wanted();
         List<String> order;
         try {
             order = ModuleClosure.loadOrder(wanted, builtIn, name -> Optional.ofNullable(files.get(name)).map(f -> {

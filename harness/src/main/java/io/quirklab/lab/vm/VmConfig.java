@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * @param workDir      where this guest's files live while it runs (initramfs, sockets, logs); removed on close
  * @param bootTimeout  how long a boot may take until the guest answers
  * @param qemu         the QEMU binary, or null for qemu-system-x86_64 from PATH
+ * @param faults       load nftables in the guest, for an emulated fault model on its NIC's ingress
  */
 public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String tap, Inet4Address guestAddress, Inet4Address hostAddress,
                        int prefix, MacAddress guestMac, int memoryMb, Accelerator.Request accelerator, Path cacheDir, Path workDir,
-                       Duration bootTimeout, Path qemu) {
+                       Duration bootTimeout, Path qemu, boolean faults) {
     public static final String DEFAULT_NETNS = "qvm";
     public static final Path DEFAULT_CACHE = Path.of("/var/cache/quirklab/kernels");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
@@ -66,7 +67,7 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
     public static VmConfig of(NicModel nic, GuestKernel kernel) {
         return new VmConfig(nic, kernel, DEFAULT_NETNS, DEFAULT_NETNS + "-t0", address("198.19.97.2"), address("198.19.97.1"), 24,
                 MacAddress.parse("52:54:00:71:00:02"), 512, Accelerator.Request.AUTO, defaultCache(),
-                Path.of("/run/quirklab-vm", DEFAULT_NETNS), Duration.ofSeconds(180), null);
+                Path.of("/run/quirklab-vm", DEFAULT_NETNS), Duration.ofSeconds(180), null, false);
     }
 
     /** -Dquirklab.kernel-cache, $QUIRKLAB_KERNEL_CACHE, else /var/cache/quirklab/kernels. */
@@ -96,6 +97,7 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
         private Path workDir;
         private Duration bootTimeout;
         private Path qemu;
+        private boolean faults;
         private boolean workDirSet;
 
         private Builder(VmConfig c) {
@@ -113,6 +115,7 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
             workDir = c.workDir;
             bootTimeout = c.bootTimeout;
             qemu = c.qemu;
+            faults = c.faults;
         }
 
         public Builder nic(NicModel n) {
@@ -179,9 +182,15 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
             return this;
         }
 
+        /** Load nftables in the guest (an emulated fault model on its NIC's ingress). */
+        public Builder faults(boolean load) {
+            faults = load;
+            return this;
+        }
+
         public VmConfig build() {
             return new VmConfig(nic, kernel, netns, tap, guestAddress, hostAddress, prefix, guestMac, memoryMb, accelerator, cacheDir,
-                    workDir, bootTimeout, qemu);
+                    workDir, bootTimeout, qemu, faults);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
@@ -45,6 +46,7 @@ public final class VmGuest implements AutoCloseable {
     /** How often a wait looks again: a guest under software emulation answers in milliseconds. */
     static final Duration POLL = Duration.ofMillis(50);
     static final int PING_TRIES = 10;
+    private static final String STDIN_END = "QVM_STDIN_END";
     static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RX_LINE = Pattern.compile("(?m)^rx-checksumming:\\s*(on|off)");
@@ -135,9 +137,13 @@ public final class VmGuest implements AutoCloseable {
                     + "restore the run that made it, or remove it (ip netns del " + config.netns() + ")");
         }
         CachedKernel kernel = new KernelCache(config.cacheDir(), new CommandRunner(), journal, progress).ensure(config.kernel());
+        if (config.faults() && !kernel.lacking().isEmpty()) {
+            throw new IOException("an emulated fault model needs nftables in the guest, and the cached kernel " + kernel.release()
+                    + " lacks " + String.join(", ", kernel.lacking()) + " (kept by an older quirklab, and apt cannot fetch it again now)");
+        }
         VmGuest g = new VmGuest(config, journal, progress, kernel, qemu);
         try {
-            List<String> modules = kernel.loadOrder(config.nic());
+            List<String> modules = kernel.loadOrder(config.nic(), config.faults());
             Path initramfs = g.prepare(new GuestInit(modules, config.guestCidr(), QemuCommand.ROOT_TAG, QemuCommand.PORT_NAME), busybox);
             g.bootWithChosenAccelerator(initramfs, modules);
             return g;
@@ -379,18 +385,24 @@ public final class VmGuest implements AutoCloseable {
 
     /**
      * A runner whose programs run in the guest: anything written against {@link CommandRunner} (ethtool parsers, the
-     * tool clients) runs there unchanged. No standard input.
+     * tool clients, nft with a ruleset on standard input) runs there unchanged.
      */
     public CommandRunner runner() {
         return new CommandRunner(StandardCharsets.UTF_8, inv -> {
-            if (inv.stdin() != null) {
-                throw new IOException("guest commands take no standard input: " + inv.shown());
-            }
             long t0 = System.nanoTime();
-            ChannelFrames.Reply r = execBytes(inv.timeout(), CommandRunner.quote(inv.command()));
+            ChannelFrames.Reply r = execBytes(inv.timeout(), withStdin(CommandRunner.quote(inv.command()), inv.stdin()));
             boolean late = timedOut(r, Duration.ofNanos(System.nanoTime() - t0), inv.timeout());
             return new CommandRunner.Raw(r.exitCode(), r.stdout(), r.stderr(), late);
         });
+    }
+
+    /** The command with {@code stdin} fed to it through a here-document (base64: any bytes, no quoting). */
+    static String withStdin(String command, byte[] stdin) {
+        if (stdin == null) {
+            return command;
+        }
+        return "base64 -d <<'" + STDIN_END + "' | " + command + "\n" + Base64.getMimeEncoder().encodeToString(stdin).replace("\r", "")
+                + "\n" + STDIN_END;
     }
 
     private String require(String what, String script) throws IOException {

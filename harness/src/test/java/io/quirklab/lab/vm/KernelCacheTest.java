@@ -109,6 +109,25 @@ class KernelCacheTest {
         assertThat(KernelCache.moduleFiles(dir.resolve("kernel")).keySet()).containsExactlyInAnyOrder("net_failover", "e1000e");
     }
 
+    @Test
+    void anEntryKeptWithoutNftablesLacksItAndOneWithEveryWantedModuleLacksNothing() {
+        Map<String, List<String>> old = new java.util.HashMap<>();
+        CachedKernel.BASE_MODULES.forEach(m -> old.put(m, List.of()));
+        NicModel.allModules().forEach(m -> old.put(m, List.of()));
+        CachedKernel before = new CachedKernel(null, "6.1", "linux-image-6.1.0-57-amd64", "1", "6.1.0-57-amd64", "2026-12-01T00:00:00Z", 1, 1,
+                old, Set.of());
+        assertThat(before.lacking()).containsExactly("crc32c_generic", "nf_tables");
+        Map<String, List<String>> now = new java.util.HashMap<>(old);
+        now.put("nf_tables", List.of("nfnetlink"));
+        now.put("nfnetlink", List.of());
+        now.put("crc32c_generic", List.of());
+        CachedKernel complete = new CachedKernel(null, "6.1", "linux-image-6.1.0-57-amd64", "1", "6.1.0-57-amd64", "2026-12-01T00:00:00Z", 1,
+                1, now, Set.of());
+        assertThat(complete.lacking()).isEmpty();
+        assertThat(new CachedKernel(null, "6.1", "x", "1", "r", "t", 1, 1, old, Set.of("nf_tables", "crc32c_generic")).lacking())
+                .as("built in").isEmpty();
+    }
+
     private static void cached(Path dir, String release, String fetched) throws IOException {
         Path entry = dir.resolve(release);
         Files.createDirectories(entry);

@@ -1,4 +1,4 @@
-package io.quirklab.lab.vm;
+package io.quirklab.observe;
 
 /**
  * What a NIC counter says about a span of time: a number it told, or why it cannot tell anything (the driver has no

@@ -1,5 +1,6 @@
 package io.quirklab.lab.vm;
 
+import io.quirklab.observe.CounterReading;
 import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.SnmpCounters;
 import java.util.Collections;

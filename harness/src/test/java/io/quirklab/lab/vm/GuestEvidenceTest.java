@@ -2,6 +2,7 @@ package io.quirklab.lab.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quirklab.observe.CounterReading;
 import io.quirklab.observe.SnmpCounters;
 import io.quirklab.testing.TestData;
 import java.nio.charset.StandardCharsets;

@@ -105,7 +105,7 @@ public final class MatrixAnalysis {
      */
     public static Optional<MatrixDocument.Analysis> ofRun(MatrixDocument doc, ResponderControl control,
                                                           java.nio.file.Path runDir) {
-        if (!doc.axes().offload().containsAll(List.of("on", "off"))) {
+        if (!doc.axes().offload().containsAll(OffloadState.BOTH)) {
             return Optional.empty();
         }
         try {

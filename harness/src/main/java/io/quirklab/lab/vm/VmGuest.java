@@ -445,15 +445,20 @@ public final class VmGuest implements AutoCloseable {
     /**
      * What {@link #settle} found.
      *
-     * @param frames    frames the host sent since the span began, all counted by the NIC
-     * @param uncounted frames the host sent that the NIC did not count within the bound (filtered, or dropped by QEMU)
+     * @param frames    frames the host sent in the span, all counted by the NIC
+     * @param uncounted frames the host sent in the span that the NIC did not count within the bound (filtered, or dropped
+     *                  by QEMU); they are not waited for again
      */
     public record Settled(long frames, long uncounted) {
     }
 
-    /** Waits (bounded by {@link #SETTLE}) until the NIC has counted every frame the host sent since the span began. */
-    public Settled settle() throws IOException {
-        long sent = tapTxPackets() - hostTxBase;
+    /**
+     * Waits (bounded by {@link #SETTLE}) until the NIC has counted every frame the host sent since the last settle (or
+     * switch), then starts the next span: what happened so far is all in the guest's counters.
+     */
+    public synchronized Settled settle() throws IOException {
+        long tx = tapTxPackets();
+        long sent = tx - hostTxBase;
         long[] counted = {0};
         try {
             Await.until("the NIC counting the host's frames", SETTLE, POLL, () -> {
@@ -464,8 +469,10 @@ public final class VmGuest implements AutoCloseable {
             if (!qemu.alive()) {
                 throw e;
             }
-            // frames the NIC filtered or QEMU dropped: reported, not fatal
+            // frames the NIC filtered or QEMU dropped: reported, not fatal, and not waited for again
         }
+        hostTxBase = tx;
+        guestRxBase += Math.min(counted[0], sent);
         return new Settled(Math.min(sent, counted[0]), Math.max(0, sent - counted[0]));
     }
 

@@ -158,7 +158,7 @@ public final class VmGuest implements AutoCloseable {
     }
 
     /** /bin/busybox from busybox-static: the initramfs has no libraries for a dynamic one. */
-    static byte[] staticBusybox() throws IOException {
+    public static byte[] staticBusybox() throws IOException {
         if (!Files.isRegularFile(BUSYBOX)) {
             throw new IOException("busybox is not installed: apt-get install busybox-static");
         }

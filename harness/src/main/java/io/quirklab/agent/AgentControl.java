@@ -1,15 +1,20 @@
 package io.quirklab.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.ParseProblem;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +29,7 @@ import javax.net.ssl.SSLContext;
  * {@link #shutdownAgent()} stops the agent itself.
  */
 public final class AgentControl implements ResponderControl {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
@@ -187,9 +192,12 @@ public final class AgentControl implements ResponderControl {
         }
         try {
             return JSON.readValue(r.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new IOException("the agent at " + base + " answered " + method + " " + path.replaceAll("\\?.*", "")
+                    + " with something else: " + ParseProblem.of(e, "JSON").describe(), e);
         } catch (IOException e) {
             throw new IOException("the agent at " + base + " answered " + method + " " + path.replaceAll("\\?.*", "")
-                    + " with something else: " + e.getMessage(), e);
+                    + " with something unreadable", e);
         }
     }
 
@@ -207,8 +215,8 @@ public final class AgentControl implements ResponderControl {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while talking to the agent at " + base, e);
         } catch (IOException e) {
-            throw new IOException("cannot reach the agent at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()), e);
+            throw new IOException("cannot reach the agent at " + base + ": " + (e instanceof HttpTimeoutException ? "no answer in time"
+                    : e instanceof ConnectException ? "connection refused" : e.getMessage() == null ? "the connection failed" : e.getMessage()), e);
         }
     }
 

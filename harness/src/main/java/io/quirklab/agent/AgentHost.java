@@ -64,12 +64,7 @@ public final class AgentHost implements AutoCloseable {
         String text;
         if (c.personas() != null) {
             source = c.personas().getFileName().toString();
-            text = InputFile.text(c.personas(), InputFile.Kind.PERSONA_FILE);
-            try {
-                PersonaCatalogue.parse(source, text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE)); // refuse a bad file now
-            } catch (IllegalArgumentException e) {
-                throw new IOException(e.getMessage(), e);
-            }
+            text = personas(c.personas());
         } else {
             source = PersonaCatalogue.BUILT_IN;
             try (InputStream in = PersonaCatalogue.class.getResourceAsStream(PersonaCatalogue.BUILT_IN)) {
@@ -90,6 +85,20 @@ public final class AgentHost implements AutoCloseable {
         }
         self[0] = new AgentHost(responder, agent, server, c.maxLifetime());
         return self[0];
+    }
+
+    /**
+     * The text of the catalogue a run gets when it sends none, read through the input gate and checked: a FIFO,
+     * {@code /dev/zero} or a broken file is one line (the command line asks before it opens any interface).
+     */
+    public static String personas(Path file) throws IOException {
+        String text = InputFile.text(file, InputFile.Kind.PERSONA_FILE);
+        try {
+            PersonaCatalogue.parse(file.toString(), text, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return text;
     }
 
     public Agent agent() {

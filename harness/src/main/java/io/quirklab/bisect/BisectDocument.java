@@ -2,8 +2,12 @@ package io.quirklab.bisect;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ParseProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +25,8 @@ import java.nio.file.Path;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BisectDocument(String schema, Run run, RequestHeader requests, String answer, BisectReport report) {
     public static final String SCHEMA = "quirklab.bisect/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param id          run id (the directory under reports/runs)
@@ -46,12 +51,18 @@ public record BisectDocument(String schema, Run run, RequestHeader requests, Str
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render bisect.json", e);
         }
     }
 
+    /** Reads a bisect.json through the input gate; a broken one is one line naming the file and what is wrong. */
     public static BisectDocument read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), BisectDocument.class);
+        String text = InputFile.text(file, InputFile.Kind.BISECT_DOCUMENT);
+        try {
+            return JSON.readValue(text, BisectDocument.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not a bisect document: " + ParseProblem.of(e, "JSON").describe(), e);
+        }
     }
 }

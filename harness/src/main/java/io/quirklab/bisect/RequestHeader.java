@@ -52,10 +52,18 @@ public record RequestHeader(Map<String, String> values) {
 
     /** The header of the first RMCP request (UDP to port 623) in a capture, if there is one. */
     public static Optional<RequestHeader> firstRequest(Path pcap) throws IOException {
-        for (PcapFile.Record r : PcapFile.read(pcap)) {
-            Optional<ParsedFrame> f = ParsedFrame.parse(r.data());
-            if (f.isPresent() && f.get().udp().filter(u -> u.dstPort() == 623).isPresent()) {
-                return f.get().ipv4().map(RequestHeader::of);
+        // a record at a time through the input gate, stopping at the first request: a run's capture may be large
+        try (PcapFile.Reader records = PcapFile.open(pcap)) {
+            for (PcapFile.Record r = records.next(); r != null; r = records.next()) {
+                Optional<ParsedFrame> f;
+                try {
+                    f = ParsedFrame.parse(r.data());
+                } catch (RuntimeException malformed) {
+                    continue; // a frame the parser cannot read holds no request header
+                }
+                if (f.isPresent() && f.get().udp().filter(u -> u.dstPort() == 623).isPresent()) {
+                    return f.get().ipv4().map(RequestHeader::of);
+                }
             }
         }
         return Optional.empty();

@@ -4,6 +4,8 @@ import io.quirklab.agent.AgentApi;
 import io.quirklab.agent.AgentControl;
 import io.quirklab.agent.AgentHost;
 import io.quirklab.agent.ArpGuard;
+import io.quirklab.input.AddressText;
+import io.quirklab.input.InputFile;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.RmcpPacket;
 import io.quirklab.responder.ControlReply;
@@ -171,7 +173,7 @@ public final class AgentBenchCommand implements Callable<Integer> {
     /** Resident set size of this process (Linux /proc), or -1 elsewhere. */
     static double rssMiB() {
         try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String l : InputFile.lenient(Path.of("/proc/self/status"), InputFile.Kind.KERNEL).lines().toList()) {
                 if (l.startsWith("VmRSS:")) {
                     return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
                 }
@@ -202,11 +204,7 @@ public final class AgentBenchCommand implements Callable<Integer> {
     }
 
     static Inet4Address ip(String s) {
-        try {
-            return (Inet4Address) InetAddress.getByName(s);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(s, e);
-        }
+        return AddressText.ipv4(s);
     }
 
     private static void sleep(long ms) {

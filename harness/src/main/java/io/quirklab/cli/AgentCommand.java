@@ -4,6 +4,7 @@ import io.quirklab.agent.AgentHost;
 import io.quirklab.agent.AgentTls;
 import io.quirklab.agent.AgentToken;
 import io.quirklab.agent.ArpGuard;
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
@@ -75,6 +76,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iface " + iface + ": no such interface here (ip -br link lists them)");
         }
         Path dir = stateDir != null ? stateDir : VirtualLab.defaultStateDir().resolve("agent");
+        if (personas != null) {
+            AgentHost.personas(personas); // a FIFO, /dev/zero or a broken file: one line now, before a token or an interface
+        }
         AgentToken token = AgentToken.resolve(tokenFile, System.getenv(AgentToken.ENV), dir.resolve("agent.token"));
         SSLContext tls = tlsKeystore == null ? null : tls(tlsKeystore);
         // Requests only, inbound only: the responder must not see the frames it injects itself.
@@ -83,7 +87,7 @@ public final class AgentCommand implements Callable<Integer> {
              FrameInjector injector = PcapLink.openInjector(iface)) {
             AgentHost host = AgentHost.start(new AgentHost.Config(bind, token.value(), personas, timing, tls, Duration.ofHours(maxHours),
                     AgentHost.JOURNAL_ENTRIES, AgentHost.JOURNAL_BYTES), tap, arpTap, injector, line -> {
-                        out.println(Instant.now() + " " + line);
+                        out.println(Instant.now() + " " + Terminal.text(line)); // a peer's values: one line each
                         out.flush();
                     });
             Runtime.getRuntime().addShutdownHook(new Thread(host::close, "agent-shutdown-hook"));
@@ -119,15 +123,16 @@ public final class AgentCommand implements Callable<Integer> {
         if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
             throw new IllegalArgumentException("--control '" + s + "': give an IP address, not a name");
         }
+        InetAddress a;
         try {
-            InetAddress a = InetAddress.getByName(host);
-            if (a.isAnyLocalAddress()) {
-                throw new IllegalArgumentException("--control '" + s + "': listen on the one management address, not the wildcard");
-            }
-            return new InetSocketAddress(a, port);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("--control '" + s + "': '" + host + "' is not an IP address");
+            a = AddressText.ip(host);
+        } catch (AddressText.NotAnAddress e) {
+            throw new IllegalArgumentException("--control " + e.getMessage());
         }
+        if (a.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("--control '" + s + "': listen on the one management address, not the wildcard");
+        }
+        return new InetSocketAddress(a, port);
     }
 
     private static SSLContext tls(Path keystore) throws java.io.IOException {

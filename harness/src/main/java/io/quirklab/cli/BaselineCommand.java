@@ -1,8 +1,12 @@
 package io.quirklab.cli;
 
+import io.quirklab.input.InputFile;
+import io.quirklab.input.ResultsTree;
 import io.quirklab.matrix.MatrixDocument;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -59,17 +63,19 @@ public final class BaselineCommand implements Runnable {
         Path runs = reports.resolve("runs");
         List<RunFile> found = new ArrayList<>();
         if (Files.isDirectory(runs)) {
+            // a node's stash came from elsewhere: no link followed out of its runs (a matrix.json linked to /etc/shadow)
+            ResultsTree tree = ResultsTree.of(runs, "runs directory");
             List<Path> dirs;
             try (Stream<Path> s = Files.list(runs)) {
-                dirs = s.filter(Files::isDirectory).sorted().toList();
+                dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
             }
             for (Path dir : dirs) {
                 Path file = dir.resolve("matrix.json");
-                if (!Files.exists(file)) {
+                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 try {
-                    MatrixDocument doc = CompareCommand.read(file);
+                    MatrixDocument doc = CompareCommand.read(tree.check(file, "matrix document"));
                     Optional<Instant> started = started(doc);
                     if (started.isEmpty()) {
                         skipped.accept("skipping " + file + ": no readable run.started");
@@ -136,15 +142,15 @@ public final class BaselineCommand implements Runnable {
             Files.createDirectories(target.getParent());
             // the file as it was, unknown fields included; moved into place so a reader never sees half of it
             Path tmp = MatrixDocument.readableTempFile(target.getParent(), ".baseline", ".tmp");
-            try {
-                Files.copy(source.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = InputFile.open(source.file(), InputFile.Kind.MATRIX)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
             }
             MatrixDocument doc = source.document();
             parent.spec.commandLine().getOut().printf("baseline %s %s: %s%n  from %s%n  run %s, %s, %d cells%n", name, replacing ? "replaced" : "saved", target,
-                    source.file(), CompareCommand.runId(doc), CompareCommand.label(doc), doc.cells().size());
+                    source.file(), Terminal.text(CompareCommand.runId(doc)), Terminal.text(CompareCommand.label(doc)), doc.cells().size());
             return 0;
         }
     }
@@ -181,7 +187,7 @@ public final class BaselineCommand implements Runnable {
             }
             StringBuilder out = new StringBuilder();
             TextTable.append(out, "", rows);
-            unreadable.forEach(u -> out.append(u).append('\n'));
+            unreadable.forEach(u -> out.append(Terminal.text(u)).append('\n'));
             parent.spec.commandLine().getOut().print(out);
             return 0;
         }

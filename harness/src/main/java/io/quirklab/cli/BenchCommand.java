@@ -9,6 +9,8 @@ import io.quirklab.client.IpmiCallException;
 import io.quirklab.client.IpmiLanClient;
 import io.quirklab.client.Lanplus;
 import io.quirklab.client.RoundTripLoad;
+import io.quirklab.input.AddressText;
+import io.quirklab.input.InputFile;
 import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
@@ -24,7 +26,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** One server to measure; {@code cpuNanos} its CPU time so far (-1: unknown). */
     private record Target(String name, String host, int port, LongSupplier cpuNanos) {
         InetSocketAddress address() {
-            return new InetSocketAddress(host, port);
+            return new InetSocketAddress(AddressText.ip(host), port);
         }
     }
 
@@ -109,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
-                new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), ExchangeLog.NONE);
+                new InetSocketAddress(AddressText.ipv4("127.0.0.3"), 0), ExchangeLog.NONE);
              IpmiSim sim = IpmiSim.binary().isPresent() ? IpmiSim.start("127.0.0.78", 9623, Duration.ofSeconds(10)) : null) {
             List<Target> targets = new ArrayList<>(List.of(new Target("simulated SMDC", "127.0.0.3", smdc.localAddress().getPort(), smdc::cpuNanos)));
             if (sim == null) {
@@ -252,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
      * a short one-console run whose reply latency (capture timestamp to injection) comes from the responder's journal.
      */
     private void measureLab() throws Exception {
-        VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + line));
+        VirtualLab vl = new VirtualLab(VirtualLab.defaultStateDir(), line -> spec.commandLine().getErr().println("lab: " + Terminal.text(line)));
         Optional<LabState> running = vl.readState().filter(vl::healthy);
         LabState state = running.isPresent() ? running.get() : vl.up(LabCommand.launch(LabFile.embedded().personas()));
         try {
@@ -323,7 +324,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Resident memory of a process in kB (Linux /proc), or -1. */
     private static long rssKb(long pid) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            for (String line : InputFile.lenient(Path.of("/proc", Long.toString(pid), "status"), InputFile.Kind.KERNEL).lines().toList()) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }

@@ -10,11 +10,11 @@ import io.quirklab.client.ClientOptions;
 import io.quirklab.client.IpmiCallException;
 import io.quirklab.client.IpmiLanClient;
 import io.quirklab.client.Lanplus;
+import io.quirklab.input.AddressText;
 import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.ipmi.IpmiResponse;
 import io.quirklab.ipmi.NetFn;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,7 +77,7 @@ final class BenchFuzzCommand implements Callable<Integer> {
         AtomicLong lines = new AtomicLong();
         RateLimitedLog log = new RateLimitedLog(l -> lines.incrementAndGet(), 50, Clock.systemUTC());
         String host = ipmi20 ? "127.0.0.6" : "127.0.0.5";
-        try (UdpBmcServer server = UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(InetAddress.getByName(host), 0),
+        try (UdpBmcServer server = UdpBmcServer.start(new SimulatedBmc(config), new InetSocketAddress(AddressText.ipv4(host), 0),
                 ExchangeLog.limited(log))) {
             String name = "SMDC " + (ipmi20 ? "2.0" : "1.5");
             out.printf("%s at %s:%d, seed %d: fuzzing with %,d datagrams from %s%n", name, host, server.localAddress().getPort(), seed,

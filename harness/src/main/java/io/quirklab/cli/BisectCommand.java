@@ -97,7 +97,7 @@ public final class BisectCommand implements Callable<Integer> {
         Bisection.Settings settings = new Bisection.Settings(n);
         Instant started = Instant.now();
         try (LabSession session = LabSessions.open(lab, LabCommand.launch(lab.personas()), stateDir.dir,
-                line -> spec.commandLine().getErr().println("lab: " + line))) {
+                line -> spec.commandLine().getErr().println("lab: " + Terminal.text(line)))) {
             LabState state = session.offload(offload);
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
             Persona target = served(control, persona);
@@ -111,7 +111,7 @@ public final class BisectCommand implements Callable<Integer> {
             IpmiClient ipmi = kind.client(lab.clientPaths(), new CommandRunner(),
                     Duration.ofMillis(timeoutMillis));
             try (DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
-                    .observers(session, line -> spec.commandLine().getErr().println("observers: " + line));
+                    .observers(session, line -> spec.commandLine().getErr().println("observers: " + Terminal.text(line)));
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new Probe(observers, control).run(p, ipmi, dir),
                          kind, evidence)) {
                 // one exchange with the reference shows what the DUT's requests carry, which template fields copy

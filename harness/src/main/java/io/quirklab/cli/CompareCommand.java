@@ -45,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OutputFile.check("--html", html);
+        OutputFile.checkPage("--html", html);
         MatrixDocument before = read(oldFile);
         MatrixDocument after = read(newFile);
         Comparison comparison;

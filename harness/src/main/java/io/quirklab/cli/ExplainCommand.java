@@ -3,6 +3,7 @@ package io.quirklab.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.host.ToolOutputs;
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EtwTcpipLog;
@@ -34,8 +35,6 @@ import picocli.CommandLine.Parameters;
                 "Pastes are read as pasted: prompts, mail quotes, indentation, lines a console cut short, UTF-16, and",
                 "several outputs in one file. Two outputs of one counter format are read as before and after."})
 public final class ExplainCommand implements Callable<Integer> {
-    /** The most one file may have (a PktMon log of a whole matrix run is a few MiB). */
-    static final int FILE_LIMIT = 64 << 20;
     /** Distinct drop lines printed per output; the rest are counted. */
     static final int SHOWN = 40;
     private static final Pattern HOST_PORT = Pattern.compile("^(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\d{1,5}))?$");
@@ -71,7 +70,7 @@ public final class ExplainCommand implements Callable<Integer> {
         OsReport.Flow only = null;
         if (flow != null) {
             Matcher m = HOST_PORT.matcher(flow.trim());
-            if (!m.matches() || m.group(2) != null && Integer.parseInt(m.group(2)) > 65535) {
+            if (!m.matches() || m.group(2) != null && Integer.parseInt(m.group(2)) > 65535 || !dotted(m.group(1))) {
                 err.println("explain: --flow " + InputFile.token(flow) + " is not HOST:PORT with an IPv4 address (e.g. 198.18.0.10:623)");
                 return 2;
             }
@@ -99,6 +98,7 @@ public final class ExplainCommand implements Callable<Integer> {
                     .writeValueAsString(new Explanation(readings, flow, report, verdict, unreadEvents)));
             return unreadable ? 1 : 0;
         }
+        out = Terminal.lines(out); // what follows quotes the files: drop details, components, commands, adapter names
         for (FileReading r : readings) {
             for (ToolOutputs.ToolOutput o : r.outputs()) {
                 print(out, r.file(), o, only);
@@ -123,16 +123,25 @@ public final class ExplainCommand implements Callable<Integer> {
         return unreadable ? 1 : 0;
     }
 
+    private static boolean dotted(String host) {
+        try {
+            AddressText.ipv4(host);
+            return true;
+        } catch (AddressText.NotAnAddress e) {
+            return false;
+        }
+    }
+
     /** The outputs of one file; a file that cannot be read is one Unreadable saying why. */
     private static List<ToolOutputs.ToolOutput> read(Path f) {
         try {
-            return ToolOutputs.read(InputFile.bytes(f, "file", FILE_LIMIT));
+            return ToolOutputs.read(InputFile.bytes(f, InputFile.Kind.EVIDENCE));
         } catch (InputFile.Unusable e) {
             return List.of(new ToolOutputs.Unreadable("unusable", e.getMessage()));
         } catch (RuntimeException | StackOverflowError e) {
             // A parser that trips over a text is a bug to fix, but the other files' readings still count.
-            return List.of(new ToolOutputs.Unreadable("unreadable", f + ": quirklab could not read it (" + e.getClass().getSimpleName()
-                    + "); expected " + ToolOutputs.EXPECTED));
+            return List.of(new ToolOutputs.Unreadable("unreadable", f + ": quirklab could not read it (a bug in its reading of "
+                    + "this text; QUIRKLAB_DEBUG=1 shows where); expected " + ToolOutputs.EXPECTED));
         }
     }
 

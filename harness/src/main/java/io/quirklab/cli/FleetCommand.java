@@ -1,6 +1,5 @@
 package io.quirklab.cli;
 
-import io.quirklab.input.InputFile;
 import io.quirklab.lab.LabInventory;
 import io.quirklab.matrix.Comparison;
 import io.quirklab.matrix.DiffHeatmap;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class FleetCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            OutputFile.check("--html", html);
+            OutputFile.checkPage("--html", html);
             OutputFile.check("--json", json);
             List<FleetMatrix.Source> sources = new ArrayList<>();
             for (Path file : matrixFiles(inputs)) {
@@ -120,7 +118,7 @@ public final class FleetCommand implements Runnable {
             PrintWriter w = spec.commandLine().getOut();
             for (Map.Entry<String, Path> e : byNode.entrySet()) {
                 FleetAllure.Copied copied = FleetAllure.copy(e.getKey(), e.getValue(), out);
-                w.println(e.getKey() + ": " + copied.results() + " results, " + copied.files() + " files from " + e.getValue());
+                w.println(Terminal.text(e.getKey()) + ": " + copied.results() + " results, " + copied.files() + " files from " + e.getValue());
             }
             w.println("merged Allure results: " + out);
             w.flush();
@@ -184,7 +182,7 @@ public final class FleetCommand implements Runnable {
                 }
                 sources.add(new FleetMatrix.Source(run.file().toString(), run.document()));
                 if (node.baseline().isEmpty()) {
-                    w.println(node.label() + ": run " + CompareCommand.runId(run.document()) + ", no baseline yet (not compared)");
+                    w.println(node.label() + ": run " + Terminal.text(CompareCommand.runId(run.document())) + ", no baseline yet (not compared)");
                     continue;
                 }
                 Path baseline = node.baseline().get();
@@ -199,7 +197,7 @@ public final class FleetCommand implements Runnable {
                         CompareCommand.text(comparison, baseline.toString(), run.file().toString()));
                 DiffHeatmap.write(comparison, compare.resolve(node.label() + ".html"));
                 int regressions = comparison.count(Comparison.Kind.REGRESSION);
-                w.println(node.label() + ": run " + CompareCommand.runId(run.document()) + " against " + baseline.getFileName() + ": "
+                w.println(node.label() + ": run " + Terminal.text(CompareCommand.runId(run.document())) + " against " + baseline.getFileName() + ": "
                         + regressions + " regressions, " + comparison.count(Comparison.Kind.FIX) + " fixes ("
                         + compare.resolve(node.label() + ".txt") + ")");
                 if (regressions > 0) {
@@ -245,7 +243,7 @@ public final class FleetCommand implements Runnable {
                 out.append("every machine agrees\n");
                 continue;
             }
-            out.append("differing personas: ").append(String.join(", ", p.differing())).append('\n');
+            out.append("differing personas: ").append(Terminal.text(String.join(", ", p.differing()))).append('\n');
             List<String[]> rows = new ArrayList<>();
             List<String> head = new ArrayList<>(List.of("PERSONA x CLIENT"));
             fleet.machines().forEach(m -> head.add(m.id()));
@@ -267,7 +265,7 @@ public final class FleetCommand implements Runnable {
             TextTable.append(out, "  ", rows);
         }
         out.append('\n');
-        fleet.summaries().forEach(s -> out.append(s.persona()).append(": ").append(s.summary()).append('\n'));
+        fleet.summaries().forEach(s -> out.append(Terminal.text(s.persona())).append(": ").append(Terminal.text(s.summary())).append('\n'));
         return out.toString();
     }
 }

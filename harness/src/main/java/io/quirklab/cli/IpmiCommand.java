@@ -102,7 +102,7 @@ public final class IpmiCommand implements Runnable {
     }
 
     ClientOptions options() throws UnknownHostException {
-        InetAddress addr = InetAddress.getByName(host);
+        InetAddress addr = AddressPolicy.option("-H", host);
         if (!anyAddress) {
             AddressPolicy.requireTestAddress(addr);
         }

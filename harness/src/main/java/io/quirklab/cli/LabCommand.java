@@ -53,7 +53,7 @@ public final class LabCommand implements Runnable {
 
     /** A step of the lab, on standard error: standard output is the command's answer. */
     void progress(String line) {
-        spec.commandLine().getErr().println("lab: " + line);
+        spec.commandLine().getErr().println("lab: " + Terminal.text(line));
     }
 
     PrintWriter out() {
@@ -81,13 +81,14 @@ public final class LabCommand implements Runnable {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
             return;
         }
-        out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", s.dutInterface(), s.dutAddress(),
-                s.responderInterface(), s.netns(), s.responderPid());
-        out.println("fault model: " + (s.faultModel() == null ? "off" : s.faultModel().description()));
+        // the lab's state file is read back: its names are shown as values from a file
+        out.printf("virtual lab: %s (%s) <-> %s in netns %s; responder pid %d%n", Terminal.text(s.dutInterface()), Terminal.text(s.dutAddress()),
+                Terminal.text(s.responderInterface()), Terminal.text(s.netns()), s.responderPid());
+        out.println("fault model: " + (s.faultModel() == null ? "off" : Terminal.text(s.faultModel().description())));
         out.printf("%-24s %-14s %-17s %-16s %s%n", "PERSONA", "ADDRESS", "MAC", "EXPECTED", "QUIRKS");
         for (LabState.PersonaInfo p : s.personas()) {
-            out.printf("%-24s %-14s %-17s %-16s %s%n", p.name(), p.address(), p.mac(), p.expected(),
-                    p.quirks().isEmpty() ? "-" : String.join(", ", p.quirks()));
+            out.printf("%-24s %-14s %-17s %-16s %s%n", Terminal.text(p.name()), Terminal.text(p.address()), Terminal.text(p.mac()),
+                    Terminal.text(p.expected()), p.quirks().isEmpty() ? "-" : Terminal.text(String.join(", ", p.quirks())));
         }
     }
 
@@ -135,7 +136,7 @@ public final class LabCommand implements Runnable {
             try (var hold = parent.hold(lab, false)) {
                 report = lab.down();
             }
-            report.forEach(l -> parent.out().println("lab: " + l));
+            report.forEach(l -> parent.out().println("lab: " + Terminal.text(l)));
             boolean failed = report.stream().anyMatch(l -> l.startsWith("could not"));
             parent.out().println(failed ? "lab: some things could not be removed (see above); run 'quirklab lab restore' again" : "lab: down");
             return failed ? 1 : 0;
@@ -158,7 +159,7 @@ public final class LabCommand implements Runnable {
             if (r.nothing()) {
                 parent.out().println("lab: nothing to restore");
             }
-            r.lines().forEach(l -> parent.out().println("lab: " + l));
+            r.lines().forEach(l -> parent.out().println("lab: " + Terminal.text(l)));
             return r.failed() ? 1 : 0;
         }
     }

@@ -74,7 +74,7 @@ final class MatrixRun implements RunListener {
 
     @Override
     public void note(String line) {
-        out.println(line);
+        out.println(Terminal.text(line));
         out.flush();
     }
 
@@ -82,8 +82,9 @@ final class MatrixRun implements RunListener {
     public void started(MatrixEngine.Started s) {
         total = s.cells().size();
         MatrixPlan plan = s.plan();
-        out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", s.runId(), total, plan.personas().size(),
-                plan.clients().size(), String.join("/", plan.offload().stream().map(OffloadState::token).toList()), s.environment().label(), s.offloadDescription());
+        out.printf("run %s: %d cells (%d personas x %d clients x offload %s) on %s; %s%n", Terminal.text(s.runId()), total,
+                plan.personas().size(), plan.clients().size(), String.join("/", plan.offload().stream().map(OffloadState::token).toList()),
+                Terminal.text(s.environment().label()), s.offloadDescription());
         out.printf("evidence: %s; %d cell%s at once%n", s.observers(), s.jobs(), s.jobs() == 1 ? "" : "s");
         out.flush();
         if (console) {
@@ -105,7 +106,7 @@ final class MatrixRun implements RunListener {
             bar.stepTo(p.done());
             bar.setExtraMessage(p.running() + " running, " + p.left() + " left");
         } else {
-            out.printf("[%d/%d] %s: %s%n", p.done(), p.total(), cell, progressText(rec));
+            out.printf("[%d/%d] %s: %s%n", p.done(), p.total(), Terminal.text(cell), Terminal.text(progressText(rec)));
             out.flush();
         }
     }
@@ -124,7 +125,7 @@ final class MatrixRun implements RunListener {
                 t.failed(), t.broken(), o.baseline() != null ? ", " + t.regressions() + " regressions against baseline " + o.baseline() : "");
         if (doc.analysis() != null) {
             out.println();
-            doc.analysis().lines().forEach(out::println);
+            doc.analysis().lines().forEach(l -> out.println(Terminal.text(l)));
         }
         out.println("matrix.json: " + f.matrixFile().toAbsolutePath());
         f.outputs().forEach((what, path) -> out.println(what + ": " + path.toAbsolutePath()));
@@ -133,7 +134,7 @@ final class MatrixRun implements RunListener {
             out.println("regressions against the baseline:");
             f.judgements().forEach((k, j) -> {
                 if (j.regression()) {
-                    out.println("  " + k + ": " + j.message());
+                    out.println("  " + Terminal.text(k) + ": " + Terminal.text(j.message()));
                 }
             });
         }
@@ -142,7 +143,7 @@ final class MatrixRun implements RunListener {
 
     /** One table per offload state: personas down, clients across, a short verdict in each cell. */
     private void printTable(MatrixDocument doc, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, String offloadMeaning) {
-        out.printf("%ndelivery matrix on %s; %s%n", doc.environment().label(), offloadMeaning);
+        out.printf("%ndelivery matrix on %s; %s%n", Terminal.text(doc.environment().label()), offloadMeaning);
         out.println("(! a finding: not what a correct stack does; ~ a known deviation; - not applicable)");
         List<String> clients = doc.axes().clients();
         int w = Math.max(19, clients.stream().mapToInt(String::length).max().orElse(10) + 2);
@@ -150,10 +151,10 @@ final class MatrixRun implements RunListener {
         for (OffloadState offload : doc.axes().offload()) {
             out.printf("%noffload=%s%n", offload);
             StringBuilder head = new StringBuilder(String.format("%-" + pw + "s", "PERSONA"));
-            clients.forEach(c -> head.append(String.format("%-" + w + "s", c)));
+            clients.forEach(c -> head.append(String.format("%-" + w + "s", Terminal.text(c))));
             out.println(head.toString().stripTrailing() + "  EXPECTED");
             for (String persona : doc.axes().personas()) {
-                StringBuilder row = new StringBuilder(String.format("%-" + pw + "s", persona));
+                StringBuilder row = new StringBuilder(String.format("%-" + pw + "s", Terminal.text(persona)));
                 Verdict expected = null;
                 for (String client : clients) {
                     Optional<MatrixDocument.Cell> c = doc.cell(persona, client, offload);
@@ -173,7 +174,7 @@ final class MatrixRun implements RunListener {
         }
         if (!findings.isEmpty()) {
             out.printf("%nfindings (%d):%n", findings.size());
-            findings.forEach((k, v) -> out.println("  " + k + ": " + v));
+            findings.forEach((k, v) -> out.println("  " + Terminal.text(k) + ": " + Terminal.text(v)));
         }
     }
 

@@ -1,11 +1,10 @@
 package io.quirklab.cli;
 
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.responder.CapturedPersona;
 import io.quirklab.responder.PersonaCatalogue;
-import io.quirklab.wire.PcapFile;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -56,14 +55,15 @@ public final class PersonaCommand implements Callable<Integer> {
             }
             Optional<Inet4Address> address = Optional.empty();
             if (bmc != null) {
-                if (!bmc.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                    throw new IllegalArgumentException("--bmc '" + bmc + "' is not a dotted IPv4 address");
+                try {
+                    address = Optional.of(AddressText.ipv4(bmc));
+                } catch (AddressText.NotAnAddress e) {
+                    throw new IllegalArgumentException("--bmc " + e.getMessage());
                 }
-                address = Optional.of((Inet4Address) InetAddress.getByName(bmc));
             }
             CapturedPersona p;
             try {
-                p = CapturedPersona.of(PcapFile.read(file), address);
+                p = CapturedPersona.read(file, address); // a record at a time: memory does not grow with the capture
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }

@@ -79,7 +79,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 @Override
                 public void note(String line) {
                     if (!json) {
-                        w.println(line);
+                        w.println(Terminal.text(line));
                     }
                 }
             });
@@ -87,10 +87,11 @@ public final class ProbeCommand implements Callable<Integer> {
         if (json) {
             w.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
-            w.printf("%s x %s (fault model %s): %s%s%n", r.persona(), r.client(),
-                    state.faultModel() == null ? "off" : state.faultModel().name(), r.verdict(), r.reason() == null ? "" : " (" + r.reason() + ")");
+            w.printf("%s x %s (fault model %s): %s%s%n", Terminal.text(r.persona()), Terminal.text(r.client()),
+                    state.faultModel() == null ? "off" : Terminal.text(state.faultModel().name()), r.verdict(),
+                    r.reason() == null ? "" : " (" + Terminal.text(r.reason()) + ")");
             w.println("  expected " + r.expected() + (r.asExpected() ? ": as expected" : ": DIFFERENT - a finding"));
-            w.println("  " + r.explanation());
+            w.println("  " + Terminal.text(r.explanation()));
             var e = r.evidence();
             w.printf("  responder: %d request(s) seen, %d reply(ies) sent%n", e.requestsSeen(), e.repliesSent());
             if (e.dutWire() != null) {
@@ -98,7 +99,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             Map<String, Long> c = e.os().counterDeltas();
             w.println("  counters : " + (c.isEmpty() ? "no change" : c));
-            w.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + e.client().message()));
+            w.println("  client   : " + (e.client().failure() == null ? "ok" : e.client().failure() + ": " + Terminal.text(e.client().message())));
             w.println("  evidence : " + dir.toAbsolutePath());
         }
         return r.verdict() == Verdict.HARNESS_ERROR ? 2 : 0;

@@ -39,12 +39,17 @@ public final class QuirklabCommand implements Runnable {
                 writer(System.err, "stderr.encoding", "sun.stderr.encoding"));
     }
 
-    /** The command line writing to {@code out} and {@code err} (tests, or another front end). */
+    /**
+     * The command line writing to {@code out} and {@code err} (tests, or another front end), through {@link Terminal}'s
+     * net: no control character but a line end or a tab reaches them raw.
+     */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new QuirklabCommand());
         cl.registerConverter(OffloadState.class, OffloadState::of);
-        cl.setOut(out);
-        cl.setErr(err);
+        // no colours in help: the writers escape ESC, as they do for any control character a file or a peer slips in
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        cl.setOut(Terminal.writer(out));
+        cl.setErr(Terminal.writer(err));
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("quirklab: " + ErrorLine.of(ex));
             if ("1".equals(System.getenv("QUIRKLAB_DEBUG"))) {
@@ -63,6 +68,13 @@ public final class QuirklabCommand implements Runnable {
     static int execute(CommandLine cl, String... args) {
         try {
             return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands errors on: the one line still, not java's stack trace (the failed allocation is free again)
+            cl.getErr().println("quirklab: " + ErrorLine.of(e));
+            if ("1".equals(System.getenv("QUIRKLAB_DEBUG"))) {
+                e.printStackTrace(cl.getErr());
+            }
+            return 2;
         } finally {
             cl.getOut().flush();
             cl.getErr().flush();

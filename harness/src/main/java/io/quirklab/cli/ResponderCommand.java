@@ -10,7 +10,6 @@ import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.PcapLink;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +59,11 @@ public final class ResponderCommand implements Callable<Integer> {
         if (maxHours < 1 || maxHours > 168) {
             throw new IllegalArgumentException("--max-hours must be 1..168");
         }
-        Inet4Address baseAddress = (Inet4Address) InetAddress.getByName(base);
+        Inet4Address baseAddress = AddressPolicy.optionV4("--base", base);
         List<Persona> list = (personas == null ? PersonaCatalogue.builtIn(baseAddress) : PersonaCatalogue.load(personas, baseAddress)).personas();
         // one line per malformed frame can be a flood: a file log is capped, standard output is the caller's to bound
         java.util.function.Consumer<String> logLine = log != null ? new RotatingLog(log,
-                RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + line);
+                RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + Terminal.text(line));
         // Requests only, inbound only: the responder must not see the frames it injects itself.
         try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
              FrameInjector injector = PcapLink.openInjector(iface)) {

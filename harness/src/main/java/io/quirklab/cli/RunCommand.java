@@ -8,7 +8,6 @@ import io.quirklab.matrix.OffloadState;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         if (sockets) {
-            InetAddress addr = InetAddress.getByName(bind);
+            InetAddress addr = AddressPolicy.option("--bind", bind);
             if (!(addr instanceof java.net.Inet4Address a) || !addr.isLoopbackAddress()) {
                 throw new IllegalArgumentException("--bind " + bind + ": socket mode serves on a loopback IPv4 address only");
             }

@@ -87,14 +87,14 @@ public final class SmdcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BmcConfig config = config();
-        InetAddress addr = InetAddress.getByName(bind);
+        InetAddress addr = AddressPolicy.option("--bind", bind);
         AddressPolicy.requireTestAddress(addr);
         SimulatedBmc bmc = new SimulatedBmc(config);
         DateTimeFormatter t = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
-        RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + line), logRate, Clock.systemUTC());
+        RateLimitedLog log = new RateLimitedLog(line -> out.println(LocalTime.now().format(t) + " " + Terminal.text(line)), logRate, Clock.systemUTC());
         try (UdpBmcServer server = UdpBmcServer.start(bmc, new InetSocketAddress(addr, port),
                 quiet ? ExchangeLog.NONE : ExchangeLog.limited(log))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,17 +1,22 @@
 package io.quirklab.cli;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** Left-aligned columns for the commands' plain-text output, two spaces apart, no trailing blanks. */
+/**
+ * Left-aligned columns for the commands' plain-text output, two spaces apart, no trailing blanks; every cell is shown
+ * as {@link Terminal#text} shows it (the values come from files: run ids, personas, environments).
+ */
 final class TextTable {
     private TextTable() {
     }
 
     /** Appends {@code rows} (all of one length) to {@code out}, each line starting with {@code indent}. */
-    static void append(StringBuilder out, String indent, List<String[]> rows) {
-        if (rows.isEmpty()) {
+    static void append(StringBuilder out, String indent, List<String[]> given) {
+        if (given.isEmpty()) {
             return;
         }
+        List<String[]> rows = given.stream().map(r -> Arrays.stream(r).map(Terminal::text).toArray(String[]::new)).toList();
         int columns = rows.get(0).length;
         int[] width = new int[columns];
         for (String[] r : rows) {

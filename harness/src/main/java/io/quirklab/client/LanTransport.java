@@ -1,5 +1,6 @@
 package io.quirklab.client;
 
+import io.quirklab.input.AddressText;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -26,7 +27,7 @@ final class LanTransport implements AutoCloseable {
     LanTransport(ClientOptions options) throws IpmiCallException {
         this.options = options;
         try {
-            InetAddress addr = InetAddress.getByName(options.host());
+            InetAddress addr = AddressText.ip(options.host());
             socket = new DatagramSocket();
             // Connected: the kernel then drops replies from any other address, as ipmitool's socket does.
             socket.connect(new InetSocketAddress(addr, options.port()));

@@ -1,5 +1,6 @@
 package io.quirklab.engine;
 
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
 import io.quirklab.bisect.Attempts;
@@ -10,7 +11,6 @@ import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.PersonaYaml;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
     static String slotAddress(String dutAddressWithPrefix, Set<String> taken) throws IOException {
         String[] parts = dutAddressWithPrefix.split("/");
         int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : 24;
-        byte[] b = InetAddress.getByName(parts[0]).getAddress();
+        byte[] b = AddressText.ipv4(parts[0]).getAddress();
         long a = (b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL);
         long mask = prefix == 0 ? 0 : 0xFFFFFFFFL << (32 - prefix) & 0xFFFFFFFFL;
         long net = a & mask;

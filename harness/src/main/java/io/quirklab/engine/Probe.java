@@ -6,6 +6,7 @@ import io.quirklab.client.ClientKind;
 import io.quirklab.client.ClientOutcome;
 import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.LabState;
 import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.ReasonSource;
@@ -22,7 +23,6 @@ import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -78,7 +78,7 @@ public final class Probe {
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        Inet4Address address = (Inet4Address) InetAddress.getByName(p.address());
+        Inet4Address address = AddressText.ipv4(p.address());
         Files.createDirectories(evidenceDir);
         String probeId = p.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();

@@ -48,8 +48,11 @@ public final class InputFile {
         CERTIFICATE("certificate file", 1L << 20),
         /** Read as a stream, a record at a time: only the cap bounds it, not memory. */
         CAPTURE("capture", 16L << 30),
-        /** OS evidence captured by hand (PktMon, netstat, ETW text) for explain. */
-        EVIDENCE("evidence file", 256L << 20),
+        /**
+         * OS evidence captured by hand (PktMon, netstat, ETW text) for explain, read whole: a PktMon log of a whole matrix
+         * run is a few MiB, and reading 64 MiB takes explain about 40 s and 2 GiB of heap.
+         */
+        EVIDENCE("evidence file", 64L << 20),
         ALLURE_RESULT("Allure result", 64L << 20),
         /** Attachments (pcaps, logs) are copied as streams. */
         ALLURE_ATTACHMENT("Allure attachment", 4L << 30),
@@ -59,7 +62,9 @@ public final class InputFile {
         /** Logs of processes the harness ran. */
         LOG("log file", 64L << 20),
         /** Files under /proc, /sys and tracefs: they say size 0, and some never end. */
-        KERNEL("kernel file", 4L << 20);
+        KERNEL("kernel file", 4L << 20),
+        /** A tracefs instance's trace of a run's drops, read to its first 200,000 lines (about 30 MiB). */
+        TRACE("kernel trace", 64L << 20);
 
         private final String what;
         private final long limit;
@@ -115,13 +120,13 @@ public final class InputFile {
             int b = bytes[i] & 0xFF;
             if (b == 0 || b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7F) {
                 throw new Unusable(file + ": contains binary data (byte 0x" + String.format("%02x", b) + " on line " + lineAt(bytes, i)
-                        + "), not a " + what + " (UTF-8 text)");
+                        + "), not " + a(what) + " (UTF-8 text)");
             }
         }
         try {
             return utf8().decode(ByteBuffer.wrap(bytes, start, bytes.length - start)).toString();
         } catch (CharacterCodingException e) {
-            throw new Unusable(file + ": is not UTF-8 text (line " + lineAt(bytes, firstMalformed(bytes, start)) + "); a " + what
+            throw new Unusable(file + ": is not UTF-8 text (line " + lineAt(bytes, firstMalformed(bytes, start)) + "); " + a(what)
                     + " must be UTF-8");
         }
     }
@@ -187,7 +192,7 @@ public final class InputFile {
         if (a.size() > limit) {
             // in whole units when clearly bigger; in bytes when a whole unit would read like the cap itself
             String is = a.size() >= 2 * limit ? size(a.size()) : a.size() + " bytes";
-            throw new Unusable(file + ": is " + is + ", more than a " + what + " may be (" + size(limit) + ")");
+            throw new Unusable(file + ": is " + is + ", more than " + a(what) + " may be (" + size(limit) + ")");
         }
         try {
             return new Capped(Files.newInputStream(file), file, what, limit);
@@ -223,13 +228,13 @@ public final class InputFile {
             throw new Unusable(file + ": cannot be read (" + reason(e) + ")");
         }
         if (a.isSymbolicLink()) {
-            throw new Unusable(file + ": is a symbolic link, not followed; not a " + what);
+            throw new Unusable(file + ": is a symbolic link, not followed; not " + a(what));
         }
         if (a.isDirectory()) {
-            throw new Unusable(file + ": is a directory, not a " + what);
+            throw new Unusable(file + ": is a directory, not " + a(what));
         }
         if (!a.isRegularFile()) {
-            throw new Unusable(file + ": is " + special(file, follow) + ", not a " + what);
+            throw new Unusable(file + ": is " + special(file, follow) + ", not " + a(what));
         }
         return a;
     }
@@ -327,6 +332,11 @@ public final class InputFile {
         return key != null && key.matches("[A-Za-z0-9_.-]{1,40}") ? "'" + key + "'" : "(a key that is not a field name)";
     }
 
+    /** "a lab file", "an evidence file", "an Allure result". */
+    static String a(String what) {
+        return (what.matches("(?i)[aeio].*|u[^n].*|un[^i].*") ? "an " : "a ") + what;
+    }
+
     static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
@@ -403,7 +413,7 @@ public final class InputFile {
         private void count(long n) throws Unusable {
             read += n;
             if (read > limit) {
-                throw new Unusable(file + ": is more than a " + what + " may be (" + size(limit) + ")");
+                throw new Unusable(file + ": is more than " + a(what) + " may be (" + size(limit) + ")");
             }
         }
     }

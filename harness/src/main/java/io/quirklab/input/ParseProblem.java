@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -21,10 +22,21 @@ import java.util.regex.Pattern;
  */
 public record ParseProblem(int line, String field, String what) {
     private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
+    /** Jackson's read constraints: "Document nesting depth (1001) exceeds the maximum allowed (1000, from `...`)". */
+    private static final Pattern LIMIT = Pattern.compile("^(.+?) \\((\\d+)\\) exceeds the maximum(?: allowed)? \\((\\d+)");
 
     /** Describes the exception; {@code format} is "YAML" or "JSON". */
     public static ParseProblem of(JsonProcessingException e, String format) {
         int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.startsWith("Trailing token")) {
+            // FAIL_ON_TRAILING_TOKENS: a second value, or junk, after the document
+            return new ParseProblem(line, null, "more after the end of the " + format + " document (a file holds one document)");
+        }
+        Matcher limit = LIMIT.matcher(original);
+        if (limit.find()) {
+            return new ParseProblem(line, null, "not valid " + format + ": " + limit(limit.group(1), limit.group(3)));
+        }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty() || e instanceof MismatchedInputException) {
             JsonMappingException m = (JsonMappingException) e;
             String field = path(m);
@@ -59,6 +71,25 @@ public record ParseProblem(int line, String field, String what) {
 
     private static String fieldName(String key) {
         return key.matches("[A-Za-z0-9_.-]{1,40}") ? key : "(a key that is not a field name)";
+    }
+
+    /** A read constraint in words: "nested deeper than 1000 levels", "a text longer than 20000000 characters". */
+    private static String limit(String what, String max) {
+        String w = what.toLowerCase(Locale.ROOT);
+        if (w.contains("nesting depth")) {
+            return "nested deeper than " + max + " levels";
+        } else if (w.startsWith("string value length")) {
+            return "a text value longer than " + max + " characters";
+        } else if (w.startsWith("number value length")) {
+            return "a number longer than " + max + " digits";
+        } else if (w.startsWith("name length")) {
+            return "a key longer than " + max + " characters";
+        } else if (w.startsWith("document length")) {
+            return "longer than " + max + " characters";
+        } else if (w.startsWith("token count")) {
+            return "more than " + max + " values";
+        }
+        return "more than quirklab reads (" + what + " at most " + max + ")";
     }
 
     /** A Java type as a user would call the value it wants. */

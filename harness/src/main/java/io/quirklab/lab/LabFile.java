@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quirklab.agent.AgentTls;
 import io.quirklab.client.ClientKind;
 import io.quirklab.client.ToolClient;
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.input.ParseProblem;
 import io.quirklab.lab.vm.Accelerator;
@@ -23,8 +24,6 @@ import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -403,13 +402,10 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
 
         private Inet4Address base(String given, String fallback) {
             String base = given == null ? fallback : given.strip();
-            if (!base.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-                throw new LabKind.Invalid("persona-base", InputFile.token(base) + " is not a dotted IPv4 address");
-            }
             try {
-                return (Inet4Address) InetAddress.getByName(base); // a literal: no name lookup
-            } catch (UnknownHostException | ClassCastException e) {
-                throw new LabKind.Invalid("persona-base", InputFile.token(base) + " is not a dotted IPv4 address");
+                return AddressText.ipv4(base);
+            } catch (AddressText.NotAnAddress e) {
+                throw new LabKind.Invalid("persona-base", e.getMessage());
             }
         }
 

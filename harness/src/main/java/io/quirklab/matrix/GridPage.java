@@ -2,6 +2,11 @@ package io.quirklab.matrix;
 
 import io.quirklab.matrix.Heatmap.Geometry;
 import io.quirklab.matrix.MatrixDocument.Key;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Function;
 
@@ -179,22 +184,46 @@ final class GridPage {
     /**
      * Writes a page and, next to it, its style sheet ({@code NAME.css}, linked from the page). The inline copy keeps
      * the page self-contained; the linked copy is what survives a content security policy that blocks inline styles
-     * ({@code style-src 'self'}, Jenkins' default for archived files).
+     * ({@code style-src 'self'}, Jenkins' default for archived files). Both are written to temporary files and moved
+     * into place: a FIFO or a link of that name is replaced, never opened (it would block, or be followed), and a page
+     * that cannot be written leaves no style sheet behind.
      */
-    static void write(String html, java.nio.file.Path file) throws java.io.IOException {
-        java.nio.file.Path dir = file.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(dir);
-        String name = file.getFileName().toString();
-        String css = (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".css";
+    static void write(String html, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path css = styleSheet(file);
         int a = html.indexOf("<style>\n");
         int b = html.indexOf("</style>\n");
         String page = html;
-        if (a >= 0 && b > a) {
-            java.nio.file.Files.writeString(dir.resolve(css), html.substring(a + "<style>\n".length(), b),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            int end = b + "</style>\n".length();
-            page = html.substring(0, end) + "<link rel=\"stylesheet\" href=\"" + Html.escape(css) + "\"/>\n" + html.substring(end);
+        Path cssTmp = null;
+        Path pageTmp = null;
+        try {
+            if (a >= 0 && b > a) {
+                cssTmp = MatrixDocument.readableTempFile(dir, ".css", ".tmp");
+                Files.writeString(cssTmp, html.substring(a + "<style>\n".length(), b), StandardCharsets.UTF_8);
+                int end = b + "</style>\n".length();
+                page = html.substring(0, end) + "<link rel=\"stylesheet\" href=\"" + Html.escape(css.getFileName().toString()) + "\"/>\n"
+                        + html.substring(end);
+            }
+            pageTmp = MatrixDocument.readableTempFile(dir, ".page", ".tmp");
+            Files.writeString(pageTmp, page, StandardCharsets.UTF_8);
+            if (cssTmp != null) {
+                Files.move(cssTmp, css, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(pageTmp, file.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (cssTmp != null) {
+                Files.deleteIfExists(cssTmp);
+            }
+            if (pageTmp != null) {
+                Files.deleteIfExists(pageTmp);
+            }
         }
-        java.nio.file.Files.writeString(file, page, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The style sheet written next to a page: {@code NAME.css} for {@code NAME.html} (or {@code NAME}). */
+    static Path styleSheet(Path page) {
+        String name = page.getFileName().toString();
+        return page.toAbsolutePath().resolveSibling((name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".css");
     }
 }

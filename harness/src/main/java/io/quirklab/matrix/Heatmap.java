@@ -193,6 +193,11 @@ public final class Heatmap {
         GridPage.write(render(doc), file);
     }
 
+    /** The style sheet a page written by any heatmap has next to it ({@code NAME.css}): an output the command line checks too. */
+    public static Path styleSheet(Path page) {
+        return GridPage.styleSheet(page);
+    }
+
     /**
      * The page for {@code doc}. Evidence links are relative, as in the document, so the page belongs next to its
      * {@code matrix.json}.

@@ -11,7 +11,10 @@ final class Html {
     private Html() {
     }
 
-    /** Text or attribute value; null is empty. Newlines become character references so titles keep their lines. */
+    /**
+     * Text or attribute value; null is empty. Newlines become character references so titles keep their lines; other
+     * control characters are shown as {@code \x1b} (XML allows none of them, and a terminal that shows the file obeys them).
+     */
     static String escape(String text) {
         if (text == null) {
             return "";
@@ -27,7 +30,13 @@ final class Html {
                 case '\'' -> sb.append("&#39;");
                 case '\n' -> sb.append("&#10;");
                 case '\r' -> { }
-                default -> sb.append(ch);
+                default -> {
+                    if (ch < 0x20 && ch != '\t' || ch >= 0x7F && ch < 0xA0) {
+                        sb.append(String.format("\\x%02x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
             }
         }
         return sb.toString();

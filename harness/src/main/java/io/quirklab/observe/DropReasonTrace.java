@@ -1,7 +1,9 @@
 package io.quirklab.observe;
 
+import io.quirklab.input.InputFile;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,7 +87,7 @@ public final class DropReasonTrace implements AutoCloseable {
         DropReasonTrace trace = null;
         try {
             Path event = instance.resolve(EVENT);
-            OptionalInt notSpecified = notSpecifiedValue(Files.readString(event.resolve("format")));
+            OptionalInt notSpecified = notSpecifiedValue(InputFile.lenient(event.resolve("format"), InputFile.Kind.KERNEL));
             String filter = "protocol == " + ETH_P_IP + (notSpecified.isPresent() ? " && reason != " + notSpecified.getAsInt() : "");
             if (!write(event.resolve("filter"), filter)) {
                 filter = write(event.resolve("filter"), "protocol == " + ETH_P_IP) ? "protocol == " + ETH_P_IP : "none";
@@ -119,7 +121,9 @@ public final class DropReasonTrace implements AutoCloseable {
     public Map<String, Long> stop() throws IOException {
         try {
             write(instance.resolve(EVENT).resolve("enable"), "0");
-            try (BufferedReader r = Files.newBufferedReader(instance.resolve("trace"), StandardCharsets.UTF_8)) {
+            // tracefs says size 0 and the buffer may be large: a capped stream, its first MAX_LINES lines
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(InputFile.open(instance.resolve("trace"), InputFile.Kind.TRACE),
+                    StandardCharsets.UTF_8))) {
                 return parseTrace(r.lines().limit(MAX_LINES).toList());
             }
         } finally {

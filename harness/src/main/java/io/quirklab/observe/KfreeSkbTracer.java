@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.LongRunning;
 import io.quirklab.process.ProcessOwner;
@@ -112,7 +113,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
         if (why.isPresent()) {
             throw new IOException(why.get());
         }
-        Map<Integer, String> names = reasonNames(Files.readString(tracefs.resolve(FORMAT)));
+        Map<Integer, String> names = reasonNames(InputFile.lenient(tracefs.resolve(FORMAT), InputFile.Kind.KERNEL));
         Process p = LongRunning.start(List.of("bpftrace", "-e", PROGRAM), LongRunning.Output.PIPE,
                 null, false, started).process();
         KfreeSkbTracer t = new KfreeSkbTracer(p, names);

@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +50,9 @@ public record SnmpCounters(Map<String, Long> values) {
 
     /** Reads {@code snmp} (must exist) and {@code netstat} (skipped when absent). */
     static SnmpCounters read(Path snmp, Path netstat) throws IOException {
-        Map<String, Long> all = new HashMap<>(parse(Files.readString(snmp)).values());
+        Map<String, Long> all = new HashMap<>(parse(InputFile.lenient(snmp, InputFile.Kind.KERNEL)).values());
         if (Files.isReadable(netstat)) {
-            all.putAll(parse(Files.readString(netstat)).values());
+            all.putAll(parse(InputFile.lenient(netstat, InputFile.Kind.KERNEL)).values());
         }
         return new SnmpCounters(all);
     }

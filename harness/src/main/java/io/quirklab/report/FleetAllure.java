@@ -2,6 +2,7 @@ package io.quirklab.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
@@ -30,7 +32,7 @@ import java.util.Properties;
  * them (a result linked to /etc/shadow) refuses the node before anything of it is copied.
  */
 public final class FleetAllure {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String ENVIRONMENT = "environment.properties";
 
     private FleetAllure() {
@@ -68,10 +70,10 @@ public final class FleetAllure {
                 Files.writeString(target, relabel(node, f, tree.text(f, InputFile.Kind.ALLURE_RESULT)), StandardCharsets.UTF_8);
                 results++;
             } else if (name.equals(ENVIRONMENT)) {
-                mergeEnvironment(node, tree.text(f, InputFile.Kind.PROPERTIES), target);
+                mergeEnvironment(node, f, tree.text(f, InputFile.Kind.PROPERTIES), target);
             } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                if (Files.mismatch(tree.check(f, InputFile.Kind.ALLURE_ATTACHMENT.what()), target) != -1 && !name.equals("categories.json")
-                        && !name.equals("executor.json")) {
+                if (!name.equals("categories.json") && !name.equals("executor.json") && !sameBytes(tree.open(f, InputFile.Kind.ALLURE_ATTACHMENT),
+                        InputFile.open(target, InputFile.Kind.ALLURE_ATTACHMENT))) {
                     throw new IOException(f + ": another node already gave " + target + " with other contents");
                 }
             } else {
@@ -82,6 +84,23 @@ public final class FleetAllure {
             files++;
         }
         return new Copied(results, files);
+    }
+
+    /** Whether two streams (both through the input gate) hold the same bytes; both are closed. */
+    private static boolean sameBytes(InputStream a, InputStream b) throws IOException {
+        try (InputStream x = a; InputStream y = b) {
+            byte[] bx = new byte[1 << 16];
+            byte[] by = new byte[1 << 16];
+            while (true) {
+                int n = x.readNBytes(bx, 0, bx.length);
+                if (n != y.readNBytes(by, 0, n) || !Arrays.equals(bx, 0, n, by, 0, n)) {
+                    return false;
+                }
+                if (n < bx.length) {
+                    return y.read() < 0;
+                }
+            }
+        }
     }
 
     private static String relabel(String node, Path file, String text) throws IOException {
@@ -113,9 +132,13 @@ public final class FleetAllure {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
     }
 
-    private static void mergeEnvironment(String node, String text, Path to) throws IOException {
+    private static void mergeEnvironment(String node, Path from, String text, Path to) throws IOException {
         Properties in = new Properties();
-        in.load(new StringReader(text));
+        try {
+            in.load(new StringReader(text));
+        } catch (IllegalArgumentException e) {
+            throw new InputFile.Unusable(from + ": not a properties file (a malformed \\uXXXX escape) (node " + node + ")");
+        }
         StringBuilder lines = new StringBuilder();
         in.stringPropertyNames().stream().sorted().forEach(k -> lines.append(escape(node + "." + k)).append('=')
                 .append(escape(in.getProperty(k))).append('\n'));

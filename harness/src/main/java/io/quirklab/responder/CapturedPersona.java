@@ -6,9 +6,13 @@ import io.quirklab.wire.CapturedReplies.Exchange;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +46,47 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         }
     }
 
+    /** Requests remembered per client port to pair replies with; beyond, the oldest is forgotten (a port scan of a capture). */
+    static final int REQUESTS_REMEMBERED = 256;
+
+    /** A capture's records from the start, one at a time; null at the end. */
+    public interface Records extends AutoCloseable {
+        PcapFile.Record next() throws IOException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
+    /** A capture that can be read from the start more than once (to find the BMC first, then read its replies). */
+    @FunctionalInterface
+    public interface Capture {
+        Records open() throws IOException;
+    }
+
+    /**
+     * Reads a capture file a record at a time through the input gate ({@link PcapFile#open}): memory does not grow with
+     * the capture, whose size only the capture's cap bounds.
+     *
+     * @param bmc the BMC's address, or empty: the destination of the first request to UDP 623
+     */
+    public static CapturedPersona read(Path capture, Optional<Inet4Address> bmc) throws IOException {
+        return of(() -> {
+            PcapFile.Reader r = PcapFile.open(capture);
+            return new Records() {
+                @Override
+                public PcapFile.Record next() throws IOException {
+                    return r.next();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    r.close();
+                }
+            };
+        }, bmc);
+    }
+
     /**
      * Reads the capture.
      *
@@ -49,46 +94,53 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      * @param bmc     the BMC's address, or empty: the destination of the requests to UDP 623
      */
     public static CapturedPersona of(List<PcapFile.Record> records, Optional<Inet4Address> bmc) {
-        List<ParsedFrame> frames = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (PcapFile.Record r : records) {
-            try {
-                ParsedFrame.parse(r.data()).filter(f -> f.ipv4().isPresent()).ifPresent(f -> {
-                    frames.add(f);
-                    times.add(r.timestampMicros());
-                });
-            } catch (RuntimeException malformed) {
-                // a frame the parser cannot read is no evidence either way
+        try {
+            return of(() -> {
+                Iterator<PcapFile.Record> it = records.iterator();
+                return () -> it.hasNext() ? it.next() : null;
+            }, bmc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a list is not read from anywhere
+        }
+    }
+
+    /** Reads the capture: once for the BMC when it is not given, once for its replies, each a record at a time. */
+    public static CapturedPersona of(Capture capture, Optional<Inet4Address> bmc) throws IOException {
+        Inet4Address address = bmc.isPresent() ? bmc.get() : firstRequest(capture)
+                .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc"));
+        Reading reading = new Reading(address);
+        try (Records r = capture.open()) {
+            for (PcapFile.Record rec = r.next(); rec != null; rec = r.next()) {
+                long at = rec.timestampMicros();
+                frame(rec).ifPresent(f -> reading.add(f, at));
             }
         }
-        Inet4Address address = bmc.orElseGet(() -> frames.stream().filter(f -> f.udp().filter(u -> u.dstPort() == 623).isPresent())
-                .map(f -> f.ipv4().get().dst()).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc")));
-        Map<Integer, ParsedFrame> lastRequest = new LinkedHashMap<>();
-        Map<Integer, Long> lastRequestAt = new LinkedHashMap<>();
-        ParsedFrame anyRequest = null;
-        long anyRequestAt = 0;
-        List<Exchange> exchanges = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
-            ParsedFrame f = frames.get(i);
-            ParsedFrame.Ipv4 ip = f.ipv4().get();
-            if (ip.dst().equals(address) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
-                lastRequest.put(f.udp().get().srcPort(), f);
-                lastRequestAt.put(f.udp().get().srcPort(), times.get(i));
-                anyRequest = f;
-                anyRequestAt = times.get(i);
-            } else if (ip.src().equals(address) && ip.protocol() == ParsedFrame.PROTO_UDP) {
-                // a fragment carries no readable UDP header: pair it with the latest request
-                Integer port = f.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
-                ParsedFrame rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
-                long at = port != null && lastRequestAt.containsKey(port) ? lastRequestAt.get(port) : anyRequestAt;
-                exchanges.add(new Exchange(times.get(i), f, rq, at));
-            }
-        }
-        if (exchanges.isEmpty()) {
+        if (reading.replies.replies() == 0) {
             throw new IllegalArgumentException("no UDP replies from " + address.getHostAddress() + " in the capture");
         }
-        return new Reading(address, new CapturedReplies(exchanges)).read();
+        return reading.read();
+    }
+
+    /** The destination of the capture's first request to UDP port 623. */
+    private static Optional<Inet4Address> firstRequest(Capture capture) throws IOException {
+        try (Records r = capture.open()) {
+            for (PcapFile.Record rec = r.next(); rec != null; rec = r.next()) {
+                Optional<ParsedFrame> f = frame(rec).filter(x -> x.udp().filter(u -> u.dstPort() == 623).isPresent());
+                if (f.isPresent()) {
+                    return Optional.of(f.get().ipv4().get().dst());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The record as an IPv4 frame; a frame the parser cannot read is no evidence either way. */
+    private static Optional<ParsedFrame> frame(PcapFile.Record r) {
+        try {
+            return ParsedFrame.parse(r.data()).filter(f -> f.ipv4().isPresent());
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
     }
 
     /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
@@ -111,46 +163,92 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         return out + PersonaYaml.catalogue(List.of(entry(name)));
     }
 
-    /** One pass over the exchanges: the quirk table's fields, then what only the IPMI messages tell. */
-    private record Reading(Inet4Address bmc, CapturedReplies replies) {
-        CapturedPersona read() {
-            CapturedReplies.Reading headers = replies.read();
-            List<String> unknown = new ArrayList<>(headers.untold());
-            List<Exchange> paired = replies.paired();
-            List<ParsedFrame> udp = replies.udp();
-            Set<FirmwareQuirk> firmware = EnumSet.noneOf(FirmwareQuirk.class);
-            sessionIdZero(paired, firmware, unknown);
-            unknown.add("firmware-quirks reused-sequence, oem-auth-required: not told from headers");
-            Identity id = identity(udp);
-            String ipmi = ipmi(udp, id);
-            if (ipmi == null) {
-                unknown.add("ipmi: no RMCP+ reply and no Get Device ID response in the capture");
+    /** The request a reply answers, and when it came. */
+    private record Request(ParsedFrame frame, long atMicros) {
+    }
+
+    /**
+     * One pass over the capture: requests paired with the replies that follow them, the quirk table's fields told each
+     * exchange, and what only the IPMI messages tell (session IDs, Get Device ID, RMCP+) kept as counts and a first find.
+     */
+    private static final class Reading {
+        private final Inet4Address bmc;
+        private final CapturedReplies replies = new CapturedReplies();
+        private final Map<Integer, Request> lastRequest = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Request> eldest) {
+                return size() > REQUESTS_REMEMBERED;
             }
-            if (id == null) {
-                unknown.add("identity: no Get Device ID response in the capture");
-            }
-            return new CapturedPersona(bmc.getHostAddress(), replies.exchanges().size(), paired.size(), headers.quirks(), firmware, ipmi,
-                    id, unknown);
+        };
+        private Request anyRequest;
+        private int inSession;
+        private int sessionZero;
+        private Identity identity;
+        private boolean rmcpPlus;
+
+        Reading(Inet4Address bmc) {
+            this.bmc = bmc;
         }
 
-        /** Session-id-zero: IPMI 1.5 replies carry session ID 0 where the request carried one. */
-        private static void sessionIdZero(List<Exchange> paired, Set<FirmwareQuirk> firmware, List<String> unknown) {
-            int inSession = 0;
-            int zero = 0;
-            for (Exchange e : paired) {
+        void add(ParsedFrame f, long atMicros) {
+            ParsedFrame.Ipv4 ip = f.ipv4().get();
+            if (ip.dst().equals(bmc) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
+                anyRequest = new Request(f, atMicros);
+                lastRequest.put(f.udp().get().srcPort(), anyRequest);
+            } else if (ip.src().equals(bmc) && ip.protocol() == ParsedFrame.PROTO_UDP) {
+                // a fragment carries no readable UDP header: pair it with the latest request
+                Integer port = f.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
+                Request rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
+                Exchange e = rq == null ? new Exchange(atMicros, f, null, 0) : new Exchange(atMicros, f, rq.frame(), rq.atMicros());
+                replies.add(e);
+                ipmi(e);
+            }
+        }
+
+        /** What the IPMI messages of one exchange tell. */
+        private void ipmi(Exchange e) {
+            if (e.request() != null) {
                 Optional<Long> rq = sessionId(e.request());
                 Optional<Long> rs = sessionId(e.reply());
                 if (rq.isPresent() && rs.isPresent() && rq.get() != 0) {
                     inSession++;
-                    zero += rs.get() == 0 ? 1 : 0;
+                    sessionZero += rs.get() == 0 ? 1 : 0;
                 }
             }
+            e.reply().udp().ifPresent(u -> {
+                byte[] p = u.payload();
+                rmcpPlus |= p.length > 4 && (p[3] & 0x1F) == 0x07 && (p[4] & 0x0F) == 0x06;
+                if (identity == null) {
+                    identity = identity(p);
+                }
+            });
+        }
+
+        CapturedPersona read() {
+            CapturedReplies.Reading headers = replies.read();
+            List<String> unknown = new ArrayList<>(headers.untold());
+            Set<FirmwareQuirk> firmware = EnumSet.noneOf(FirmwareQuirk.class);
             if (inSession == 0) {
                 unknown.add("firmware-quirks session-id-zero: no IPMI 1.5 session in the capture");
-            } else if (zero > 0 && zero * 2 >= inSession) {
+            } else if (sessionZero > 0 && sessionZero * 2 >= inSession) {
                 // activation still answers with the temporary ID; the session's own replies then carry 0
                 firmware.add(FirmwareQuirk.SESSION_ID_ZERO);
             }
+            unknown.add("firmware-quirks reused-sequence, oem-auth-required: not told from headers");
+            String ipmi = rmcpPlus ? PersonaCatalogue.IPMI_20 : identity == null ? null
+                    : identity.ipmiVersion().startsWith("2") ? PersonaCatalogue.IPMI_20 : PersonaCatalogue.IPMI_15;
+            if (ipmi == null) {
+                unknown.add("ipmi: no RMCP+ reply and no Get Device ID response in the capture");
+            }
+            if (identity == null) {
+                unknown.add("identity: no Get Device ID response in the capture");
+            }
+            return new CapturedPersona(bmc.getHostAddress(), count(replies.replies()), count(replies.paired()), headers.quirks(), firmware,
+                    ipmi, identity, unknown);
+        }
+
+        private static int count(long n) {
+            return (int) Math.min(Integer.MAX_VALUE, n);
         }
 
         private static Optional<Long> sessionId(ParsedFrame f) {
@@ -158,35 +256,21 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
                     .map(p -> (p[9] & 0xFFL) | (p[10] & 0xFFL) << 8 | (p[11] & 0xFFL) << 16 | (p[12] & 0xFFL) << 24);
         }
 
-        /** The first Get Device ID response of an IPMI 1.5 message (netFn App response, cmd 0x01, completion 0). */
-        private static Identity identity(List<ParsedFrame> udp) {
-            for (ParsedFrame f : udp) {
-                byte[] p = f.udp().get().payload();
-                if (p.length < 14 || (p[3] & 0x1F) != 0x07 || (p[4] & 0x0F) == 0x06) {
-                    continue;
-                }
-                int lenAt = 13 + ((p[4] & 0x0F) == 0 ? 0 : 16);
-                int m = lenAt + 1;
-                if (p.length < m + 7 + 11 || (p[m + 1] & 0xFF) >> 2 != 0x07 || (p[m + 5] & 0xFF) != 0x01 || p[m + 6] != 0) {
-                    continue;
-                }
-                int d = m + 7;
-                int ipmiBcd = p[d + 4] & 0xFF;
-                return new Identity(p[d] & 0xFF, p[d + 1] & 0x0F, (p[d + 2] & 0x7F) + "." + String.format("%02x", p[d + 3] & 0xFF),
-                        (ipmiBcd & 0x0F) + "." + (ipmiBcd >> 4), (p[d + 6] & 0xFF) | (p[d + 7] & 0xFF) << 8 | (p[d + 8] & 0x0F) << 16,
-                        (p[d + 9] & 0xFF) | (p[d + 10] & 0xFF) << 8);
+        /** The identity in a Get Device ID response of an IPMI 1.5 message (netFn App response, cmd 0x01, completion 0), or null. */
+        private static Identity identity(byte[] p) {
+            if (p.length < 14 || (p[3] & 0x1F) != 0x07 || (p[4] & 0x0F) == 0x06) {
+                return null;
             }
-            return null;
-        }
-
-        /** 2.0 when an RMCP+ reply is there; otherwise what Get Device ID says, if it is there. */
-        private static String ipmi(List<ParsedFrame> udp, Identity id) {
-            boolean rmcpPlus = udp.stream().map(f -> f.udp().get().payload())
-                    .anyMatch(p -> p.length > 4 && (p[3] & 0x1F) == 0x07 && (p[4] & 0x0F) == 0x06);
-            if (rmcpPlus) {
-                return PersonaCatalogue.IPMI_20;
+            int lenAt = 13 + ((p[4] & 0x0F) == 0 ? 0 : 16);
+            int m = lenAt + 1;
+            if (p.length < m + 7 + 11 || (p[m + 1] & 0xFF) >> 2 != 0x07 || (p[m + 5] & 0xFF) != 0x01 || p[m + 6] != 0) {
+                return null;
             }
-            return id == null ? null : id.ipmiVersion().startsWith("2") ? PersonaCatalogue.IPMI_20 : PersonaCatalogue.IPMI_15;
+            int d = m + 7;
+            int ipmiBcd = p[d + 4] & 0xFF;
+            return new Identity(p[d] & 0xFF, p[d + 1] & 0x0F, (p[d + 2] & 0x7F) + "." + String.format("%02x", p[d + 3] & 0xFF),
+                    (ipmiBcd & 0x0F) + "." + (ipmiBcd >> 4), (p[d + 6] & 0xFF) | (p[d + 7] & 0xFF) << 8 | (p[d + 8] & 0x0F) << 16,
+                    (p[d + 9] & 0xFF) | (p[d + 10] & 0xFF) << 8);
         }
     }
 }

@@ -10,10 +10,20 @@ public final class ControlReply {
     private ControlReply() {
     }
 
-    /** A persona as the responder serves it. */
+    /**
+     * A persona as the responder serves it: enough to put it back exactly (its session table too), as bisect does
+     * after composing its own. Older responders leave out the session fields (null: the catalogue's defaults).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
-                              List<String> quirks) {
+                              List<String> quirks, @JsonProperty("max_sessions") Integer maxSessions,
+                              @JsonProperty("idle_timeout") Integer idleTimeoutSeconds) {
+        /** A view without the session table (a responder that does not tell it). */
+        public PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
+                           List<String> quirks) {
+            this(name, address, mac, expected, description, ipmi, quirks, null, null);
+        }
     }
 
     /** The responder's counters and personas. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.quirklab.bmc.BmcConfig;
 import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.input.ParseProblem;
 import io.quirklab.matrix.Verdict;
@@ -224,11 +225,7 @@ public final class PersonaCatalogue {
     }
 
     public static Inet4Address address(String dotted) {
-        try {
-            return (Inet4Address) InetAddress.getByName(dotted);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(dotted, e);
-        }
+        return AddressText.ipv4(dotted);
     }
 
     /**
@@ -423,14 +420,11 @@ public final class PersonaCatalogue {
         }
 
         private Inet4Address personaAddress(int line, String text) {
-            if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
-            }
             Inet4Address a;
             try {
-                a = (Inet4Address) InetAddress.getByName(text);
-            } catch (UnknownHostException | ClassCastException e) {
-                throw error(line, "address", tok(text) + " is not a dotted IPv4 address");
+                a = AddressText.ipv4(text);
+            } catch (AddressText.NotAnAddress e) {
+                throw error(line, "address", e.getMessage());
             }
             if (!isTestAddress(a)) {
                 throw error(line, "address", "'" + text + "' is outside 198.18.0.0/15, the only range test traffic may use");

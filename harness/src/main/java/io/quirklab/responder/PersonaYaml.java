@@ -95,7 +95,7 @@ public final class PersonaYaml {
             }
         }
         return new Entry(v.name(), v.description(), v.expected() == null ? null : Verdict.valueOf(v.expected()),
-                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac());
+                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac(), v.maxSessions(), v.idleTimeoutSeconds());
     }
 
     /** How a responder reports a persona's quirks: the profile's "key=value" lines, then "firmware=NAME" per firmware quirk. */

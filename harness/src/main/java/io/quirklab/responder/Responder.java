@@ -289,7 +289,8 @@ public final class Responder implements AutoCloseable {
         for (Live l : served.byAddress().values()) {
             Persona p = l.persona;
             ps.add(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(), p.expected().name(),
-                    p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p)));
+                    p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p), p.bmc().maxSessions(),
+                    Math.toIntExact(p.bmc().idleTimeout().toSeconds())));
         }
         return new ControlReply.Status(ProcessHandle.current().pid(), startedMillis, framesSeen.get(), requests.get(), replies.get(),
                 sendErrors.get(), journal.size(), journal.evicted(), journal.cursor(), ps);

@@ -8,6 +8,7 @@ import io.quirklab.wire.QuirkProfile.PayloadParity;
 import io.quirklab.wire.QuirkProfile.UdpChecksum;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,15 +18,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A device's reply frames as a capture shows them, each with the request it answers: what the rows of
- * {@link QuirkField} tell their values from. A field the replies cannot tell is said so, never guessed.
- *
- * @param exchanges every reply (IPv4 frames from the device), in capture order
+ * A device's reply frames as a capture shows them, each with the request it answers, told one at a time
+ * ({@link #add}): each row of {@link QuirkField} keeps a {@link Tally} of what it needs (the values seen, a count, the
+ * shortest gap), so a capture of millions of replies is read in memory that does not grow with it. A field the
+ * replies cannot tell is said so, never guessed.
  */
-public record CapturedReplies(List<Exchange> exchanges) {
+public final class CapturedReplies {
     /** Two copies of one reply leave the device together; a retry's answer comes a client timeout later. */
     public static final long DUPLICATE_WITHIN_MICROS = 50_000;
     static final String NO_UDP_HEADER = "every reply is a fragment, its UDP header unread";
+    /** Distinct values a field keeps to name when replies disagree; more are "...". */
+    static final int NAMED_VALUES = 8;
 
     /**
      * One reply and the request it answers.
@@ -38,73 +41,212 @@ public record CapturedReplies(List<Exchange> exchanges) {
     public record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
     }
 
-    public CapturedReplies {
-        exchanges = List.copyOf(exchanges);
+    /** What one field keeps of the replies it is told, one at a time, and what it then tells of the field. */
+    public interface Tally<T> {
+        void add(Exchange e);
+
+        /** What the replies told (a detail asks what its owner told: {@code soFar}). */
+        Inferred<T> result(QuirkProfile.Builder soFar);
     }
 
-    /** The replies paired with a request. */
-    public List<Exchange> paired() {
-        return exchanges.stream().filter(e -> e.request() != null).toList();
+    private final List<Told<?>> fields;
+    private long replies;
+    private long paired;
+
+    public CapturedReplies() {
+        fields = QuirkField.ALL.stream().<Told<?>>map(Told::of).toList();
     }
 
-    /** The reply frames whose UDP header is readable (fragments' is not). */
-    public List<ParsedFrame> udp() {
-        return exchanges.stream().map(Exchange::reply).filter(f -> f.udp().isPresent()).toList();
+    /** The next reply, in capture order. */
+    public void add(Exchange e) {
+        replies++;
+        if (e.request() != null) {
+            paired++;
+        }
+        for (Told<?> f : fields) {
+            f.tally().add(e);
+        }
+    }
+
+    /** Replies told so far. */
+    public long replies() {
+        return replies;
+    }
+
+    /** Those of them paired with a request. */
+    public long paired() {
+        return paired;
+    }
+
+    /** A field and its tally, of one type. */
+    private record Told<T>(QuirkField<T> field, Tally<T> tally) {
+        static <T> Told<T> of(QuirkField<T> field) {
+            return new Told<>(field, field.tally());
+        }
+
+        /** Sets what the replies show of the field when it is not the clean value; the result for the caller's account. */
+        Inferred<T> infer(QuirkProfile.Builder b) {
+            Inferred<T> r = tally.result(b);
+            if (r instanceof Inferred.Shown<T> s && !Objects.equals(s.value(), field.clean())) {
+                b.set(field, s.value());
+            }
+            return r;
+        }
+    }
+
+    /** The distinct values of a field the replies showed: a few by name, the rest counted as more. */
+    private static final class Distinct<T> {
+        private final Set<T> values = new LinkedHashSet<>();
+        private boolean more;
+
+        void add(T v) {
+            if (values.size() < NAMED_VALUES || values.contains(v)) {
+                values.add(v);
+            } else {
+                more = true;
+            }
+        }
+
+        /** The one value all replies agree on; untold when they disagree. */
+        Inferred<T> uniform(QuirkField<T> field) {
+            if (values.size() > 1 || more) {
+                return new Inferred.Untold<>("replies disagree (" + values.stream().map(field::text).collect(Collectors.joining(", "))
+                        + (more ? ", ..." : "") + ")", false);
+            }
+            return values.isEmpty() ? new Inferred.Silent<>() : new Inferred.Shown<>(values.iterator().next());
+        }
+    }
+
+    /** A field no capture tells. */
+    static <T> Tally<T> silent() {
+        return new Tally<>() {
+            @Override
+            public void add(Exchange e) {
+            }
+
+            @Override
+            public Inferred<T> result(QuirkProfile.Builder soFar) {
+                return new Inferred.Silent<>();
+            }
+        };
     }
 
     /** A field every reply's IPv4 header shows alike. */
     static <T> Inference<T> fromHeaders(Function<ParsedFrame.Ipv4, Optional<T>> read) {
-        return (field, replies, soFar) -> {
-            List<Optional<T>> values = replies.exchanges().stream().map(e -> read.apply(e.reply().ipv4().orElseThrow())).toList();
-            if (values.stream().anyMatch(Optional::isEmpty)) {
-                return new Inferred.Untold<>("a reply carries a value the catalogue has no name for", false);
+        return field -> new Tally<>() {
+            private final Distinct<T> seen = new Distinct<>();
+            private boolean unnamed;
+
+            @Override
+            public void add(Exchange e) {
+                read.apply(e.reply().ipv4().orElseThrow()).ifPresentOrElse(seen::add, () -> unnamed = true);
             }
-            return uniform(field, values.stream().map(Optional::get).toList());
+
+            @Override
+            public Inferred<T> result(QuirkProfile.Builder soFar) {
+                return unnamed ? new Inferred.Untold<>("a reply carries a value the catalogue has no name for", false) : seen.uniform(field);
+            }
         };
     }
 
     /** A field every reply frame shows alike (null: nothing of the kind, as an untagged frame). */
     static <T> Inference<T> fromFrames(Function<ParsedFrame, T> read) {
-        return (field, replies, soFar) -> uniform(field, replies.exchanges().stream().map(e -> read.apply(e.reply())).toList());
+        return field -> new Tally<>() {
+            private final Distinct<T> seen = new Distinct<>();
+
+            @Override
+            public void add(Exchange e) {
+                seen.add(read.apply(e.reply()));
+            }
+
+            @Override
+            public Inferred<T> result(QuirkProfile.Builder soFar) {
+                return seen.uniform(field);
+            }
+        };
     }
 
     /** A field every reply's UDP header shows alike; untold when no reply has one. */
     static <T> Inference<T> fromUdp(Function<ParsedFrame, T> read) {
-        return (field, replies, soFar) -> replies.udp().isEmpty() ? new Inferred.Untold<>(NO_UDP_HEADER, true)
-                : uniform(field, replies.udp().stream().map(read).toList());
+        return field -> new Tally<>() {
+            private final Distinct<T> seen = new Distinct<>();
+            private boolean any;
+
+            @Override
+            public void add(Exchange e) {
+                if (e.reply().udp().isPresent()) {
+                    any = true;
+                    seen.add(read.apply(e.reply()));
+                }
+            }
+
+            @Override
+            public Inferred<T> result(QuirkProfile.Builder soFar) {
+                return any ? seen.uniform(field) : new Inferred.Untold<>(NO_UDP_HEADER, true);
+            }
+        };
     }
 
-    /** The one value all replies agree on; untold when they disagree. */
-    private static <T> Inferred<T> uniform(QuirkField<T> field, List<T> values) {
-        Set<T> distinct = new LinkedHashSet<>(values);
-        if (distinct.size() > 1) {
-            return new Inferred.Untold<>("replies disagree (" + distinct.stream().map(field::text).collect(Collectors.joining(", ")) + ")",
-                    false);
-        }
-        return distinct.isEmpty() ? new Inferred.Silent<>() : new Inferred.Shown<>(distinct.iterator().next());
+    /** The reply's identification against its request's: echoed, zero, one fixed value or a counter. */
+    static Tally<IpId> ipId(QuirkField<IpId> field) {
+        return new Tally<>() {
+            private long paired;
+            private boolean echo = true;
+            private boolean zero = true;
+            private boolean same = true;
+            private int first;
+
+            @Override
+            public void add(Exchange e) {
+                if (e.request() == null) {
+                    return;
+                }
+                int id = e.reply().ipv4().get().id();
+                echo &= id == e.request().ipv4().get().id();
+                zero &= id == 0;
+                if (paired++ == 0) {
+                    first = id;
+                } else {
+                    same &= id == first;
+                }
+            }
+
+            @Override
+            public Inferred<IpId> result(QuirkProfile.Builder soFar) {
+                if (paired == 0) {
+                    return new Inferred.Untold<>("no reply paired with a request", false);
+                } else if (echo) {
+                    return new Inferred.Shown<>(IpId.ECHO);
+                } else if (zero) {
+                    return new Inferred.Shown<>(IpId.ZERO);
+                } else if (paired > 1 && same) {
+                    return new Inferred.Shown<>(IpId.FIXED);
+                } else if (paired == 1) {
+                    return new Inferred.Untold<>("one reply cannot tell a fixed ID from a counter", false);
+                }
+                return new Inferred.Shown<>(IpId.FRESH); // a changing ID: a counter, as a clean stack has
+            }
+        };
     }
 
-    static Inferred<IpId> ipId(QuirkField<IpId> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<Exchange> paired = replies.paired();
-        if (paired.isEmpty()) {
-            return new Inferred.Untold<>("no reply paired with a request", false);
-        }
-        List<Integer> ids = paired.stream().map(e -> e.reply().ipv4().get().id()).toList();
-        if (paired.stream().allMatch(e -> e.reply().ipv4().get().id() == e.request().ipv4().get().id())) {
-            return new Inferred.Shown<>(IpId.ECHO);
-        } else if (ids.stream().allMatch(i -> i == 0)) {
-            return new Inferred.Shown<>(IpId.ZERO);
-        } else if (ids.size() > 1 && ids.stream().distinct().count() == 1) {
-            return new Inferred.Shown<>(IpId.FIXED);
-        } else if (ids.size() == 1) {
-            return new Inferred.Untold<>("one reply cannot tell a fixed ID from a counter", false);
-        }
-        return new Inferred.Shown<>(IpId.FRESH); // a changing ID: a counter, as a clean stack has
-    }
+    /** The fixed identification: the first paired reply's, when ip-id told FIXED. */
+    static Tally<Integer> ipIdValue(QuirkField<Integer> field) {
+        return new Tally<>() {
+            private Integer first;
 
-    static Inferred<Integer> ipIdValue(QuirkField<Integer> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        return soFar.get(QuirkField.IP_ID).filter(id -> id == IpId.FIXED).isPresent()
-                ? new Inferred.Shown<>(replies.paired().get(0).reply().ipv4().get().id()) : new Inferred.Silent<>();
+            @Override
+            public void add(Exchange e) {
+                if (first == null && e.request() != null) {
+                    first = e.reply().ipv4().get().id();
+                }
+            }
+
+            @Override
+            public Inferred<Integer> result(QuirkProfile.Builder soFar) {
+                return soFar.get(QuirkField.IP_ID).filter(id -> id == IpId.FIXED).isPresent() && first != null
+                        ? new Inferred.Shown<>(first) : new Inferred.Silent<>();
+            }
+        };
     }
 
     static int trailingBytes(ParsedFrame f) {
@@ -115,28 +257,49 @@ public record CapturedReplies(List<Exchange> exchanges) {
      * NONE sends 0x0000 always; ZERO_AS_NONE only where the sum is zero (otherwise correct); NEGATIVE_ZERO sends 0xFFFF
      * where the sum is zero, which a clean stack does too: it only tells when every tunable reply has it.
      */
-    static Inferred<UdpChecksum> udpChecksum(QuirkField<UdpChecksum> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<ParsedFrame> udp = replies.udp();
-        if (udp.isEmpty()) {
-            return new Inferred.Untold<>(NO_UDP_HEADER, true);
-        }
-        List<Integer> sums = udp.stream().map(f -> f.udp().get().checksum()).toList();
-        boolean anyWrong = udp.stream().anyMatch(f -> !f.udp().get().checksumValid());
-        long zeros = sums.stream().filter(s -> s == 0).count();
-        long ffff = sums.stream().filter(s -> s == 0xFFFF).count();
-        if (anyWrong && udp.stream().filter(f -> !f.udp().get().checksumValid()).allMatch(CapturedReplies::partialChecksum)) {
-            return new Inferred.Untold<>("the checksums are partial (pseudo-header only), as a capture on the sending host with tx "
-                    + "checksum offload shows them; capture on the receiving side", false);
-        } else if (anyWrong) {
-            return new Inferred.Shown<>(UdpChecksum.WRONG);
-        } else if (zeros == sums.size()) {
-            return new Inferred.Shown<>(UdpChecksum.NONE);
-        } else if (zeros > 0) {
-            return new Inferred.Shown<>(UdpChecksum.ZERO_AS_NONE);
-        } else if (ffff > 0) {
-            return new Inferred.Shown<>(UdpChecksum.NEGATIVE_ZERO);
-        }
-        return new Inferred.Untold<>("no reply whose sum is zero, so negative-zero and zero-as-none would look correct too", false);
+    static Tally<UdpChecksum> udpChecksum(QuirkField<UdpChecksum> field) {
+        return new Tally<>() {
+            private long udp;
+            private long zeros;
+            private long ffff;
+            private boolean anyWrong;
+            private boolean wrongArePartial = true;
+
+            @Override
+            public void add(Exchange e) {
+                ParsedFrame f = e.reply();
+                if (f.udp().isEmpty()) {
+                    return;
+                }
+                udp++;
+                int sum = f.udp().get().checksum();
+                zeros += sum == 0 ? 1 : 0;
+                ffff += sum == 0xFFFF ? 1 : 0;
+                if (!f.udp().get().checksumValid()) {
+                    anyWrong = true;
+                    wrongArePartial &= partialChecksum(f);
+                }
+            }
+
+            @Override
+            public Inferred<UdpChecksum> result(QuirkProfile.Builder soFar) {
+                if (udp == 0) {
+                    return new Inferred.Untold<>(NO_UDP_HEADER, true);
+                } else if (anyWrong && wrongArePartial) {
+                    return new Inferred.Untold<>("the checksums are partial (pseudo-header only), as a capture on the sending host with tx "
+                            + "checksum offload shows them; capture on the receiving side", false);
+                } else if (anyWrong) {
+                    return new Inferred.Shown<>(UdpChecksum.WRONG);
+                } else if (zeros == udp) {
+                    return new Inferred.Shown<>(UdpChecksum.NONE);
+                } else if (zeros > 0) {
+                    return new Inferred.Shown<>(UdpChecksum.ZERO_AS_NONE);
+                } else if (ffff > 0) {
+                    return new Inferred.Shown<>(UdpChecksum.NEGATIVE_ZERO);
+                }
+                return new Inferred.Untold<>("no reply whose sum is zero, so negative-zero and zero-as-none would look correct too", false);
+            }
+        };
     }
 
     /** The checksum field holds only the pseudo-header sum (CHECKSUM_PARTIAL: the NIC was to finish it). */
@@ -154,29 +317,39 @@ public record CapturedReplies(List<Exchange> exchanges) {
     }
 
     /** A pad byte after the RMCP message shows a parity rule; without one, natural and the observed parity look alike. */
-    static Inferred<PayloadParity> payloadParity(QuirkField<PayloadParity> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<ParsedFrame> udp = replies.udp();
-        if (udp.isEmpty()) {
-            return new Inferred.Untold<>(NO_UDP_HEADER, true);
-        }
-        boolean padded = false;
-        Set<Integer> parities = new LinkedHashSet<>();
-        for (ParsedFrame f : udp) {
-            byte[] p = f.udp().get().payload();
-            int natural = naturalLength(p);
-            if (natural < 0) {
-                continue;
+    static Tally<PayloadParity> payloadParity(QuirkField<PayloadParity> field) {
+        return new Tally<>() {
+            private boolean any;
+            private boolean padded;
+            private final Set<Integer> parities = new LinkedHashSet<>();
+
+            @Override
+            public void add(Exchange e) {
+                if (e.reply().udp().isEmpty()) {
+                    return;
+                }
+                any = true;
+                byte[] p = e.reply().udp().get().payload();
+                int natural = naturalLength(p);
+                if (natural >= 0) {
+                    padded |= p.length == natural + 1;
+                    parities.add(p.length & 1);
+                }
             }
-            padded |= p.length == natural + 1;
-            parities.add(p.length & 1);
-        }
-        if (padded && parities.size() == 1) {
-            return new Inferred.Shown<>(parities.contains(1) ? PayloadParity.ODD : PayloadParity.EVEN);
-        } else if (!padded && parities.size() == 1) {
-            return new Inferred.Untold<>("every reply happened to have " + (parities.contains(1) ? "odd" : "even")
-                    + " length without padding, so natural and that parity look alike", false);
-        }
-        return new Inferred.Silent<>();
+
+            @Override
+            public Inferred<PayloadParity> result(QuirkProfile.Builder soFar) {
+                if (!any) {
+                    return new Inferred.Untold<>(NO_UDP_HEADER, true);
+                } else if (padded && parities.size() == 1) {
+                    return new Inferred.Shown<>(parities.contains(1) ? PayloadParity.ODD : PayloadParity.EVEN);
+                } else if (!padded && parities.size() == 1) {
+                    return new Inferred.Untold<>("every reply happened to have " + (parities.contains(1) ? "odd" : "even")
+                            + " length without padding, so natural and that parity look alike", false);
+                }
+                return new Inferred.Silent<>();
+            }
+        };
     }
 
     /** The length of the RMCP message at the start of a payload, or -1 when it cannot be told (RMCP+). */
@@ -199,61 +372,94 @@ public record CapturedReplies(List<Exchange> exchanges) {
         return p.length > lenAt ? lenAt + 1 + (p[lenAt] & 0xFF) : -1;
     }
 
-    static Inferred<EthPadding> ethPadding(QuirkField<EthPadding> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        Set<EthPadding> kinds = new LinkedHashSet<>();
-        for (Exchange e : replies.exchanges()) {
-            ParsedFrame f = e.reply();
-            ParsedFrame.Ipv4 ip = f.ipv4().get();
-            int end = ip.offset() + ip.totalLength();
-            byte[] b = f.bytes();
-            if (end < b.length) {
-                boolean zeros = true;
-                for (int i = end; i < b.length; i++) {
-                    zeros &= b[i] == 0;
+    static Tally<EthPadding> ethPadding(QuirkField<EthPadding> field) {
+        return new Tally<>() {
+            private final Set<EthPadding> kinds = EnumSet.noneOf(EthPadding.class);
+
+            @Override
+            public void add(Exchange e) {
+                ParsedFrame f = e.reply();
+                ParsedFrame.Ipv4 ip = f.ipv4().get();
+                int end = ip.offset() + ip.totalLength();
+                byte[] b = f.bytes();
+                if (end < b.length) {
+                    boolean zeros = true;
+                    for (int i = end; i < b.length; i++) {
+                        zeros &= b[i] == 0;
+                    }
+                    kinds.add(zeros ? EthPadding.ZEROS : EthPadding.JUNK);
                 }
-                kinds.add(zeros ? EthPadding.ZEROS : EthPadding.JUNK);
             }
-        }
-        if (kinds.isEmpty()) {
-            return new Inferred.Untold<>("no reply frame was short enough to be padded", false);
-        }
-        return kinds.size() == 1 ? new Inferred.Shown<>(kinds.iterator().next()) : new Inferred.Silent<>();
+
+            @Override
+            public Inferred<EthPadding> result(QuirkProfile.Builder soFar) {
+                if (kinds.isEmpty()) {
+                    return new Inferred.Untold<>("no reply frame was short enough to be padded", false);
+                }
+                return kinds.size() == 1 ? new Inferred.Shown<>(kinds.iterator().next()) : new Inferred.Silent<>();
+            }
+        };
     }
 
-    static Inferred<Integer> delayMillis(QuirkField<Integer> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<Exchange> paired = replies.paired();
-        if (paired.isEmpty()) {
-            return new Inferred.Untold<>("no reply paired with a request", false);
-        }
-        // A deliberate delay holds back every reply; the network, ARP and a cold first answer only add to it: the
-        // shortest gap is the delay (a median of two exchanges is the slower one, often the first).
-        long shortest = paired.stream().mapToLong(e -> e.atMicros() - e.requestAtMicros()).min().getAsLong() / 1000;
-        // under 50 ms is the network and the device's own work, not a deliberate delay
-        if (shortest < 50) {
-            return new Inferred.Silent<>();
-        }
-        int most = ((QuirkField.Range) field.values()).max();
-        return new Inferred.Shown<>((int) Math.min(most, Math.round(shortest / 10.0) * 10));
+    static Tally<Integer> delayMillis(QuirkField<Integer> field) {
+        return new Tally<>() {
+            private long paired;
+            private long shortestMicros = Long.MAX_VALUE;
+
+            @Override
+            public void add(Exchange e) {
+                if (e.request() != null) {
+                    paired++;
+                    shortestMicros = Math.min(shortestMicros, e.atMicros() - e.requestAtMicros());
+                }
+            }
+
+            @Override
+            public Inferred<Integer> result(QuirkProfile.Builder soFar) {
+                if (paired == 0) {
+                    return new Inferred.Untold<>("no reply paired with a request", false);
+                }
+                // A deliberate delay holds back every reply; the network, ARP and a cold first answer only add to it: the
+                // shortest gap is the delay (a median of two exchanges is the slower one, often the first).
+                long shortest = shortestMicros / 1000;
+                // under 50 ms is the network and the device's own work, not a deliberate delay
+                if (shortest < 50) {
+                    return new Inferred.Silent<>();
+                }
+                int most = ((QuirkField.Range) field.values()).max();
+                return new Inferred.Shown<>((int) Math.min(most, Math.round(shortest / 10.0) * 10));
+            }
+        };
     }
 
     /**
      * The same reply twice in a row, at once: a client's retry is answered again only after its timeout. Not "to one
      * request frame": a fast client's next request can come between the two copies on the wire.
      */
-    static Inferred<Boolean> duplicate(QuirkField<Boolean> field, CapturedReplies replies, QuirkProfile.Builder soFar) {
-        List<Exchange> exchanges = replies.exchanges();
-        int pairs = 0;
-        for (int i = 1; i < exchanges.size(); i++) {
-            Exchange a = exchanges.get(i - 1);
-            Exchange b = exchanges.get(i);
-            if (a.request() != null && b.atMicros() - a.atMicros() < DUPLICATE_WITHIN_MICROS && a.reply().udp().isPresent()
-                    && b.reply().udp().isPresent()
-                    && a.reply().udp().get().dstPort() == b.reply().udp().get().dstPort()
-                    && Arrays.equals(a.reply().udp().get().payload(), b.reply().udp().get().payload())) {
-                pairs++;
+    static Tally<Boolean> duplicate(QuirkField<Boolean> field) {
+        return new Tally<>() {
+            private Exchange previous;
+            private long exchanges;
+            private long pairs;
+
+            @Override
+            public void add(Exchange b) {
+                exchanges++;
+                Exchange a = previous;
+                previous = b;
+                if (a != null && a.request() != null && b.atMicros() - a.atMicros() < DUPLICATE_WITHIN_MICROS && a.reply().udp().isPresent()
+                        && b.reply().udp().isPresent()
+                        && a.reply().udp().get().dstPort() == b.reply().udp().get().dstPort()
+                        && Arrays.equals(a.reply().udp().get().payload(), b.reply().udp().get().payload())) {
+                    pairs++;
+                }
             }
-        }
-        return pairs > 0 && pairs * 2 >= exchanges.size() ? new Inferred.Shown<>(true) : new Inferred.Silent<>();
+
+            @Override
+            public Inferred<Boolean> result(QuirkProfile.Builder soFar) {
+                return pairs > 0 && pairs * 2 >= exchanges ? new Inferred.Shown<>(true) : new Inferred.Silent<>();
+            }
+        };
     }
 
     /**
@@ -263,9 +469,9 @@ public record CapturedReplies(List<Exchange> exchanges) {
     public Reading read() {
         QuirkProfile.Builder b = QuirkProfile.builder();
         List<Gap> gaps = new ArrayList<>();
-        for (QuirkField<?> f : QuirkField.ALL) {
-            if (infer(f, b) instanceof Inferred.Untold<?> u) {
-                gaps.add(new Gap(f.name(), u.why(), u.shared()));
+        for (Told<?> f : fields) {
+            if (f.infer(b) instanceof Inferred.Untold<?> u) {
+                gaps.add(new Gap(f.field().name(), u.why(), u.shared()));
             }
         }
         List<String> untold = new ArrayList<>();
@@ -283,15 +489,6 @@ public record CapturedReplies(List<Exchange> exchanges) {
     }
 
     private record Gap(String field, String why, boolean shared) {
-    }
-
-    /** Sets what the replies show of one field when it is not the clean value; the result for the caller's account. */
-    private <T> Inferred<T> infer(QuirkField<T> f, QuirkProfile.Builder b) {
-        Inferred<T> r = f.infer(this, b);
-        if (r instanceof Inferred.Shown<T> s && !Objects.equals(s.value(), f.clean())) {
-            b.set(f, s.value());
-        }
-        return r;
     }
 
     /**

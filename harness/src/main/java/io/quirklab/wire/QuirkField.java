@@ -167,9 +167,9 @@ public final class QuirkField<T> {
         return ownerValue;
     }
 
-    /** What a capture of the persona's replies tells of this field. */
-    public Inferred<T> infer(CapturedReplies replies, QuirkProfile.Builder soFar) {
-        return inference.from(this, replies, soFar);
+    /** A fresh tally of what a capture of the persona's replies tells of this field, told one reply at a time. */
+    public CapturedReplies.Tally<T> tally() {
+        return inference.tally(this);
     }
 
     /** The value from its text (YAML or a description); refused with what is allowed. */
@@ -388,14 +388,17 @@ public final class QuirkField<T> {
         }
     }
 
-    /** How a capture tells a field: from the replies (and the fields told before it, for a detail). */
+    /**
+     * How a capture tells a field: a tally that is told the replies one at a time, keeping only what the field needs (a
+     * capture may hold millions), then tells the value (from the fields told before it too, for a detail).
+     */
     @FunctionalInterface
     public interface Inference<T> {
-        Inferred<T> from(QuirkField<T> field, CapturedReplies replies, QuirkProfile.Builder soFar);
+        CapturedReplies.Tally<T> tally(QuirkField<T> field);
 
         /** A field no capture tells on its own (the template: a capture shows the fields it copies, one by one). */
         static <T> Inference<T> never() {
-            return (field, replies, soFar) -> new Inferred.Silent<>();
+            return field -> CapturedReplies.silent();
         }
     }
 

@@ -96,7 +96,8 @@ class TraitsTest {
         List<PersonaYaml.Entry> entries = new ArrayList<>();
         for (Persona p : BUILT_IN.personas()) {
             entries.add(PersonaYaml.of(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(),
-                    p.expected().name(), p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p))));
+                    p.expected().name(), p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p), p.bmc().maxSessions(),
+                    Math.toIntExact(p.bmc().idleTimeout().toSeconds()))));
         }
         PersonaCatalogue back = PersonaCatalogue.parse("put.yaml", PersonaYaml.catalogue(entries),
                 PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
@@ -109,6 +110,10 @@ class TraitsTest {
             assertEquals(p.mac(), b.mac());
             assertEquals(p.expected(), b.expected());
             assertEquals(p.description(), b.description());
+            // the session table too (smdc-tyan keeps the real card's 4): bisect puts the lab's personas back as they were
+            assertEquals(p.bmc().maxSessions(), b.bmc().maxSessions(), p.name());
+            assertEquals(p.bmc().idleTimeout(), b.bmc().idleTimeout(), p.name());
         }
+        assertEquals(4, back.get("smdc-tyan").bmc().maxSessions());
     }
 }

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.Verdict;
+import io.quirklab.process.CommandRunner;
 import io.quirklab.testing.Require;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +114,30 @@ class CompareCommandTest {
         assertThat(Path.of("/dev/full.css")).doesNotExist();
     }
 
+    /** The style sheet next to the page ({@code NAME.css}) is an output too: a FIFO of that name neither blocks nor is written. */
+    @Test
+    void aStyleSheetNameThatIsAFifoOrALinkIsRefusedAndNothingIsLeftBehind() throws Exception {
+        Path fifo = dir.resolve("page.css");
+        CommandRunner.Result made = new CommandRunner().run(Duration.ofSeconds(10), List.of("mkfifo", fifo.toString()));
+        assertThat(made.ok()).as(made.stderr()).isTrue();
+        long t0 = System.nanoTime();
+        assertThat(console.run("compare", oldFile.toString(), newFile.toString(), "--html", dir.resolve("page.html").toString())).isEqualTo(2);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms: a FIFO opened would block").isLessThan(5_000);
+        assertThat(console.err()).isEqualTo("quirklab: --html " + dir.resolve("page.html") + ": its style sheet " + fifo
+                + " would replace a named pipe (FIFO) (name the page so that page.css is new or a regular file)\n");
+        assertThat(dir.resolve("page.html")).doesNotExist();
+        Files.delete(fifo);
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "keep me\n");
+        Files.createSymbolicLink(fifo, secret);
+        console.reset();
+        assertThat(console.run("compare", oldFile.toString(), newFile.toString(), "--html", dir.resolve("page.html").toString())).isEqualTo(2);
+        assertThat(console.err()).contains("would replace a symbolic link");
+        assertThat(secret).hasContent("keep me");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left").noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
     private void assertOneLineError(Path file, String... fragments) {
         console.reset();
         assertThat(console.run("compare", file.toString(), newFile.toString())).isEqualTo(2);
@@ -147,6 +173,18 @@ class CompareCommandTest {
         assertOneLineError(badVerdict, "malformed matrix document", "EXPLODED");
 
         assertOneLineError(dir.resolve("missing.json"), "no such matrix file");
+    }
+
+    /** Issue 24: a matrix document is one JSON document; what comes after it is refused, not ignored. */
+    @Test
+    void textAfterTheDocumentIsRefusedInWords() throws IOException {
+        String doc = Files.readString(newFile).strip();
+        Path second = Files.writeString(dir.resolve("two-documents.json"), doc + "\n{\"schema\": \"quirklab.matrix/1\"}\n");
+        assertOneLineError(second, "more after the end of the JSON document");
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), doc + " garbage\n");
+        assertOneLineError(garbage, "not a JSON document", "'garbage'");
+        Path array = Files.writeString(dir.resolve("array.json"), doc + "[]");
+        assertOneLineError(array, "more after the end of the JSON document");
     }
 
     @Test

@@ -35,6 +35,22 @@ class ErrorLineTest {
     }
 
     @Test
+    void javasNamesLeftInALibrarysSentenceAreSaidInWords() {
+        assertThat(ErrorLine.of(new java.io.IOException("cannot reach the agent: java.net.ConnectException thrown")))
+                .isEqualTo("cannot reach the agent: connection refused");
+        assertThat(ErrorLine.of(new IllegalArgumentException("URISyntaxException thrown"))).isEqualTo("not a valid URL");
+        assertThat(ErrorLine.of(new java.io.IOException("Cannot deserialize value of type `io.quirklab.agent.AgentApi$LeaseRequest` from Array")))
+                .isEqualTo("Cannot deserialize value of type a value from Array");
+        assertThat(ErrorLine.of(new IllegalStateException("the reader of AgentApi$Lease failed with a StreamReadException")))
+                .isEqualTo("the reader of a value failed with an error").doesNotContain("$").doesNotContain("Exception");
+        assertThat(ErrorLine.of(new NullPointerException("Cannot invoke \"String.length()\" because \"s\" is null")))
+                .isEqualTo(ErrorLine.INTERNAL);
+        assertThat(ErrorLine.of(new OutOfMemoryError("Java heap space"))).startsWith("not enough memory").doesNotContain("Error");
+        assertThat(ErrorLine.of(new java.io.IOException("/srv/my.lab.Config/lab.yaml: no such lab file")))
+                .as("a path is not a Java name").isEqualTo("/srv/my.lab.Config/lab.yaml: no such lab file");
+    }
+
+    @Test
     void theCliPathForBrokenFiles() throws Exception {
         Path state = dir.resolve("state");
         Path lab = dir.resolve("lab.yaml");

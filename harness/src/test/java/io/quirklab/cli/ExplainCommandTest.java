@@ -94,8 +94,8 @@ class ExplainCommandTest {
             assertThat(lines[0]).startsWith(empty + ": the file is empty; expected a PktMon text log");
             assertThat(lines[1]).startsWith(binary + ": the file is binary");
             assertThat(lines[2]).startsWith(prose + ": not a format quirklab reads; expected a PktMon text log");
-            assertThat(lines[3]).isEqualTo(tmp + ": is a directory, not a file");
-            assertThat(lines[4]).isEqualTo(tmp.resolve("nope.txt") + ": no such file");
+            assertThat(lines[3]).isEqualTo(tmp + ": is a directory, not an evidence file");
+            assertThat(lines[4]).isEqualTo(tmp.resolve("nope.txt") + ": no such evidence file");
             assertThat(lines[5]).startsWith("verdict: none of these files carries drop evidence");
             assertThat(c.out()).doesNotContain("Tuesday").doesNotContain("Exception");
         }

@@ -6,12 +6,15 @@ import io.quirklab.agent.AgentHost;
 import io.quirklab.agent.AgentTls;
 import io.quirklab.agent.AgentToken;
 import io.quirklab.agent.ArpGuard;
+import io.quirklab.bisect.BisectDocument;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabInventory;
 import io.quirklab.matrix.FleetMatrix;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.report.FleetAllure;
+import io.quirklab.responder.PersonaCatalogue;
+import io.quirklab.testing.CommandLineRun;
 import io.quirklab.wire.PcapFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -35,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 24: every reader of a file the harness is handed, given a FIFO (nothing ever writes to it), /dev/zero, a
- * symbolic link to a shadow file, and a file one byte past its kind's cap (sparse). Each answer is one line, in words,
+ * Issue 24: every reader of a file the harness is handed, in the library and on the command line (explain, persona
+ * from-pcap, compare, fleet, baseline, lab and persona files, the agent's files), given a FIFO (nothing ever writes to
+ * it), /dev/zero, a symbolic link to a shadow file, and a file one byte past its kind's cap (sparse). Each answer is one line, in words,
  * with nothing of the file, within a second and without the heap growing; the test prints each line, its time and the
  * heap it cost.
  */
@@ -81,7 +85,43 @@ class HostileFilesTest {
             }
         }));
         r.put("lab file", LabFile::read);
+        r.put("persona file", f -> {
+            try {
+                PersonaCatalogue.load(f, PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e); // the catalogue's own refusal: a line of words as well
+            }
+        });
+        r.put("bisect.json", BisectDocument::read);
+        // the command lines a user types: one line on standard error (explain: one line for the file on standard output)
+        r.put("explain", f -> cli(f, "explain", f.toString()));
+        r.put("persona from-pcap", f -> cli(f, "persona", "from-pcap", f.toString(), "--bmc", "198.18.0.10"));
+        r.put("compare (OLD)", f -> cli(f, "compare", f.toString(), f.toString()));
+        r.put("fleet merge (command line)", f -> cli(f, "fleet", "merge", f.toString()));
+        r.put("fleet report --inventory (command line)", f -> cli(f, "fleet", "report", "--inventory", f.toString(), "--from",
+                dir.toString(), "--out", dir.resolve("fleet-out").toString()));
+        r.put("baseline save --run", f -> cli(f, "baseline", "save", "b", "--run", f.toString(), "--reports", dir.resolve("reports").toString()));
+        r.put("lab fault --lab (command line)", f -> cli(f, "lab", "--state-dir", dir.resolve("state").toString(), "fault", "lab", "--lab",
+                f.toString()));
+        r.put("agent --personas (command line)", f -> cli(f, "agent", "--iface", "lo", "--control", "127.0.0.1:1", "--personas", f.toString(),
+                "--state-dir", dir.resolve("agent").toString()));
+        r.put("agent --token-file (command line)", f -> cli(f, "agent", "--iface", "lo", "--control", "127.0.0.1:1", "--token-file", f.toString()));
         return r;
+    }
+
+    /**
+     * Runs {@code quirklab ARGS} and throws its one line about {@code file} as the refusal; more than one such line, a
+     * success, or a line without the file's name fails the test.
+     */
+    static void cli(Path file, String... args) throws IOException {
+        CommandLineRun ran = CommandLineRun.of(args);
+        String err = ran.err();
+        String out = ran.out();
+        List<String> about = (err + out).lines().filter(l -> l.contains(file.toString())).toList();
+        assertThat(ran.exit()).as(String.join(" ", args) + ": " + err + out).isNotZero();
+        assertThat(about).as(String.join(" ", args) + ": one line about the file in:\n" + err + out).hasSize(1);
+        assertThat(err.lines().filter(l -> !l.isBlank()).count()).as("standard error: " + err).isLessThanOrEqualTo(1);
+        throw new IOException(about.get(0).replaceFirst("^quirklab: ", ""));
     }
 
     /** The kind's cap for the file past it; a FIFO, a device and a link are the same for all. */
@@ -91,7 +131,14 @@ class HostileFilesTest {
             Map.entry("fleet report --inventory", InputFile.Kind.INVENTORY), Map.entry("fleet matrix", InputFile.Kind.MATRIX),
             Map.entry("fleet allure (a result in a node's results)", InputFile.Kind.ALLURE_RESULT),
             Map.entry("fleet allure (environment.properties)", InputFile.Kind.PROPERTIES),
-            Map.entry("fleet merge (a matrix.json)", InputFile.Kind.MATRIX), Map.entry("lab file", InputFile.Kind.LAB_FILE));
+            Map.entry("fleet merge (a matrix.json)", InputFile.Kind.MATRIX), Map.entry("lab file", InputFile.Kind.LAB_FILE),
+            Map.entry("persona file", InputFile.Kind.PERSONA_FILE), Map.entry("bisect.json", InputFile.Kind.BISECT_DOCUMENT),
+            Map.entry("explain", InputFile.Kind.EVIDENCE), Map.entry("persona from-pcap", InputFile.Kind.CAPTURE),
+            Map.entry("compare (OLD)", InputFile.Kind.MATRIX), Map.entry("fleet merge (command line)", InputFile.Kind.MATRIX),
+            Map.entry("fleet report --inventory (command line)", InputFile.Kind.INVENTORY),
+            Map.entry("baseline save --run", InputFile.Kind.MATRIX), Map.entry("lab fault --lab (command line)", InputFile.Kind.LAB_FILE),
+            Map.entry("agent --personas (command line)", InputFile.Kind.PERSONA_FILE),
+            Map.entry("agent --token-file (command line)", InputFile.Kind.TOKEN));
 
     @Test
     void aFifoADeviceALinkToAShadowFileAndAFilePastTheCapEachGetOneLineInBoundedTimeAndMemory() throws Exception {

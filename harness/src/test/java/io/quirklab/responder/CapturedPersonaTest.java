@@ -14,7 +14,13 @@ import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 class CapturedPersonaTest {
     private static Path capture(String name) throws URISyntaxException {
@@ -144,5 +151,67 @@ class CapturedPersonaTest {
             assertEquals(extra == 0 ? List.of() : List.of("delay-millis=300"),
                     clone.quirks().describe().stream().filter(q -> q.startsWith("delay-millis")).toList(), clone.yaml("x"));
         }
+    }
+
+    /**
+     * Issue 24: a capture of 1,000,000 packets (500,000 exchanges of a quirky persona) is read a record at a time, the
+     * live heap flat while it is read (sampled after a collection every 200,000 records), and still tells the persona.
+     */
+    @Test
+    void aMillionPacketCaptureIsReadInBoundedMemoryAndStillTellsThePersona(@TempDir Path dir) throws Exception {
+        Persona persona = PersonaCatalogue.builtIn().get("smdc-tyan");
+        List<byte[]> payloads = new ArrayList<>();
+        for (PcapFile.Record r : PcapFile.read(capture("ipmitool_lan_mcinfo.pcap"))) {
+            ParsedFrame f = ParsedFrame.parse(r.data()).orElseThrow();
+            if (f.udp().isPresent()) {
+                payloads.add(f.udp().get().payload());
+            }
+        }
+        Path big = dir.resolve("million.pcap");
+        AtomicInteger fresh = new AtomicInteger(7000);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(big), 1 << 16)) {
+            PcapFile.Writer w = new PcapFile.Writer(out);
+            long t = 1_000_000;
+            for (int i = 0; i < 500_000; i++) {
+                byte[] rq = TestFrames.Request.to623(payloads.get(2 * (i % (payloads.size() / 2)))).withId(i & 0xFFFF).frame();
+                w.write(new PcapFile.Record(t, rq.length, rq));
+                byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rq).orElseThrow(), TestFrames.PERSONA, TestFrames.PERSONA_MAC,
+                        payloads.get(2 * (i % (payloads.size() / 2)) + 1), persona.quirks(), fresh::incrementAndGet);
+                w.write(new PcapFile.Record(t + 300, reply.length, reply));
+                t += 60_000; // replies further apart than two copies of one would be
+            }
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long[] peak = {0};
+        long[] records = {0};
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        CapturedPersona.Capture sampled = () -> {
+            PcapFile.Reader r = PcapFile.open(big);
+            return new CapturedPersona.Records() {
+                @Override
+                public PcapFile.Record next() throws IOException {
+                    if (++records[0] % 200_000 == 0) {
+                        System.gc();
+                        peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed() - before);
+                    }
+                    return r.next();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    r.close();
+                }
+            };
+        };
+        long t0 = System.nanoTime();
+        CapturedPersona clone = CapturedPersona.of(sampled, Optional.empty());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("persona from a 1,000,000-packet capture (%d MiB): %.2f s, %d records read (BMC found, then replies), "
+                + "live heap above the start at most %d KiB%n", Files.size(big) >> 20, seconds, records[0], Math.max(0, peak[0]) >> 10);
+        assertEquals(500_000, clone.replies());
+        assertEquals(500_000, clone.paired());
+        assertEquals(List.of(), PersonaEquivalence.differences(persona, clone, RequestHeader.firstRequest(big)), clone.yaml("smdc-tyan"));
+        assertTrue(peak[0] < 16L << 20, "the live heap while reading grew by " + (peak[0] >> 10) + " KiB");
     }
 }

@@ -266,7 +266,7 @@ class PersonaCatalogueTest {
         assertError("personas:\n  - name: a\n    address: 198.20.0.1\n",
                 "personas.yaml: persona 'a', field 'address': '198.20.0.1' is outside 198.18.0.0/15, the only range test traffic may use (line 3)");
         assertError("personas:\n  - name: a\n    address: bmc.example.com\n",
-                "personas.yaml: persona 'a', field 'address': 'bmc.example.com' is not a dotted IPv4 address (line 3)");
+                "personas.yaml: persona 'a', field 'address': 'bmc.example.com' is not a dotted IPv4 address (names are not looked up) (line 3)");
         assertError("personas:\n  - name: a\n    mac: ff:ff:ff:ff:ff:ff\n",
                 "personas.yaml: persona 'a', field 'mac': 'ff:ff:ff:ff:ff:ff' is not a unicast address (line 3)");
         assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", "personas:\n  - name: a\n  - name: b\n",

@@ -401,20 +401,16 @@ class AgentIT {
                 .redirectErrorStream(true).redirectOutput(work.resolve("lost.log").toFile()).start();
         AgentControl admin = new AgentControl(URI.create(URL), token, null);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String forgotten = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (forgotten == null && run.isAlive() && System.nanoTime() < deadline) {
-            for (AgentApi.Lease l : admin.leases()) {
-                if (l.addresses() != null && !l.addresses().isEmpty() && l.holder().contains("quirklab pid " + run.pid())) {
-                    // what an agent restart does to it: the lease is gone, the run does not know
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(URL + "/leases/" + l.id()))
-                            .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-                    forgotten = l.id();
-                }
-            }
-            Thread.sleep(100);
-        }
+        // the run's lease once it serves personas
+        AgentApi.Lease served = await("the run's lease serving its personas").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .failFast("the run ended first: " + work.resolve("lost.log"), () -> !run.isAlive())
+                .until(() -> admin.leases().stream().filter(l -> l.addresses() != null && !l.addresses().isEmpty()
+                        && l.holder().contains("quirklab pid " + run.pid())).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        // what an agent restart does to it: the lease is gone, the run does not know
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(URL + "/leases/" + served.id()))
+                .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        String forgotten = served.id();
         assertThat(forgotten).as("the run's lease, seen on the agent: " + Files.readString(work.resolve("lost.log"))).isNotNull();
         assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("the run ends").isTrue();
         String log = Files.readString(work.resolve("lost.log"));

@@ -2,6 +2,7 @@ package io.quirklab.lab.vm;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,8 @@ public record AcceleratorChoice(Accelerator accelerator, String reason, String q
     /** The decision kept in {@code file}, if it is there and readable (an unreadable one is decided again). */
     public static Optional<AcceleratorChoice> remembered(Path file) {
         try {
-            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), AcceleratorChoice.class)) : Optional.empty();
+            return Files.exists(file) ? Optional.of(JSON.readValue(InputFile.text(file, InputFile.Kind.STATE), AcceleratorChoice.class))
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,9 +1,11 @@
 package io.quirklab.lab.vm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -124,7 +126,7 @@ public final class KernelCache {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(manifest.toFile(), CachedKernel.class).at(entry));
+            return Optional.of(JSON.readValue(InputFile.text(manifest, InputFile.Kind.STATE), CachedKernel.class).at(entry));
         } catch (IOException e) {
             throw new IOException(manifest + " is unreadable; delete " + entry + " to fetch it again", e);
         }
@@ -181,7 +183,7 @@ public final class KernelCache {
         try {
             order = ModuleClosure.loadOrder(wanted, builtIn, name -> Optional.ofNullable(files.get(name)).map(f -> {
                 try {
-                    List<String> d = ModuleInfo.parse(Files.readAllBytes(uncompressed(f))).depends();
+                    List<String> d = ModuleInfo.parse(InputFile.bytes(uncompressed(f), InputFile.Kind.GUEST_IMAGE)).depends();
                     depends.put(name, d);
                     return d;
                 } catch (IOException e) {
@@ -192,14 +194,14 @@ public final class KernelCache {
             throw e.getCause();
         }
         Files.createDirectories(entry.resolve("modules"));
-        Files.copy(vmlinuz, entry.resolve(CachedKernel.VMLINUZ), StandardCopyOption.REPLACE_EXISTING);
+        copy(vmlinuz, entry.resolve(CachedKernel.VMLINUZ));
         Path config = root.resolve("boot/config-" + pkg.release());
-        if (Files.isRegularFile(config) && Files.readAllLines(config, StandardCharsets.UTF_8).contains("CONFIG_PVH=y")) {
+        if (Files.isRegularFile(config) && InputFile.lenient(config, InputFile.Kind.GUEST_IMAGE).lines().anyMatch("CONFIG_PVH=y"::equals)) {
             unpackVmlinux(entry);
         }
         Map<String, List<String>> kept = new LinkedHashMap<>();
         for (String m : order) {
-            Files.copy(uncompressed(files.get(m)), entry.resolve("modules").resolve(m + ".ko"), StandardCopyOption.REPLACE_EXISTING);
+            copy(uncompressed(files.get(m)), entry.resolve("modules").resolve(m + ".ko"));
             kept.put(m, depends.get(m));
         }
         CachedKernel k = new CachedKernel(entry, pkg.kernel().generation(), pkg.imagePackage(), pkg.version(), pkg.release(),
@@ -215,7 +217,7 @@ public final class KernelCache {
     private void unpackVmlinux(Path entry) throws IOException {
         BzImage payload;
         try {
-            payload = BzImage.payload(Files.readAllBytes(entry.resolve(CachedKernel.VMLINUZ)));
+            payload = BzImage.payload(InputFile.bytes(entry.resolve(CachedKernel.VMLINUZ), InputFile.Kind.GUEST_IMAGE));
         } catch (IOException e) {
             progress.accept("keeping only the bzImage: " + e.getMessage());
             return;
@@ -229,7 +231,7 @@ public final class KernelCache {
             case GZIP -> runner.run(UNPACK_TIMEOUT, List.of("gzip", "-d", "-q", "-f", packed.toString()));
         };
         Files.deleteIfExists(packed);
-        byte[] head = Files.exists(vmlinux) ? java.util.Arrays.copyOf(Files.readAllBytes(vmlinux), 4) : new byte[0];
+        byte[] head = Files.exists(vmlinux) ? head(vmlinux) : new byte[0];
         if (!r.ok() && payload.format() != BzImage.Format.GZIP || !java.util.Arrays.equals(head, new byte[] {0x7f, 'E', 'L', 'F'})) {
             Files.deleteIfExists(vmlinux);
             progress.accept("keeping only the bzImage: unpacking it failed (" + r.firstLine() + ")");
@@ -259,7 +261,7 @@ public final class KernelCache {
     static Set<String> builtIn(Path modulesBuiltin) throws IOException {
         Set<String> out = new HashSet<>();
         if (Files.isRegularFile(modulesBuiltin)) {
-            for (String line : Files.readAllLines(modulesBuiltin, StandardCharsets.UTF_8)) {
+            for (String line : InputFile.lines(modulesBuiltin, InputFile.Kind.GUEST_IMAGE)) {
                 String f = line.trim();
                 moduleName(f.substring(f.lastIndexOf('/') + 1)).ifPresent(out::add);
             }
@@ -317,14 +319,14 @@ public final class KernelCache {
             VmJournal.Recorded recorded = journal.file(file);
             FileChannel ch = null;
             try {
-                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock l;
                 try {
                     l = ch.tryLock();
                 } catch (java.nio.channels.OverlappingFileLockException e) {
                     l = null; // another guest of this JVM is fetching: wait for it like for another run
                 }
-                String holder = new String(readAll(ch), StandardCharsets.US_ASCII).trim();
+                String holder = InputFile.lenient(file, InputFile.Kind.STATE).trim();
                 if (l != null && !holder.equals(RELEASED)) {
                     ch.truncate(0);
                     ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
@@ -349,10 +351,18 @@ public final class KernelCache {
         });
     }
 
-    private static byte[] readAll(FileChannel ch) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 4096));
-        ch.read(b, 0);
-        return java.util.Arrays.copyOf(b.array(), b.position());
+    /** Copies a file of the unpacked package through the input gate. */
+    private static void copy(Path from, Path to) throws IOException {
+        try (InputStream in = InputFile.open(from, InputFile.Kind.GUEST_IMAGE)) {
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A file's first four bytes (an ELF file's magic), or fewer. */
+    private static byte[] head(Path file) throws IOException {
+        try (InputStream in = InputFile.open(file, InputFile.Kind.GUEST_IMAGE)) {
+            return in.readNBytes(4);
+        }
     }
 
     /** A held lock: marked released, deleted and unlocked on close, and forgotten by the journal. */

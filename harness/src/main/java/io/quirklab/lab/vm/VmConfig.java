@@ -1,9 +1,8 @@
 package io.quirklab.lab.vm;
 
+import io.quirklab.input.AddressText;
 import io.quirklab.wire.MacAddress;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -65,7 +64,7 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
 
     /** The defaults: netns qvm, tap qvm-t0, guest 198.19.97.2/24, host .1, 512 MB, accelerator decided by test boot. */
     public static VmConfig of(NicModel nic, GuestKernel kernel) {
-        return new VmConfig(nic, kernel, DEFAULT_NETNS, DEFAULT_NETNS + "-t0", address("198.19.97.2"), address("198.19.97.1"), 24,
+        return new VmConfig(nic, kernel, DEFAULT_NETNS, DEFAULT_NETNS + "-t0", AddressText.ipv4("198.19.97.2"), AddressText.ipv4("198.19.97.1"), 24,
                 MacAddress.parse("52:54:00:71:00:02"), 512, Accelerator.Request.AUTO, defaultCache(),
                 Path.of("/run/quirklab-vm", DEFAULT_NETNS), Duration.ofSeconds(180), null, false);
     }
@@ -234,17 +233,5 @@ public record VmConfig(NicModel nic, GuestKernel kernel, String netns, String ta
     private static int toInt(Inet4Address a) {
         byte[] b = a.getAddress();
         return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF;
-    }
-
-    /** A dotted-quad literal (never a name: no resolver is asked). */
-    public static Inet4Address address(String dotted) {
-        if (dotted == null || !dotted.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException("'" + dotted + "' is not an IPv4 address");
-        }
-        try {
-            return (Inet4Address) InetAddress.getByName(dotted);
-        } catch (UnknownHostException | ClassCastException e) {
-            throw new IllegalArgumentException("'" + dotted + "' is not an IPv4 address");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.quirklab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quirklab.input.InputFile;
 import io.quirklab.process.Await;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.process.LongRunning;
@@ -162,7 +163,7 @@ public final class VmGuest implements AutoCloseable {
         if (!Files.isRegularFile(BUSYBOX)) {
             throw new IOException("busybox is not installed: apt-get install busybox-static");
         }
-        byte[] b = Files.readAllBytes(BUSYBOX);
+        byte[] b = InputFile.bytes(BUSYBOX, InputFile.Kind.GUEST_IMAGE);
         String head = new String(b, 0, Math.min(b.length, 4096), StandardCharsets.ISO_8859_1);
         if (head.contains("ld-linux")) {
             throw new IOException(BUSYBOX + " is linked dynamically; the guest needs the static one: apt-get install busybox-static");
@@ -188,7 +189,7 @@ public final class VmGuest implements AutoCloseable {
         }
         Map<String, byte[]> ko = new LinkedHashMap<>();
         for (String m : init.modules()) {
-            ko.put(m, Files.readAllBytes(kernel.module(m)));
+            ko.put(m, InputFile.bytes(kernel.module(m), InputFile.Kind.GUEST_IMAGE));
         }
         Path initramfs = workFile("initramfs.cpio");
         Files.write(initramfs, init.initramfs(busybox, ko));
@@ -305,7 +306,7 @@ public final class VmGuest implements AutoCloseable {
 
     private static List<String> tail(Path f) {
         try {
-            List<String> all = Files.readAllLines(f, StandardCharsets.ISO_8859_1).stream().filter(l -> !l.isBlank()).toList();
+            List<String> all = InputFile.lenient(f, InputFile.Kind.LOG).lines().filter(l -> !l.isBlank()).toList();
             return all.subList(Math.max(0, all.size() - 20), all.size());
         } catch (IOException e) {
             return List.of();
@@ -605,7 +606,7 @@ public final class VmGuest implements AutoCloseable {
 
     private static String readTrimmed(Path p) {
         try {
-            return Files.readString(p).strip();
+            return InputFile.lenient(p, InputFile.Kind.KERNEL).strip();
         } catch (IOException e) {
             return "";
         }

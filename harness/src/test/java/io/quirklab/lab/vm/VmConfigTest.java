@@ -3,6 +3,7 @@ package io.quirklab.lab.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quirklab.input.AddressText;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +28,11 @@ class VmConfigTest {
 
     @Test
     void addressesOutside198Dot18Slash15OrOnTwoSegmentsAreRefused() {
-        assertThatThrownBy(() -> DEFAULTS.toBuilder().addresses(VmConfig.address("192.168.1.2"), VmConfig.address("192.168.1.1"), 24).build())
+        assertThatThrownBy(() -> DEFAULTS.toBuilder().addresses(AddressText.ipv4("192.168.1.2"), AddressText.ipv4("192.168.1.1"), 24).build())
                 .hasMessage("guest address 192.168.1.2 is outside 198.18.0.0/15");
-        assertThatThrownBy(() -> DEFAULTS.toBuilder().addresses(VmConfig.address("198.19.97.2"), VmConfig.address("198.19.98.1"), 24).build())
+        assertThatThrownBy(() -> DEFAULTS.toBuilder().addresses(AddressText.ipv4("198.19.97.2"), AddressText.ipv4("198.19.98.1"), 24).build())
                 .hasMessageContaining("two addresses of one /24");
-        assertThatThrownBy(() -> VmConfig.address("example.org")).hasMessage("'example.org' is not an IPv4 address");
-        assertThat(DEFAULTS.toBuilder().addresses(VmConfig.address("198.18.200.2"), VmConfig.address("198.18.200.1"), 30).build().guestCidr())
+        assertThat(DEFAULTS.toBuilder().addresses(AddressText.ipv4("198.18.200.2"), AddressText.ipv4("198.18.200.1"), 30).build().guestCidr())
                 .isEqualTo("198.18.200.2/30");
     }
 

@@ -15,6 +15,7 @@ import io.quirklab.ipmi.CipherSuite;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.lab.VirtualLab;
+import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.reference.IpmiSim;
 import io.quirklab.responder.ControlReply;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,8 +76,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--lab", description = {"Also measure the virtual lab (Linux, root): reply latency of the responder (request",
             "captured to reply injected), sustained exchanges/s with the clean persona and the responder's memory. Uses the",
-            "running lab, or brings one up and down around the run."})
+            "running lab, or brings one up and down around the run. Then the built-in matrix twice, at the evidence's pace and",
+            "at the full wait: wall times, how soon dropped cells end, and the comparison of the two (--no-matrix: not)."})
     boolean lab;
+
+    @Option(names = "--matrix", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --lab: also the matrix at both paces (default: ${DEFAULT-VALUE}).")
+    boolean matrix;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "With --lab: a baseline matrix.json both matrix runs are compared with.")
+    Path baseline;
+
+    @Mixin
+    LabOptions.ReportsOption reports;
+
+    @Mixin
+    LabOptions.StateDirOption stateDir;
 
     private PrintWriter out;
 
@@ -107,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         if (lab && labOnly) {
             measureLab();
+            benchMatrix();
             return 0;
         }
         try (UdpBmcServer smdc = UdpBmcServer.start(new SimulatedBmc(BmcConfig.smdcDefaults().withIpmi20()),
@@ -150,8 +167,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (lab) {
             measureLab();
+            benchMatrix();
         }
         return 0;
+    }
+
+    private void benchMatrix() throws Exception {
+        if (matrix) {
+            Optional<MatrixDocument> base = baseline == null ? Optional.empty() : Optional.of(MatrixDocument.read(baseline));
+            new BenchMatrix(out, spec.commandLine().getErr()).run(reports.dir, stateDir.dir, base);
+        }
     }
 
     /**

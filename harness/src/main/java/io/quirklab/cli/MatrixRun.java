@@ -39,9 +39,10 @@ final class MatrixRun implements RunListener {
      * @param stateDir the virtual lab's state directory
      * @param jobs     cells at once, or null for the default
      * @param repeat   attempts per cell, or null for the lab file's
+     * @param pace     at the evidence, or the full wait of every client
      */
     record Options(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload, Path baseline,
-                   Path reports, Path stateDir, Integer jobs, Integer repeat) {
+                   Path reports, Path stateDir, Integer jobs, Integer repeat, MatrixEngine.Pace pace) {
     }
 
     private final Options o;
@@ -62,7 +63,7 @@ final class MatrixRun implements RunListener {
         MatrixEngine.Finished f;
         try {
             f = engine.run(new MatrixEngine.Request(o.labFile(), o.personas(), o.clients(), o.offload(), baseline, o.reports(), o.jobs(),
-                    null, true, o.repeat()), this);
+                    null, true, o.repeat(), o.pace()), this);
         } finally {
             if (bar != null) {
                 bar.close();
@@ -86,6 +87,7 @@ final class MatrixRun implements RunListener {
                 plan.personas().size(), plan.clients().size(), String.join("/", plan.offload().stream().map(OffloadState::token).toList()),
                 Terminal.text(s.environment().label()), s.offloadDescription());
         out.printf("evidence: %s; %d cell%s at once%n", s.observers(), s.jobs(), s.jobs() == 1 ? "" : "s");
+        out.printf("pace: %s%n", s.pace());
         out.flush();
         if (console) {
             bar = new ProgressBarBuilder().setTaskName("cells").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
@@ -123,6 +125,7 @@ final class MatrixRun implements RunListener {
         out.printf("%n%d cells in %.1f s (%.2f cells/s, %d at once): %d as expected, %d known deviations, %d findings, %d harness errors%s%n",
                 doc.cells().size(), f.seconds(), doc.cells().size() / Math.max(f.seconds(), 0.001), f.jobs(), t.passed(), t.known(),
                 t.failed(), t.broken(), o.baseline() != null ? ", " + t.regressions() + " regressions against baseline " + o.baseline() : "");
+        out.printf("%s pace: %s%n", f.pace().token(), f.dropTimes().describe());
         if (doc.analysis() != null) {
             out.println();
             doc.analysis().lines().forEach(l -> out.println(Terminal.text(l)));

@@ -74,8 +74,13 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N",
             description = "Cells at once (default: the lab file's jobs, else as many as the evidence can tell apart per flow: "
-                    + MatrixEngine.DEFAULT_PARALLEL + " with kfree_skb per packet on Linux, 1 where it is host-wide).")
+                    + MatrixEngine.DEFAULT_PARALLEL + " with kfree_skb per packet on Linux or one real-time PktMon stream on Windows, 1 where it is host-wide).")
     Integer jobs;
+
+    @Option(names = "--full-wait",
+            description = "Let every client run to its own end and a persona's cells run one after another (the pace before cells "
+                    + "ended at the evidence), e.g. to compare both ways with quirklab compare.")
+    boolean fullWait;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -107,8 +112,8 @@ public final class RunCommand implements Callable<Integer> {
         if (n < 1 || n > LabFile.MAX_REPEAT) {
             throw new IllegalArgumentException("--repeat " + n + " is outside 1.." + LabFile.MAX_REPEAT);
         }
-        return new MatrixRun(new MatrixRun.Options(file, personas, clients, offload, baseline, reports.dir, stateDir.dir, jobs, n),
-                spec.commandLine().getOut()).call();
+        return new MatrixRun(new MatrixRun.Options(file, personas, clients, offload, baseline, reports.dir, stateDir.dir, jobs, n,
+                fullWait ? MatrixEngine.Pace.FULL_WAIT : MatrixEngine.Pace.EVIDENCE), spec.commandLine().getOut()).call();
     }
 
     /** Why the virtual lab cannot run on this machine, or empty when it can. */

@@ -1,6 +1,7 @@
 package io.quirklab.client;
 
 import io.quirklab.ipmi.MalformedPacketException;
+import io.quirklab.process.Cancellation;
 import java.util.List;
 
 /** Runs one client command against one BMC and always returns a {@link CallOutcome}, never throws. */
@@ -12,6 +13,11 @@ public final class IpmiCall {
      * @param session true to open a session first (and close it afterwards)
      */
     public static <T> CallOutcome<T> run(ClientOptions options, boolean session, ClientCommand<T> command) {
+        return run(options, session, command, Cancellation.never());
+    }
+
+    /** As above; {@code cancel} ends the call early, as a timeout with the cancellation's reason. */
+    public static <T> CallOutcome<T> run(ClientOptions options, boolean session, ClientCommand<T> command, Cancellation cancel) {
         long start = System.nanoTime();
         IpmiLanClient client;
         try {
@@ -19,6 +25,7 @@ public final class IpmiCall {
         } catch (IpmiCallException e) {
             return new CallOutcome<>(null, e.failure(), e.getMessage(), 0, List.of(), (System.nanoTime() - start) / 1000);
         }
+        cancel.onCancel(() -> client.end(cancel.reason().orElse("cancelled")));
         T value = null;
         Failure failure = null;
         String message;

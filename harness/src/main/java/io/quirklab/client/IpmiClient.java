@@ -1,5 +1,6 @@
 package io.quirklab.client;
 
+import io.quirklab.process.Cancellation;
 import java.util.Optional;
 
 /**
@@ -14,4 +15,13 @@ public interface IpmiClient {
 
     /** Opens a session on the BMC at {@code host:port}, asks for its device ID and closes the session; never throws. */
     ClientOutcome deviceId(String host, int port, String user, String password);
+
+    /**
+     * As above, ended early when {@code end} is given: the outcome is then the timeout the client was bound to reach,
+     * its message the cancellation's reason ("ended by the harness after the evidence decided: ..."). A client that
+     * cannot be ended early runs to its own end.
+     */
+    default ClientOutcome deviceId(String host, int port, String user, String password, Cancellation end) {
+        return deviceId(host, port, user, password);
+    }
 }

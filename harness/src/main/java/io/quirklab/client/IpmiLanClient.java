@@ -428,6 +428,11 @@ public final class IpmiLanClient implements AutoCloseable {
         return ByteBuffer.wrap(b, off, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
+    /** Ends the client's exchanges from another thread: the one waiting fails as a timeout with {@code why}. */
+    public void end(String why) {
+        transport.end(why);
+    }
+
     @Override
     public void close() {
         closeSession();

@@ -1,5 +1,6 @@
 package io.quirklab.client;
 
+import io.quirklab.process.Cancellation;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -28,11 +29,16 @@ final class JavaIpmiClient implements IpmiClient {
 
     @Override
     public ClientOutcome deviceId(String host, int port, String user, String password) {
+        return deviceId(host, port, user, password, Cancellation.never());
+    }
+
+    @Override
+    public ClientOutcome deviceId(String host, int port, String user, String password, Cancellation end) {
         ClientOptions o = ClientOptions.of(host, port, user, password).withTimeout(timeout, 1);
         if (kind.lanplus()) {
             o = o.withLanplus(Lanplus.bestSuite());
         }
-        CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo);
+        CallOutcome<?> r = IpmiCall.run(o, true, ClientCommands::mcInfo, end);
         return new ClientOutcome(r.failure(), r.message(), null, r.attempts(), r.answered(), true,
                 r.ok() ? String.valueOf(r.value()) : r.message(), r.elapsedMicros());
     }

@@ -23,6 +23,8 @@ final class LanTransport implements AutoCloseable {
     private final ClientOptions options;
     private final long startNanos = System.nanoTime();
     private final List<DatagramTiming> timings = new ArrayList<>();
+    /** Why the harness ended the exchanges early (from another thread), or null. */
+    private volatile String ended;
 
     LanTransport(ClientOptions options) throws IpmiCallException {
         this.options = options;
@@ -56,6 +58,9 @@ final class LanTransport implements AutoCloseable {
         int attempts = options.retries() + 1;
         long timeoutNanos = options.timeout().toNanos();
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (ended != null) {
+                throw endedEarly(label);
+            }
             byte[] out = request.apply(attempt);
             long sent = System.nanoTime();
             int index = timings.size();
@@ -63,7 +68,7 @@ final class LanTransport implements AutoCloseable {
             try {
                 socket.send(new DatagramPacket(out, out.length));
             } catch (IOException e) {
-                throw new IpmiCallException(Failure.IO_ERROR, label + ": send failed: " + e.getMessage());
+                throw ended != null ? endedEarly(label) : new IpmiCallException(Failure.IO_ERROR, label + ": send failed: " + e.getMessage());
             }
             long deadline = sent + timeoutNanos;
             while (true) {
@@ -88,12 +93,26 @@ final class LanTransport implements AutoCloseable {
                     sleepQuietly(left);
                     break;
                 } catch (IOException e) {
-                    throw new IpmiCallException(Failure.IO_ERROR, label + ": receive failed: " + e.getMessage());
+                    throw ended != null ? endedEarly(label)
+                            : new IpmiCallException(Failure.IO_ERROR, label + ": receive failed: " + e.getMessage());
                 }
             }
         }
         throw new IpmiCallException(Failure.TIMEOUT, String.format("%s: no reply from %s:%d after %d attempt%s of %d ms",
                 label, options.host(), options.port(), attempts, attempts == 1 ? "" : "s", options.timeout().toMillis()));
+    }
+
+    /**
+     * Ends every exchange now, from another thread: the socket closes and the waiting exchange fails as the timeout it
+     * was bound to reach, with {@code why} as its message.
+     */
+    void end(String why) {
+        ended = why;
+        socket.close();
+    }
+
+    private IpmiCallException endedEarly(String label) {
+        return new IpmiCallException(Failure.TIMEOUT, label + ": " + ended);
     }
 
     private static void sleepQuietly(long nanos) {

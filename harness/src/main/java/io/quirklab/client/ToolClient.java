@@ -216,7 +216,10 @@ public enum ToolClient {
                 || all.contains("no response") || all.contains("receive from bmc failed") ? Failure.TIMEOUT
                 : r.exitCode() == -1 ? Failure.IO_ERROR
                 : Failure.PROTOCOL_ERROR;
-        if (r.timedOut()) {
+        if (r.cancelled() != null) {
+            // ended before its own timeout, which the evidence said it was bound to reach (timedOut() is true)
+            line = r.cancelled();
+        } else if (r.timedOut()) {
             line = "no answer within " + r.elapsed().toSeconds() + " s: stopped by the harness";
         }
         if (f == Failure.PROTOCOL_ERROR && rejected) {

@@ -1,5 +1,6 @@
 package io.quirklab.client;
 
+import io.quirklab.process.Cancellation;
 import io.quirklab.process.CommandRunner;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,12 +36,17 @@ final class ToolIpmiClient implements IpmiClient {
 
     @Override
     public ClientOutcome deviceId(String host, int port, String user, String password) {
+        return deviceId(host, port, user, password, Cancellation.never());
+    }
+
+    @Override
+    public ClientOutcome deviceId(String host, int port, String user, String password, Cancellation end) {
         Optional<String> why = unavailable();
         if (why.isPresent()) {
             return ClientOutcome.unavailable(why.get());
         }
         ToolClient tool = kind.tool();
-        CommandRunner.Result r = runner.run(tool.cellBudget(),
+        CommandRunner.Result r = runner.run(end, tool.cellBudget(),
                 tool.command(ToolClient.Operation.MC_INFO, ToolClient.Target.of(host, port, user, password), binary));
         CallOutcome<String> o = ToolClient.outcome(r);
         return new ClientOutcome(o.failure(), o.message(), r.exitCode(), 0, 0, false, (r.stdout() + r.stderr()).strip(),

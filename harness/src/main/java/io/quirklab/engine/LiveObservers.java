@@ -7,7 +7,9 @@ import io.quirklab.observe.DutCapture;
 import io.quirklab.observe.DutObservers;
 import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EvidenceSession;
+import io.quirklab.observe.FlowDrops;
 import io.quirklab.observe.KfreeSkbTracer;
+import io.quirklab.observe.PktmonDropStream;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.RunCapture;
 import io.quirklab.process.CommandRunner;
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
 /**
  * The real DUT-side observers of a run: one pcap capture of the lab's traffic on the DUT interface, and on Linux the
  * kernel's per-packet drop reasons (bpftrace on kfree_skb; tracefs is mounted for it when it is not, journaled and
- * unmounted again). Per flow when both work and the NIC has no receive checksum-error counters (those are host-wide
+ * unmounted again), on Windows one real-time PktMon session's (the per-cell session is the fallback). Per flow when both work and the NIC has no receive checksum-error counters (those are host-wide
  * and decide DELIVERED_NIC_FLAGGED); otherwise the OS evidence comes from the host adapter around each probe
  * (snmp, ethtool -S, PktMon, netstat) and the run is serial.
  */
@@ -40,15 +42,18 @@ final class LiveObservers implements DutObservers {
     private final CommandRunner runner;
     private final RunCapture capture;
     private final String captureProblem;
-    private final KfreeSkbTracer tracer;
+    /** The per-packet drops of the run (kfree_skb on Linux), or null. */
+    private final FlowDrops tracer;
+    /** How the OS report names the per-packet source when it kept up. */
+    private final String tracerDetail;
     private final String tracerProblem;
     private final boolean nicCountersDecisive;
     private final RestoreJournal journal;
     private final JournalEntry mountEntry;
     private final JournalEntry tracerEntry;
 
-    private LiveObservers(String dutInterface, HostAdapter host, CommandRunner runner, RunCapture capture, String captureProblem, KfreeSkbTracer tracer,
-                          String tracerProblem, boolean nicCountersDecisive, RestoreJournal journal, JournalEntry mountEntry,
+    private LiveObservers(String dutInterface, HostAdapter host, CommandRunner runner, RunCapture capture, String captureProblem, FlowDrops tracer,
+                          String tracerDetail, String tracerProblem, boolean nicCountersDecisive, RestoreJournal journal, JournalEntry mountEntry,
                           JournalEntry tracerEntry) {
         this.dutInterface = dutInterface;
         this.host = host;
@@ -56,6 +61,7 @@ final class LiveObservers implements DutObservers {
         this.capture = capture;
         this.captureProblem = captureProblem;
         this.tracer = tracer;
+        this.tracerDetail = tracerDetail;
         this.tracerProblem = tracerProblem;
         this.nicCountersDecisive = nicCountersDecisive;
         this.journal = journal;
@@ -80,11 +86,23 @@ final class LiveObservers implements DutObservers {
                 captureProblem = "no DUT capture on " + dutInterface + ": " + e.getMessage();
             }
         }
-        KfreeSkbTracer tracer = null;
+        FlowDrops tracer = null;
         String tracerProblem = null;
+        String tracerDetail = "per packet, bpftrace on tracepoint:skb:kfree_skb";
         JournalEntry mount = null;
         JournalEntry tracerEntry = null;
-        if (!"linux".equals(host.family())) {
+        if (HostAdapter.WINDOWS.equals(host.family())) {
+            tracerDetail = "per packet, one real-time PktMon session for the run";
+            JournalEntry[] entry = new JournalEntry[1];
+            try {
+                tracer = PktmonDropStream.start(runner, p -> entry[0] = journaled(journal, "pktmon real-time", p));
+                tracerEntry = entry[0];
+                progress.accept("one real-time PktMon session for the run: cells of different personas run at once");
+            } catch (IOException | RuntimeException e) {
+                forget(journal, entry[0]);
+                tracerProblem = "no run-wide PktMon stream (" + e.getMessage() + "): the fallback, a PktMon session per cell, cells one at a time";
+            }
+        } else if (!"linux".equals(host.family())) {
             tracerProblem = "kfree_skb is Linux's";
         } else {
             if (!java.nio.file.Files.isRegularFile(TRACEFS.resolve("events/skb/kfree_skb/format")) && journal != null
@@ -106,25 +124,34 @@ final class LiveObservers implements DutObservers {
             if (tracerProblem == null) {
                 JournalEntry[] entry = new JournalEntry[1];
                 try {
-                    tracer = KfreeSkbTracer.start(TRACEFS, p -> {
-                        if (journal != null) {
-                            entry[0] = JournalEntry.Process.of("bpftrace kfree_skb", p);
-                            journal.record(entry[0]);
-                        }
-                    });
+                    tracer = KfreeSkbTracer.start(TRACEFS, p -> entry[0] = journaled(journal, "bpftrace kfree_skb", p));
                     tracerEntry = entry[0];
                 } catch (IOException | RuntimeException e) {
                     tracerProblem = "kfree_skb per flow unavailable: " + e.getMessage();
-                    if (journal != null && entry[0] != null) {
-                        journal.forget(entry[0]);
-                    }
+                    forget(journal, entry[0]);
                 }
             }
         }
         EthtoolStats nic = EthtoolStats.read(runner, dutInterface);
         boolean nicDecisive = nic.available() && !nic.checksumErrorCounters().isEmpty();
-        return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer, tracerProblem, nicDecisive, journal, mount,
-                tracerEntry);
+        return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer, tracerDetail, tracerProblem, nicDecisive,
+                journal, mount, tracerEntry);
+    }
+
+    /** Records a process of the run's in the journal (none: not recorded); the entry, or null. */
+    private static JournalEntry journaled(RestoreJournal journal, String name, ProcessHandle p) {
+        if (journal == null) {
+            return null;
+        }
+        JournalEntry e = JournalEntry.Process.of(name, p);
+        journal.record(e);
+        return e;
+    }
+
+    private static void forget(RestoreJournal journal, JournalEntry e) {
+        if (journal != null && e != null) {
+            journal.forget(e);
+        }
     }
 
     @Override
@@ -136,7 +163,7 @@ final class LiveObservers implements DutObservers {
     public String describe() {
         List<String> parts = new ArrayList<>();
         parts.add(capture != null ? "one DUT capture for the run, demultiplexed by flow" : captureProblem);
-        parts.add(tracer != null ? "kernel drop reasons per packet (bpftrace on kfree_skb)" : tracerProblem);
+        parts.add(tracer != null ? tracer.describe() : tracerProblem);
         if (nicCountersDecisive) {
             parts.add("the NIC's checksum-error counters (ethtool -S " + dutInterface + ") are host-wide: cells run one at a time");
         } else if (!perFlow()) {
@@ -147,10 +174,74 @@ final class LiveObservers implements DutObservers {
 
     @Override
     public Window open(Inet4Address persona, Path evidenceDir) {
-        long startNanos = System.nanoTime();
-        long startMicros = System.currentTimeMillis() * 1000;
-        EvidenceSession hostEvidence = perFlow() ? null : host.beginDropEvidence(dutInterface, evidenceDir);
-        return ports -> {
+        return new LiveWindow(persona, evidenceDir);
+    }
+
+    /** One probe's window: its start on both clocks, the host-wide session where the evidence is not per flow. */
+    private final class LiveWindow implements Window {
+        private final Inet4Address persona;
+        private final String address;
+        private final long startNanos = System.nanoTime();
+        private final long startMicros = System.currentTimeMillis() * 1000;
+        private final EvidenceSession hostEvidence;
+
+        LiveWindow(Inet4Address persona, Path evidenceDir) {
+            this.persona = persona;
+            this.address = persona.getHostAddress();
+            this.hostEvidence = perFlow() ? null : host.beginDropEvidence(dutInterface, evidenceDir);
+        }
+
+        @Override
+        public Optional<Dropped> awaitDropped(Duration max) {
+            if (!perFlow()) {
+                return Optional.empty();
+            }
+            long deadline = System.nanoTime() + max.toNanos();
+            long seen = -1;
+            try {
+                while (true) {
+                    long count = tracer.count();
+                    if (count != seen) {
+                        seen = count;
+                        Optional<Dropped> d = everyReplyDropped();
+                        if (d.isPresent()) {
+                            return d;
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || tracer.ended() != null) {
+                        return Optional.empty();
+                    }
+                    tracer.awaitMore(seen, Duration.ofNanos(left)); // every drop read wakes it
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+
+        /** The persona's drops so far, if they cover every reply of its flow that reached the DUT interface. */
+        private Optional<Dropped> everyReplyDropped() {
+            long nowNanos = System.nanoTime();
+            List<FlowDrops.Drop> drops = tracer.drops(address, null, Set.of(), startNanos, nowNanos);
+            if (drops.isEmpty()) {
+                return Optional.empty();
+            }
+            // a reply is captured before the stack sees it: the capture has every dropped one once it caught up with now
+            long nowMicros = System.currentTimeMillis() * 1000;
+            if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
+                return Optional.empty();
+            }
+            long replies = capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS, Set.of()).summary().replies();
+            if (replies == 0 || drops.size() < replies) {
+                return Optional.empty(); // a reply got through to a socket: the client may still take it
+            }
+            FlowDrops.Drop first = drops.get(0);
+            return Optional.of(new Dropped(replies, drops.size(), first.reason(), tracer.source(), first.monoNanos()));
+        }
+
+        @Override
+        public Observed close(Set<Integer> ports) {
             long endNanos = System.nanoTime();
             long endMicros = System.currentTimeMillis() * 1000;
             DutCapture.Frames frames = null;
@@ -166,37 +257,42 @@ final class LiveObservers implements DutObservers {
                 } catch (Exception ignored) {
                     // the report is taken; closing only releases trace instances
                 }
-                os = os.forFlows(List.of(new OsReport.Flow(persona.getHostAddress(), 0, null, 0)));
+                os = os.forFlows(List.of(new OsReport.Flow(address, 0, null, 0)));
             } else {
                 os = OsReport.none();
                 sources.add(new OsReport.Source(OsReport.SNMP, false, "host-wide: not read per cell in a parallel run"));
             }
+            long firstDrop = -1;
             if (tracer != null) {
                 boolean complete = tracer.awaitUpTo(endNanos, CATCH_UP);
                 List<OsReport.Drop> drops = new ArrayList<>();
                 Map<ReasonFlow, Long> byFlow = new java.util.LinkedHashMap<>();
-                for (KfreeSkbTracer.Drop d : tracer.drops(persona.getHostAddress(), null, ports, startNanos, endNanos)) {
-                    byFlow.merge(new ReasonFlow(d.reason(), d.packet()), 1L, Long::sum);
+                for (FlowDrops.Drop d : tracer.drops(address, null, ports, startNanos, endNanos)) {
+                    byFlow.merge(new ReasonFlow(d.reason(), d.detail(), d.component(), d.packet()), 1L, Long::sum);
+                    firstDrop = firstDrop < 0 ? d.monoNanos() : Math.min(firstDrop, d.monoNanos());
                 }
-                byFlow.forEach((k, n) -> drops.add(new OsReport.Drop(OsReport.KFREE_SKB, k.reason(), "kfree_skb reason " + k.reason(),
-                        null, n, k.flow(), null)));
-                sources.addAll(os.sources().stream().filter(s -> !s.name().equals(OsReport.KFREE_SKB)).toList());
-                sources.add(new OsReport.Source(OsReport.KFREE_SKB, complete, complete ? "per packet, bpftrace on tracepoint:skb:kfree_skb"
-                        : "bpftrace fell behind or ended: " + Optional.ofNullable(tracer.ended()).orElse("no tick within " + CATCH_UP.toSeconds() + " s")));
+                byFlow.forEach((k, n) -> drops.add(new OsReport.Drop(tracer.source(), k.reason(), k.detail(), k.component(), n, k.flow(),
+                        null)));
+                String source = tracer.source();
+                sources.addAll(os.sources().stream().filter(s -> !s.name().equals(source)).toList());
+                sources.add(new OsReport.Source(source, complete, complete ? tracerDetail
+                        : tracer.describe() + " fell behind or ended: " + Optional.ofNullable(tracer.ended())
+                        .orElse("no tick within " + CATCH_UP.toSeconds() + " s")));
                 if (complete) {
                     sources.add(new OsReport.Source(OsReport.PER_FLOW, true, "every drop of the lab's packets is attributed to its flow"));
                 }
                 os = OsReport.withDrops(os.counterDeltas(), os.nicCounterDeltas(), sources, drops).withNicChecksums(os.nicChecksums());
             } else {
                 sources.addAll(os.sources());
-                sources.add(new OsReport.Source(OsReport.KFREE_SKB + "-per-flow", false, tracerProblem));
+                String perFlowSource = HostAdapter.WINDOWS.equals(host.family()) ? OsReport.PKTMON : OsReport.KFREE_SKB;
+                sources.add(new OsReport.Source(perFlowSource + "-per-flow", false, tracerProblem));
                 os = new OsReport(os.counterDeltas(), os.nicCounterDeltas(), os.dropReasons(), sources, os.drops(), os.nicChecksums());
             }
-            return new Observed(frames, os);
-        };
+            return new Observed(frames, os, firstDrop);
+        }
     }
 
-    private record ReasonFlow(String reason, OsReport.Flow flow) {
+    private record ReasonFlow(String reason, String detail, String component, OsReport.Flow flow) {
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
+import io.quirklab.lab.LabKind;
 import io.quirklab.lab.LabSession;
 import io.quirklab.lab.LabSessions;
 import io.quirklab.lab.LabState;
@@ -25,6 +26,7 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.report.AllureResults;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.wire.QuirkField;
+import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A delivery-matrix run, whichever front end asked for it: plan -> lab session -> per cell (client call, observers,
@@ -85,14 +88,16 @@ public final class MatrixEngine {
      * @param allure        where the run's Allure results go, or null for {@code RUN_DIR/allure-results}
      * @param allureCells   whether to write one Allure result per cell (false when a test engine writes them)
      * @param repeat        attempts per cell, or null for the lab file's; attempts that disagree make a cell INTERMITTENT
+     * @param pace          at the evidence (the default), or the full wait of every client as before
      */
     public record Request(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload,
                           Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells,
-                          Integer repeat) {
+                          Integer repeat, Pace pace) {
         public Request {
             personas = List.copyOf(personas);
             clients = List.copyOf(clients);
             offload = List.copyOf(offload);
+            pace = pace == null ? Pace.EVIDENCE : pace;
             if (jobs != null && (jobs < 1 || jobs > MAX_JOBS)) {
                 throw new IllegalArgumentException("--jobs must be 1.." + MAX_JOBS + " (" + jobs + ")");
             }
@@ -101,10 +106,22 @@ public final class MatrixEngine {
             }
         }
 
+        /** At the evidence's pace. */
+        public Request(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload,
+                       Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells,
+                       Integer repeat) {
+            this(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, repeat, null);
+        }
+
         /** One attempt per cell unless the lab file says otherwise. */
         public Request(LabFile labFile, List<String> personas, List<String> clients, List<OffloadState> offload,
                        Optional<MatrixDocument> baseline, Path reports, Integer jobs, AllureResults allure, boolean allureCells) {
-            this(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, null);
+            this(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, null, null);
+        }
+
+        /** The same request at another pace. */
+        public Request withPace(Pace p) {
+            return new Request(labFile, personas, clients, offload, baseline, reports, jobs, allure, allureCells, repeat, p);
         }
 
         /** Attempts per cell. */
@@ -127,6 +144,50 @@ public final class MatrixEngine {
     }
 
     /**
+     * How a run paces its cells.
+     */
+    public enum Pace {
+        /**
+         * A cell ends when the evidence decides it ({@link EarlyVerdict}), and the cells of one persona run at the same
+         * time, each against an instance of it of its own ({@link PersonaInstances}) where the lab can serve them.
+         */
+        EVIDENCE,
+        /** Every client runs to its own end and a persona's cells run one after another: the way before, for comparisons. */
+        FULL_WAIT;
+
+        /** "evidence" or "full-wait". */
+        public String token() {
+            return this == EVIDENCE ? "evidence" : "full-wait";
+        }
+    }
+
+    /**
+     * How soon dropped cells ended: for each cell with a packet of its flow dropped (seen per packet), the time from its
+     * first drop to the cell's end.
+     *
+     * @param cells        cells with a drop seen per packet
+     * @param ended        of those, cells whose client the harness ended at the evidence
+     * @param medianMillis the median time from first drop to end (0 without cells)
+     * @param maxMillis    the longest
+     */
+    public record DropTimes(int cells, int ended, long medianMillis, long maxMillis) {
+        static DropTimes of(List<Probe.Result> results) {
+            List<Long> t = results.stream().map(Probe.Result::afterFirstDropMillis).filter(java.util.Objects::nonNull).sorted().toList();
+            int ended = (int) results.stream().filter(r -> r.afterFirstDropMillis() != null && r.ended() != null).count();
+            return new DropTimes(t.size(), ended, t.isEmpty() ? 0 : t.get((t.size() - 1) / 2), t.isEmpty() ? 0 : t.get(t.size() - 1));
+        }
+
+        /** "56 dropped cells ended 0.04 s after their first dropped reply (median; at most 0.21 s); 56 ended by the harness". */
+        public String describe() {
+            if (cells == 0) {
+                return "no cell had a drop seen per packet";
+            }
+            return String.format(java.util.Locale.ROOT, "%d cells with drops seen per packet ended %.2f s after their first drop (median; at most %.2f s), "
+                    + "%d of them ended by the harness at the evidence", cells, medianMillis / 1000.0, maxMillis / 1000.0, ended);
+        }
+    }
+
+    /**
      * A run about to start.
      *
      * @param runId              its id
@@ -137,9 +198,10 @@ public final class MatrixEngine {
      * @param jobs               cells at once
      * @param observers          the observers, in words
      * @param runDir             where it is recorded
+     * @param pace               how cells are paced, in words (which cells end at the evidence, persona instances)
      */
     public record Started(String runId, MatrixPlan plan, List<MatrixPlan.Planned> cells, MatrixDocument.Environment environment,
-                          String offloadDescription, int jobs, String observers, Path runDir) {
+                          String offloadDescription, int jobs, String observers, Path runDir, String pace) {
     }
 
     /**
@@ -154,9 +216,12 @@ public final class MatrixEngine {
      * @param seconds            wall time of the cells
      * @param jobs               cells at once
      * @param offloadDescription what offload=on meant
+     * @param pace               the run's pace
+     * @param dropTimes          how soon dropped cells ended
      */
     public record Finished(MatrixDocument document, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, RunTotals totals,
-                           Path matrixFile, Path runDir, Map<String, Path> outputs, double seconds, int jobs, String offloadDescription) {
+                           Path matrixFile, Path runDir, Map<String, Path> outputs, double seconds, int jobs, String offloadDescription,
+                           Pace pace, DropTimes dropTimes) {
         public boolean broken() {
             return totals.anyBroken();
         }
@@ -224,36 +289,42 @@ public final class MatrixEngine {
         List<MatrixPlan.Planned> cells = plan.cells(session.state());
         long start;
         int jobs;
+        Pace pace = request.pace();
+        List<Probe.Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
         try (DutObservers observers = world.observers(session, line -> l.note("observers: " + line))) {
-            jobs = jobs(request, observers, plan, l);
-            l.started(new Started(recorder.runId(), plan, cells, env, session.offloadDescription(), jobs, observers.describe(),
-                    recorder.runDir()));
-            start = System.nanoTime();
+            jobs = jobs(request, observers, plan, cells, l);
             ResponderControl responder = world.responder(session);
-            Probe probe = new Probe(observers, responder);
-            Map<ClientKind, IpmiClient> clients = new LinkedHashMap<>();
-            plan.clients().forEach(k -> clients.put(k, world.client(session, k)));
-            AtomicInteger done = new AtomicInteger();
-            AtomicInteger running = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
-                Thread t = new Thread(r, "matrix-cell");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                Map<String, Long> laneMillis = new java.util.concurrent.ConcurrentHashMap<>();
-                for (OffloadState offload : plan.offload()) {
-                    List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.offload().equals(offload)).toList();
-                    if (phase.isEmpty()) {
-                        continue;
+            Map<String, Long> estimates = new java.util.concurrent.ConcurrentHashMap<>();
+            try (PersonaInstances instances = instances(session, request, responder, observers, cells, jobs, l)) {
+                l.started(new Started(recorder.runId(), plan, cells, env, session.offloadDescription(), jobs, observers.describe(),
+                        recorder.runDir(), describePace(pace, observers, request, session, plan, instances)));
+                start = System.nanoTime();
+                Probe probe = new Probe(observers, responder);
+                Map<ClientKind, IpmiClient> clients = new LinkedHashMap<>();
+                plan.clients().forEach(k -> clients.put(k, world.client(session, k)));
+                AtomicInteger done = new AtomicInteger();
+                AtomicInteger running = new AtomicInteger();
+                ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+                    Thread t = new Thread(r, "matrix-cell");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    for (OffloadState offload : plan.offload()) {
+                        List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.offload().equals(offload)).toList();
+                        if (phase.isEmpty()) {
+                            continue;
+                        }
+                        LabState state = session.offload(offload);
+                        l.phase(offload);
+                        Phase ph = new Phase(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
+                                estimates, results, c -> pace == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(),
+                                request.attempts(), state.persona(c.persona()), c.offload(), session.faultModel()).isEmpty());
+                        ph.run(pool, jobs, order(phase, state, estimates, pace));
                     }
-                    LabState state = session.offload(offload);
-                    l.phase(offload);
-                    runPhase(pool, lanes(phase, state, laneMillis), state, probe, clients, recorder, l, done, running, cells.size(),
-                            laneMillis, request.attempts());
+                } finally {
+                    pool.shutdownNow();
                 }
-            } finally {
-                pool.shutdownNow();
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
@@ -268,7 +339,7 @@ public final class MatrixEngine {
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()), allure,
                 request.allureCells());
         Finished f = new Finished(doc, recorder.judgements(), recorder.totals(), recorder.matrixFile(), recorder.runDir(),
-                written.paths(), secs, jobs, session.offloadDescription());
+                written.paths(), secs, jobs, session.offloadDescription(), pace, DropTimes.of(results));
         l.finished(f);
         return f;
     }
@@ -292,10 +363,12 @@ public final class MatrixEngine {
         }
     }
 
-    /** --jobs, else the lab file's jobs, else as many as the observers allow; 1 whenever evidence is host-wide. */
-    private static int jobs(Request request, DutObservers observers, MatrixPlan plan, RunListener l) {
+    /**
+     * --jobs, else the lab file's jobs, else as many as the observers allow; 1 whenever evidence is host-wide; never more
+     * than a phase has cells (at the full wait's pace: personas, whose cells run one after another).
+     */
+    private static int jobs(Request request, DutObservers observers, MatrixPlan plan, List<MatrixPlan.Planned> cells, RunListener l) {
         Integer asked = request.jobs() != null ? request.jobs() : request.labFile().jobs().orElse(null);
-        int lanes = Math.max(1, plan.personas().size());
         if (!observers.perFlow()) {
             if (asked != null && asked > 1) {
                 l.note("note: " + asked + " jobs asked, but the evidence is host-wide here (" + observers.describe()
@@ -303,85 +376,243 @@ public final class MatrixEngine {
             }
             return 1;
         }
-        return Math.max(1, Math.min(asked != null ? asked : DEFAULT_PARALLEL, lanes));
+        long widest = request.pace() == Pace.FULL_WAIT ? plan.personas().size()
+                : plan.offload().stream().mapToLong(o -> cells.stream().filter(c -> c.offload() == o).count()).max().orElse(1);
+        return (int) Math.max(1, Math.min(asked != null ? asked : DEFAULT_PARALLEL, widest));
     }
 
     /**
-     * The cells of one phase as lanes, one per persona, longest first (the longest lane is the phase's critical path):
-     * by how long the persona's lane took in the phase before, else by a guess (a cell expected to be dropped waits
-     * for its client's timeout, a late reply for its delay).
+     * The instances a run serves: at the evidence's pace, on a lab whose responder this host drives (virtual, second NIC)
+     * with per-flow evidence and more than one job, each persona gets as many as its cells in a phase (at most the
+     * jobs), slowest personas first while the segment has addresses; otherwise every persona is served once.
      */
-    static List<List<MatrixPlan.Planned>> lanes(List<MatrixPlan.Planned> phase, LabState state, Map<String, Long> laneMillis) {
-        Map<String, List<MatrixPlan.Planned>> byPersona = new LinkedHashMap<>();
-        phase.forEach(c -> byPersona.computeIfAbsent(c.persona(), k -> new ArrayList<>()).add(c));
-        List<List<MatrixPlan.Planned>> lanes = new ArrayList<>(byPersona.values());
-        lanes.sort(Comparator.comparingLong((List<MatrixPlan.Planned> lane) -> laneMillis.getOrDefault(lane.get(0).persona(),
-                guess(lane, state))).reversed());
-        return lanes;
-    }
-
-    private static long guess(List<MatrixPlan.Planned> lane, LabState state) {
-        LabState.PersonaInfo p = state.persona(lane.get(0).persona());
-        boolean slow = p.expected() != Verdict.DELIVERED || p.profile().effective(QuirkField.DELAY_MILLIS) > 0;
-        return lane.size() * (slow ? 3_000L : 300L);
-    }
-
-    private void runPhase(ExecutorService pool, List<List<MatrixPlan.Planned>> lanes, LabState state, Probe probe,
-                          Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder, RunListener l, AtomicInteger done,
-                          AtomicInteger running, int total, Map<String, Long> laneMillis, int attempts) throws IOException {
-        ConcurrentLinkedQueue<List<MatrixPlan.Planned>> queue = new ConcurrentLinkedQueue<>(lanes);
-        List<Future<?>> workers = new ArrayList<>();
-        int n = Math.min(lanes.size(), poolSize(pool));
-        for (int i = 0; i < n; i++) {
-            workers.add(pool.submit(() -> {
-                List<MatrixPlan.Planned> lane;
-                while ((lane = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
-                    long laneStart = System.nanoTime();
-                    for (MatrixPlan.Planned cell : lane) {
-                        running.incrementAndGet();
-                        l.cellStarted(cell, new Progress(done.get(), running.get(), total));
-                        List<Probe.Result> tries = new ArrayList<>();
-                        for (int a = 1; a <= attempts; a++) {
-                            tries.add(probeCell(probe, state, cell, clients.get(cell.client()),
-                                    attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a)));
-                        }
-                        MatrixRecorder.Recorded rec;
-                        try {
-                            rec = recorder.record(cell.offload(), tries);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
-                        } finally {
-                            running.decrementAndGet();
-                        }
-                        l.cellFinished(cell, rec, new Progress(done.incrementAndGet(), running.get(), total));
-                    }
-                    laneMillis.put(lane.get(0).persona(), (System.nanoTime() - laneStart) / 1_000_000);
-                }
-                return null;
-            }));
+    private static PersonaInstances instances(LabSession session, Request request, ResponderControl responder, DutObservers observers,
+                                              List<MatrixPlan.Planned> cells, int jobs, RunListener l) {
+        Optional<String> why = request.pace() == Pace.FULL_WAIT ? Optional.of("the full wait's pace")
+                : jobs < 2 ? Optional.of("one cell at a time")
+                : !(session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
+                ? Optional.of("the " + session.kind().id() + " lab's responder is not this host's")
+                : session.faultModel().filter(MatrixEngine::namesAddresses).map(f -> "fault model " + f.name()
+                        + " names addresses, which instances do not share");
+        if (why.isPresent()) {
+            return PersonaInstances.none(session.state());
         }
-        for (Future<?> w : workers) {
-            try {
-                w.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                throw c instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(c.getMessage(), c);
+        Map<String, Long> cellsPerPersona = new LinkedHashMap<>();
+        for (OffloadState o : OffloadState.values()) {
+            Map<String, Long> n = new LinkedHashMap<>();
+            cells.stream().filter(c -> c.offload() == o).forEach(c -> n.merge(c.persona(), 1L, Long::sum));
+            n.forEach((p, k) -> cellsPerPersona.merge(p, k, Math::max));
+        }
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        cellsPerPersona.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, Long> e) -> -personaWeight(session.state().persona(e.getKey())))
+                        .thenComparing(Map.Entry::getKey))
+                .forEach(e -> wanted.put(e.getKey(), (int) Math.min(e.getValue(), jobs)));
+        try {
+            return PersonaInstances.serve(session.state(), responder, request.labFile().personas(), session.kind().segment(), wanted);
+        } catch (IOException | RuntimeException e) {
+            l.note("note: no persona instances (" + e.getMessage() + "): a persona's cells run one after another");
+            return PersonaInstances.none(session.state());
+        }
+    }
+
+    /** A custom fault expression that names an address matches a persona's own address only, not its instances'. */
+    private static boolean namesAddresses(FaultModel f) {
+        return f.expression() != null && (f.expression().matches("(?s).*\\b\\d{1,3}(\\.\\d{1,3}){3}\\b.*")
+                || f.expression().contains("saddr") || f.expression().contains("daddr") || f.expression().contains("ether"));
+    }
+
+    /** The run's pace in words, for its header. */
+    private static String describePace(Pace pace, DutObservers observers, Request request, LabSession session, MatrixPlan plan,
+                                       PersonaInstances instances) {
+        if (pace == Pace.FULL_WAIT) {
+            return "full wait: every client runs to its own end, a persona's cells one after another";
+        }
+        Map<String, List<String>> waiting = new LinkedHashMap<>();
+        for (OffloadState o : plan.offload()) {
+            for (String persona : plan.personas()) {
+                EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(), session.state().persona(persona), o, session.faultModel())
+                        .ifPresent(why -> waiting.computeIfAbsent(why, k -> new ArrayList<>()).add(persona + "/" + o));
             }
         }
+        String early = waiting.isEmpty() ? "every cell ends when the evidence decides it"
+                : "cells end when the evidence decides them, except " + waiting.entrySet().stream()
+                .map(e -> (e.getValue().size() > 4 ? e.getValue().size() + " persona/offload pairs" : String.join(", ", e.getValue()))
+                        + " (" + e.getKey() + ")").collect(Collectors.joining("; "));
+        int copies = instances.copies();
+        return early + "; " + (copies == 0 ? "a persona's cells run one after another"
+                : "a persona's cells run at once, each on an instance of its own (" + instances.describe() + "; " + copies
+                + " copies served besides the personas)");
     }
 
-    private static int poolSize(ExecutorService pool) {
-        return pool instanceof java.util.concurrent.ThreadPoolExecutor t ? t.getMaximumPoolSize() : 1;
+    /**
+     * The cells of one phase, the longest first (the longest cell is the phase's critical path): by how long the same
+     * persona and client took in the phase before, else by a guess ({@link #guess}).
+     */
+    static List<MatrixPlan.Planned> order(List<MatrixPlan.Planned> phase, LabState state, Map<String, Long> estimates, Pace pace) {
+        List<MatrixPlan.Planned> out = new ArrayList<>(phase);
+        out.sort(Comparator.comparingLong((MatrixPlan.Planned c) -> -estimates.getOrDefault(estimateKey(c),
+                guess(c, state.persona(c.persona()), pace))).thenComparing(MatrixPlan.Planned::persona));
+        return out;
+    }
+
+    private static String estimateKey(MatrixPlan.Planned c) {
+        return c.persona() + "/" + c.client().id();
+    }
+
+    /** How long a persona's cells take, relatively: late replies and drops wait for the client, the rest is quick. */
+    private static long personaWeight(LabState.PersonaInfo p) {
+        int delay = p.profile().effective(QuirkField.DELAY_MILLIS);
+        return delay > 0 ? 10L + delay / 30 : p.expected() != Verdict.DELIVERED || slowDelivery(p) ? 8 : 1;
+    }
+
+    /** Replies the stack holds or drops although the persona "should" be delivered: fragments, tags, other ports. */
+    private static boolean slowDelivery(LabState.PersonaInfo p) {
+        return p.profile().effective(QuirkField.FRAGMENT) != QuirkProfile.Fragment.NONE || p.profile().isSet(QuirkField.VLAN_ID);
+    }
+
+    /** A guess of a cell's milliseconds: the persona's weight times the client's (FreeIPMI and ipmiutil take longest). */
+    static long guess(MatrixPlan.Planned c, LabState.PersonaInfo p, Pace pace) {
+        long client = switch (c.client()) {
+            case FREEIPMI, IPMIUTIL -> 3;
+            case IPMITOOL_LAN, IPMITOOL_LANPLUS -> 2;
+            default -> 1;
+        };
+        return 100 * client * personaWeight(p);
+    }
+
+    /** One offload state's cells, handed to the workers as instances of their personas come free. */
+    private static final class Phase {
+        private final LabState state;
+        private final PersonaInstances instances;
+        private final Probe probe;
+        private final Map<ClientKind, IpmiClient> clients;
+        private final MatrixRecorder recorder;
+        private final RunListener l;
+        private final AtomicInteger done;
+        private final AtomicInteger running;
+        private final int total;
+        private final int attempts;
+        private final Map<String, Long> estimates;
+        private final List<Probe.Result> results;
+        private final java.util.function.Predicate<MatrixPlan.Planned> endAtEvidence;
+        /** Cells not yet taken, longest first; free instances per persona. */
+        private final List<MatrixPlan.Planned> waiting = new ArrayList<>();
+        private final Map<String, java.util.Deque<LabState.PersonaInfo>> free = new LinkedHashMap<>();
+
+        Phase(LabState state, PersonaInstances instances, Probe probe, Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder,
+              RunListener l, AtomicInteger done, AtomicInteger running, int total, int attempts, Map<String, Long> estimates,
+              List<Probe.Result> results, java.util.function.Predicate<MatrixPlan.Planned> endAtEvidence) {
+            this.state = state;
+            this.instances = instances;
+            this.probe = probe;
+            this.clients = clients;
+            this.recorder = recorder;
+            this.l = l;
+            this.done = done;
+            this.running = running;
+            this.total = total;
+            this.attempts = attempts;
+            this.estimates = estimates;
+            this.results = results;
+            this.endAtEvidence = endAtEvidence;
+        }
+
+        /** A cell to probe now and the instance it takes; null when none are left; waits while every left one's persona is busy. */
+        private synchronized Taken take() throws InterruptedException {
+            while (!waiting.isEmpty()) {
+                for (int i = 0; i < waiting.size(); i++) {
+                    MatrixPlan.Planned c = waiting.get(i);
+                    java.util.Deque<LabState.PersonaInfo> f = free.get(c.persona());
+                    if (!f.isEmpty()) {
+                        waiting.remove(i);
+                        return new Taken(c, f.pop());
+                    }
+                }
+                wait();
+            }
+            return null;
+        }
+
+        private synchronized void giveBack(MatrixPlan.Planned c, LabState.PersonaInfo instance) {
+            free.get(c.persona()).push(instance);
+            notifyAll();
+        }
+
+        private record Taken(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
+        }
+
+        void run(ExecutorService pool, int jobs, List<MatrixPlan.Planned> cells) throws IOException {
+            waiting.addAll(cells);
+            for (MatrixPlan.Planned c : cells) {
+                free.computeIfAbsent(c.persona(), p -> {
+                    List<LabState.PersonaInfo> all = instances.of(p);
+                    java.util.Deque<LabState.PersonaInfo> d = new java.util.ArrayDeque<>();
+                    // the instance's persona as this state of the lab has it (fault model), at the instance's address
+                    all.forEach(d::addLast);
+                    if (d.isEmpty()) {
+                        d.add(state.persona(p));
+                    }
+                    return d;
+                });
+            }
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < Math.min(jobs, cells.size()); i++) {
+                workers.add(pool.submit(() -> {
+                    Taken t;
+                    while (!Thread.currentThread().isInterrupted() && (t = take()) != null) {
+                        try {
+                            cell(t.cell(), t.instance());
+                        } finally {
+                            giveBack(t.cell(), t.instance());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : workers) {
+                try {
+                    w.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(c.getMessage(), c);
+                }
+            }
+        }
+
+        private void cell(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
+            long cellStart = System.nanoTime();
+            running.incrementAndGet();
+            l.cellStarted(cell, new Progress(done.get(), running.get(), total));
+            boolean early = endAtEvidence.test(cell);
+            List<Probe.Result> tries = new ArrayList<>();
+            for (int a = 1; a <= attempts; a++) {
+                tries.add(probeCell(probe, state, cell, instance, clients.get(cell.client()),
+                        attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a), early));
+            }
+            results.addAll(tries);
+            MatrixRecorder.Recorded rec;
+            try {
+                rec = recorder.record(cell.offload(), tries);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
+            } finally {
+                running.decrementAndGet();
+            }
+            estimates.put(estimateKey(cell), (System.nanoTime() - cellStart) / 1_000_000);
+            l.cellFinished(cell, rec, new Progress(done.incrementAndGet(), running.get(), total));
+        }
     }
 
     /** One probe; a probe that cannot be run at all is recorded as the harness error it is, and the run goes on. */
-    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, IpmiClient client, Path dir) {
+    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, LabState.PersonaInfo instance,
+                                          IpmiClient client, Path dir, boolean endAtEvidence) {
         LabState.PersonaInfo p = state.persona(cell.persona());
         try {
-            return probe.run(p, client, dir);
+            return probe.run(p, instance, client, dir, endAtEvidence);
         } catch (IOException | RuntimeException e) {
             String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             Evidence ev = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,

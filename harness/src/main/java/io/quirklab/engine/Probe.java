@@ -17,6 +17,7 @@ import io.quirklab.observe.Evidence;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.SnmpCounters;
 import io.quirklab.observe.VerdictRules;
+import io.quirklab.process.Cancellation;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
@@ -25,10 +26,14 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One exchange on a lab, observed at every point: the client's outcome (4), the DUT capture (2b), OS counters (3)
@@ -50,18 +55,38 @@ public final class Probe {
      * @param durationMillis wall time of the exchange
      * @param responderPcap the responder's view of the exchange, or null
      * @param reasonSource  which evidence source named the reason (snmp, kfree_skb, capture, ...), or null
+     * @param ended         why the harness ended the client before it ended by itself ({@link EarlyVerdict}), or null
+     * @param afterFirstDropMillis from the flow's first dropped packet (seen per packet) to the probe's end, or null
+     *                      when none was dropped or drops are not seen per packet
      */
     public record Result(String persona, String address, String client, Verdict expected, Verdict verdict, Reason reason,
                          String explanation, Evidence evidence, @JsonProperty("client_output") String clientOutput,
                          @JsonProperty("duration_ms") long durationMillis, @JsonProperty("responder_pcap") String responderPcap,
-                         @JsonProperty("reason_source") ReasonSource reasonSource) {
+                         @JsonProperty("reason_source") ReasonSource reasonSource, @JsonProperty("ended_by_harness") String ended,
+                         @JsonProperty("after_first_drop_ms") Long afterFirstDropMillis) {
+        public Result(String persona, String address, String client, Verdict expected, Verdict verdict, Reason reason,
+                      String explanation, Evidence evidence, String clientOutput, long durationMillis, String responderPcap,
+                      ReasonSource reasonSource) {
+            this(persona, address, client, expected, verdict, reason, explanation, evidence, clientOutput, durationMillis, responderPcap,
+                    reasonSource, null, null);
+        }
+
         public boolean asExpected() {
             return verdict == expected;
         }
     }
 
+    /** How long a probe's watcher waits for the evidence at most: longer than any client's own budget. */
+    static final Duration WATCH = Duration.ofMinutes(2);
+
     private final DutObservers observers;
     private final ResponderControl responder;
+    /** Threads that watch a probe's evidence while its client runs (idle ones end after a minute). */
+    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "probe-watcher");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param observers the run's DUT capture and OS evidence
@@ -74,24 +99,42 @@ public final class Probe {
 
     /** Runs one exchange and derives its verdict; never throws for a failing cell (that is a verdict). */
     public Result run(LabState.PersonaInfo p, IpmiClient client, Path evidenceDir) throws IOException {
+        return run(p, p, client, evidenceDir, false);
+    }
+
+    /**
+     * Runs one exchange with an instance of the persona and derives its verdict; never throws for a failing cell.
+     *
+     * @param p              the persona, whose name and expectation the result carries
+     * @param served         where it is served for this probe: itself, or an instance of it (own name and address)
+     * @param endAtEvidence  end the client as soon as every reply of the flow is seen dropped ({@link EarlyVerdict})
+     */
+    public Result run(LabState.PersonaInfo p, LabState.PersonaInfo served, IpmiClient client, Path evidenceDir, boolean endAtEvidence)
+            throws IOException {
         Optional<String> missing = client.unavailable();
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        Inet4Address address = AddressText.ipv4(p.address());
+        Inet4Address address = AddressText.ipv4(served.address());
         Files.createDirectories(evidenceDir);
-        String probeId = p.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
+        String probeId = served.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();
-        responder.beginProbe(p.name(), probeId);
+        responder.beginProbe(served.name(), probeId);
         DutObservers.Window window = observers.open(address, evidenceDir);
         ClientOutcome outcome;
         Path responderPcap = evidenceDir.resolve("responder.pcap");
         ControlReply.JournalPage journal;
+        Cancellation end = new Cancellation();
         try {
+            Future<?> watcher = endAtEvidence ? watchers.submit(() -> window.awaitDropped(WATCH)
+                    .ifPresent(d -> end.cancel(EarlyVerdict.words(d)))) : null;
             try {
-                outcome = client.deviceId(p.address(), p.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD);
+                outcome = client.deviceId(served.address(), served.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD, end);
             } finally {
-                responder.endProbe(p.name(), probeId);
+                if (watcher != null) {
+                    watcher.cancel(true);
+                }
+                responder.endProbe(served.name(), probeId);
             }
             journal = responder.journal(ControlRequest.Journal.ofProbe(probeId, responderPcap.toAbsolutePath().toString()));
         } catch (IOException | RuntimeException e) {
@@ -127,8 +170,10 @@ public final class Probe {
         }
         Evidence e = new Evidence(c, requestsSeen, repliesSent, wire, os, false, dutPcap);
         VerdictRules.Decision d = VerdictRules.decide(e);
-        return new Result(p.name(), p.address(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
-                outcome.output(), durationMillis, responderPcap.toString(), d.reason() == null ? null : d.source());
+        String ended = end.cancelled() && !outcome.ok() ? end.reason().orElse(null) : null;
+        Long afterFirstDrop = seen.firstDropNanos() < 0 ? null : Math.max(0, (System.nanoTime() - seen.firstDropNanos()) / 1_000_000);
+        return new Result(p.name(), served.address(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
+                outcome.output(), durationMillis, responderPcap.toString(), d.reason() == null ? null : d.source(), ended, afterFirstDrop);
     }
 
     /** The DUT-side ports of the probe's requests, as the responder saw them ("198.18.0.1:40123"). */

@@ -7,6 +7,7 @@ import io.quirklab.observe.NetstatCounters;
 import io.quirklab.observe.NicChecksumInfo;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.PktmonCounters;
+import io.quirklab.observe.PktmonDropStream;
 import io.quirklab.observe.PktmonLog;
 import io.quirklab.observe.SnmpCounters;
 import io.quirklab.process.CommandRunner;
@@ -41,8 +42,6 @@ final class WindowsEvidence implements EvidenceSession {
     static final String TCPIP_TXT = "quirklab-tcpip.txt";
     /** Level 5 (verbose): the per-NBL events (OOB info, fast-path exits) are verbose. */
     static final List<String> TCPIP_TRACE = List.of("--trace", "--provider", EtwTcpipLog.PROVIDER, "--level", "5");
-    /** pktmon's answer to a flag it does not know: ERROR_INVALID_PARAMETER, without a word of output. */
-    static final int INVALID_PARAMETER = 87;
 
     private final CommandRunner runner;
     private final Path dir;
@@ -108,7 +107,7 @@ final class WindowsEvidence implements EvidenceSession {
             return new PktmonStart("cannot create the evidence directory " + dir + ": " + e.getMessage(), false);
         }
         for (List<String> step : List.of(List.of("pktmon", "filter", "remove"),
-                List.of("pktmon", "filter", "add", "quirklab", "-t", "UDP", "-p", "623"))) {
+                PktmonDropStream.FILTER)) {
             CommandRunner.Result r = runner.run(TIMEOUT, step);
             if (!r.ok()) {
                 runner.run(TIMEOUT, List.of("pktmon", "filter", "remove"));
@@ -147,15 +146,7 @@ final class WindowsEvidence implements EvidenceSession {
 
     /** Why a pktmon step failed, in a sentence. */
     static String problem(CommandRunner.Result r) {
-        if (!r.started()) {
-            return "pktmon is not available (" + r.firstLine() + "): it comes with Windows 10 1809 and later";
-        }
-        if (r.exitCode() == INVALID_PARAMETER) {
-            return r.commandLine() + " exited 87 (invalid parameter) without a word: this Windows build's pktmon has another syntax "
-                    + "(1809 differs); PktMon drop reasons unavailable";
-        }
-        String first = r.firstLine();
-        return r.describeFailure() + (first.toLowerCase(Locale.ROOT).contains("access") ? " (pktmon needs Administrator)" : "");
+        return PktmonDropStream.problem(r);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.quirklab.observe;
 
 import java.net.Inet4Address;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,15 +29,40 @@ public interface DutObservers extends AutoCloseable {
          * @param dutPorts the DUT-side UDP ports of the probe's requests, from the responder journal (empty: any)
          */
         Observed close(Set<Integer> dutPorts);
+
+        /**
+         * Waits (at most {@code max}) until the persona's replies that reached the DUT interface so far were all dropped
+         * in the stack, each drop seen for this flow, at least one. Empty when that did not happen in time, the waiting
+         * thread was interrupted, or this window cannot see drops per packet (then nothing is ever decided early).
+         */
+        default Optional<Dropped> awaitDropped(Duration max) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every reply of a flow so far dropped in the stack.
+     *
+     * @param replies        replies of the persona on the DUT wire since the window opened
+     * @param drops          drops of the persona's packets seen since then
+     * @param reason         the first drop's reason (kfree_skb's, PktMon's)
+     * @param source         the source that saw them ({@link OsReport#KFREE_SKB}, {@link OsReport#PKTMON})
+     * @param firstDropNanos when the first was dropped (System.nanoTime's clock)
+     */
+    record Dropped(long replies, long drops, String reason, String source, long firstDropNanos) {
     }
 
     /**
      * What one window saw.
      *
-     * @param frames the persona's frames on the DUT wire, or null without a DUT capture
-     * @param os     OS and NIC evidence of the flow
+     * @param frames         the persona's frames on the DUT wire, or null without a DUT capture
+     * @param os             OS and NIC evidence of the flow
+     * @param firstDropNanos when the flow's first packet was dropped (seen per packet; System.nanoTime's clock), or -1
      */
-    record Observed(DutCapture.Frames frames, OsReport os) {
+    record Observed(DutCapture.Frames frames, OsReport os, long firstDropNanos) {
+        public Observed(DutCapture.Frames frames, OsReport os) {
+            this(frames, os, -1);
+        }
     }
 
     @Override

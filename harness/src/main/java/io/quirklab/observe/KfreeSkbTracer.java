@@ -11,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -31,7 +28,7 @@ import java.util.regex.Pattern;
  * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 are reported, filtered in the kernel. The process ends with
  * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
  */
-public final class KfreeSkbTracer implements AutoCloseable {
+public final class KfreeSkbTracer extends RunWideDrops {
     static final Duration TICK = Duration.ofMillis(2);
     static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_KEPT = 200_000;
@@ -59,19 +56,8 @@ public final class KfreeSkbTracer implements AutoCloseable {
     private static final Pattern TICK_LINE = Pattern.compile("^T (\\d+)$");
     private static final Pattern SYMBOL = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
 
-    /**
-     * One dropped packet.
-     *
-     * @param monoNanos when, on the clock of {@link System#nanoTime} (both are CLOCK_MONOTONIC on Linux)
-     * @param reason    the kernel's reason name (UDP_CSUM, NO_SOCKET, ...)
-     * @param packet    its flow (ports are 0 for a protocol other than UDP)
-     */
-    public record Drop(long monoNanos, String reason, OsReport.Flow packet) {
-    }
-
     private final Process process;
     private final Map<Integer, String> reasonNames;
-    private final Deque<Drop> drops = new ArrayDeque<>();
     private final Thread reader;
     private final List<String> errors = new ArrayList<>();
     private volatile long lastTick;
@@ -79,6 +65,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
     private volatile String ended;
 
     private KfreeSkbTracer(Process process, Map<Integer, String> reasonNames) {
+        super(MAX_KEPT);
         this.process = process;
         this.reasonNames = reasonNames;
         this.reader = new Thread(this::read, "kfree-skb-tracer");
@@ -160,6 +147,7 @@ public final class KfreeSkbTracer implements AutoCloseable {
         } catch (IOException e) {
             ended = "bpftrace output could not be read: " + e.getMessage();
         }
+        end(ended);
         synchronized (this) {
             notifyAll();
         }
@@ -185,13 +173,19 @@ public final class KfreeSkbTracer implements AutoCloseable {
         boolean ports = proto == 17 && Integer.parseInt(d.group(8)) == 0; // a later fragment has no UDP header
         OsReport.Flow flow = new OsReport.Flow(d.group(3), ports ? Integer.parseInt(d.group(4)) : 0, d.group(5),
                 ports ? Integer.parseInt(d.group(6)) : 0);
-        Drop drop = new Drop(Long.parseLong(d.group(1)), reasonNames.getOrDefault(code, "REASON_" + code), flow);
-        synchronized (drops) {
-            drops.addLast(drop);
-            while (drops.size() > MAX_KEPT) {
-                drops.removeFirst();
-            }
-        }
+        String reason = reasonNames.getOrDefault(code, "REASON_" + code);
+        // its time is the kernel's CLOCK_MONOTONIC, which System.nanoTime reads on Linux
+        add(new Drop(Long.parseLong(d.group(1)), reason, "kfree_skb reason " + reason, flow, null));
+    }
+
+    @Override
+    public String source() {
+        return OsReport.KFREE_SKB;
+    }
+
+    @Override
+    public String describe() {
+        return "kernel drop reasons per packet (bpftrace on kfree_skb)";
     }
 
     private void drainErrors(Process p) {
@@ -232,41 +226,9 @@ public final class KfreeSkbTracer implements AutoCloseable {
      *
      * @return false when the tracer fell behind or ended: the caller should not trust an empty answer then
      */
+    @Override
     public synchronized boolean awaitUpTo(long monoNanos, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (lastTick < monoNanos + TICK.toNanos()) {
-            long left = deadline - System.nanoTime();
-            if (ended != null || left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000)); // every tick line notifies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The drops of packets from {@code src} to {@code dst} between two instants, optionally only to some ports. */
-    public List<Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
-        List<Drop> out = new ArrayList<>();
-        synchronized (drops) {
-            for (Drop d : drops) {
-                if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && src.equals(d.packet().src())
-                        && (dst == null || dst.equals(d.packet().dst()))
-                        && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
-                    out.add(d);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Null while the tracer runs; else why it ended. */
-    public String ended() {
-        return ended;
+        return awaitOn(this, () -> lastTick >= monoNanos + TICK.toNanos(), () -> ended != null, max, Long.MAX_VALUE); // ticks notify
     }
 
     public long pid() {

@@ -168,9 +168,10 @@ public final class VerdictRules {
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
         String top = byCount.get(0).getKey();
-        // every fragment reason (DUP_FRAG, FRAG_REASM_TIMEOUT, FRAG_TOO_FAR, ...) says the same: reassembly never finished
-        Reason token = top.contains("FRAG") ? Reason.FRAGMENT : KERNEL_REASONS.getOrDefault(top, Reason.of(top));
         DutWire w = e.dutWire();
+        // every fragment reason (DUP_FRAG, FRAG_REASM_TIMEOUT, FRAG_TOO_FAR, ...) says the same: reassembly never finished;
+        // so does a fragment without its UDP header freed without a reason (a reassembly queue purged)
+        Reason token = top.contains("FRAG") || unspecifiedFragments(e, top) ? Reason.FRAGMENT : KERNEL_REASONS.getOrDefault(top, Reason.of(top));
         if (OTHERHOST.equals(top) && w != null && w.vlanTagged() > 0 && !e.dutVlanDevice()) {
             // untagged by the stack with no Reason.VLAN device to take them, tagged frames become "for another host"
             return Optional.of(new Found(Reason.VLAN, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + ": " + w.vlanTagged()
@@ -182,6 +183,13 @@ public final class VerdictRules {
         return Optional.of(new Found(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
                 + (e.os().perFlow() ? " for this flow's packets" : " (" + kernelDropTool(e) + ")")
                 + wireNote(e, token) + others, ReasonSource.KFREE_SKB));
+    }
+
+    /** NOT_SPECIFIED drops that were all later fragments (no ports) of replies the capture shows fragmented. */
+    private static boolean unspecifiedFragments(Evidence e, String top) {
+        List<OsReport.Drop> of = e.os().drops().stream().filter(d -> d.reason().equals(top)).toList();
+        return "NOT_SPECIFIED".equals(top) && e.dutWire() != null && e.dutWire().fragments() > 0 && !of.isEmpty()
+                && of.stream().allMatch(d -> d.packet() != null && d.packet().srcPort() == 0 && d.packet().dstPort() == 0);
     }
 
     /** Where kernel drop reasons without a flow came from: tracefs, or the tool whose output named them ("perf script"). */

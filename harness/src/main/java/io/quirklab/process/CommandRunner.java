@@ -52,6 +52,11 @@ public final class CommandRunner {
         this.executor = Objects.requireNonNull(executor);
     }
 
+    /** How output without a byte-order mark or UTF-16 pattern is decoded (a long-running tool's output too). */
+    public Charset charset() {
+        return charset;
+    }
+
     /**
      * Runs one program and returns its raw output; a fake returns recorded bytes instead.
      */
@@ -72,10 +77,16 @@ public final class CommandRunner {
      * @param shown   the command line as the report shows it
      * @param stdin   bytes for its standard input, or null for none
      * @param timeout how long it may take
+     * @param cancel  ends it early when given (the program is killed as at its timeout)
      */
-    public record Invocation(List<String> command, String shown, byte[] stdin, Duration timeout) {
+    public record Invocation(List<String> command, String shown, byte[] stdin, Duration timeout, Cancellation cancel) {
         public Invocation {
             command = List.copyOf(command);
+            cancel = cancel == null ? Cancellation.never() : cancel;
+        }
+
+        public Invocation(List<String> command, String shown, byte[] stdin, Duration timeout) {
+            this(command, shown, stdin, timeout, null);
         }
     }
 
@@ -104,11 +115,17 @@ public final class CommandRunner {
      * @param timedOut    killed at the timeout
      * @param elapsed     wall time
      * @param started     false when the program could not be started at all (typically: not installed)
+     * @param cancelled   why the harness ended it early ({@link Cancellation}), or null; it then counts as timed out
      */
     public record Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed,
-                         boolean started) {
+                         boolean started, String cancelled) {
         public Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed) {
-            this(commandLine, exitCode, stdout, stderr, timedOut, elapsed, true);
+            this(commandLine, exitCode, stdout, stderr, timedOut, elapsed, true, null);
+        }
+
+        public Result(String commandLine, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed,
+                      boolean started) {
+            this(commandLine, exitCode, stdout, stderr, timedOut, elapsed, started, null);
         }
 
         public boolean ok() {
@@ -146,16 +163,31 @@ public final class CommandRunner {
      * Runs {@code command} and records it as {@code shown} (e.g. a PowerShell script instead of its encoded form).
      */
     public Result run(Duration timeout, List<String> command, byte[] stdin, String shown) {
+        return run(new Invocation(command, shown, stdin, timeout));
+    }
+
+    /**
+     * Runs {@code command} until it ends, its timeout passes or {@code cancel} is given; a cancelled run is killed as at
+     * its timeout and its result says why ({@link Result#cancelled}).
+     */
+    public Result run(Cancellation cancel, Duration timeout, List<String> command) {
+        return run(new Invocation(command, quote(command), null, timeout, cancel));
+    }
+
+    private Result run(Invocation inv) {
         long start = System.nanoTime();
         Raw raw;
         try {
-            raw = executor.execute(new Invocation(command, shown, stdin, timeout));
+            raw = executor.execute(inv);
         } catch (IOException e) {
-            return new Result(shown, -1, "", "cannot start " + command.get(0) + ": " + e.getMessage(), false, Duration.ZERO, false);
+            return new Result(inv.shown(), -1, "", "cannot start " + inv.command().get(0) + ": " + e.getMessage(), false, Duration.ZERO,
+                    false);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new Result(shown, raw.timedOut() ? -1 : raw.exitCode(), decode(raw.stdout(), charset), decode(raw.stderr(), charset),
-                raw.timedOut(), elapsed, true);
+        String cancelled = inv.cancel().reason().orElse(null);
+        boolean ended = raw.timedOut() || cancelled != null;
+        return new Result(inv.shown(), ended ? -1 : raw.exitCode(), decode(raw.stdout(), charset), decode(raw.stderr(), charset),
+                ended, elapsed, true, cancelled);
     }
 
     /** Runs and insists on success. */
@@ -174,6 +206,11 @@ public final class CommandRunner {
         Process p = pb.start();
         CompletableFuture<byte[]> out = drain(p.getInputStream());
         CompletableFuture<byte[]> err = drain(p.getErrorStream());
+        // a cancelled run ends as one that overran: killed with its children, at once
+        inv.cancel().onCancel(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
         boolean timedOut = false;
         try {
             if (inv.stdin() != null) {

@@ -134,7 +134,7 @@ class LauncherTest {
         // a PATH of the stand-ins and the few tools the launcher itself uses: QEMU, xz and the clients are missing there
         Path base = dir.resolve("base");
         Files.createDirectories(base);
-        for (String t : List.of("dirname", "id", "head", "tr", "grep", "find", "awk", "mkdir")) {
+        for (String t : List.of("dirname", "id", "head", "tr", "grep", "find", "awk", "mkdir", "mktemp", "wc", "rm", "tail")) {
             Files.createSymbolicLink(base.resolve(t), io.quirklab.process.CommandRunner.which(t).orElseThrow());
         }
         Path vm = Files.writeString(dir.resolve("vm.yaml"), "kind: vm   # a guest\nnic-model: e1000e\nkernel: \"6.1\"\n");

@@ -407,17 +407,20 @@ class MatrixEngineTest {
     }
 
     @Test
-    void lanesStartWithThePersonasExpectedToBeDropped() {
+    void cellsStartWithThePersonasExpectedToBeDroppedAndThenTheSlowestClients() {
         Traffic t = new Traffic();
         FakeLab lab = new FakeLab(List.of("clean", "a", "neg-csum"), t);
         List<MatrixPlan.Planned> phase = new ArrayList<>();
         for (String p : List.of("clean", "a", "neg-csum")) {
             phase.add(new MatrixPlan.Planned(p, ClientKind.JAVA_LAN, OffloadState.OFF));
-            phase.add(new MatrixPlan.Planned(p, ClientKind.IPMITOOL_LAN, OffloadState.OFF));
+            phase.add(new MatrixPlan.Planned(p, ClientKind.FREEIPMI, OffloadState.OFF));
         }
-        List<List<MatrixPlan.Planned>> lanes = MatrixEngine.lanes(phase, lab.state(), Map.of());
-        assertThat(lanes).hasSize(3);
-        assertThat(lanes.get(0)).extracting(MatrixPlan.Planned::persona).containsOnly("neg-csum");
-        assertThat(lanes).allSatisfy(l -> assertThat(l.stream().map(MatrixPlan.Planned::persona).distinct()).hasSize(1));
+        List<MatrixPlan.Planned> order = MatrixEngine.order(phase, lab.state(), Map.of(), MatrixEngine.Pace.EVIDENCE);
+        assertThat(order).extracting(c -> c.persona() + "/" + c.client().id()).startsWith("neg-csum/freeipmi", "neg-csum/java-lan")
+                .endsWith("a/java-lan", "clean/java-lan");
+        // measured times of the phase before win over the guess
+        List<MatrixPlan.Planned> measured = MatrixEngine.order(phase, lab.state(), Map.of("clean/java-lan", 60_000L),
+                MatrixEngine.Pace.EVIDENCE);
+        assertThat(measured.get(0)).isEqualTo(new MatrixPlan.Planned("clean", ClientKind.JAVA_LAN, OffloadState.OFF));
     }
 }

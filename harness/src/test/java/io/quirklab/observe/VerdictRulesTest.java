@@ -358,6 +358,17 @@ class VerdictRulesTest {
     }
 
     @Test
+    void aLaterFragmentFreedWithoutAReasonIsAFragmentDropAndAWholeDatagramIsNot() {
+        DutWire fragments = new DutWire(2, 0, 0, 0, 2, 0, 0);
+        OsReport purged = OsReport.withDrops(Map.of(), Map.of(), List.of(new OsReport.Source(OsReport.KFREE_SKB, true, "per packet"),
+                new OsReport.Source(OsReport.PER_FLOW, true, "per flow")), List.of(new OsReport.Drop(OsReport.KFREE_SKB, "NOT_SPECIFIED",
+                "kfree_skb reason NOT_SPECIFIED", null, 1, new OsReport.Flow("198.18.0.11", 0, "198.18.0.1", 0), null)));
+        assertThat(decide(onWire(fragments, purged)).reason()).isEqualTo(Reason.FRAGMENT);
+        // with its UDP ports it was no fragment waiting for the others: the kernel's word stands
+        assertThat(decide(onWire(fragments, perFlow("NOT_SPECIFIED"))).reason()).hasToString("NOT_SPECIFIED");
+    }
+
+    @Test
     void aTaggedFrameTheKernelCallsOtherhostIsAVlanDrop() {
         DutWire tagged = new DutWire(2, 0, 0, 0, 0, 2, 0);
         VerdictRules.Decision d = decide(onWire(tagged, perFlow("OTHERHOST", "OTHERHOST")));

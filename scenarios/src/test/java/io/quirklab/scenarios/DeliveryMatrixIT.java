@@ -69,8 +69,8 @@ class DeliveryMatrixIT {
     private static void whole(MatrixSession session) throws Exception {
         MatrixEngine.Finished f = session.finished();
         MatrixEngine.Started s = session.run();
-        System.out.printf("delivery matrix: %d cells in %.1f s wall, %d at once (%s)%n", f.document().cells().size(), f.seconds(),
-                f.jobs(), s.observers());
+        System.out.printf("delivery matrix: %d cells in %.1f s wall, %d at once (%s); %s pace: %s%n", f.document().cells().size(),
+                f.seconds(), f.jobs(), s.observers(), f.pace().token(), f.dropTimes().describe());
         var baseline = session.baseline();
         if (baseline.isPresent()) {
             var changes = Comparison.of(baseline.get(), f.document()).changes().stream()

@@ -66,9 +66,10 @@ class KilledRunIT {
     void killDuringAParallelRunKeepsEveryRecordedCellAndRestoreLeavesNothing() throws Exception {
         boolean tracefsBefore = io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"));
         Path reports = stateDir.resolve("reports");
+        Path output = stateDir.resolve("run.out");
         Process run = new ProcessBuilder(LabFixture.cliProcess("run", "--jobs", "12", "--clients", "java-lan,ipmitool-lan", "--lab",
                 MatrixSession.labFilePath().toString(), "--state-dir", stateDir.toString(), "--reports", reports.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         int seen = await("ten cells recorded in matrix.json").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                 .failFast("the run ended before it was killed", () -> !run.isAlive())
                 .until(() -> recorded(reports), n -> n >= 10);
@@ -76,6 +77,8 @@ class KilledRunIT {
         assertThat(run.isAlive()).as("the run is still going when killed").isTrue();
         assertThat(seen).as("cells recorded before the kill").isGreaterThanOrEqualTo(10);
         run.destroyForcibly().waitFor();
+        // the run served per-cell persona instances (extra addresses and responder state) when it was killed
+        assertThat(Files.readString(output)).contains("each on an instance of its own").containsPattern("\\d+ copies served");
 
         // Every cell recorded before the kill is still there, in a document that reads.
         var doc = io.quirklab.matrix.MatrixDocument.read(matrix);

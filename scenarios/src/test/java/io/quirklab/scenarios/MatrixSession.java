@@ -112,7 +112,7 @@ final class MatrixSession implements AutoCloseable, RunListener {
     @Override
     public void started(MatrixEngine.Started s) {
         System.out.println("matrix run " + s.runId() + " on " + s.environment().label() + ": " + s.cells().size() + " cells, "
-                + s.jobs() + " at once; " + s.offloadDescription() + "; evidence: " + s.observers());
+                + s.jobs() + " at once; " + s.offloadDescription() + "; evidence: " + s.observers() + "; pace: " + s.pace());
         started.complete(s);
     }
 
@@ -123,7 +123,8 @@ final class MatrixSession implements AutoCloseable, RunListener {
 
     @Override
     public void finished(MatrixEngine.Finished f) {
-        System.out.printf("matrix run: %d cells in %.1f s, %d at once%n", f.document().cells().size(), f.seconds(), f.jobs());
+        System.out.printf("matrix run: %d cells in %.1f s, %d at once; %s pace: %s%n", f.document().cells().size(), f.seconds(), f.jobs(),
+                f.pace().token(), f.dropTimes().describe());
         System.out.println("matrix.json: " + f.matrixFile().toAbsolutePath());
         f.outputs().forEach((what, path) -> System.out.println(what + ": " + path.toAbsolutePath()));
     }

@@ -402,7 +402,7 @@ public final class Agent implements AutoCloseable {
         // in the order of the lease's catalogue, under the names the run knows
         return h.personas.values().stream().map(p -> byName.get(p.name())).filter(java.util.Objects::nonNull)
                 .map(v -> new ControlReply.PersonaView(v.name().substring(prefix.length()), v.address(), v.mac(), v.expected(),
-                        v.description(), v.ipmi(), v.quirks(), v.maxSessions(), v.idleTimeoutSeconds())).toList();
+                        v.description(), v.ipmi(), v.quirks(), v.maxSessions(), v.idleTimeoutSeconds(), v.address6())).toList();
     }
 
     private String publicName(Persona p) {

@@ -33,6 +33,7 @@ public final class MatrixAnalysis {
     public static MatrixDocument.Analysis of(MatrixDocument doc, Map<String, Traits> personas, Optional<RequestHeader> requests) {
         Traits clean = personas.getOrDefault("clean", Traits.of(QuirkProfile.CLEAN, Set.of(), true)).resolve(requests);
         Map<String, String> sensitiveClient = new LinkedHashMap<>();
+        Map<String, String> sensitiveFault = new LinkedHashMap<>();
         List<String> deliveredEverywhere = new ArrayList<>();
         for (String persona : doc.axes().personas()) {
             List<MatrixDocument.Cell> cells = doc.cells().stream().filter(c -> c.persona().equals(persona)).toList();
@@ -44,9 +45,14 @@ public final class MatrixAnalysis {
             }
             for (String client : doc.axes().clients()) {
                 Optional<MatrixDocument.Cell> off = doc.cell(persona, client, OffloadState.OFF);
-                Optional<MatrixDocument.Cell> on = doc.cell(persona, client, OffloadState.ON);
-                if (off.isPresent() && on.isPresent() && off.get().verdict().delivered() != on.get().verdict().delivered()) {
-                    sensitiveClient.putIfAbsent(persona, client);
+                // offload=on: the one cell, or one per fault model in a run with several
+                for (MatrixDocument.Cell on : cells.stream().filter(c -> c.client().equals(client) && c.offload().on()).toList()) {
+                    if (off.isPresent() && off.get().verdict().delivered() != on.verdict().delivered() && !sensitiveClient.containsKey(persona)) {
+                        sensitiveClient.put(persona, client);
+                        if (on.fault() != null) {
+                            sensitiveFault.put(persona, on.fault());
+                        }
+                    }
                 }
             }
         }
@@ -80,9 +86,9 @@ public final class MatrixAnalysis {
             String target = sensitive.stream().filter(p -> dims(clean, personas.get(p), requests).size() > 1).findFirst()
                     .orElse(sensitive.get(0));
             MatrixDocument.Lab lab = doc.run() == null ? null : doc.run().lab();
+            String fault = sensitiveFault.containsKey(target) ? sensitiveFault.get(target) : lab == null ? null : lab.faultModel();
             bisect = "./quirklab bisect " + target + (lab != null && lab.file() != null ? " --lab " + lab.file() : "")
-                    + (lab != null && lab.faultModel() != null ? " --fault " + lab.faultModel() : "")
-                    + " --client " + sensitiveClient.get(target);
+                    + (fault != null ? " --fault " + fault : "") + " --client " + sensitiveClient.get(target);
         }
         return new MatrixDocument.Analysis(sensitive, shared == null ? List.of() : List.copyOf(shared), ruledOut, candidates, bisect);
     }

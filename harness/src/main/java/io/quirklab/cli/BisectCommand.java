@@ -102,6 +102,11 @@ public final class BisectCommand implements Callable<Integer> {
             ResponderControl control = new SocketControl(Path.of(state.controlSocket()));
             Persona target = served(control, persona);
             Persona ref = served(control, reference);
+            if (target.ipv6() != ref.ipv6()) {
+                throw new IllegalArgumentException("'" + persona + "' is reached over " + (target.ipv6() ? "IPv6" : "IPv4") + " and the "
+                        + "reference '" + reference + "' over " + (ref.ipv6() ? "IPv6" : "IPv4") + ": bisect against a reference of the same IP "
+                        + "version (--reference)");
+            }
             String env = HostAdapter.detect().fingerprint(state.dutInterface()).label();
             String runId = MatrixRecorder.runId(started, HostAdapter.detect().family(), state.dutInterface()) + "-bisect-" + persona;
             Path runDir = reports.dir.resolve("runs").resolve(runId);
@@ -113,7 +118,7 @@ public final class BisectCommand implements Callable<Integer> {
             try (DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + Terminal.text(line)));
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new Probe(observers, control).run(p, ipmi, dir),
-                         kind, evidence)) {
+                         kind, evidence, target.ipv6())) {
                 // one exchange with the reference shows what the DUT's requests carry, which template fields copy
                 Path warmUp = evidence.resolve("warm-up");
                 new Probe(observers, control).run(state.persona(ref.name()), ipmi, warmUp);

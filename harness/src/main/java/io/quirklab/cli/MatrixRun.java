@@ -8,6 +8,7 @@ import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
+import io.quirklab.matrix.FaultHeatmap;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.RunTotals;
 import io.quirklab.matrix.Verdict;
@@ -152,6 +153,10 @@ final class MatrixRun implements RunListener {
         int w = Math.max(19, clients.stream().mapToInt(String::length).max().orElse(10) + 2);
         int pw = Math.max(18, doc.axes().personas().stream().mapToInt(String::length).max().orElse(10) + 1);
         for (OffloadState offload : doc.axes().offload()) {
+            if (offload.on() && !doc.axes().faults().isEmpty()) {
+                printFaults(doc, judgements, pw);
+                continue;
+            }
             out.printf("%noffload=%s%n", offload);
             StringBuilder head = new StringBuilder(String.format("%-" + pw + "s", "PERSONA"));
             clients.forEach(c -> head.append(String.format("%-" + w + "s", Terminal.text(c))));
@@ -178,6 +183,28 @@ final class MatrixRun implements RunListener {
         if (!findings.isEmpty()) {
             out.printf("%nfindings (%d):%n", findings.size());
             findings.forEach((k, v) -> out.println("  " + Terminal.text(k) + ": " + Terminal.text(v)));
+        }
+    }
+
+    /**
+     * A run with several fault models: personas down, the models across (faults.html draws the same), each entry the
+     * short verdict the model caused where it changed one ("drop:java-lan,freeipmi"), else "=" (as without the fault).
+     */
+    private void printFaults(MatrixDocument doc, Map<MatrixDocument.Key, CellJudge.Judgement> judgements, int pw) {
+        out.printf("%noffload=on, one run per fault model (= as without the fault; the verdict it caused and the clients it hit)%n");
+        List<String> faults = doc.axes().faults();
+        int w = Math.max(16, faults.stream().mapToInt(String::length).max().orElse(10) + 2);
+        StringBuilder head = new StringBuilder(String.format("%-" + pw + "s", "PERSONA"));
+        faults.forEach(f -> head.append(String.format("%-" + w + "s", f)));
+        out.println(head.toString().stripTrailing());
+        for (String persona : doc.axes().personas()) {
+            StringBuilder row = new StringBuilder(String.format("%-" + pw + "s", persona));
+            for (String f : faults) {
+                String text = FaultHeatmap.summary(doc, persona, f).map(s -> s.hit()
+                        ? shortText(s.shown(), judgements.get(s.shown().key())) + ":" + s.hitBy().size() : "=").orElse("-");
+                row.append(String.format("%-" + w + "s", text.length() >= w ? text.substring(0, w - 2) + "~" : text));
+            }
+            out.println(row.toString().stripTrailing());
         }
     }
 

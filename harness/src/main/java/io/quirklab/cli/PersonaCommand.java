@@ -4,7 +4,7 @@ import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.responder.CapturedPersona;
 import io.quirklab.responder.PersonaCatalogue;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -38,7 +38,7 @@ public final class PersonaCommand implements Callable<Integer> {
         @Parameters(paramLabel = "FILE.pcap", description = "The capture.")
         Path file;
 
-        @Option(names = "--bmc", paramLabel = "ADDR", description = "The BMC's IPv4 address (default: where the requests to UDP 623 go).")
+        @Option(names = "--bmc", paramLabel = "ADDR", description = "The BMC's address, IPv4 or IPv6 (default: where the requests to UDP 623 go).")
         String bmc;
 
         @Option(names = "--name", paramLabel = "N", defaultValue = "captured", description = "The persona's name (default: ${DEFAULT-VALUE}).")
@@ -53,10 +53,10 @@ public final class PersonaCommand implements Callable<Integer> {
             if (!name.matches("[a-z0-9][a-z0-9-]*")) {
                 throw new IllegalArgumentException("--name '" + name + "' is not a persona name (lower-case letters, digits and '-')");
             }
-            Optional<Inet4Address> address = Optional.empty();
+            Optional<InetAddress> address = Optional.empty();
             if (bmc != null) {
                 try {
-                    address = Optional.of(AddressText.ipv4(bmc));
+                    address = Optional.of(AddressText.ip(bmc));
                 } catch (AddressText.NotAnAddress e) {
                     throw new IllegalArgumentException("--bmc " + e.getMessage());
                 }

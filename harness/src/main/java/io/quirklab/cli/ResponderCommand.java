@@ -65,7 +65,8 @@ public final class ResponderCommand implements Callable<Integer> {
         java.util.function.Consumer<String> logLine = log != null ? new RotatingLog(log,
                 RotatingLog.DEFAULT_CAP) : line -> spec.commandLine().getOut().println(Instant.now() + " " + Terminal.text(line));
         // Requests only, inbound only: the responder must not see the frames it injects itself.
-        try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623))", true);
+        try (FrameTap tap = PcapLink.openTap(iface, "arp or (ip and (icmp or udp dst port 623)) or (ip6 and (icmp6 or udp dst port 623))",
+                true);
              FrameInjector injector = PcapLink.openInjector(iface)) {
             Responder responder = new Responder(list, tap, injector, new ResponderJournal(JOURNAL_ENTRIES, JOURNAL_BYTES),
                     logLine, baseAddress);

@@ -38,6 +38,11 @@ public enum ClientKind {
         return lanplus;
     }
 
+    /** Reaches a BMC over IPv6 (the Java client and every tool but ipmiutil). */
+    public boolean ipv6() {
+        return tool == null || tool.supportsIpv6();
+    }
+
     /** The wrapped tool, or null for the Java client. */
     public ToolClient tool() {
         return tool;

@@ -133,6 +133,14 @@ public enum ToolClient {
         return this != IPMIUTIL || port == 623;
     }
 
+    /**
+     * True when the tool speaks IPMI over IPv6: ipmitool and FreeIPMI do (the IPMI 2.0 addendum's IPv6 support);
+     * ipmiutil 3.1.8 sends nothing to an IPv6 address (measured: no datagram reaches [::1]:623).
+     */
+    public boolean supportsIpv6() {
+        return this != IPMIUTIL;
+    }
+
     public List<String> command(Operation op, Target t) {
         List<String> c = new ArrayList<>();
         switch (this) {
@@ -157,7 +165,9 @@ public enum ToolClient {
             }
             case FREEIPMI -> {
                 c.add(op == Operation.MC_INFO ? "bmc-info" : "ipmi-chassis");
-                c.addAll(List.of("-D", "LAN", "-h", t.host() + ":" + t.port(), "-u", t.user(), "-p", t.password(),
+                // host:port; an IPv6 address in brackets, as FreeIPMI reads [2001:2::10]:623
+                String host = t.host().contains(":") ? "[" + t.host() + "]" : t.host();
+                c.addAll(List.of("-D", "LAN", "-h", host + ":" + t.port(), "-u", t.user(), "-p", t.password(),
                         "-l", "ADMIN", "--session-timeout=2000", "--retransmission-timeout=500"));
                 if (op == Operation.CHASSIS_STATUS) {
                     c.add("--get-status");

@@ -11,6 +11,7 @@ import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.PersonaYaml;
 import io.quirklab.responder.ResponderControl;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
     private final Path evidenceDir;
     private final List<PersonaYaml.Entry> original;
     private final String slot;
+    /** The IPv6 slot composed personas take when the target is reached over IPv6, or null. */
+    private final String slot6;
     private String served;
     private LabState current;
 
@@ -50,6 +53,15 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
      * @param evidenceDir where each attempt's evidence goes (PERSONA/attempt-N)
      */
     public LabOracle(LabState lab, ResponderControl control, Prober probe, ClientKind client, Path evidenceDir) throws IOException {
+        this(lab, control, probe, client, evidenceDir, false);
+    }
+
+    /**
+     * @param ipv6 composed personas are reached over IPv6 (the target is): they take a free address of the lab's IPv6
+     *             subnet too
+     */
+    public LabOracle(LabState lab, ResponderControl control, Prober probe, ClientKind client, Path evidenceDir, boolean ipv6)
+            throws IOException {
         this.lab = lab;
         this.control = control;
         this.probe = probe;
@@ -57,6 +69,7 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
         this.evidenceDir = evidenceDir;
         this.original = control.status().personas().stream().map(PersonaYaml::of).toList();
         this.slot = slotAddress(lab.dutAddress(), original.stream().map(PersonaYaml.Entry::address).collect(Collectors.toSet()));
+        this.slot6 = ipv6 ? slotAddress6(original) : null;
         this.current = lab;
     }
 
@@ -71,7 +84,7 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
         if (!own && !p.name().equals(served)) {
             List<PersonaYaml.Entry> all = new ArrayList<>(original);
             all.add(new PersonaYaml.Entry(p.name(), "composed by bisect: " + p.dimensions(), Verdict.DELIVERED, p.traits().profile(),
-                    p.traits().firmware(), p.traits().ipmi20() ? "2.0" : "1.5", slot, SLOT_MAC));
+                    p.traits().firmware(), p.traits().ipmi20() ? "2.0" : "1.5", slot, SLOT_MAC, null, null, slot6));
             ControlReply.Status s = control.putPersonas(PersonaYaml.catalogue(all));
             current = new LabState(lab.kind(), lab.netns(), lab.dutInterface(), lab.dutAddress(), lab.responderInterface(),
                     lab.responderPid(), lab.controlSocket(), lab.faultModel(), LabState.PersonaInfo.of(s), lab.started());
@@ -103,6 +116,30 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
             i++;
         }
         return i;
+    }
+
+    /** The highest of ::fe, ::fd, ... in the /64 of the lab's IPv6 personas that none of them uses. */
+    static String slotAddress6(List<PersonaYaml.Entry> personas) throws IOException {
+        List<InetAddress> taken = new ArrayList<>();
+        for (PersonaYaml.Entry e : personas) {
+            if (e.address6() != null) {
+                taken.add(AddressText.ip(e.address6())); // a literal the responder reported
+            }
+        }
+        if (taken.isEmpty()) {
+            throw new IOException("the lab serves no persona over IPv6, so a composed one has no IPv6 subnet to live in");
+        }
+        byte[] b = taken.get(0).getAddress();
+        for (int host = 0xFE; host > 1; host--) {
+            byte[] c = java.util.Arrays.copyOf(b, 16);
+            java.util.Arrays.fill(c, 8, 16, (byte) 0);
+            c[15] = (byte) host;
+            InetAddress a = InetAddress.getByAddress(c);
+            if (!taken.contains(a)) {
+                return a.getHostAddress();
+            }
+        }
+        throw new IOException("no free IPv6 address for a composed persona");
     }
 
     /** The highest host address of the DUT's subnet that no persona uses. */

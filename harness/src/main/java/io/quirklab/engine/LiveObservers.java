@@ -16,6 +16,7 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,18 +175,23 @@ final class LiveObservers implements DutObservers {
 
     @Override
     public Window open(Inet4Address persona, Path evidenceDir) {
+        return open((InetAddress) persona, evidenceDir);
+    }
+
+    @Override
+    public Window open(InetAddress persona, Path evidenceDir) {
         return new LiveWindow(persona, evidenceDir);
     }
 
     /** One probe's window: its start on both clocks, the host-wide session where the evidence is not per flow. */
     private final class LiveWindow implements Window {
-        private final Inet4Address persona;
+        private final InetAddress persona;
         private final String address;
         private final long startNanos = System.nanoTime();
         private final long startMicros = System.currentTimeMillis() * 1000;
         private final EvidenceSession hostEvidence;
 
-        LiveWindow(Inet4Address persona, Path evidenceDir) {
+        LiveWindow(InetAddress persona, Path evidenceDir) {
             this.persona = persona;
             this.address = persona.getHostAddress();
             this.hostEvidence = perFlow() ? null : host.beginDropEvidence(dutInterface, evidenceDir);

@@ -279,11 +279,9 @@ public final class MatrixEngine {
         RunListener l = synchronised(listener);
         MatrixPlan plan = plan(session, request);
         plan.missing().forEach(m -> l.note("note: " + m.hint() + "; the " + m.client().id() + " cells are left out"));
-        List<String> na = plan.notApplicable(session.state());
-        if (!na.isEmpty()) {
-            l.note("note: " + na.size() + " persona x client pairs are left out: an RMCP+ (lanplus) client needs a persona that speaks "
-                    + "IPMI 2.0 (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")");
-        }
+        plan.notApplicableByReason(session.state()).forEach((why, na) -> l.note("note: " + na.size() + " persona x client pairs are left "
+                + "out: " + why + " (" + String.join(", ", na.stream().limit(4).toList()) + (na.size() > 4 ? ", ..." : "") + ")"));
+        String offloadDescription = plan.faultsDescription().orElse(session.offloadDescription());
         MatrixDocument.Environment env = world.fingerprint(session);
         MatrixRecorder recorder = MatrixRecorder.start(request.reports(), session, plan, env);
         List<MatrixPlan.Planned> cells = plan.cells(session.state());
@@ -295,8 +293,8 @@ public final class MatrixEngine {
             jobs = jobs(request, observers, plan, cells, l);
             ResponderControl responder = world.responder(session);
             Map<String, Long> estimates = new java.util.concurrent.ConcurrentHashMap<>();
-            try (PersonaInstances instances = instances(session, request, responder, observers, cells, jobs, l)) {
-                l.started(new Started(recorder.runId(), plan, cells, env, session.offloadDescription(), jobs, observers.describe(),
+            try (PersonaInstances instances = instances(session, request, plan, responder, observers, cells, jobs, l)) {
+                l.started(new Started(recorder.runId(), plan, cells, env, offloadDescription, jobs, observers.describe(),
                         recorder.runDir(), describePace(pace, observers, request, session, plan, instances)));
                 start = System.nanoTime();
                 Probe probe = new Probe(observers, responder);
@@ -310,16 +308,16 @@ public final class MatrixEngine {
                     return t;
                 });
                 try {
-                    for (OffloadState offload : plan.offload()) {
-                        List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.offload().equals(offload)).toList();
+                    for (MatrixPlan.Phase p : plan.phases()) {
+                        List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.in(p)).toList();
                         if (phase.isEmpty()) {
                             continue;
                         }
-                        LabState state = session.offload(offload);
-                        l.phase(offload);
+                        LabState state = session.offload(p.offload(), p.fault());
+                        l.phase(p);
                         Phase ph = new Phase(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
                                 estimates, results, c -> pace == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(),
-                                request.attempts(), state.persona(c.persona()), c.offload(), session.faultModel()).isEmpty());
+                                request.attempts(), state.persona(c.persona()), c.offload(), p.fault()).isEmpty());
                         ph.run(pool, jobs, order(phase, state, estimates, pace));
                     }
                 } finally {
@@ -339,7 +337,7 @@ public final class MatrixEngine {
         RunOutputs.Written written = RunOutputs.write(recorder.runDir(), doc, RunOutputs.quirks(session.state()), allure,
                 request.allureCells());
         Finished f = new Finished(doc, recorder.judgements(), recorder.totals(), recorder.matrixFile(), recorder.runDir(),
-                written.paths(), secs, jobs, session.offloadDescription(), pace, DropTimes.of(results));
+                written.paths(), secs, jobs, offloadDescription, pace, DropTimes.of(results));
         l.finished(f);
         return f;
     }
@@ -386,14 +384,14 @@ public final class MatrixEngine {
      * with per-flow evidence and more than one job, each persona gets as many as its cells in a phase (at most the
      * jobs), slowest personas first while the segment has addresses; otherwise every persona is served once.
      */
-    private static PersonaInstances instances(LabSession session, Request request, ResponderControl responder, DutObservers observers,
-                                              List<MatrixPlan.Planned> cells, int jobs, RunListener l) {
+    private static PersonaInstances instances(LabSession session, Request request, MatrixPlan plan, ResponderControl responder,
+                                              DutObservers observers, List<MatrixPlan.Planned> cells, int jobs, RunListener l) {
         Optional<String> why = request.pace() == Pace.FULL_WAIT ? Optional.of("the full wait's pace")
                 : jobs < 2 ? Optional.of("one cell at a time")
                 : !(session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
                 ? Optional.of("the " + session.kind().id() + " lab's responder is not this host's")
-                : session.faultModel().filter(MatrixEngine::namesAddresses).map(f -> "fault model " + f.name()
-                        + " names addresses, which instances do not share");
+                : plan.phases().stream().flatMap(p -> p.fault().stream()).filter(MatrixEngine::namesAddresses).findFirst()
+                .map(f -> "fault model " + f.name() + " names addresses, which instances do not share");
         if (why.isPresent()) {
             return PersonaInstances.none(session.state());
         }
@@ -429,10 +427,10 @@ public final class MatrixEngine {
             return "full wait: every client runs to its own end, a persona's cells one after another";
         }
         Map<String, List<String>> waiting = new LinkedHashMap<>();
-        for (OffloadState o : plan.offload()) {
+        for (MatrixPlan.Phase p : plan.phases()) {
             for (String persona : plan.personas()) {
-                EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(), session.state().persona(persona), o, session.faultModel())
-                        .ifPresent(why -> waiting.computeIfAbsent(why, k -> new ArrayList<>()).add(persona + "/" + o));
+                EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(), session.state().persona(persona), p.offload(), p.fault())
+                        .ifPresent(why -> waiting.computeIfAbsent(why, k -> new ArrayList<>()).add(persona + "/" + p));
             }
         }
         String early = waiting.isEmpty() ? "every cell ends when the evidence decides it"
@@ -596,7 +594,7 @@ public final class MatrixEngine {
             results.addAll(tries);
             MatrixRecorder.Recorded rec;
             try {
-                rec = recorder.record(cell.offload(), tries);
+                rec = recorder.record(cell, tries);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
             } finally {
@@ -644,6 +642,11 @@ public final class MatrixEngine {
         @Override
         public synchronized void phase(OffloadState offload) {
             l.phase(offload);
+        }
+
+        @Override
+        public synchronized void phase(MatrixPlan.Phase phase) {
+            l.phase(phase);
         }
 
         @Override

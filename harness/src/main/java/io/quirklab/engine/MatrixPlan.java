@@ -1,5 +1,6 @@
 package io.quirklab.engine;
 
+import io.quirklab.lab.FaultModel;
 import io.quirklab.lab.LabFile;
 import io.quirklab.lab.LabState;
 import io.quirklab.client.ClientKind;
@@ -13,8 +14,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one matrix run covers: personas x clients x offload states on a lab, which combinations make sense (an RMCP+
- * client needs a persona that speaks IPMI 2.0), which clients are missing on this machine, and how cells are judged.
+ * What one matrix run covers: personas x clients x offload states on a lab (offload=on once per fault model where the
+ * lab file lists several), which combinations make sense (an RMCP+ client needs a persona that speaks IPMI 2.0; a
+ * persona reached over IPv6 needs a client that speaks it), which clients are missing on this machine, and how cells
+ * are judged.
  *
  * @param personas     persona names, in display order
  * @param clients      clients installed here, in display order
@@ -23,17 +26,45 @@ import java.util.Optional;
  * @param known        known issues
  * @param baseline     a baseline run, or empty
  * @param labFile      the lab file in use, or null for the embedded default
+ * @param faults       the fault models offload=on runs once each, or empty for one meaning of offload=on
+ * @param faultClients the clients of those runs (installed here; a subset of {@code clients})
  */
 public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<Missing> missing, List<OffloadState> offload,
-                         KnownIssues known, Optional<MatrixDocument> baseline, String labFile) {
+                         KnownIssues known, Optional<MatrixDocument> baseline, String labFile, List<FaultModel> faults,
+                         List<ClientKind> faultClients) {
     /** A client of the plan that is not installed here. */
     public record Missing(ClientKind client, String hint) {
     }
 
+    /**
+     * One state of the lab while cells run: an offload state, and for offload=on of a run with several fault models, the
+     * model in force.
+     */
+    public record Phase(OffloadState offload, Optional<FaultModel> fault) {
+        /** The model's name, or null. */
+        public String faultName() {
+            return fault.map(FaultModel::name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return fault.map(f -> "fault=" + f.name()).orElse("offload=" + offload);
+        }
+    }
+
     /** One cell to probe. */
-    public record Planned(String persona, ClientKind client, OffloadState offload) {
+    public record Planned(String persona, ClientKind client, OffloadState offload, String fault) {
+        public Planned(String persona, ClientKind client, OffloadState offload) {
+            this(persona, client, offload, null);
+        }
+
         public MatrixDocument.Key key() {
-            return new MatrixDocument.Key(persona, client.id(), offload);
+            return new MatrixDocument.Key(persona, client.id(), offload, fault);
+        }
+
+        /** Whether it runs in {@code phase}. */
+        public boolean in(Phase phase) {
+            return offload == phase.offload() && java.util.Objects.equals(fault, phase.faultName());
         }
 
         @Override
@@ -47,6 +78,27 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
         clients = List.copyOf(clients);
         missing = List.copyOf(missing);
         offload = List.copyOf(offload);
+        faults = faults == null ? List.of() : List.copyOf(faults);
+        faultClients = faultClients == null || faultClients.isEmpty() ? clients : List.copyOf(faultClients);
+    }
+
+    /** A plan with one meaning of offload=on. */
+    public MatrixPlan(List<String> personas, List<ClientKind> clients, List<Missing> missing, List<OffloadState> offload, KnownIssues known,
+                      Optional<MatrixDocument> baseline, String labFile) {
+        this(personas, clients, missing, offload, known, baseline, labFile, List.of(), List.of());
+    }
+
+    /** The lab's states in run order: one per offload state, offload=on once per fault model of several. */
+    public List<Phase> phases() {
+        List<Phase> out = new ArrayList<>();
+        for (OffloadState o : offload) {
+            if (o.on() && !faults.isEmpty()) {
+                faults.forEach(f -> out.add(new Phase(o, Optional.of(f))));
+            } else {
+                out.add(new Phase(o, Optional.empty()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -90,23 +142,41 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
             }
         }
         List<OffloadState> states = !offload.isEmpty() ? offload.stream().distinct().toList() : file.offload();
+        List<ClientKind> faultClients = file.faultClients().stream().filter(present::contains).toList();
         return new MatrixPlan(names, present, missing, states, file.knownIssues(), baseline,
-                file.file() == null ? null : file.file().toString());
+                file.file() == null ? null : file.file().toString(), file.faultModels(),
+                file.faultClients().isEmpty() ? present : faultClients);
     }
 
-    /** An RMCP+ client against a persona that only speaks IPMI 1.5 is not a cell (the tool says so and stops). */
+    /**
+     * An RMCP+ client against a persona that only speaks IPMI 1.5 is not a cell (the tool says so and stops); nor is a
+     * client that speaks no IPv6 against a persona reached over IPv6.
+     */
     public static boolean applicable(LabState lab, String persona, ClientKind client) {
-        return !client.lanplus() || lab.persona(persona).ipmi20();
+        return whyNotApplicable(lab, persona, client).isEmpty();
     }
 
-    /** The cells in run order: offload state by state (one switch each), then persona by persona. */
+    /** Why a persona x client pair is not a cell, in words; empty when it is. */
+    public static Optional<String> whyNotApplicable(LabState lab, String persona, ClientKind client) {
+        LabState.PersonaInfo p = lab.persona(persona);
+        if (client.lanplus() && !p.ipmi20()) {
+            return Optional.of("an RMCP+ (lanplus) client needs a persona that speaks IPMI 2.0");
+        }
+        if (p.ipv6() && !client.ipv6()) {
+            return Optional.of(client.id() + " speaks IPv4 only (it sends nothing to an IPv6 address), and the persona is reached over "
+                    + "IPv6");
+        }
+        return Optional.empty();
+    }
+
+    /** The cells in run order: phase by phase (one switch each), then persona by persona. */
     public List<Planned> cells(LabState lab) {
         List<Planned> out = new ArrayList<>();
-        for (OffloadState o : offload) {
+        for (Phase phase : phases()) {
             for (String p : personas) {
-                for (ClientKind c : clients) {
+                for (ClientKind c : phase.fault().isPresent() ? faultClients : clients) {
                     if (applicable(lab, p, c)) {
-                        out.add(new Planned(p, c, o));
+                        out.add(new Planned(p, c, phase.offload(), phase.faultName()));
                     }
                 }
             }
@@ -114,17 +184,27 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
         return out;
     }
 
-    /** Pairs left out because they make no sense, for the run's notes. */
+    /** Pairs left out because they make no sense ("p x c"), for the run's notes. */
     public List<String> notApplicable(LabState lab) {
-        List<String> out = new ArrayList<>();
+        return notApplicableByReason(lab).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The same, by why they are left out, in first-seen order. */
+    public java.util.Map<String, List<String>> notApplicableByReason(LabState lab) {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
         for (String p : personas) {
             for (ClientKind c : clients) {
-                if (!applicable(lab, p, c)) {
-                    out.add(p + " x " + c.id());
-                }
+                whyNotApplicable(lab, p, c).ifPresent(why -> out.computeIfAbsent(why, k -> new ArrayList<>()).add(p + " x " + c.id()));
             }
         }
         return out;
+    }
+
+    /** What offload=on means in a run with several fault models, or empty. */
+    public Optional<String> faultsDescription() {
+        return faults.isEmpty() ? Optional.empty() : Optional.of("offload=on is each of " + faults.size() + " emulated faulty offloads "
+                + "in turn (" + String.join(", ", faults.stream().map(FaultModel::name).toList()) + "), with "
+                + String.join(", ", faultClients.stream().map(ClientKind::id).toList()) + "; docs/catalogue.md says what each emulates");
     }
 
     public CellJudge judge() {
@@ -133,6 +213,7 @@ public record MatrixPlan(List<String> personas, List<ClientKind> clients, List<M
 
     /** The axes of the matrix document. */
     public MatrixDocument.Axes axes() {
-        return new MatrixDocument.Axes(personas, clients.stream().map(ClientKind::id).toList(), offload);
+        return new MatrixDocument.Axes(personas, clients.stream().map(ClientKind::id).toList(), offload,
+                faults.stream().map(FaultModel::name).toList());
     }
 }

@@ -64,7 +64,9 @@ public final class MatrixRecorder {
         String runId = runId(started, env.os().family(), session.state().dutInterface());
         MatrixDocument skeleton = new MatrixDocument(MatrixDocument.SCHEMA,
                 new MatrixDocument.Run(runId, started.truncatedTo(ChronoUnit.SECONDS).toString(), null, io.quirklab.Version.get(),
-                        new MatrixDocument.Lab(session.kind().id(), plan.labFile(), session.faultModel().map(FaultModel::name).orElse(null))),
+                        new MatrixDocument.Lab(session.kind().id(), plan.labFile(), plan.faults().isEmpty()
+                                ? session.faultModel().map(FaultModel::name).orElse(null)
+                                : String.join(", ", plan.faults().stream().map(FaultModel::name).toList()))),
                 env, plan.axes(), List.of());
         return new MatrixRecorder(reportsDir.resolve("runs").resolve(runId), skeleton, plan.judge());
     }
@@ -110,11 +112,21 @@ public final class MatrixRecorder {
      * of the attempts ({@link io.quirklab.matrix.RepeatedCell}), judged, added; matrix.json rewritten.
      */
     public synchronized Recorded record(OffloadState offload, List<Probe.Result> attempts) throws IOException {
+        return record(offload, null, attempts);
+    }
+
+    /** Records a planned cell from its attempts (under its fault model, in a run with several). */
+    public synchronized Recorded record(MatrixPlan.Planned planned, List<Probe.Result> attempts) throws IOException {
+        return record(planned.offload(), planned.fault(), attempts);
+    }
+
+    private Recorded record(OffloadState offload, String fault, List<Probe.Result> attempts) throws IOException {
         Probe.Result r0 = attempts.get(0);
-        MatrixDocument.Key key = new MatrixDocument.Key(r0.persona(), r0.client(), offload);
+        MatrixDocument.Key key = new MatrixDocument.Key(r0.persona(), r0.client(), offload, fault);
         List<MatrixDocument.Cell> each = new ArrayList<>();
         for (int i = 0; i < attempts.size(); i++) {
-            each.add(attemptCell(offload, attempts.get(i), attempts.size() == 1 ? cellDir(key) : attemptDir(key, i + 1)));
+            MatrixDocument.Cell c = attemptCell(offload, attempts.get(i), attempts.size() == 1 ? cellDir(key) : attemptDir(key, i + 1));
+            each.add(fault == null ? c : c.withFault(fault));
         }
         MatrixDocument.Cell cell = RepeatedCell.of(each);
         CellJudge.Judgement j = judge.judge(cell);

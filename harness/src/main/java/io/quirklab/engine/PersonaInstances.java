@@ -98,8 +98,8 @@ final class PersonaInstances implements AutoCloseable {
         for (Map.Entry<String, Integer> w : wanted.entrySet()) {
             Persona p = copyable.get(w.getKey());
             List<LabState.PersonaInfo> list = byPersona.get(w.getKey());
-            if (p == null || list == null) {
-                continue;
+            if (p == null || list == null || list.get(0).ipv6()) {
+                continue; // an IPv6 persona keeps one instance: copies take addresses from the IPv4 segment
             }
             LabState.PersonaInfo info = list.get(0);
             for (int i = 2; i <= w.getValue() && next < free.size(); i++) {
@@ -108,7 +108,7 @@ final class PersonaInstances implements AutoCloseable {
                 String mac = mac(a);
                 PersonaYaml.Entry e = PersonaYaml.of(p);
                 all.add(new PersonaYaml.Entry(name, e.description(), e.expected(), e.quirks(), e.firmware(), e.ipmi(), a.getHostAddress(), mac,
-                        e.maxSessions(), e.idleTimeoutSeconds()));
+                        e.maxSessions(), e.idleTimeoutSeconds(), null));
                 list.add(new LabState.PersonaInfo(name, a.getHostAddress(), mac, info.expected(), info.quirks(), info.description(),
                         info.ipmi(), info.port()));
             }

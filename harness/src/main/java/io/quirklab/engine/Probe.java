@@ -23,7 +23,7 @@ import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,7 +115,7 @@ public final class Probe {
         if (missing.isPresent()) {
             return harnessError(p, client.kind(), missing.get());
         }
-        Inet4Address address = AddressText.ipv4(served.address());
+        InetAddress address = AddressText.ip(served.target());
         Files.createDirectories(evidenceDir);
         String probeId = served.name() + "/" + client.kind().id() + "/" + UUID.randomUUID();
         long start = System.nanoTime();
@@ -129,7 +129,7 @@ public final class Probe {
             Future<?> watcher = endAtEvidence ? watchers.submit(() -> window.awaitDropped(WATCH)
                     .ifPresent(d -> end.cancel(EarlyVerdict.words(d)))) : null;
             try {
-                outcome = client.deviceId(served.address(), served.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD, end);
+                outcome = client.deviceId(served.target(), served.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD, end);
             } finally {
                 if (watcher != null) {
                     watcher.cancel(true);
@@ -172,7 +172,7 @@ public final class Probe {
         VerdictRules.Decision d = VerdictRules.decide(e);
         String ended = end.cancelled() && !outcome.ok() ? end.reason().orElse(null) : null;
         Long afterFirstDrop = seen.firstDropNanos() < 0 ? null : Math.max(0, (System.nanoTime() - seen.firstDropNanos()) / 1_000_000);
-        return new Result(p.name(), served.address(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
+        return new Result(p.name(), served.target(), client.kind().id(), p.expected(), d.verdict(), d.reason(), d.explanation(), e,
                 outcome.output(), durationMillis, responderPcap.toString(), d.reason() == null ? null : d.source(), ended, afterFirstDrop);
     }
 

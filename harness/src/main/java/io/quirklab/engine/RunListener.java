@@ -19,6 +19,11 @@ public interface RunListener {
     default void phase(OffloadState offload) {
     }
 
+    /** The lab switched to the next state (an offload state, or one fault model of several); its cells follow. */
+    default void phase(MatrixPlan.Phase phase) {
+        phase(phase.offload());
+    }
+
     /** A cell's probe began. */
     default void cellStarted(MatrixPlan.Planned cell, MatrixEngine.Progress progress) {
     }

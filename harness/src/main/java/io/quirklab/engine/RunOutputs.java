@@ -1,6 +1,7 @@
 package io.quirklab.engine;
 
 import io.quirklab.lab.LabState;
+import io.quirklab.matrix.FaultHeatmap;
 import io.quirklab.matrix.Heatmap;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.report.AllureResults;
@@ -40,6 +41,11 @@ public final class RunOutputs {
         Path html = runDir.resolve("matrix.html");
         Heatmap.write(doc, html);
         out.put("matrix.html", html);
+        if (!doc.axes().faults().isEmpty()) {
+            Path faults = runDir.resolve("faults.html");
+            FaultHeatmap.write(doc, faults);
+            out.put("faults.html", faults);
+        }
         if (cells) {
             allure.writeMatrix(doc, runDir, quirks);
         } else {

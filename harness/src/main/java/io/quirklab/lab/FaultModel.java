@@ -1,9 +1,13 @@
 package io.quirklab.lab;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * An emulated faulty NIC offload for the virtual lab (QUIRKS.md, "Emulated fault models"): a predicate over
@@ -12,7 +16,13 @@ import java.util.stream.IntStream;
  * stack then drops the datagram with a checksum error while every capture shows a valid checksum - the seed's
  * symptom. Verdicts never consult the model.
  *
- * @param name       model name (df-clear, id-echo, csum-ffff, trailing-bytes, custom)
+ * <p>The catalogue's models ({@link #CATALOGUE}, docs/catalogue.md) each emulate one documented NIC or driver
+ * misjudgement: they match the frames of its trigger (from any of the lab's addresses, IPv4 or IPv6), corrupt their
+ * UDP checksum the same way, and where the trigger can be a later IPv4 fragment (no UDP header in it) two bytes of its
+ * data instead, so the datagram fails its checksum once reassembled. {@code netvsc-bad-as-good} does the opposite: it
+ * clears the UDP checksum of IPv4 replies, so the stack checks nothing and takes a bad datagram as good.
+ *
+ * @param name       model name (df-clear, id-echo, csum-ffff, trailing-bytes, a catalogue model, custom)
  * @param expression for custom: an nftables match expression, e.g. {@code ip ttl 255}: a match and nothing else
  *                   ({@link MatchExpression})
  */
@@ -23,11 +33,59 @@ public record FaultModel(String name, String expression) {
     static final int ID_MEMORY_SECONDS = 10;
 
     public static final List<String> BUILT_IN = List.of("df-clear", "id-echo", "csum-ffff", "trailing-bytes");
+    /** Replies from the lab's addresses (the models below never touch anything else). */
+    static final String LAB4 = "ip saddr 198.18.0.0/15";
+    static final String LAB6 = "ip6 saddr 2001:2::/48";
+
+    /**
+     * A catalogue model: what it does in one line, its matches (any one triggers it), whether a later IPv4 fragment can
+     * carry its trigger, and whether it clears checksums instead of corrupting them.
+     */
+    private record Emulation(String does, List<String> matches, boolean fragments, boolean clears) {
+    }
+
+    private static final Map<String, Emulation> EMULATIONS = emulations();
+
+    /** The catalogue's models, in the order docs/catalogue.md lists them. */
+    public static final List<String> CATALOGUE = List.copyOf(EMULATIONS.keySet());
+
+    private static Map<String, Emulation> emulations() {
+        Map<String, Emulation> m = new LinkedHashMap<>();
+        m.put("igb-short-frame", new Emulation("corrupts UDP replies in frames of 60 bytes or less (IP length up to 46, padded): the L4 "
+                + "error bit the igb/igc errata sets on 60-byte frames", List.of(LAB4 + " ip length <= 46"), false, false));
+        m.put("ixgbe-udp-zero", new Emulation("corrupts UDP replies whose checksum field is 0x0000 (no checksum): the 82599 errata "
+                + "flags them as checksum errors", List.of(LAB4 + " udp checksum 0"), false, false));
+        m.put("i40e-ipv6-ext", new Emulation("corrupts IPv6 UDP replies carrying a routing or destination options header: the "
+                + "IPV6EXADD case i40e calls 'likely incorrect csum'", List.of(LAB6 + " ip6 nexthdr { 43, 60 }"), false, false));
+        m.put("mlx4-padding", new Emulation("corrupts replies in padded frames whose padding is not zero (the last two bytes of a "
+                + "60-byte frame): the hardware checksum leaves the padding out", List.of(LAB4 + " ip length <= 44 @nh,352,16 != 0"),
+                true, false));
+        m.put("mlx5-csum-complete", new Emulation("corrupts VLAN-tagged replies and replies with bytes after the IP datagram: "
+                + "CHECKSUM_COMPLETE leaves the VLAN header and the tail out", List.of("vlan type ip " + LAB4, "vlan type ip6 " + LAB6,
+                LAB4 + " ip length . meta length != @consistent_frames"), true, false));
+        m.put("netvsc-bad-as-good", new Emulation("clears the UDP checksum of IPv4 replies, so the stack verifies nothing and takes "
+                + "a bad datagram as good: the receive checksum status passed up wrongly", List.of(LAB4), false, true));
+        m.put("netvsc-udp6", new Emulation("corrupts every IPv6 UDP reply: the checksum computed for IPv4 only",
+                List.of(LAB6), false, false));
+        m.put("vmxnet3-vxlan", new Emulation("corrupts UDP replies from the VXLAN ports 4789 and 8472: the checksum offload "
+                + "mangles what it takes for tunnel packets", List.of(LAB4 + " udp sport { 4789, 8472 }", LAB6 + " udp sport { 4789, 8472 }"),
+                false, false));
+        m.put("re-short-fragment", new Emulation("corrupts IPv4 datagrams of 28 bytes or less (a tiny fragment): the RealTek "
+                + "checksum offload garbles their payload", List.of(LAB4 + " ip length <= 28"), true, false));
+        m.put("x710-geneve", new Emulation("corrupts UDP replies from the GENEVE port 6081: the outer UDP checksum of tunnel "
+                + "packets handled wrongly", List.of(LAB4 + " udp sport 6081", LAB6 + " udp sport 6081"), false, false));
+        return m;
+    }
+
+    /** Every model name but custom: the built-in ones, then the catalogue's. */
+    public static List<String> names() {
+        return Stream.concat(BUILT_IN.stream(), CATALOGUE.stream()).toList();
+    }
 
     public FaultModel {
         name = name.trim().toLowerCase(Locale.ROOT);
-        if (!BUILT_IN.contains(name) && !name.equals("custom")) {
-            throw new IllegalArgumentException("unknown fault model '" + name + "' (known: " + String.join(", ", BUILT_IN)
+        if (!names().contains(name) && !name.equals("custom")) {
+            throw new IllegalArgumentException("unknown fault model '" + name + "' (known: " + String.join(", ", names())
                     + ", custom)");
         }
         if (name.equals("custom")) {
@@ -56,8 +114,14 @@ public record FaultModel(String name, String expression) {
                     + "same address in the last " + ID_MEMORY_SECONDS + " s";
             case "csum-ffff" -> "csum-ffff: corrupts UDP replies from port 623 whose checksum field is 0xFFFF";
             case "trailing-bytes" -> "trailing-bytes: corrupts UDP replies from port 623 whose IP total length exceeds the UDP datagram";
-            default -> "custom: corrupts UDP replies from port 623 matching '" + expression + "'";
+            case "custom" -> "custom: corrupts UDP replies from port 623 matching '" + expression + "'";
+            default -> name + ": " + EMULATIONS.get(name).does();
         };
+    }
+
+    /** True for a model of the catalogue (docs/catalogue.md). */
+    public boolean catalogue() {
+        return EMULATIONS.containsKey(name);
     }
 
     /** The nftables ruleset (for {@code nft -f}) that installs this model on {@code device}. */
@@ -68,6 +132,9 @@ public record FaultModel(String name, String expression) {
     /** The same in a table of another name (one per DUT interface when the DUT is not the virtual lab's). */
     public String ruleset(String device, String table) {
         String dev = "\"" + device + "\"";
+        if (catalogue()) {
+            return catalogueRuleset(dev, table, EMULATIONS.get(name));
+        }
         StringBuilder sets = new StringBuilder();
         StringBuilder egress = new StringBuilder();
         String predicate = switch (name) {
@@ -97,5 +164,41 @@ public record FaultModel(String name, String expression) {
                 + "    " + match + " udp checksum 0x5555 counter udp checksum set 0x2aaa accept\n"
                 + "    " + match + " counter udp checksum set 0x5555\n"
                 + "  }\n" + egress + "}\n";
+    }
+
+    /**
+     * A catalogue model's table: per match, the two rules that leave the UDP checksum wrong whatever it held (or one
+     * that clears it), and for a trigger a later fragment can carry, two that do the same to the two data bytes after a
+     * 20-byte IPv4 header. Every rule accepts, so one packet is changed once.
+     */
+    private static String catalogueRuleset(String dev, String table, Emulation e) {
+        StringBuilder rules = new StringBuilder();
+        for (String m : e.matches()) {
+            if (e.clears()) {
+                rules.append("    ").append(m).append(" meta l4proto udp counter udp checksum set 0 accept\n");
+                continue;
+            }
+            String udp = m + " meta l4proto udp";
+            rules.append("    ").append(udp).append(" udp checksum 0x5555 counter udp checksum set 0x2aaa accept\n")
+                    .append("    ").append(udp).append(" counter udp checksum set 0x5555 accept\n");
+            if (e.fragments() && m.contains(LAB4)) {
+                String later = m + " ip protocol udp ip hdrlength 5 ip frag-off & 0x1fff != 0";
+                rules.append("    ").append(later).append(" @nh,160,16 0x5555 counter @nh,160,16 set 0x2aaa accept\n")
+                        .append("    ").append(later).append(" counter @nh,160,16 set 0x5555 accept\n");
+            }
+        }
+        String sets = e.matches().stream().anyMatch(m -> m.contains("@consistent_frames")) ? consistentFrames() : "";
+        return "table " + FAMILY + " " + table + " {\n" + sets + "  chain ingress {\n    type filter hook ingress device " + dev
+                + " priority 0;\n" + rules + "  }\n}\n";
+    }
+
+    /**
+     * The (IP length . length at the ingress hook) pairs of frames with nothing after the datagram: the hook's length is
+     * the datagram's, or 46 for one padded to a 60-byte frame. nft cannot compare two fields, so the pairs are listed.
+     */
+    private static String consistentFrames() {
+        String exact = IntStream.rangeClosed(46, 1500).mapToObj(l -> l + " . " + l).collect(Collectors.joining(", "));
+        String padded = IntStream.rangeClosed(20, 45).mapToObj(l -> l + " . 46").collect(Collectors.joining(", "));
+        return "  set consistent_frames { typeof ip length . meta length; elements = { " + exact + ", " + padded + " } }\n";
     }
 }

@@ -46,8 +46,10 @@ import java.util.Optional;
  * clients: [java-lan, ipmitool-lan] # optional; default: every client (those not installed are skipped)
  * offload: [off, on]                # optional; the offload axis in run order; default: off, on
  * fault-model:
- *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes or custom
+ *   name: custom                    # df-clear, id-echo, csum-ffff, trailing-bytes, a catalogue model or custom
  *   expression: "ip ttl 1"          # custom only: an nftables match expression
+ * fault-models: [igb-short-frame, ixgbe-udp-zero] # instead: offload=on once per model, each cell with its model
+ * fault-clients: [java-lan, freeipmi]             # optional: the clients of those states (default: clients)
  * repeat: 5                         # optional: probe every cell 5 times (1..100; default 1)
  * jobs: 12                          # optional: cells at once (1..64)
  * known-issues:                     # optional: deviations already understood (see KnownIssues)
@@ -96,10 +98,13 @@ import java.util.Optional;
  * @param clientPaths  tool family (ipmitool, ipmiutil, freeipmi) -> its binary, for tools not on the PATH
  * @param jobs         cells at once ({@code jobs: N}), or empty for as many as the evidence allows
  * @param repeat       attempts per cell ({@code repeat: N}, default 1): a cell whose attempts disagree is INTERMITTENT
+ * @param faultModels  the fault models offload=on runs once each ({@code fault-models:}), or empty for one
+ * @param faultClients the clients of those runs ({@code fault-clients:}), or empty for {@code clients}
  */
 public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<Path> personaFile, List<String> personaNames,
                       List<ClientKind> clients, List<OffloadState> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues,
-                      Map<String, Path> clientPaths, Optional<Integer> jobs, int repeat) {
+                      Map<String, Path> clientPaths, Optional<Integer> jobs, int repeat, List<FaultModel> faultModels,
+                      List<ClientKind> faultClients) {
     /** The most attempts per cell a lab file may ask for. */
     public static final int MAX_REPEAT = 100;
     /** The most cells at once a lab file may ask for. */
@@ -119,6 +124,19 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
         if (faultModel.isPresent() && !kind.emulatesFaults()) {
             throw new IllegalArgumentException("a " + kind.id() + " lab switches the real offload; it takes no fault model");
         }
+        faultModels = faultModels == null ? List.of() : List.copyOf(faultModels);
+        faultClients = faultClients == null ? List.of() : List.copyOf(faultClients);
+        if (!faultModels.isEmpty() && !(kind instanceof LabKind.Virtual)) {
+            throw new IllegalArgumentException("several fault models in one run are for the virtual lab, not a " + kind.id() + " lab");
+        }
+    }
+
+    /** A lab file whose offload=on has one meaning (the shape before fault-models). */
+    public LabFile(Path file, LabKind kind, List<Persona> personas, Optional<Path> personaFile, List<String> personaNames,
+                   List<ClientKind> clients, List<OffloadState> offload, Optional<FaultModel> faultModel, KnownIssues knownIssues,
+                   Map<String, Path> clientPaths, Optional<Integer> jobs, int repeat) {
+        this(file, kind, personas, personaFile, personaNames, clients, offload, faultModel, knownIssues, clientPaths, jobs, repeat,
+                List.of(), List.of());
     }
 
     /** The embedded default: the virtual lab with the built-in personas, every client, offload off then on. */
@@ -133,6 +151,9 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
      * offload=on is the NIC's real offload.
      */
     public Optional<FaultModel> emulatedFault() {
+        if (faultModel.isEmpty() && !faultModels.isEmpty()) {
+            return Optional.of(faultModels.get(0)); // the first of several: what a single-model command (bisect, lab fault lab) takes
+        }
         return faultModel.isPresent() || !(kind instanceof LabKind.Virtual) ? faultModel : Optional.of(DEFAULT_FAULT);
     }
 
@@ -142,8 +163,9 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             throw new IllegalArgumentException("--fault: a " + kind.id() + " lab switches the real offload of its NIC; fault models "
                     + "are emulated on the virtual, agent and container labs");
         }
+        // one model asked for on the command line: offload=on is that model, not the file's list
         return new LabFile(file, kind, personas, personaFile, personaNames, clients, offload, Optional.of(model), knownIssues,
-                clientPaths, jobs, repeat);
+                clientPaths, jobs, repeat, List.of(), faultClients);
     }
 
     /**
@@ -152,19 +174,19 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
      */
     public LabFile onSockets(LabKind.Socket sockets) {
         return new LabFile(file, sockets, personas, personaFile, personaNames, clients, List.of(OffloadState.OFF), Optional.empty(),
-                knownIssues, clientPaths, jobs, repeat);
+                knownIssues, clientPaths, jobs, repeat, List.of(), List.of());
     }
 
     /** The same lab with the kind its session resolved (a container lab's agent, once it runs). */
     public LabFile withKind(LabKind other) {
         return new LabFile(file, other, personas, personaFile, personaNames, clients, offload, faultModel, knownIssues, clientPaths,
-                jobs, repeat);
+                jobs, repeat, faultModels, faultClients);
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
-            + "known-issues[].persona/client/offload/verdict/reason/why, dut-interface, responder.interface, responder.url, "
+            + "fault-models, fault-clients, known-issues[].persona/client/offload/fault/verdict/reason/why, dut-interface, responder.interface, responder.url, "
             + "responder.token-env, responder.token-file, responder.trust, responder.kind, responder.control, responder.image, "
             + "responder.arp-timing, persona-base, nic-model, kernel, accelerator, memory-mb, qemu, client-paths.ipmitool/ipmiutil/freeipmi, "
             + "jobs, repeat";
@@ -175,6 +197,7 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
                @JsonProperty("client-paths") Map<String, String> clientPaths, Integer jobs, Integer repeat,
+               @JsonProperty("fault-models") List<RawFault> faultModels, @JsonProperty("fault-clients") List<String> faultClients,
                @JsonProperty("nic-model") String nicModel, String kernel, String accelerator, @JsonProperty("memory-mb") Integer memoryMb,
                String qemu) {
     }
@@ -184,10 +207,19 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                         @JsonProperty("arp-timing") String arpTiming, String trust) {
     }
 
+    /** A fault model: a mapping {name, expression}, or in a list just its name. */
     record RawFault(String name, String expression) {
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static RawFault named(String name) {
+            return new RawFault(name, null);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.PROPERTIES)
+        RawFault {
+        }
     }
 
-    record RawKnown(String persona, String client, String offload, String verdict, String reason, String why) {
+    record RawKnown(String persona, String client, String offload, String verdict, String reason, String why, String fault) {
     }
 
     /**
@@ -236,9 +268,34 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             if (raw.jobs() != null && (raw.jobs() < 1 || raw.jobs() > MAX_JOBS)) {
                 throw problem("jobs", raw.jobs() + " is not 1.." + MAX_JOBS + " (cells at once; leave it out for the default)");
             }
-            return new LabFile(file, kind, personas, personaFile, names, clients(raw.clients()),
-                    raw.offload() == null ? OffloadState.BOTH : offload(raw.offload()), fault, knownIssues(raw.knownIssues()),
-                    clientPaths(raw.clientPaths()), Optional.ofNullable(raw.jobs()), repeat);
+            List<FaultModel> faults = faultModels(raw.faultModels());
+            if (!faults.isEmpty() && fault.isPresent()) {
+                throw problem("fault-models", "give fault-model (one) or fault-models (several), not both");
+            }
+            if (!faults.isEmpty() && !(kind instanceof LabKind.Virtual)) {
+                throw problem("fault-models", "several fault models in one run are for the virtual lab (a " + kind.id() + " lab takes one "
+                        + "fault-model)");
+            }
+            List<ClientKind> faultClients = clients(raw.faultClients(), "fault-clients");
+            if (!faultClients.isEmpty() && faults.isEmpty()) {
+                throw problem("fault-clients", "only with fault-models (the clients of their offload=on runs)");
+            }
+            return new LabFile(file, kind, personas, personaFile, names, clients(raw.clients(), "clients"),
+                    raw.offload() == null ? OffloadState.BOTH : offload(raw.offload()), fault, knownIssues(raw.knownIssues(), faults),
+                    clientPaths(raw.clientPaths()), Optional.ofNullable(raw.jobs()), repeat, faults, faultClients);
+        }
+
+        /** fault-models: each a model of its own (custom with its expression), none twice. */
+        private List<FaultModel> faultModels(List<RawFault> raw) throws IOException {
+            List<FaultModel> out = new ArrayList<>();
+            for (RawFault r : raw == null ? List.<RawFault>of() : raw) {
+                FaultModel m = fault(r, "fault-models").orElseThrow(() -> problem("fault-models", "an empty entry"));
+                if (out.stream().anyMatch(o -> o.name().equals(m.name()) && java.util.Objects.equals(o.expression(), m.expression()))) {
+                    throw problem("fault-models", "'" + m.name() + "' is listed twice");
+                }
+                out.add(m);
+            }
+            return out;
         }
 
         private Raw bind() throws IOException {
@@ -410,16 +467,22 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
         }
 
         private Optional<FaultModel> fault(RawFault raw) throws IOException {
+            return fault(raw, "fault-model");
+        }
+
+        private Optional<FaultModel> fault(RawFault raw, String where) throws IOException {
             if (raw == null) {
                 return Optional.empty();
             }
             String name = raw.name();
-            String known = String.join(", ", FaultModel.BUILT_IN) + ", custom";
+            String known = String.join(", ", FaultModel.names()) + ", custom";
+            String nameField = where.equals("fault-model") ? "fault-model.name" : where;
             if (name == null) {
-                throw problem("name", "fault-model.name", "missing; one of " + known);
+                throw problem(where.equals("fault-model") ? "name" : where, nameField, "missing; one of " + known);
             }
-            if (!FaultModel.BUILT_IN.contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
-                throw problem("name", "fault-model.name", InputFile.token(name) + " is not a fault model (" + known + ")");
+            if (!FaultModel.names().contains(name.trim().toLowerCase(Locale.ROOT)) && !name.trim().equalsIgnoreCase("custom")) {
+                throw problem(where.equals("fault-model") ? "name" : where, nameField, InputFile.token(name) + " is not a fault model ("
+                        + known + ")");
             }
             try {
                 return Optional.of(new FaultModel(name, raw.expression()));
@@ -446,12 +509,12 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             }
         }
 
-        private List<ClientKind> clients(List<String> raw) throws IOException {
+        private List<ClientKind> clients(List<String> raw, String field) throws IOException {
             List<ClientKind> out = new ArrayList<>();
             for (String c : raw == null ? List.<String>of() : raw) {
-                ClientKind k = client(String.valueOf(c), "clients");
+                ClientKind k = client(String.valueOf(c), field);
                 if (out.contains(k)) {
-                    throw problem("clients", "'" + c + "' is listed twice");
+                    throw problem(field, "'" + c + "' is listed twice");
                 }
                 out.add(k);
             }
@@ -483,7 +546,7 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             return out;
         }
 
-        private KnownIssues knownIssues(List<RawKnown> raw) throws IOException {
+        private KnownIssues knownIssues(List<RawKnown> raw, List<FaultModel> faults) throws IOException {
             List<KnownIssues.Entry> known = new ArrayList<>();
             List<RawKnown> list = raw == null ? List.of() : raw;
             for (int i = 0; i < list.size(); i++) {
@@ -509,7 +572,12 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
                     throw problem("known-issues", where + ".reason", InputFile.token(k.reason())
                             + " is not a reason token (upper-case letters, digits and _, e.g. UDP_CSUM)");
                 }
-                known.add(new KnownIssues.Entry(k.persona(), client, off, v, reason, k.why()));
+                String fault = k.fault() == null || k.fault().equals("*") ? null : k.fault().strip();
+                if (fault != null && faults.stream().noneMatch(m -> m.name().equals(fault))) {
+                    throw problem("known-issues", where + ".fault", InputFile.token(fault) + " is not one of this lab's fault-models ("
+                            + (faults.isEmpty() ? "it has none" : String.join(", ", faults.stream().map(FaultModel::name).toList())) + ")");
+                }
+                known.add(new KnownIssues.Entry(k.persona(), client, off, v, reason, k.why(), fault));
             }
             return new KnownIssues(known);
         }

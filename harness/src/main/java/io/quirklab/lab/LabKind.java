@@ -5,6 +5,7 @@ import io.quirklab.lab.vm.GuestKernel;
 import io.quirklab.lab.vm.NicModel;
 import io.quirklab.responder.PersonaCatalogue;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -49,6 +50,8 @@ public sealed interface LabKind {
         public static final String DUT_ADDRESS = "198.18.0.1";
         /** The first persona's address on the virtual lab. */
         public static final String PERSONA_BASE = "198.18.0.10";
+        /** The DUT end's IPv6 address, when the lab serves IPv6 personas (2001:2::/64, RFC 5180 space). */
+        public static final String DUT_ADDRESS6 = "2001:2::1";
 
         @Override
         public String id() {
@@ -63,7 +66,8 @@ public sealed interface LabKind {
         @Override
         public PersonaCatalogue.Segment segment() {
             Inet4Address dut = PersonaCatalogue.address(DUT_ADDRESS);
-            return PersonaCatalogue.Segment.around(dut, Optional.of(dut), "the virtual lab");
+            return PersonaCatalogue.Segment.around(dut, Optional.of(dut), "the virtual lab")
+                    .withIpv6((Inet6Address) PersonaCatalogue.address6(DUT_ADDRESS6));
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class LabNetwork {
             throws IOException {
         try {
             return (file.isPresent() ? PersonaCatalogue.load(file.get(), base, segment) : PersonaCatalogue.parse(PersonaCatalogue.BUILT_IN,
-                    builtInText(), base, segment)).personas();
+                    PersonaCatalogue.builtInText(), base, segment)).personas();
         } catch (PersonaCatalogue.CatalogueException e) {
             String name = file.map(f -> f.getFileName().toString()).orElse("");
             throw new IOException(file.isPresent() && e.getMessage().startsWith(name)
@@ -38,50 +39,59 @@ public final class LabNetwork {
         }
     }
 
-    private static String builtInText() throws IOException {
-        try (var in = PersonaCatalogue.class.getResourceAsStream(PersonaCatalogue.BUILT_IN)) {
-            if (in == null) {
-                throw new IOException("resource " + PersonaCatalogue.BUILT_IN + " missing from the jar");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-    }
-
     /**
-     * Before the lab's interface exists: no route of this host that is at least as specific as the lab's /24 may
-     * cover a persona (it would win over the lab's own route once the lab is up).
+     * Before the lab's interface exists: no route of this host that is at least as specific as the lab's /24 (a
+     * persona's IPv6 address: the lab's /64) may cover a persona (it would win over the lab's own route once the lab is
+     * up).
      */
     public void requireNoOtherRoute(List<Persona> personas, PersonaCatalogue.Segment segment, String labInterface) throws IOException {
         for (Persona p : personas) {
-            String a = p.address().getHostAddress();
-            CommandRunner.Result r = runner.run(TIMEOUT, List.of("ip", "-4", "-o", "route", "show", "table", "all", "match", a));
-            if (!r.ok()) {
-                throw new IOException("cannot check this host's routes for persona '" + p.name() + "' (" + r.commandLine() + ": "
-                        + r.firstLine() + ")");
-            }
-            for (String line : r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-                Route route = Route.parse(line);
-                if (route.prefix() >= PersonaCatalogue.Segment.PREFIX && !labInterface.equals(route.dev())) {
-                    throw new IOException("persona '" + p.name() + "' address " + a + ": this host already routes it elsewhere ("
-                            + line.replaceAll("\\s+", " ") + "), so traffic to it would not stay in " + segment.label() + " ("
-                            + segment.cidr() + " on " + labInterface + "); give the persona another address or remove that route");
-                }
+            requireNoOtherRoute(p, p.address(), "-4", PersonaCatalogue.Segment.PREFIX, segment.cidr(), segment, labInterface);
+            if (p.address6() != null) {
+                requireNoOtherRoute(p, p.address6(), "-6", PersonaCatalogue.Segment.PREFIX6, segment.cidr6().orElse("?"), segment,
+                        labInterface);
             }
         }
     }
 
-    /** Once the lab's interface exists: {@code ip route get ADDR} must name it for every persona. */
+    private void requireNoOtherRoute(Persona p, InetAddress address, String family, int prefix, String cidr, PersonaCatalogue.Segment segment,
+                                     String labInterface) throws IOException {
+        String a = PersonaCatalogue.compact(address);
+        CommandRunner.Result r = runner.run(TIMEOUT, List.of("ip", family, "-o", "route", "show", "table", "all", "match", a));
+        if (!r.ok()) {
+            throw new IOException("cannot check this host's routes for persona '" + p.name() + "' (" + r.commandLine() + ": "
+                    + r.firstLine() + ")");
+        }
+        for (String line : r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            Route route = Route.parse(line);
+            if (route.prefix() >= prefix && !labInterface.equals(route.dev())) {
+                throw new IOException("persona '" + p.name() + "' address " + a + ": this host already routes it elsewhere ("
+                        + line.replaceAll("\\s+", " ") + "), so traffic to it would not stay in " + segment.label() + " ("
+                        + cidr + " on " + labInterface + "); give the persona another address or remove that route");
+            }
+        }
+    }
+
+    /** Once the lab's interface exists: {@code ip route get ADDR} must name it for every persona address, IPv4 and IPv6. */
     public void requireRoutedVia(List<Persona> personas, PersonaCatalogue.Segment segment, String labInterface) throws IOException {
         for (Persona p : personas) {
-            String a = p.address().getHostAddress();
-            CommandRunner.Result r = runner.run(TIMEOUT, List.of("ip", "-4", "-o", "route", "get", a));
-            String dev = r.ok() ? Route.field(r.stdout(), "dev").orElse("?") : "?";
-            if (!dev.equals(labInterface)) {
-                throw new IOException("persona '" + p.name() + "' address " + a + ": this host routes it through " + dev
-                        + (r.ok() ? "" : " (" + r.firstLine() + ")") + ", not " + labInterface + " (ip route get " + a
-                        + "), so traffic to it would leave " + segment.label() + "; give the persona an address in " + segment.cidr()
-                        + " that the host routes to " + labInterface);
+            requireRoutedVia(p, p.address(), "-4", segment.cidr(), segment, labInterface);
+            if (p.address6() != null) {
+                requireRoutedVia(p, p.address6(), "-6", segment.cidr6().orElse("?"), segment, labInterface);
             }
+        }
+    }
+
+    private void requireRoutedVia(Persona p, InetAddress address, String family, String cidr, PersonaCatalogue.Segment segment,
+                                  String labInterface) throws IOException {
+        String a = PersonaCatalogue.compact(address);
+        CommandRunner.Result r = runner.run(TIMEOUT, List.of("ip", family, "-o", "route", "get", a));
+        String dev = r.ok() ? Route.field(r.stdout(), "dev").orElse("?") : "?";
+        if (!dev.equals(labInterface)) {
+            throw new IOException("persona '" + p.name() + "' address " + a + ": this host routes it through " + dev
+                    + (r.ok() ? "" : " (" + r.firstLine() + ")") + ", not " + labInterface + " (ip route get " + a
+                    + "), so traffic to it would leave " + segment.label() + "; give the persona an address in " + cidr
+                    + " that the host routes to " + labInterface);
         }
     }
 
@@ -99,10 +109,10 @@ public final class LabNetwork {
             String[] f = line.trim().split("\\s+");
             int i = f.length > 0 && TYPES.contains(f[0]) ? 1 : 0;
             String dst = i < f.length ? f[i] : "default";
-            int prefix = 32; // what we cannot read counts as the most specific route: refused, not let through
+            int prefix = 128; // what we cannot read counts as the most specific route: refused, not let through
             if (dst.equals("default")) {
                 prefix = 0;
-            } else if (dst.matches("[0-9.]+/\\d{1,2}")) {
+            } else if (dst.matches("[0-9.]+/\\d{1,2}|[0-9a-fA-F:]+/\\d{1,3}")) {
                 prefix = Integer.parseInt(dst.substring(dst.indexOf('/') + 1));
             }
             return new Route(prefix, field(line, "dev").orElse(null));

@@ -27,6 +27,18 @@ public interface LabSession extends AutoCloseable {
     /** Puts the lab into one offload state; returns the state probes should use. */
     LabState offload(OffloadState state) throws IOException;
 
+    /**
+     * Puts the lab into one offload state with one fault model of several for offload=on (a lab file's fault-models);
+     * empty: the session's own. Only a lab that switches emulated fault models can take another one.
+     */
+    default LabState offload(OffloadState state, Optional<FaultModel> fault) throws IOException {
+        if (fault.isPresent() && !fault.equals(faultModel())) {
+            throw new IOException("a " + kind().id() + " lab cannot switch between emulated fault models (asked for " + fault.get().name()
+                    + ")");
+        }
+        return offload(state);
+    }
+
     /** What offload=on means here, for reports ("emulated fault df-clear", "ethtool -K qlab-dut rx on"). */
     String offloadDescription();
 

@@ -1,6 +1,7 @@
 package io.quirklab.lab;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.responder.ControlReply;
@@ -37,14 +38,32 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
         }
     }
 
-    /** A persona as the lab reports it. */
+    /**
+     * A persona as the lab reports it; {@code address6} only for one reached over IPv6 (its cells send there).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
-                              String ipmi, Integer port) {
+                              String ipmi, Integer port, @JsonInclude(JsonInclude.Include.NON_NULL) String address6) {
         /** A persona on UDP port 623, as every lab but a socket lab without root serves them. */
         public PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
                            String ipmi) {
-            this(name, address, mac, expected, quirks, description, ipmi, null);
+            this(name, address, mac, expected, quirks, description, ipmi, null, null);
+        }
+
+        /** On IPv4 only. */
+        public PersonaInfo(String name, String address, String mac, Verdict expected, List<String> quirks, String description,
+                           String ipmi, Integer port) {
+            this(name, address, mac, expected, quirks, description, ipmi, port, null);
+        }
+
+        /** The address its cells send to: the IPv6 one when it has one. */
+        public String target() {
+            return address6 != null ? address6 : address;
+        }
+
+        /** Reached over IPv6. */
+        public boolean ipv6() {
+            return address6 != null;
         }
 
         /** Its reply-shaping quirks, read back from the "key=value" lines the responder reports (firmware quirks aside). */
@@ -66,7 +85,7 @@ public record LabState(String kind, String netns, @JsonProperty("dut_interface")
         /** The personas a responder reports serving. */
         public static List<PersonaInfo> of(ControlReply.Status status) {
             return status.personas().stream().map(v -> new PersonaInfo(v.name(), v.address(), v.mac(), Verdict.valueOf(v.expected()), v.quirks(),
-                    v.description(), v.ipmi(), null)).toList();
+                    v.description(), v.ipmi(), null, v.address6())).toList();
         }
     }
 

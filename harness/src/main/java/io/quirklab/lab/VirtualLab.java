@@ -29,10 +29,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The embedded virtual lab on one Linux host (root): a veth pair whose DUT end ({@value #DUT_IF}, 198.18.0.1/24)
- * stays in this host's stack and whose responder end ({@value #RESP_IF}, no address) lives in network namespace
- * {@value #NETNS}, where the responder process owns the personas' addresses in user space. The namespace keeps the
- * host stack from forwarding or answering the personas' traffic itself. Everything made is journaled first.
+ * The embedded virtual lab on one Linux host (root): a veth pair whose DUT end ({@value #DUT_IF}, 198.18.0.1/24, and
+ * 2001:2::1/64 when a persona is reached over IPv6) stays in this host's stack and whose responder end ({@value #RESP_IF},
+ * no address, IPv6 off) lives in network namespace {@value #NETNS}, where the responder process owns the personas'
+ * addresses in user space. The namespace keeps the host stack from forwarding or answering the personas' traffic
+ * itself. Everything made is journaled first.
  */
 public final class VirtualLab {
     public static final String NETNS = "qlab";
@@ -41,6 +42,8 @@ public final class VirtualLab {
     public static final String DUT_ADDRESS = LabKind.Virtual.DUT_ADDRESS;
     public static final int PREFIX = 24;
     public static final String PERSONA_BASE = LabKind.Virtual.PERSONA_BASE;
+    public static final String DUT_ADDRESS6 = LabKind.Virtual.DUT_ADDRESS6;
+    public static final int PREFIX6 = 64;
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -115,6 +118,10 @@ public final class VirtualLab {
             if (no.isPresent()) {
                 throw new IOException("persona '" + p.name() + "' address " + p.address().getHostAddress() + " " + no.get());
             }
+            Optional<String> no6 = p.address6() == null ? Optional.empty() : segment.refusal(p.address6());
+            if (no6.isPresent()) {
+                throw new IOException("persona '" + p.name() + "' address6 " + PersonaCatalogue.compact(p.address6()) + " " + no6.get());
+            }
         }
     }
 
@@ -162,15 +169,22 @@ public final class VirtualLab {
         journal.record(new JournalEntry.Link(DUT_IF));
         host("ip", "link", "add", DUT_IF, "type", "veth", "peer", "name", RESP_IF, "netns", NETNS);
         // IPv6 off on both ends before they go up: no link-local addresses, no router solicitations in captures.
-        sysctl(null, "net.ipv6.conf." + DUT_IF + ".disable_ipv6");
-        sysctl(NETNS, "net.ipv6.conf." + RESP_IF + ".disable_ipv6");
+        sysctl(null, "net.ipv6.conf." + DUT_IF + ".disable_ipv6", 1);
+        sysctl(NETNS, "net.ipv6.conf." + RESP_IF + ".disable_ipv6", 1);
         host("ip", "addr", "add", DUT_ADDRESS + "/" + PREFIX, "dev", DUT_IF);
+        boolean ipv6 = launch.personas().stream().anyMatch(Persona::ipv6);
+        if (ipv6) {
+            ipv6OnDut();
+        }
         // veth marks frames without a checksum state as verified unless rx offload is off; off, the stack checks every
         // UDP checksum in software, as a NIC that reports "not verified" makes it do. tx off keeps request checksums final.
         host("ethtool", "-K", DUT_IF, "rx", "off", "tx", "off");
         host("ip", "link", "set", DUT_IF, "up");
         host("ip", "netns", "exec", NETNS, "ip", "link", "set", RESP_IF, "up");
-        progress.accept("created " + DUT_IF + " (" + DUT_ADDRESS + "/" + PREFIX + ") <-> " + RESP_IF + " in netns " + NETNS);
+        progress.accept("created " + DUT_IF + " (" + DUT_ADDRESS + "/" + PREFIX + (ipv6 ? ", " + DUT_ADDRESS6 + "/" + PREFIX6 : "")
+                + ") <-> " + RESP_IF + " in netns " + NETNS);
+        // before any client sends: every persona address, IPv6 too, must be routed out of the lab's own interface
+        new LabNetwork(runner).requireRoutedVia(launch.personas(), LabNetwork.VIRTUAL, DUT_IF);
 
         journal.record(new JournalEntry.File(stateFile()));
         RunningResponder r = startResponder(stateDir, journal, launch, Optional.of(NETNS), RESP_IF, PERSONA_BASE, progress);
@@ -364,7 +378,24 @@ public final class VirtualLab {
         }
     }
 
-    private void sysctl(String netns, String key) {
+    /**
+     * IPv6 on the DUT end for the personas reached over it, with nothing of its own on the wire: no duplicate address
+     * detection, no router solicitations, no router advertisements or autoconfiguration taken; 2001:2::1/64 added
+     * without DAD. The responder end keeps IPv6 off: its namespace's stack must not answer NDP for the personas.
+     */
+    private void ipv6OnDut() throws IOException {
+        if (!Files.exists(Path.of("/proc/sys/net/ipv6/conf", DUT_IF))) {
+            throw new IOException("a persona is reached over IPv6, but this kernel has no IPv6 (no /proc/sys/net/ipv6)");
+        }
+        String conf = "net.ipv6.conf." + DUT_IF + ".";
+        for (String key : List.of("accept_dad", "dad_transmits", "router_solicitations", "accept_ra", "autoconf")) {
+            sysctl(null, conf + key, 0);
+        }
+        sysctl(null, conf + "disable_ipv6", 0);
+        host("ip", "-6", "addr", "add", DUT_ADDRESS6 + "/" + PREFIX6, "dev", DUT_IF, "nodad");
+    }
+
+    private void sysctl(String netns, String key, int value) {
         Path f = Path.of("/proc/sys", key.replace('.', '/'));
         if (netns == null && !Files.exists(f)) {
             return; // kernel without IPv6
@@ -373,7 +404,7 @@ public final class VirtualLab {
         if (netns != null) {
             c.addAll(List.of("ip", "netns", "exec", netns));
         }
-        c.addAll(List.of("sysctl", "-qw", key + "=1"));
+        c.addAll(List.of("sysctl", "-qw", key + "=" + value));
         CommandRunner.Result r = runner.run(COMMAND_TIMEOUT, c);
         if (!r.ok() && !r.firstLine().contains("No such file")) {
             throw new UncheckedIOException(new IOException(r.commandLine() + ": " + r.firstLine()));

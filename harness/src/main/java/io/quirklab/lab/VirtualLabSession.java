@@ -79,6 +79,12 @@ public final class VirtualLabSession implements LabSession {
     }
 
     @Override
+    public synchronized LabState offload(OffloadState offload, Optional<FaultModel> fault) throws IOException {
+        state = lab.fault(offload.on() ? fault.orElse(model) : null);
+        return state;
+    }
+
+    @Override
     public String offloadDescription() {
         return "offload=on is the emulated faulty offload '" + model.name() + "' (" + model.describe() + ")";
     }

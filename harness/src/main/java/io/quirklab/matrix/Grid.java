@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A document's cells indexed by key, with the axes in display order: the document's axes first, then any value a
- * cell uses that the axes lack (so no cell is ever left out of a view).
+ * cell uses that the axes lack (so no cell is ever left out of a view). A run with several fault models shows its
+ * offload=on cells on their own page ({@link FaultHeatmap}): here they and the offload=on panel are left out.
  */
 record Grid(List<OffloadState> offloads, List<String> personas, List<String> clients, Map<Key, Cell> cells) {
     Grid {
@@ -27,7 +28,14 @@ record Grid(List<OffloadState> offloads, List<String> personas, List<String> cli
         List<String> personas = new ArrayList<>(axes == null ? List.of() : axes.personas());
         List<String> clients = new ArrayList<>(axes == null ? List.of() : axes.clients());
         Map<Key, Cell> cells = new LinkedHashMap<>();
+        boolean severalFaults = axes != null && !axes.faults().isEmpty();
+        if (severalFaults) {
+            offloads.remove(OffloadState.ON);
+        }
         for (Cell c : doc.cells()) {
+            if (severalFaults && c.fault() != null) {
+                continue;
+            }
             if (cells.putIfAbsent(c.key(), c) != null) {
                 throw new IllegalArgumentException(origin + ": two cells for " + c.key());
             }

@@ -51,6 +51,15 @@ final class GridPage {
 
     static String render(String pageTitle, String headerHtml, Geometry g, List<Fill> fills, List<LegendEntry> legend,
                          Function<Key, CellView> cells) {
+        return render(pageTitle, headerHtml, g, fills, legend, cells, "persona \\ client", o -> "offload = " + o.token());
+    }
+
+    /**
+     * The same with other axis words: the corner's ("persona \ fault model") and each panel's title; the columns are
+     * then whatever the geometry's clients name, and a cell's key carries its column in the client slot.
+     */
+    static String render(String pageTitle, String headerHtml, Geometry g, List<Fill> fills, List<LegendEntry> legend,
+                         Function<Key, CellView> cells, String corner, Function<OffloadState, String> panelTitle) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>")
                 .append(Html.escape(pageTitle)).append("</title>\n<style>\n");
@@ -64,8 +73,8 @@ final class GridPage {
         h.append("</div>\n");
         for (int o = 0; o < g.offloads().size(); o++) {
             OffloadState offload = g.offloads().get(o);
-            h.append("<section class=\"panel pz").append(o).append("\">\n<h2>offload = ").append(Html.escape(offload.token())).append("</h2>\n");
-            h.append("<div class=\"corner\">persona \\ client</div>\n");
+            h.append("<section class=\"panel pz").append(o).append("\">\n<h2>").append(Html.escape(panelTitle.apply(offload))).append("</h2>\n");
+            h.append("<div class=\"corner\">").append(Html.escape(corner)).append("</div>\n");
             for (int c = 0; c < g.clients().size(); c++) {
                 String client = g.clients().get(c);
                 h.append("<div class=\"colh cx").append(c).append("\" title=\"").append(Html.escape(client)).append("\">")

@@ -17,6 +17,9 @@ import java.util.Optional;
  *     verdict: DROPPED_IN_STACK
  *     reason: UDP_CSUM                 # optional
  *     why: "the emulated df-clear offload fault drops DF-clear replies: the seed"
+ *   - persona: short-head
+ *     fault: igb-short-frame           # optional: only under this one of several fault models
+ *     verdict: DROPPED_IN_STACK
  * </pre>
  *
  * @param entries the entries, in file order (the first match wins)
@@ -33,19 +36,28 @@ public record KnownIssues(List<Entry> entries) {
      * @param verdict the verdict the cell is known to get
      * @param reason  the reason it is known to get, or null for any
      * @param why     one sentence for the report
+     * @param fault   the fault model (of several) the cell must be under, or {@code *} for any
      */
-    public record Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, Reason reason, String why) {
+    public record Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, Reason reason, String why,
+                        String fault) {
         public Entry {
             Objects.requireNonNull(verdict, "verdict");
             persona = persona == null ? "*" : persona;
             client = client == null ? "*" : client;
             offload = offload == null ? Optional.empty() : offload;
             why = why == null || why.isBlank() ? "listed as a known issue" : why;
+            fault = fault == null ? "*" : fault;
+        }
+
+        /** An entry for any fault model. */
+        public Entry(String persona, String client, Optional<OffloadState> offload, Verdict verdict, Reason reason, String why) {
+            this(persona, client, offload, verdict, reason, why, null);
         }
 
         public boolean covers(MatrixDocument.Cell c) {
             return matches(persona, c.persona()) && matches(client, c.client()) && offload.map(o -> o == c.offload()).orElse(true)
-                    && verdict == c.verdict() && (reason == null || reason.equals(c.reason()));
+                    && (fault.equals("*") || fault.equals(c.fault())) && verdict == c.verdict()
+                    && (reason == null || reason.equals(c.reason()));
         }
 
         private static boolean matches(String pattern, String value) {

@@ -218,13 +218,27 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         }
     }
 
-    /** The axes in display order. */
+    /**
+     * The axes in display order.
+     *
+     * @param personas persona names
+     * @param clients  client ids
+     * @param offload  offload states
+     * @param faults   the emulated fault models offload=on ran once each, in run order; empty (omitted) for a run with one
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Axes(List<String> personas, List<String> clients, List<OffloadState> offload) {
+    public record Axes(List<String> personas, List<String> clients, List<OffloadState> offload,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> faults) {
         public Axes {
             personas = List.copyOf(personas);
             clients = List.copyOf(clients);
             offload = List.copyOf(offload);
+            faults = faults == null ? List.of() : List.copyOf(faults);
+        }
+
+        /** Axes of a run with one meaning of offload=on. */
+        public Axes(List<String> personas, List<String> clients, List<OffloadState> offload) {
+            this(personas, clients, offload, List.of());
         }
     }
 
@@ -246,17 +260,34 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param interval    repeated cells: the 95 % interval (Wilson) of the share of attempts delivered, [low, high]; null
      *                    for a cell probed once
      * @param attemptVerdicts repeated cells: the verdict of each attempt, in order; null for a cell probed once
+     * @param fault       the emulated fault model in force, for an offload=on cell of a run with several ({@code axes.faults});
+     *                    null (omitted) otherwise
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Cell(String persona, String client, OffloadState offload, Verdict verdict, Reason reason, Verdict expected, int attempts,
                        long delivered, @JsonProperty("duration_ms") long durationMs, String explanation, String known,
                        CellEvidence evidence, @JsonInclude(JsonInclude.Include.NON_NULL) List<Double> interval,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("attempt_verdicts") List<Verdict> attemptVerdicts,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String fault) {
         /** A cell probed once (the shape before repeats). */
         public Cell(String persona, String client, OffloadState offload, Verdict verdict, Reason reason, Verdict expected, int attempts,
                     long delivered, long durationMs, String explanation, String known, CellEvidence evidence) {
             this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
-                    null, null);
+                    null, null, null);
+        }
+
+        /** A cell of a run with one meaning of offload=on (the shape before several fault models). */
+        public Cell(String persona, String client, OffloadState offload, Verdict verdict, Reason reason, Verdict expected, int attempts,
+                    long delivered, long durationMs, String explanation, String known, CellEvidence evidence, List<Double> interval,
+                    List<Verdict> attemptVerdicts) {
+            this(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known, evidence,
+                    interval, attemptVerdicts, null);
+        }
+
+        /** The same cell under a fault model of several. */
+        public Cell withFault(String model) {
+            return new Cell(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, known,
+                    evidence, interval, attemptVerdicts, model);
         }
 
         /** Attempts delivered of attempts made, with the interval: empty for a cell probed once. */
@@ -271,11 +302,11 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         /** The same cell with another known-issue note. */
         public Cell withKnown(String why) {
             return new Cell(persona, client, offload, verdict, reason, expected, attempts, delivered, durationMs, explanation, why,
-                    evidence, interval, attemptVerdicts);
+                    evidence, interval, attemptVerdicts, fault);
         }
 
         public Key key() {
-            return new Key(persona, client, offload);
+            return new Key(persona, client, offload, fault);
         }
 
         /** The verdict differs from what a correct stack does. */
@@ -284,16 +315,23 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
         }
     }
 
-    /** The identity of a cell across files. */
-    public record Key(String persona, String client, OffloadState offload) {
-        @Override
-        public String toString() {
-            return persona + " x " + client + " x offload=" + offload;
+    /**
+     * The identity of a cell across files: persona, client, offload state and, in a run with several fault models, the
+     * model of an offload=on cell (null otherwise).
+     */
+    public record Key(String persona, String client, OffloadState offload, String fault) {
+        public Key(String persona, String client, OffloadState offload) {
+            this(persona, client, offload, null);
         }
 
-        /** File-name form: persona__client__offload. */
+        @Override
+        public String toString() {
+            return persona + " x " + client + " x " + (fault == null ? "offload=" + offload : "fault=" + fault);
+        }
+
+        /** File-name form: persona__client__offload (or __FAULT for a cell under one of several fault models). */
         public String slug() {
-            return persona + "__" + client + "__" + offload;
+            return persona + "__" + client + "__" + (fault == null ? offload.token() : fault);
         }
     }
 
@@ -417,6 +455,11 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
 
     public Optional<Cell> cell(String persona, String client, OffloadState offload) {
         return cell(new Key(persona, client, offload));
+    }
+
+    /** The cell of one persona and client under one of several fault models. */
+    public Optional<Cell> cell(String persona, String client, String fault) {
+        return cell(new Key(persona, client, OffloadState.ON, fault));
     }
 
     /** A copy with other cells (a run in progress, a filtered view). */

@@ -54,7 +54,7 @@ public final class RepeatedCell {
                 attempts.stream().mapToInt(MatrixDocument.Cell::attempts).sum(),
                 attempts.stream().mapToLong(MatrixDocument.Cell::delivered).sum(),
                 attempts.stream().mapToLong(MatrixDocument.Cell::durationMs).sum(), explanation, first.known(), shown.evidence(),
-                List.of(round(share.low()), round(share.high())), verdicts);
+                List.of(round(share.low()), round(share.high())), verdicts, first.fault());
     }
 
     private static <T> T mostFrequent(List<T> values, Function<T, T> key) {

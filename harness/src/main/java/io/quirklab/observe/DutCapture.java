@@ -6,6 +6,7 @@ import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,12 +50,12 @@ public final class DutCapture implements AutoCloseable {
      * @param dropped frames seen but not kept because a bound was reached
      * @param failure why the capture ended early, or null when it ran until stop()
      */
-    public record Frames(Inet4Address persona, List<FrameTap.Captured> frames, long dropped, String failure) {
+    public record Frames(InetAddress persona, List<FrameTap.Captured> frames, long dropped, String failure) {
         public Frames {
             frames = List.copyOf(frames);
         }
 
-        /** Every IPv4/UDP frame from the persona, checked as received. */
+        /** Every IPv4/UDP and IPv6/UDP frame from the persona, checked as received. */
         public List<WireReply> replies() {
             List<WireReply> out = new ArrayList<>();
             for (FrameTap.Captured c : frames) {

@@ -1,6 +1,7 @@
 package io.quirklab.observe;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +21,17 @@ public interface DutObservers extends AutoCloseable {
 
     /** Starts observing one probe of the persona at {@code persona}; OS evidence files go to {@code evidenceDir}. */
     Window open(Inet4Address persona, Path evidenceDir);
+
+    /**
+     * The same for a persona of either IP version; observers that know IPv6 override it, the others observe an IPv6
+     * persona's flow as none (no frames, no OS evidence), said in the OS report's sources.
+     */
+    default Window open(InetAddress persona, Path evidenceDir) {
+        if (persona instanceof Inet4Address v4) {
+            return open(v4, evidenceDir);
+        }
+        return ports -> new Observed(null, OsReport.none());
+    }
 
     /** One probe's observation window. */
     interface Window {

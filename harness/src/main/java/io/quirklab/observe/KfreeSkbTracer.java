@@ -15,17 +15,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The kernel's own verdict on every IPv4 packet from the lab it drops, with the packet's flow: bpftrace on
+ * The kernel's own verdict on every IPv4 and IPv6 packet from the lab it drops, with the packet's flow: bpftrace on
  * {@code tracepoint:skb:kfree_skb} reads the addresses and ports from the {@code struct sk_buff} through the kernel's
  * BTF (no headers), so each drop belongs to one flow and cells can run in parallel. One process for a whole run; it
  * prints a tick every {@link #TICK}, which tells a reader that every drop before the tick has been read
- * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 are reported, filtered in the kernel. The process ends with
+ * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 and 2001:2::/48 are reported, filtered in the kernel. The process ends with
  * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
  */
 public final class KfreeSkbTracer extends RunWideDrops {
@@ -34,7 +35,11 @@ public final class KfreeSkbTracer extends RunWideDrops {
     static final int MAX_KEPT = 200_000;
     static final Path FORMAT = Path.of("events/skb/kfree_skb/format");
 
-    /** The bpftrace program: 0x12c6 / 0xfeff is 198.18.0.0/15 as the kernel's network-order u32 reads on little-endian. */
+    /**
+     * The bpftrace program: 0x12c6 / 0xfeff is 198.18.0.0/15 as the kernel's network-order u32 reads on little-endian;
+     * an IPv6 source is tested byte by byte against 2001:2::/48, and its ports are read at the transport header the
+     * stack set (past any extension headers it walked).
+     */
     static final String PROGRAM = """
             tracepoint:skb:kfree_skb /args->protocol == 0x0800/ {
               $skb = (struct sk_buff *)args->skbaddr;
@@ -49,9 +54,22 @@ public final class KfreeSkbTracer extends RunWideDrops {
                        (*(uint8 *)($l4 + 2) << 8) | *(uint8 *)($l4 + 3), $ip->protocol, $fo);
               }
             }
+            tracepoint:skb:kfree_skb /args->protocol == 0x86dd/ {
+              $skb6 = (struct sk_buff *)args->skbaddr;
+              $ip6 = (struct ipv6hdr *)($skb6->head + $skb6->network_header);
+              $a = $ip6->saddr.in6_u.u6_addr8;
+              if ($a[0] == 0x20 && $a[1] == 0x01 && $a[2] == 0 && $a[3] == 0x02 && $a[4] == 0 && $a[5] == 0) {
+                $t = (uint8 *)($skb6->head + $skb6->transport_header);
+                printf("D %lld %d %s %d %s %d %d %d\\n", nsecs, args->reason, ntop($ip6->saddr.in6_u.u6_addr8),
+                       (*(uint8 *)$t << 8) | *(uint8 *)($t + 1), ntop($ip6->daddr.in6_u.u6_addr8),
+                       (*(uint8 *)($t + 2) << 8) | *(uint8 *)($t + 3), $ip6->nexthdr, 0);
+              }
+            }
             interval:ms:2 { printf("T %lld\\n", nsecs); }
             """;
 
+    /** IPv6 extension headers (hop-by-hop, routing, destination options, an atomic fragment): UDP behind them in this lab. */
+    private static final Set<Integer> V6_EXTENSIONS = Set.of(0, 43, 44, 60);
     private static final Pattern DROP = Pattern.compile("^D (\\d+) (\\d+) (\\S+) (\\d+) (\\S+) (\\d+) (\\d+) (\\d+)$");
     private static final Pattern TICK_LINE = Pattern.compile("^T (\\d+)$");
     private static final Pattern SYMBOL = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
@@ -170,7 +188,9 @@ public final class KfreeSkbTracer extends RunWideDrops {
         }
         int code = Integer.parseInt(d.group(2));
         int proto = Integer.parseInt(d.group(7));
-        boolean ports = proto == 17 && Integer.parseInt(d.group(8)) == 0; // a later fragment has no UDP header
+        // a later IPv4 fragment has no UDP header; an IPv6 packet's ports are read behind its extension headers
+        boolean v6 = d.group(3).contains(":");
+        boolean ports = (proto == 17 || v6 && V6_EXTENSIONS.contains(proto)) && Integer.parseInt(d.group(8)) == 0;
         OsReport.Flow flow = new OsReport.Flow(d.group(3), ports ? Integer.parseInt(d.group(4)) : 0, d.group(5),
                 ports ? Integer.parseInt(d.group(6)) : 0);
         String reason = reasonNames.getOrDefault(code, "REASON_" + code);

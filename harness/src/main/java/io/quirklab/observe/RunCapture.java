@@ -4,7 +4,7 @@ import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,8 +21,14 @@ import java.util.Set;
  * {@code maxBytes}.
  */
 public final class RunCapture implements AutoCloseable {
-    /** The lab's traffic: 198.18.0.0/15, tagged or not, and ARP. */
-    public static final String FILTER = "net 198.18.0.0/15 or arp or (vlan and (net 198.18.0.0/15 or arp))";
+    /**
+     * The lab's traffic: 198.18.0.0/15 and 2001:2::/48, tagged (once or twice: QinQ) or not, and ARP. Neighbour discovery
+     * of the personas' IPv6 addresses is inside 2001:2::/48 too (the DUT solicits from its own address there). The
+     * second tag is nested inside the first: libpcap's {@code vlan} moves the offsets of everything after it, across
+     * an {@code or} too.
+     */
+    public static final String FILTER = "net 198.18.0.0/15 or net 2001:2::/48 or arp or (vlan and (net 198.18.0.0/15 or net 2001:2::/48"
+            + " or arp or (vlan and (net 198.18.0.0/15 or net 2001:2::/48))))";
     static final Duration POLL = Duration.ofMillis(2);
     public static final int DEFAULT_MAX_FRAMES = 400_000;
     /** Frames stamped this long before a window opened or after it closed still belong to it (clock granularity). */
@@ -30,13 +36,13 @@ public final class RunCapture implements AutoCloseable {
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
     /** A kept frame with what demultiplexing needs. */
-    private record Kept(FrameTap.Captured frame, Inet4Address a, Inet4Address b, int portA, int portB, boolean udp) {
-        boolean involves(Inet4Address persona) {
+    private record Kept(FrameTap.Captured frame, InetAddress a, InetAddress b, int portA, int portB, boolean udp) {
+        boolean involves(InetAddress persona) {
             return persona.equals(a) || persona.equals(b);
         }
 
         /** The DUT-side port of a UDP frame of {@code persona}. */
-        int dutPort(Inet4Address persona) {
+        int dutPort(InetAddress persona) {
             return persona.equals(a) ? portB : portA;
         }
     }
@@ -103,15 +109,15 @@ public final class RunCapture implements AutoCloseable {
             notifyAll();
         }
         Optional<ParsedFrame> p = ParsedFrame.parse(c.data());
-        Inet4Address a = null;
-        Inet4Address b = null;
+        InetAddress a = null;
+        InetAddress b = null;
         int pa = 0;
         int pb = 0;
         boolean udp = false;
         if (p.isPresent()) {
-            if (p.get().ipv4().isPresent()) {
-                a = p.get().ipv4().get().src();
-                b = p.get().ipv4().get().dst();
+            if (p.get().ipSource().isPresent()) {
+                a = p.get().ipSource().get();
+                b = p.get().ipDestination().get();
                 if (p.get().udp().isPresent()) {
                     udp = true;
                     pa = p.get().udp().get().srcPort();
@@ -120,6 +126,9 @@ public final class RunCapture implements AutoCloseable {
             } else if (p.get().arp().isPresent()) {
                 a = p.get().arp().get().senderIp();
                 b = p.get().arp().get().targetIp();
+            }
+            if (p.get().icmp6().map(ParsedFrame.Icmp6::target).isPresent()) {
+                b = p.get().icmp6().get().target(); // a neighbour solicitation goes to a multicast address: file it under its target
             }
         }
         synchronized (kept) {
@@ -162,7 +171,7 @@ public final class RunCapture implements AutoCloseable {
      * @param dutPorts   the DUT-side UDP ports of the probe (from the responder journal); empty: every port. Frames
      *                   without UDP ports (ARP, fragments after the first) are kept by address and time
      */
-    public DutCapture.Frames frames(Inet4Address persona, long fromMicros, long toMicros, Set<Integer> dutPorts) {
+    public DutCapture.Frames frames(InetAddress persona, long fromMicros, long toMicros, Set<Integer> dutPorts) {
         List<FrameTap.Captured> out = new ArrayList<>();
         synchronized (kept) {
             for (Kept k : kept) {
@@ -191,7 +200,7 @@ public final class RunCapture implements AutoCloseable {
      * given {@code catchUp} to reach the end, and frames stamped {@link #SLACK_MICROS} around the window still belong to it
      * (clock granularity). A capture that failed before catching up says so in the frames.
      */
-    public DutCapture.Frames window(Inet4Address persona, long startMicros, long endNanos, long endMicros, Set<Integer> dutPorts,
+    public DutCapture.Frames window(InetAddress persona, long startMicros, long endNanos, long endMicros, Set<Integer> dutPorts,
                                     Duration catchUp) {
         boolean caughtUp = awaitUpTo(endNanos, endMicros, catchUp);
         DutCapture.Frames frames = frames(persona, startMicros - SLACK_MICROS, endMicros + SLACK_MICROS, dutPorts);

@@ -1,5 +1,6 @@
 package io.quirklab.observe;
 
+import io.quirklab.input.AddressText;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,18 +64,35 @@ abstract class RunWideDrops implements FlowDrops {
         return read;
     }
 
-    /** A later fragment (port 0) matches any port. */
+    /**
+     * A later fragment (port 0) matches any port. Addresses compare as addresses: an IPv6 one in any of its spellings
+     * ({@code 2001:2::10}, {@code 2001:2:0:0:0:0:0:10}).
+     */
     @Override
     public final synchronized List<FlowDrops.Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
+        String from = canonical(src);
+        String to = dst == null ? null : canonical(dst);
         List<FlowDrops.Drop> out = new ArrayList<>();
         for (FlowDrops.Drop d : kept) {
-            if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && src.equals(d.packet().src())
-                    && (dst == null || dst.equals(d.packet().dst()))
+            if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && from.equals(canonical(d.packet().src()))
+                    && (to == null || to.equals(canonical(d.packet().dst())))
                     && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
                 out.add(d);
             }
         }
         return out;
+    }
+
+    /** One spelling per address: IPv6 literals as Java writes them (literals only: no name is ever looked up). */
+    static String canonical(String address) {
+        if (!address.contains(":")) {
+            return address;
+        }
+        try {
+            return AddressText.ip(address).getHostAddress();
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
     }
 
     /**

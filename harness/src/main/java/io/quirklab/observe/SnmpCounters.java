@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 public record SnmpCounters(Map<String, Long> values) {
     public static final Path PROC_NET_SNMP = Path.of("/proc/net/snmp");
     public static final Path PROC_NET_NETSTAT = Path.of("/proc/net/netstat");
+    /** IPv6's counters: one "Udp6InCsumErrors 0" per line, read as "Udp6.InCsumErrors". */
+    public static final Path PROC_NET_SNMP6 = Path.of("/proc/net/snmp6");
 
     public static final String UDP_IN_DATAGRAMS = "Udp.InDatagrams";
     public static final String UDP_NO_PORTS = "Udp.NoPorts";
@@ -38,14 +40,25 @@ public record SnmpCounters(Map<String, Long> values) {
     public static final String IP_REASM_FAILS = "Ip.ReasmFails";
     public static final String IP_REASM_TIMEOUT = "Ip.ReasmTimeout";
     public static final String IPEXT_IN_CSUM_ERRORS = "IpExt.InCsumErrors";
+    public static final String UDP6_IN_DATAGRAMS = "Udp6.InDatagrams";
+    public static final String UDP6_NO_PORTS = "Udp6.NoPorts";
+    public static final String UDP6_IN_ERRORS = "Udp6.InErrors";
+    public static final String UDP6_RCVBUF_ERRORS = "Udp6.RcvbufErrors";
+    public static final String UDP6_IN_CSUM_ERRORS = "Udp6.InCsumErrors";
+    public static final String IP6_IN_HDR_ERRORS = "Ip6.InHdrErrors";
+    private static final Pattern SNMP6 = Pattern.compile("^(Ip6|Icmp6|Udp6|UdpLite6)(\\w+)\\s+(\\d+)\\s*$");
 
     public SnmpCounters {
         values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
-    /** Reads /proc/net/snmp and, when present, /proc/net/netstat. */
+    /** Reads /proc/net/snmp and, when present, /proc/net/netstat and /proc/net/snmp6. */
     public static SnmpCounters read() throws IOException {
-        return read(PROC_NET_SNMP, PROC_NET_NETSTAT);
+        Map<String, Long> all = new HashMap<>(read(PROC_NET_SNMP, PROC_NET_NETSTAT).values());
+        if (Files.isReadable(PROC_NET_SNMP6)) {
+            all.putAll(parseSnmp6(InputFile.lenient(PROC_NET_SNMP6, InputFile.Kind.KERNEL)));
+        }
+        return new SnmpCounters(all);
     }
 
     /** Reads {@code snmp} (must exist) and {@code netstat} (skipped when absent). */
@@ -55,6 +68,22 @@ public record SnmpCounters(Map<String, Long> values) {
             all.putAll(parse(InputFile.lenient(netstat, InputFile.Kind.KERNEL)).values());
         }
         return new SnmpCounters(all);
+    }
+
+    /** The lines of /proc/net/snmp6 ("Udp6InCsumErrors   3") as "Udp6.InCsumErrors" -> 3; other lines are skipped. */
+    static Map<String, Long> parseSnmp6(String text) {
+        Map<String, Long> out = new HashMap<>();
+        for (String line : text.split("\\R")) {
+            Matcher m = SNMP6.matcher(line.strip());
+            if (m.matches()) {
+                try {
+                    out.put(m.group(1) + "." + m.group(2), Long.parseLong(m.group(3)));
+                } catch (NumberFormatException tooLong) {
+                    // not a counter this reader can hold; the others stand
+                }
+            }
+        }
+        return out;
     }
 
     /** Parses the text of /proc/net/snmp or /proc/net/netstat; lines it cannot pair are skipped. */

@@ -54,7 +54,9 @@ public final class VerdictRules {
             VerdictRules::ipHeaderCounter,
             VerdictRules::fragments,
             counter(SnmpCounters.UDP_NO_PORTS, Reason.NO_PORT, "no socket listened on the reply's destination port"),
+            counter(SnmpCounters.UDP6_NO_PORTS, Reason.NO_PORT, "no socket listened on the reply's destination port (IPv6)"),
             counter(SnmpCounters.UDP_RCVBUF_ERRORS, Reason.UDP_RCVBUF, "the client's socket buffer was full"),
+            counter(SnmpCounters.UDP6_RCVBUF_ERRORS, Reason.UDP_RCVBUF, "the client's socket buffer was full (IPv6)"),
             VerdictRules::udpErrors,
             VerdictRules::vlanTag);
 
@@ -108,6 +110,8 @@ public final class VerdictRules {
         // of the host, so it only has to agree, not to decide.)
         long dropped = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS) + e.os().counter(SnmpCounters.UDP_NO_PORTS)
                 + e.os().counter(SnmpCounters.UDP_IN_ERRORS) + e.os().counter(SnmpCounters.UDP_RCVBUF_ERRORS)
+                + e.os().counter(SnmpCounters.UDP6_IN_CSUM_ERRORS) + e.os().counter(SnmpCounters.UDP6_NO_PORTS)
+                + e.os().counter(SnmpCounters.UDP6_IN_ERRORS) + e.os().counter(SnmpCounters.UDP6_RCVBUF_ERRORS)
                 + e.os().counter(SnmpCounters.IP_IN_HDR_ERRORS) + w.fragments() + w.badUdpChecksums() + w.badIpChecksums()
                 + e.os().dropReasons().values().stream().mapToLong(Long::longValue).sum();
         if (e.os().perFlow()) {
@@ -118,7 +122,7 @@ public final class VerdictRules {
                         + "did not accept and timed out" + reason.map(r -> " (also: " + r.because() + ")").orElse(""));
             }
         } else {
-            long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS);
+            long toSockets = e.os().counter(SnmpCounters.UDP_IN_DATAGRAMS) + e.os().counter(SnmpCounters.UDP6_IN_DATAGRAMS);
             boolean osCounted = e.os().available(OsReport.SNMP);
             if (osCounted && w.replies() > dropped && toSockets > 0 && w.vlanTagged() == 0) {
                 return new Decision(Verdict.CLIENT_REJECTED, Reason.IGNORED, w.replies() + " replies reached the DUT interface, the stack's "
@@ -223,11 +227,16 @@ public final class VerdictRules {
                 + others, ReasonSource.of(source)));
     }
 
+    /** Udp.InCsumErrors, or IPv6's Udp6.InCsumErrors (which counts a zero checksum too: RFC 8200 8.1). */
     private static Optional<Found> udpChecksumCounter(Evidence e) {
-        long n = e.os().counter(SnmpCounters.UDP_IN_CSUM_ERRORS);
-        return n <= 0 ? Optional.empty()
-                : Optional.of(new Found(Reason.UDP_CSUM, counterName(e, SnmpCounters.UDP_IN_CSUM_ERRORS) + " +" + n + wireNote(e, Reason.UDP_CSUM),
+        for (String key : List.of(SnmpCounters.UDP_IN_CSUM_ERRORS, SnmpCounters.UDP6_IN_CSUM_ERRORS)) {
+            long n = e.os().counter(key);
+            if (n > 0) {
+                return Optional.of(new Found(Reason.UDP_CSUM, counterName(e, key) + " +" + n + wireNote(e, Reason.UDP_CSUM),
                         ReasonSource.of(e.os().counterSource())));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Udp.InErrors: on Linux the stack's other UDP errors (checksum errors came first); netstat does not say why. */

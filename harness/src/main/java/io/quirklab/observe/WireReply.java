@@ -2,19 +2,20 @@ package io.quirklab.observe;
 
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.ParsedFrame;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * One IPv4/UDP frame from the persona as it arrived at the DUT interface, with its checksums checked as received
- * (RFC 1071 sums; a UDP checksum field of 0x0000 means "no checksum" and is valid in IPv4).
+ * One IPv4/UDP or IPv6/UDP frame from the persona as it arrived at the DUT interface, with its checksums checked as
+ * received (RFC 1071 sums; a UDP checksum field of 0x0000 means "no checksum" and is valid in IPv4, invalid in IPv6:
+ * RFC 8200 8.1).
  *
  * @param timestampMicros when the DUT interface saw it
  * @param frameLength     bytes captured
  * @param vlanId          the 802.1Q VLAN ID, or -1 when untagged
- * @param ipId            IP identification
+ * @param ipId            IP identification (IPv6: 0)
  * @param fragment        MF set or a non-zero fragment offset
- * @param ipChecksumValid the IP header sums to 0xFFFF
+ * @param ipChecksumValid the IP header sums to 0xFFFF (IPv6 has no header checksum: true)
  * @param udp             the UDP checksum verdict
  * @param udpChecksum     the UDP checksum field, or -1 when there is no complete UDP header to read it from
  */
@@ -44,29 +45,30 @@ public record WireReply(long timestampMicros, int frameLength, int vlanId, int i
     }
 
     /** The reply in {@code c} when it is an IPv4/UDP frame from {@code persona}, else empty. */
-    public static Optional<WireReply> of(FrameTap.Captured c, Inet4Address persona) {
+    public static Optional<WireReply> of(FrameTap.Captured c, InetAddress persona) {
         Optional<ParsedFrame> parsed = ParsedFrame.parse(c.data());
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
         ParsedFrame f = parsed.get();
-        Optional<ParsedFrame.Ipv4> ip = f.ipv4();
-        if (ip.isEmpty() || ip.get().protocol() != ParsedFrame.PROTO_UDP || !ip.get().src().equals(persona)) {
+        if (f.ipProtocol() != ParsedFrame.PROTO_UDP || !f.ipSource().map(persona::equals).orElse(false)) {
             return Optional.empty();
         }
-        ParsedFrame.Ipv4 h = ip.get();
+        boolean v6 = f.ipv6().isPresent();
         UdpCheck check;
         int field = -1;
-        if (h.isFragment()) {
+        if (f.ipFragment()) {
             check = UdpCheck.NOT_CHECKABLE;
         } else if (f.udp().isEmpty()) {
             check = UdpCheck.MALFORMED;
         } else {
             ParsedFrame.Udp u = f.udp().get();
             field = u.checksum();
-            check = !u.checksumPresent() ? UdpCheck.NONE : u.checksumValid() ? UdpCheck.VALID : UdpCheck.INVALID;
+            check = !u.checksumPresent() && !v6 ? UdpCheck.NONE : u.checksumValid() ? UdpCheck.VALID : UdpCheck.INVALID;
         }
-        return Optional.of(new WireReply(c.timestampMicros(), c.data().length, f.vlanId().orElse(-1), h.id(), h.isFragment(),
-                h.headerChecksumValid(), check, field));
+        int id = f.ipv4().map(ParsedFrame.Ipv4::id).orElse(0);
+        boolean ipValid = f.ipv4().map(ParsedFrame.Ipv4::headerChecksumValid).orElse(true);
+        return Optional.of(new WireReply(c.timestampMicros(), c.data().length, f.vlanId().orElse(-1), id, f.ipFragment(), ipValid, check,
+                field));
     }
 }

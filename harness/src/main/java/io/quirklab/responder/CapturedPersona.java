@@ -3,14 +3,19 @@ package io.quirklab.responder;
 import io.quirklab.bmc.FirmwareQuirk;
 import io.quirklab.wire.CapturedReplies;
 import io.quirklab.wire.CapturedReplies.Exchange;
+import io.quirklab.wire.InternetChecksum;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -70,7 +75,7 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      *
      * @param bmc the BMC's address, or empty: the destination of the first request to UDP 623
      */
-    public static CapturedPersona read(Path capture, Optional<Inet4Address> bmc) throws IOException {
+    public static CapturedPersona read(Path capture, Optional<? extends InetAddress> bmc) throws IOException {
         return of(() -> {
             PcapFile.Reader r = PcapFile.open(capture);
             return new Records() {
@@ -91,9 +96,9 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
      * Reads the capture.
      *
      * @param records the capture's records, in order
-     * @param bmc     the BMC's address, or empty: the destination of the requests to UDP 623
+     * @param bmc     the BMC's address (IPv4 or IPv6), or empty: the destination of the requests to UDP 623
      */
-    public static CapturedPersona of(List<PcapFile.Record> records, Optional<Inet4Address> bmc) {
+    public static CapturedPersona of(List<PcapFile.Record> records, Optional<? extends InetAddress> bmc) {
         try {
             return of(() -> {
                 Iterator<PcapFile.Record> it = records.iterator();
@@ -105,8 +110,8 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     }
 
     /** Reads the capture: once for the BMC when it is not given, once for its replies, each a record at a time. */
-    public static CapturedPersona of(Capture capture, Optional<Inet4Address> bmc) throws IOException {
-        Inet4Address address = bmc.isPresent() ? bmc.get() : firstRequest(capture)
+    public static CapturedPersona of(Capture capture, Optional<? extends InetAddress> bmc) throws IOException {
+        InetAddress address = bmc.isPresent() ? bmc.get() : firstRequest(capture)
                 .orElseThrow(() -> new IllegalArgumentException("no request to UDP port 623 in the capture; name the BMC with --bmc"));
         Reading reading = new Reading(address);
         try (Records r = capture.open()) {
@@ -115,6 +120,7 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
                 frame(rec).ifPresent(f -> reading.add(f, at));
             }
         }
+        reading.flush();
         if (reading.replies.replies() == 0) {
             throw new IllegalArgumentException("no UDP replies from " + address.getHostAddress() + " in the capture");
         }
@@ -122,22 +128,22 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     }
 
     /** The destination of the capture's first request to UDP port 623. */
-    private static Optional<Inet4Address> firstRequest(Capture capture) throws IOException {
+    private static Optional<InetAddress> firstRequest(Capture capture) throws IOException {
         try (Records r = capture.open()) {
             for (PcapFile.Record rec = r.next(); rec != null; rec = r.next()) {
                 Optional<ParsedFrame> f = frame(rec).filter(x -> x.udp().filter(u -> u.dstPort() == 623).isPresent());
                 if (f.isPresent()) {
-                    return Optional.of(f.get().ipv4().get().dst());
+                    return f.get().ipDestination();
                 }
             }
         }
         return Optional.empty();
     }
 
-    /** The record as an IPv4 frame; a frame the parser cannot read is no evidence either way. */
+    /** The record as an IP frame (v4 or v6); a frame the parser cannot read is no evidence either way. */
     private static Optional<ParsedFrame> frame(PcapFile.Record r) {
         try {
-            return ParsedFrame.parse(r.data()).filter(f -> f.ipv4().isPresent());
+            return ParsedFrame.parse(r.data()).filter(f -> f.ipSource().isPresent());
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
@@ -146,7 +152,18 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     /** The persona as a catalogue entry (the identity, which the catalogue has no field for, goes into the description). */
     public PersonaYaml.Entry entry(String name) {
         String description = "cloned from a capture of " + bmc + (identity == null ? "" : ": " + identity.describe());
-        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null);
+        return new PersonaYaml.Entry(name, description, null, quirks, firmware, ipmi, null, null, null, null, address6().orElse(null));
+    }
+
+    /** A BMC captured over IPv6 is cloned onto the lab's IPv6 segment: at its own address when that is a test address. */
+    static final String CLONE_ADDRESS6 = "2001:2::10";
+
+    /** The clone's address6: empty for a BMC captured over IPv4. */
+    private Optional<String> address6() {
+        if (!bmc.contains(":")) {
+            return Optional.empty();
+        }
+        return Optional.of(PersonaCatalogue.address6(bmc) instanceof Inet6Address a && PersonaCatalogue.isTestAddress(a) ? bmc : CLONE_ADDRESS6);
     }
 
     /** The persona YAML, with what could not be told as comments. */
@@ -156,6 +173,8 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
         if (identity != null) {
             out.append("# identity (Get Device ID): ").append(identity.describe()).append('\n');
         }
+        address6().filter(a -> !a.equals(bmc)).ifPresent(a -> out.append("# address6: ").append(a).append(", on the lab's IPv6 segment (")
+                .append(bmc).append(" is outside ").append(PersonaCatalogue.TEST_RANGE6).append(")\n"));
         if (!undetermined.isEmpty()) {
             out.append("# not told by the capture (left at the clean default):\n");
             undetermined.forEach(u -> out.append("#   ").append(u).append('\n'));
@@ -167,12 +186,59 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
     private record Request(ParsedFrame frame, long atMicros) {
     }
 
+    /** Fragments with one IP ID kept until they make a datagram; at most this many IDs at once (the oldest go as they are). */
+    static final int DATAGRAMS_PENDING = 64;
+
+    /** A fragment waiting for its datagram: when it came and the request it would answer. */
+    private record Piece(ParsedFrame frame, long atMicros, Request request) {
+    }
+
+    /**
+     * The datagram of these fragments put back together, behind the first fragment's Ethernet and IP headers (MF cleared,
+     * total length set, header checksum recomputed, left wrong where the first fragment's was); empty while a piece is
+     * missing.
+     */
+    static Optional<ParsedFrame> reassembled(List<ParsedFrame> got) {
+        List<ParsedFrame> sorted = got.stream().sorted(Comparator.comparingInt(f -> f.ipv4().get().fragmentOffset())).toList();
+        ParsedFrame first = sorted.get(0);
+        ParsedFrame last = sorted.get(sorted.size() - 1);
+        if (sorted.size() < 2 || first.ipv4().get().fragmentOffset() != 0 || last.ipv4().get().moreFragments()) {
+            return Optional.empty();
+        }
+        ByteBuffer data = ByteBuffer.allocate(65535);
+        for (ParsedFrame f : sorted) {
+            ParsedFrame.Ipv4 ip = f.ipv4().get();
+            if (ip.fragmentOffset() * 8 != data.position()) {
+                return Optional.empty();
+            }
+            data.put(f.bytes(), ip.payloadOffset(), ip.payloadLength());
+        }
+        ParsedFrame.Ipv4 head = first.ipv4().get();
+        byte[] f = Arrays.copyOf(first.bytes(), head.payloadOffset() + data.position());
+        System.arraycopy(data.array(), 0, f, head.payloadOffset(), data.position());
+        int o = head.offset();
+        int total = head.headerLength() + data.position();
+        f[o + 2] = (byte) (total >> 8);
+        f[o + 3] = (byte) total;
+        f[o + 6] &= (byte) 0xC0; // keep the reserved bit and DF, clear MF and the offset
+        f[o + 7] = 0;
+        f[o + 10] = 0;
+        f[o + 11] = 0;
+        int c = InternetChecksum.checksum(f, o, head.headerLength());
+        if (!head.headerChecksumValid()) {
+            c ^= 0x5555;
+        }
+        f[o + 10] = (byte) (c >> 8);
+        f[o + 11] = (byte) c;
+        return ParsedFrame.parse(f);
+    }
+
     /**
      * One pass over the capture: requests paired with the replies that follow them, the quirk table's fields told each
      * exchange, and what only the IPMI messages tell (session IDs, Get Device ID, RMCP+) kept as counts and a first find.
      */
     private static final class Reading {
-        private final Inet4Address bmc;
+        private final InetAddress bmc;
         private final CapturedReplies replies = new CapturedReplies();
         private final Map<Integer, Request> lastRequest = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -180,29 +246,63 @@ public record CapturedPersona(String bmc, int replies, int paired, QuirkProfile 
                 return size() > REQUESTS_REMEMBERED;
             }
         };
+        // the BMC's fragments by IP ID, in capture order: collected until they are complete (a lone MF or offset, as the
+        // mf-set and frag-offset personas send, never is: it goes as a reply of its own when pushed out or at the end)
+        private final Map<Integer, List<Piece>> pending = new LinkedHashMap<>();
         private Request anyRequest;
         private int inSession;
         private int sessionZero;
         private Identity identity;
         private boolean rmcpPlus;
 
-        Reading(Inet4Address bmc) {
+        Reading(InetAddress bmc) {
             this.bmc = bmc;
         }
 
         void add(ParsedFrame f, long atMicros) {
-            ParsedFrame.Ipv4 ip = f.ipv4().get();
-            if (ip.dst().equals(bmc) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
+            if (f.ipDestination().get().equals(bmc) && f.udp().filter(u -> u.dstPort() == 623).isPresent()) {
                 anyRequest = new Request(f, atMicros);
                 lastRequest.put(f.udp().get().srcPort(), anyRequest);
-            } else if (ip.src().equals(bmc) && ip.protocol() == ParsedFrame.PROTO_UDP) {
+            } else if (f.ipSource().get().equals(bmc) && f.ipProtocol() == ParsedFrame.PROTO_UDP) {
                 // a fragment carries no readable UDP header: pair it with the latest request
                 Integer port = f.udp().map(ParsedFrame.Udp::dstPort).orElse(null);
                 Request rq = port != null && lastRequest.containsKey(port) ? lastRequest.get(port) : anyRequest;
-                Exchange e = rq == null ? new Exchange(atMicros, f, null, 0) : new Exchange(atMicros, f, rq.frame(), rq.atMicros());
-                replies.add(e);
-                ipmi(e);
+                if (f.ipv4().filter(ParsedFrame.Ipv4::isFragment).isPresent()) {
+                    fragment(new Piece(f, atMicros, rq));
+                } else {
+                    reply(f, atMicros, rq, List.of());
+                }
             }
+        }
+
+        private void reply(ParsedFrame f, long atMicros, Request rq, List<ParsedFrame> pieces) {
+            Exchange e = rq == null ? new Exchange(atMicros, f, null, 0, pieces) : new Exchange(atMicros, f, rq.frame(), rq.atMicros(), pieces);
+            replies.add(e);
+            ipmi(e);
+        }
+
+        /** A piece of a datagram: the datagram goes as one reply at its last piece, with the request its first piece followed. */
+        private void fragment(Piece p) {
+            int id = p.frame().ipv4().get().id();
+            List<Piece> got = pending.computeIfAbsent(id, k -> new ArrayList<>());
+            got.add(p);
+            Optional<ParsedFrame> whole = reassembled(got.stream().map(Piece::frame).toList());
+            if (whole.isPresent()) {
+                pending.remove(id);
+                List<ParsedFrame> ordered = got.stream().map(Piece::frame)
+                        .sorted(Comparator.comparingInt(x -> x.ipv4().get().fragmentOffset())).toList();
+                reply(whole.get(), p.atMicros(), got.get(0).request(), ordered);
+            } else if (pending.size() > DATAGRAMS_PENDING) {
+                List<Piece> oldest = pending.remove(pending.keySet().iterator().next());
+                oldest.forEach(o -> reply(o.frame(), o.atMicros(), o.request(), List.of()));
+            }
+        }
+
+        /** The pieces that never made a datagram, each a reply of its own, in the order they came. */
+        void flush() {
+            pending.values().stream().flatMap(List::stream).sorted(Comparator.comparingLong(Piece::atMicros))
+                    .forEach(o -> reply(o.frame(), o.atMicros(), o.request(), List.of()));
+            pending.clear();
         }
 
         /** What the IPMI messages of one exchange tell. */

@@ -12,7 +12,7 @@ import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 
@@ -72,22 +72,22 @@ public final class ChecksumTuner {
      * when the profile asks for a zero sum, tuned if the message allows it (otherwise it goes out with its correct
      * checksum, never a wrong one).
      */
-    public static byte[] replyPayload(byte[] datagram, ParsedFrame request, Inet4Address self, QuirkProfile p) {
+    public static byte[] replyPayload(byte[] datagram, ParsedFrame request, InetAddress self, QuirkProfile p) {
         byte[] shaped = ReplyFrameBuilder.payloadFor(datagram, p);
         QuirkProfile.UdpChecksum mode = p.effective(QuirkField.UDP_CHECKSUM);
         if (mode != QuirkProfile.UdpChecksum.NEGATIVE_ZERO && mode != QuirkProfile.UdpChecksum.ZERO_AS_NONE) {
             return shaped;
         }
-        ParsedFrame.Ipv4 ip = request.ipv4().orElseThrow(() -> new IllegalArgumentException("request is not IPv4"));
+        InetAddress peer = request.ipSource().orElseThrow(() -> new IllegalArgumentException("request is not IP"));
         ParsedFrame.Udp udp = request.udp().orElseThrow(() -> new IllegalArgumentException("request is not UDP"));
-        return tune(shaped, self, ip.src(), p.effective(QuirkField.SOURCE_PORT), udp.srcPort()).map(Tuning::datagram).orElse(shaped);
+        return tune(shaped, self, peer, p.effective(QuirkField.SOURCE_PORT), udp.srcPort()).map(Tuning::datagram).orElse(shaped);
     }
 
     /**
      * A copy of {@code datagram} whose UDP checksum, sent from {@code src}:{@code srcPort} to {@code dst}:{@code dstPort},
      * computes to zero; empty when the message has no bytes a client ignores.
      */
-    public static Optional<Tuning> tune(byte[] datagram, Inet4Address src, Inet4Address dst, int srcPort, int dstPort) {
+    public static Optional<Tuning> tune(byte[] datagram, InetAddress src, InetAddress dst, int srcPort, int dstPort) {
         // The UDP checksum (one's complement of the sum) of a candidate datagram.
         ToIntFunction<byte[]> checksum = d -> InternetChecksum.udpChecksum(src, dst, srcPort, dstPort, d);
         RmcpPacket rmcp;

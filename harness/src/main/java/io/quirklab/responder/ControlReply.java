@@ -12,17 +12,18 @@ public final class ControlReply {
 
     /**
      * A persona as the responder serves it: enough to put it back exactly (its session table too), as bisect does
-     * after composing its own. Older responders leave out the session fields (null: the catalogue's defaults).
+     * after composing its own. Older responders leave out the session fields (null: the catalogue's defaults);
+     * {@code address6} only for a persona reached over IPv6.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
                               List<String> quirks, @JsonProperty("max_sessions") Integer maxSessions,
-                              @JsonProperty("idle_timeout") Integer idleTimeoutSeconds) {
-        /** A view without the session table (a responder that does not tell it). */
+                              @JsonProperty("idle_timeout") Integer idleTimeoutSeconds, String address6) {
+        /** A view without the session table (a responder that does not tell it), on IPv4 only. */
         public PersonaView(String name, String address, String mac, String expected, String description, String ipmi,
                            List<String> quirks) {
-            this(name, address, mac, expected, description, ipmi, quirks, null, null);
+            this(name, address, mac, expected, description, ipmi, quirks, null, null, null);
         }
     }
 

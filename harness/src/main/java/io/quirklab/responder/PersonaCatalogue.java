@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,8 @@ import java.util.regex.Pattern;
  *     mac: 02:51:4c:00:00:02           # optional: MacAddress.local(index + 1)
  *     max-sessions: 4                  # session table size, 1..63; default 32
  *     idle-timeout: 60                 # seconds an idle session lives, 1..3600; default 60
+ *     address6: 2001:2::10             # optional: reached over IPv6 at this address (2001:2::/48, the lab's /64)
+ * include: [built-in]                  # optional: the built-in personas first, this file's after them
  * </pre>
  *
  * Every persona gets {@link BmcConfig#smdcDefaults()} with its firmware quirks. The file is bound with Jackson to
@@ -75,6 +78,10 @@ public final class PersonaCatalogue {
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     public static final String IPMI_15 = "1.5";
     public static final String IPMI_20 = "2.0";
+    /** What {@code include:} names to put the built-in personas before a file's own. */
+    public static final String INCLUDE_BUILT_IN = "built-in";
+    /** The IPv6 range test traffic may use (RFC 5180 benchmarking): 2001:2::/48. */
+    public static final String TEST_RANGE6 = "2001:2::/48";
     // The parser refuses duplicate keys; every value binds (Located), so its errors are the only ones binding throws.
     // Not YAMLFactory.builder(): its parser reads an empty value as "" where this one reads null, as the file means.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
@@ -102,11 +109,16 @@ public final class PersonaCatalogue {
 
     /** The built-in personas, addresses from {@code base} upward. */
     public static PersonaCatalogue builtIn(Inet4Address base) {
+        return parse(BUILT_IN, builtInText(), base);
+    }
+
+    /** The built-in catalogue's text. */
+    public static String builtInText() {
         try (InputStream in = PersonaCatalogue.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + BUILT_IN + " missing from the jar");
             }
-            return parse(BUILT_IN, new String(in.readAllBytes(), StandardCharsets.UTF_8), base);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,14 +126,24 @@ public final class PersonaCatalogue {
 
     /**
      * The lab segment personas live on: a /24 inside 198.18.0.0/15 whose network and broadcast addresses and the DUT's
-     * own address no persona may take (the clients would send to them somewhere else, or to themselves).
+     * own address no persona may take (the clients would send to them somewhere else, or to themselves); and, where the
+     * lab has one, a /64 inside 2001:2::/48 with the same refusals (its subnet-router anycast address, the DUT's).
      *
-     * @param network the /24's network address
-     * @param dut     the DUT's address on it, when known
-     * @param label   how messages name the lab ("the virtual lab", "the second-nic lab on enp3s0")
+     * @param network  the /24's network address
+     * @param dut      the DUT's address on it, when known
+     * @param label    how messages name the lab ("the virtual lab", "the second-nic lab on enp3s0")
+     * @param network6 the /64's prefix, or empty where the lab carries no IPv6 personas
+     * @param dut6     the DUT's IPv6 address on it, when known
      */
-    public record Segment(Inet4Address network, Optional<Inet4Address> dut, String label) {
+    public record Segment(Inet4Address network, Optional<Inet4Address> dut, String label, Optional<Inet6Address> network6,
+                          Optional<Inet6Address> dut6) {
         public static final int PREFIX = 24;
+        public static final int PREFIX6 = 64;
+
+        /** A segment without IPv6. */
+        public Segment(Inet4Address network, Optional<Inet4Address> dut, String label) {
+            this(network, dut, label, Optional.empty(), Optional.empty());
+        }
 
         /** The /24 that holds {@code any}. */
         public static Segment around(Inet4Address any, Optional<Inet4Address> dut, String label) {
@@ -129,8 +151,29 @@ public final class PersonaCatalogue {
             return new Segment(of(v), dut, label);
         }
 
+        /** The same segment with the /64 that holds {@code dut6}, the DUT's IPv6 address on it. */
+        public Segment withIpv6(Inet6Address dut6) {
+            return new Segment(network, dut, label, Optional.of(subnet64(dut6)), Optional.of(dut6));
+        }
+
+        /** The same segment with the /64 that holds {@code any}, the DUT's address on it unknown. */
+        public Segment withIpv6Subnet(Inet6Address any) {
+            return new Segment(network, dut, label, Optional.of(subnet64(any)), Optional.empty());
+        }
+
+        private static Inet6Address subnet64(Inet6Address a) {
+            byte[] net = Arrays.copyOf(a.getAddress(), 16);
+            Arrays.fill(net, 8, 16, (byte) 0);
+            return address6(net);
+        }
+
         public String cidr() {
             return network.getHostAddress() + "/" + PREFIX;
+        }
+
+        /** The /64 as text, or empty. */
+        public Optional<String> cidr6() {
+            return network6.map(n -> compact(n) + "/" + PREFIX6);
         }
 
         /** Why a persona may not have this address, or empty when it may. */
@@ -153,6 +196,26 @@ public final class PersonaCatalogue {
             return Optional.empty();
         }
 
+        /** Why a persona may not have this IPv6 address, or empty when it may: the IPv4 rules, on the lab's /64. */
+        public Optional<String> refusal(Inet6Address a) {
+            if (network6.isEmpty()) {
+                return Optional.of("is IPv6, and " + label + " has no IPv6 segment (IPv6 personas run on the virtual lab)");
+            }
+            byte[] b = a.getAddress();
+            byte[] n = network6.get().getAddress();
+            if (!Arrays.equals(Arrays.copyOf(b, 8), Arrays.copyOf(n, 8))) {
+                return Optional.of("is outside " + label + "'s IPv6 subnet " + cidr6().orElseThrow() + ": the clients would send to it "
+                        + "through another interface, out of the lab");
+            }
+            if (Arrays.equals(b, n)) {
+                return Optional.of("is the subnet-router anycast address of " + label + "'s subnet " + cidr6().orElseThrow());
+            }
+            if (dut6.isPresent() && dut6.get().equals(a)) {
+                return Optional.of("is the DUT's own address on " + label + " (" + compact(a) + ")");
+            }
+            return Optional.empty();
+        }
+
         static long value(Inet4Address a) {
             byte[] b = a.getAddress();
             return (b[0] & 0xFFL) << 24 | (b[1] & 0xFFL) << 16 | (b[2] & 0xFFL) << 8 | (b[3] & 0xFFL);
@@ -165,6 +228,62 @@ public final class PersonaCatalogue {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** An IPv6 address from its 16 bytes. */
+    static Inet6Address address6(byte[] b) {
+        try {
+            return Inet6Address.getByAddress(null, b, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An IPv6 address as people and tools write it (RFC 5952: the longest run of zero groups as ::, lower case), where
+     * Java writes every group ("2001:2:0:0:0:0:0:10").
+     */
+    public static String compact(InetAddress a) {
+        if (a instanceof Inet4Address) {
+            return a.getHostAddress();
+        }
+        byte[] b = a.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (b[2 * i] & 0xFF) << 8 | (b[2 * i + 1] & 0xFF);
+        }
+        int bestAt = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestAt = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                out.append(i == 0 ? "::" : ":");
+                i += bestLen - 1;
+                continue;
+            }
+            out.append(Integer.toHexString(g[i]));
+            if (i < 7) {
+                out.append(':');
+            }
+        }
+        return out.toString();
+    }
+
+    /** True for an address inside 2001:2::/48 (RFC 5180), the only IPv6 range quirklab sends test traffic to. */
+    public static boolean isTestAddress(Inet6Address a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xFF) == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x02 && b[4] == 0 && b[5] == 0;
     }
 
     /** Personas from a YAML file; errors name the file by its file name. */
@@ -224,6 +343,14 @@ public final class PersonaCatalogue {
         return (b[0] & 0xFF) == 198 && (b[1] & 0xFE) == 18;
     }
 
+    /** An IPv6 literal (no name lookup). */
+    public static InetAddress address6(String literal) {
+        if (!literal.contains(":")) {
+            throw new IllegalArgumentException(literal + " is not an IPv6 literal");
+        }
+        return AddressText.ip(literal);
+    }
+
     public static Inet4Address address(String dotted) {
         return AddressText.ipv4(dotted);
     }
@@ -234,7 +361,8 @@ public final class PersonaCatalogue {
      * @param personas the {@code personas:} value
      * @param unknown  any other key, for the error that names it
      */
-    record Document(Located<List<Located<Entry>>> personas, @JsonAnySetter Map<String, Located<Object>> unknown) {
+    record Document(Located<List<Located<Entry>>> personas, Located<List<Located<String>>> include,
+                    @JsonAnySetter Map<String, Located<Object>> unknown) {
     }
 
     /** One bound persona; the components are the persona fields a catalogue knows, in the order messages list them. */
@@ -242,7 +370,8 @@ public final class PersonaCatalogue {
                  Located<Map<String, Located<String>>> quirks,
                  @JsonProperty("firmware-quirks") Located<List<Located<String>>> firmwareQuirks, Located<String> ipmi,
                  Located<String> address, Located<String> mac, @JsonProperty("max-sessions") Located<String> maxSessions,
-                 @JsonProperty("idle-timeout") Located<String> idleTimeout, @JsonAnySetter Map<String, Located<Object>> unknown) {
+                 @JsonProperty("idle-timeout") Located<String> idleTimeout, Located<String> address6,
+                 @JsonAnySetter Map<String, Located<Object>> unknown) {
     }
 
     /** The persona fields as the file spells them: Entry's components but the unknown ones. */
@@ -292,18 +421,23 @@ public final class PersonaCatalogue {
             Optional<Map.Entry<String, Located<Object>>> stray = first(doc.unknown());
             if (stray.isPresent()) {
                 throw error(stray.get().getValue().line(), null, "unknown top-level field " + InputFile.key(stray.get().getKey())
-                        + " (known: personas)");
+                        + " (known: personas, include)");
             }
             Located<List<Located<Entry>>> list = doc.personas();
             if (list == null || list.empty()) {
                 throw error(list == null ? root.line() : list.line(), "personas", "must be a list of personas");
             }
-            List<Persona> out = new ArrayList<>();
+            List<Persona> out = new ArrayList<>(included(doc.include()));
+            int first = out.size();
             Map<String, Persona> byAddress = new HashMap<>();
             Map<MacAddress, Persona> byMac = new HashMap<>();
+            out.forEach(p -> {
+                byAddress.put(p.address().getHostAddress(), p);
+                byMac.put(p.mac(), p);
+            });
             for (int i = 0; i < list.value().size(); i++) {
                 Located<Entry> n = list.value().get(i);
-                Persona p = persona(n, i);
+                Persona p = persona(n, first + i);
                 for (Persona q : out) {
                     if (q.name().equals(p.name())) {
                         throw error(n.line(), "name", "'" + p.name() + "' is used twice");
@@ -314,11 +448,40 @@ public final class PersonaCatalogue {
                     throw error(line(n, n.value().address()), "address",
                             "'" + p.address().getHostAddress() + "' is already taken by persona '" + clash.name() + "'");
                 }
+                if (p.address6() != null) {
+                    clash = byAddress.putIfAbsent(compact(p.address6()), p);
+                    if (clash != null) {
+                        throw error(line(n, n.value().address6()), "address6",
+                                "'" + compact(p.address6()) + "' is already taken by persona '" + clash.name() + "'");
+                    }
+                }
                 clash = byMac.putIfAbsent(p.mac(), p);
                 if (clash != null) {
                     throw error(line(n, n.value().mac()), "mac", "'" + p.mac() + "' is already taken by persona '" + clash.name() + "'");
                 }
                 out.add(p);
+            }
+            return out;
+        }
+
+        /** The personas {@code include:} names (only the built-in catalogue), read with this file's base and segment. */
+        private List<Persona> included(Located<List<Located<String>>> include) {
+            if (include == null || include.fits() && include.empty()) {
+                return List.of();
+            }
+            if (include.empty()) {
+                throw error(include.line(), "include", "must be a list, e.g. [" + INCLUDE_BUILT_IN + "]");
+            }
+            List<Persona> out = new ArrayList<>();
+            for (Located<String> item : include.value()) {
+                if (item.empty() || !INCLUDE_BUILT_IN.equals(item.value())) {
+                    throw error(item.line(), "include", (item.empty() ? "an empty entry" : tok(item.value()))
+                            + " is not a catalogue this file can include (only " + INCLUDE_BUILT_IN + ")");
+                }
+                if (!out.isEmpty()) {
+                    throw error(item.line(), "include", "'" + INCLUDE_BUILT_IN + "' is listed twice");
+                }
+                out.addAll(new Reader(BUILT_IN, base, segment).read(builtInText()));
             }
             return out;
         }
@@ -356,7 +519,38 @@ public final class PersonaCatalogue {
             if (!ipmi.equals(IPMI_20) && !ipmi.equals(IPMI_15)) {
                 throw error(e.ipmi().line(), "ipmi", tok(ipmi) + " is not an IPMI version (1.5: IPMI 1.5 only; 2.0: 1.5 and RMCP+)");
             }
-            return new Persona(name.value(), description, address, mac, quirks, bmc(firmware, maxSessions, idleTimeout, ipmi), expected);
+            Inet6Address address6 = text("address6", e.address6()).map(a -> personaAddress6(e.address6().line(), a)).orElse(null);
+            for (QuirkField<?> f : quirks.set().keySet()) {
+                if (!f.family().fits(address6 != null)) {
+                    throw error(line(e.quirks(), e.quirks().value().get(f.name())), f.name(), address6 != null
+                            ? "is an IPv4 quirk, and this persona is reached over IPv6 (address6)"
+                            : "is an IPv6 quirk; give the persona an address6 in " + TEST_RANGE6 + " to reach it over IPv6");
+                }
+            }
+            return new Persona(name.value(), description, address, mac, quirks, bmc(firmware, maxSessions, idleTimeout, ipmi), expected,
+                    address6);
+        }
+
+        private Inet6Address personaAddress6(int line, String text) {
+            if (!text.matches("[0-9A-Fa-f:]{2,39}") || !text.contains(":")) {
+                throw error(line, "address6", tok(text) + " is not an IPv6 address like 2001:2::10");
+            }
+            Inet6Address a;
+            try {
+                a = (Inet6Address) AddressText.ip(text); // a literal: no name lookup
+            } catch (IllegalArgumentException | ClassCastException e) {
+                throw error(line, "address6", tok(text) + " is not an IPv6 address like 2001:2::10");
+            }
+            if (!isTestAddress(a)) {
+                throw error(line, "address6", "'" + text + "' is outside " + TEST_RANGE6 + ", the only IPv6 range test traffic may use");
+            }
+            if (segment != null) {
+                Optional<String> no = segment.refusal(a);
+                if (no.isPresent()) {
+                    throw error(line, "address6", "'" + text + "' " + no.get());
+                }
+            }
+            return a;
         }
 
         /** The quirk profile of a {@code quirks:} mapping, field by field in table order, each rule checked after its field. */

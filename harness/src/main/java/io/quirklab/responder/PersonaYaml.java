@@ -46,11 +46,24 @@ public final class PersonaYaml {
      * @param mac                MAC, or null (by index)
      * @param maxSessions        the session table's size, or null
      * @param idleTimeoutSeconds how long an idle session lives, or null
+     * @param address6           its IPv6 address, or null (IPv4 only)
      */
     public record Entry(String name, String description, Verdict expected, QuirkProfile quirks, Set<FirmwareQuirk> firmware,
-                        String ipmi, String address, String mac, Integer maxSessions, Integer idleTimeoutSeconds) {
+                        String ipmi, String address, String mac, Integer maxSessions, Integer idleTimeoutSeconds, String address6) {
         public Entry {
             firmware = firmware.isEmpty() ? EnumSet.noneOf(FirmwareQuirk.class) : EnumSet.copyOf(firmware);
+        }
+
+        /** IPv4 only. */
+        public Entry(String name, String description, Verdict expected, QuirkProfile quirks, Set<FirmwareQuirk> firmware, String ipmi,
+                     String address, String mac, Integer maxSessions, Integer idleTimeoutSeconds) {
+            this(name, description, expected, quirks, firmware, ipmi, address, mac, maxSessions, idleTimeoutSeconds, null);
+        }
+
+        /** The same entry at other addresses (a composed persona in a free slot). */
+        public Entry at(String newAddress, String newMac, String newAddress6) {
+            return new Entry(name, description, expected, quirks, firmware, ipmi, newAddress, newMac, maxSessions, idleTimeoutSeconds,
+                    newAddress6);
         }
 
         /** Without session table settings (the catalogue's defaults). */
@@ -64,7 +77,8 @@ public final class PersonaYaml {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Written(String name, String description, String expected, Map<String, Object> quirks,
                            @JsonProperty("firmware-quirks") List<String> firmwareQuirks, String ipmi, String address, String mac,
-                           @JsonProperty("max-sessions") Integer maxSessions, @JsonProperty("idle-timeout") Integer idleTimeout) {
+                           @JsonProperty("max-sessions") Integer maxSessions, @JsonProperty("idle-timeout") Integer idleTimeout,
+                           String address6) {
     }
 
     /**
@@ -80,7 +94,7 @@ public final class PersonaYaml {
                     + "(users, authentication types, identity or Kg)");
         }
         return new Entry(p.name(), p.description(), p.expected(), p.quirks(), bmc.quirks(), ipmi, p.address().getHostAddress(),
-                p.mac().toString(), bmc.maxSessions(), idle);
+                p.mac().toString(), bmc.maxSessions(), idle, p.address6() == null ? null : p.address6().getHostAddress());
     }
 
     /** A persona as a responder reports serving it: its quirks list carries "firmware=NAME" entries too. */
@@ -95,7 +109,8 @@ public final class PersonaYaml {
             }
         }
         return new Entry(v.name(), v.description(), v.expected() == null ? null : Verdict.valueOf(v.expected()),
-                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac(), v.maxSessions(), v.idleTimeoutSeconds());
+                QuirkProfile.fromDescription(quirks), firmware, v.ipmi(), v.address(), v.mac(), v.maxSessions(), v.idleTimeoutSeconds(),
+                v.address6());
     }
 
     /** How a responder reports a persona's quirks: the profile's "key=value" lines, then "firmware=NAME" per firmware quirk. */
@@ -118,7 +133,7 @@ public final class PersonaYaml {
             e.quirks().set().forEach((f, v) -> q.put(f.name(), f.yamlOf(v)));
             list.add(new Written(e.name(), e.description(), e.expected() == null ? null : e.expected().name(), q.isEmpty() ? null : q,
                     e.firmware().isEmpty() ? null : e.firmware().stream().map(FirmwareQuirk::cliName).toList(), e.ipmi(), e.address(),
-                    e.mac(), e.maxSessions(), e.idleTimeoutSeconds()));
+                    e.mac(), e.maxSessions(), e.idleTimeoutSeconds(), e.address6()));
         }
         try {
             return YAML.writeValueAsString(Map.of("personas", list));

@@ -12,6 +12,8 @@ import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Owns personas on one segment: answers ARP for their addresses and ICMP echo, hands RMCP datagrams to each
- * persona's simulated BMC, and sends every reply as a frame built from the persona's quirk profile. Every request
- * seen and reply sent goes into the {@link ResponderJournal}.
+ * Owns personas on one segment: answers ARP for their addresses and NDP neighbour solicitations for their IPv6 ones
+ * (as a host owning them does), ICMP and ICMPv6 echo, hands RMCP datagrams to each persona's simulated BMC, and sends
+ * every reply as the frames built from the persona's quirk profile. Every request seen and reply sent goes into the
+ * {@link ResponderJournal}.
  */
 public final class Responder implements AutoCloseable {
     public static final int RMCP_PORT = 623;
@@ -52,8 +55,11 @@ public final class Responder implements AutoCloseable {
         }
     }
 
-    /** The personas served, swapped whole by {@link #replacePersonas}; the frame loop reads one snapshot per frame. */
-    private record Served(Map<Inet4Address, Live> byAddress, Map<MacAddress, Live> byMac) {
+    /**
+     * The personas served, swapped whole by {@link #replacePersonas}; the frame loop reads one snapshot per frame. An IPv6
+     * persona is in {@code byAddress6} too.
+     */
+    private record Served(Map<Inet4Address, Live> byAddress, Map<MacAddress, Live> byMac, Map<Inet6Address, Live> byAddress6) {
         static Served of(List<Persona> personas) {
             return of(personas, Map.of());
         }
@@ -65,16 +71,18 @@ public final class Responder implements AutoCloseable {
         static Served of(List<Persona> personas, Map<Inet4Address, Live> previous) {
             Map<Inet4Address, Live> byAddress = new LinkedHashMap<>();
             Map<MacAddress, Live> byMac = new HashMap<>();
+            Map<Inet6Address, Live> byAddress6 = new HashMap<>();
             int i = 0;
             for (Persona p : personas) {
                 Live old = previous.get(p.address());
                 // Distinct starting points per persona so "fresh" IDs of two personas never march in step.
                 Live l = old != null && (old.persona == p || old.persona.equals(p)) ? old : new Live(p, 0x1000 * (++i) + 1);
-                if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null) {
+                if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null
+                        || p.address6() != null && byAddress6.put(p.address6(), l) != null) {
                     throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");
                 }
             }
-            return new Served(java.util.Collections.unmodifiableMap(byAddress), Map.copyOf(byMac));
+            return new Served(java.util.Collections.unmodifiableMap(byAddress), Map.copyOf(byMac), Map.copyOf(byAddress6));
         }
     }
 
@@ -82,6 +90,8 @@ public final class Responder implements AutoCloseable {
     /** Persona name -> the probe now running for it (frames are tagged with it in the journal). */
     private final Map<String, String> probes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Inet4Address base;
+    /** An address in the /64 of the IPv6 personas it started with (a replacement set keeps to it), or null. */
+    private final Inet6Address subnet6;
     private final FrameTap tap;
     private final FrameInjector injector;
     private final ResponderJournal journal;
@@ -110,6 +120,7 @@ public final class Responder implements AutoCloseable {
                      Inet4Address base) {
         this.served = Served.of(personas);
         this.base = base;
+        this.subnet6 = personas.stream().map(Persona::address6).filter(java.util.Objects::nonNull).findFirst().orElse(null);
         this.tap = tap;
         this.injector = injector;
         this.journal = journal;
@@ -153,6 +164,8 @@ public final class Responder implements AutoCloseable {
             ParsedFrame f = parsed.get();
             if (f.arp().isPresent()) {
                 arp(c, f, now);
+            } else if (f.ipv6().isPresent()) {
+                ipv6(c, f, now);
             } else if (f.ipv4().isPresent()) {
                 Live l = now.byAddress().get(f.ipv4().get().dst());
                 if (l == null) {
@@ -190,26 +203,66 @@ public final class Responder implements AutoCloseable {
         });
     }
 
+    /** IPv6 to a persona's IPv6 address: neighbour solicitations, echo requests and RMCP; anything else is ignored. */
+    private void ipv6(FrameTap.Captured c, ParsedFrame f, Served now) {
+        ParsedFrame.Ipv6 ip = f.ipv6().get();
+        Optional<ParsedFrame.Icmp6> icmp = f.icmp6();
+        String peer = PersonaCatalogue.compact(ip.src());
+        if (icmp.isPresent() && icmp.get().type() == ParsedFrame.Icmp6.NEIGHBOR_SOLICITATION && icmp.get().target() != null) {
+            // a solicitation goes to the target's solicited-node multicast address: find the persona by its target
+            Live l = now.byAddress6().get(icmp.get().target());
+            if (l == null) {
+                return;
+            }
+            ReplyFrameBuilder.neighborAdvertisement(f, l.persona.address6(), l.persona.mac()).ifPresent(reply -> {
+                String probe = probes.get(l.persona.name());
+                String target = PersonaCatalogue.compact(icmp.get().target());
+                journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.NDP, peer, probe,
+                        c.data(), "who-has " + target + " tell " + peer);
+                send(l, ResponderJournal.Kind.NDP, peer, probe, reply, target + " is-at " + l.persona.mac());
+            });
+            return;
+        }
+        Live l = now.byAddress6().get(ip.dst());
+        if (l == null) {
+            return;
+        }
+        if (icmp.isPresent()) {
+            ReplyFrameBuilder.icmp6EchoReply(f, l.persona.address6(), l.persona.mac()).ifPresent(reply -> {
+                String probe = probes.get(l.persona.name());
+                journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.ICMP, peer, probe,
+                        c.data(), "echo6 request");
+                send(l, ResponderJournal.Kind.ICMP, peer, probe, reply, "echo6 reply");
+            });
+        } else if (f.udp().isPresent() && f.udp().get().dstPort() == RMCP_PORT) {
+            rmcp(c, f, l);
+        }
+    }
+
     private void rmcp(FrameTap.Captured c, ParsedFrame f, Live l) {
         requests.incrementAndGet();
-        ParsedFrame.Ipv4 ip = f.ipv4().get();
+        InetAddress src = f.ipSource().get();
         ParsedFrame.Udp udp = f.udp().get();
-        Exchange e = l.bmc.handle(udp.payload(), new InetSocketAddress(ip.src(), udp.srcPort()));
-        String peer = ip.src().getHostAddress() + ":" + udp.srcPort();
+        Exchange e = l.bmc.handle(udp.payload(), new InetSocketAddress(src, udp.srcPort()));
+        String peer = (src instanceof Inet6Address ? "[" + PersonaCatalogue.compact(src) + "]" : src.getHostAddress()) + ":" + udp.srcPort();
         String probe = probes.get(l.persona.name());
+        String header = f.ipv4().map(ip -> "id 0x" + ParsedFrame.hex4(ip.id()) + (ip.dontFragment() ? " DF" : "")).orElse("IPv6");
         journal.add(c.timestampMicros(), l.persona.name(), ResponderJournal.Direction.IN, ResponderJournal.Kind.RMCP, peer, probe,
-                c.data(), "id 0x" + ParsedFrame.hex4(ip.id()) + (ip.dontFragment() ? " DF" : "") + ": " + e.summary()); // no String.format: its regex parse was the hot path
+                c.data(), header + ": " + e.summary()); // no String.format: its regex parse was the hot path
         if (!e.answered()) {
             return;
         }
         QuirkProfile q = l.persona.quirks();
-        byte[] payload = ChecksumTuner.replyPayload(e.reply(), f, l.persona.address(), q);
-        byte[] frame = ReplyFrameBuilder.udpReply(f, l.persona.address(), l.persona.mac(), payload, q, () -> l.ids.getAndIncrement() & 0xFFFF);
-        String summary = ParsedFrame.parse(frame).map(ParsedFrame::toString).orElse("reply");
+        InetAddress self = f.ipv6().isPresent() ? l.persona.address6() : l.persona.address();
+        byte[] payload = ChecksumTuner.replyPayload(e.reply(), f, self, q);
+        List<byte[]> frames = ReplyFrameBuilder.udpReplies(f, self, l.persona.mac(), payload, q, () -> l.ids.getAndIncrement() & 0xFFFF);
+        List<String> summaries = frames.stream().map(fr -> ParsedFrame.parse(fr).map(ParsedFrame::toString).orElse("reply")).toList();
         int copies = q.effective(QuirkField.DUPLICATE) ? 2 : 1;
         Runnable sendAll = () -> {
             for (int i = 0; i < copies; i++) {
-                send(l, ResponderJournal.Kind.RMCP, peer, probe, frame, summary);
+                for (int k = 0; k < frames.size(); k++) {
+                    send(l, ResponderJournal.Kind.RMCP, peer, probe, frames.get(k), summaries.get(k));
+                }
             }
         };
         if (q.effective(QuirkField.DELAY_MILLIS) > 0) {
@@ -249,7 +302,8 @@ public final class Responder implements AutoCloseable {
             Inet4Address first = base != null ? base : PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE);
             // the lab's address rules hold for a replaced set too: its /24, not its network or broadcast address
             PersonaCatalogue c = PersonaCatalogue.parse("the catalogue sent to the responder", requireText(put.catalogue(), "catalogue"),
-                    first, PersonaCatalogue.Segment.around(first, java.util.Optional.empty(), "this responder"));
+                    first, subnet6 == null ? PersonaCatalogue.Segment.around(first, java.util.Optional.empty(), "this responder")
+                            : PersonaCatalogue.Segment.around(first, java.util.Optional.empty(), "this responder").withIpv6Subnet(subnet6));
             replacePersonas(c.personas());
             return status();
         } else if (rq instanceof ControlRequest.Shutdown) {
@@ -290,7 +344,7 @@ public final class Responder implements AutoCloseable {
             Persona p = l.persona;
             ps.add(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(), p.expected().name(),
                     p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p), p.bmc().maxSessions(),
-                    Math.toIntExact(p.bmc().idleTimeout().toSeconds())));
+                    Math.toIntExact(p.bmc().idleTimeout().toSeconds()), p.address6() == null ? null : PersonaCatalogue.compact(p.address6())));
         }
         return new ControlReply.Status(ProcessHandle.current().pid(), startedMillis, framesSeen.get(), requests.get(), replies.get(),
                 sendErrors.get(), journal.size(), journal.evicted(), journal.cursor(), ps);

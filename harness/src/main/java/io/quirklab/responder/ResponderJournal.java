@@ -21,7 +21,7 @@ public final class ResponderJournal {
     public enum Direction { IN, OUT }
 
     /** The kinds of frame the responder handles. */
-    public enum Kind { RMCP, ARP, ICMP }
+    public enum Kind { RMCP, ARP, ICMP, NDP }
 
     /**
      * @param seq             running number (the cursor)

@@ -5,6 +5,7 @@ import io.quirklab.wire.QuirkField.Inferred;
 import io.quirklab.wire.QuirkProfile.EthPadding;
 import io.quirklab.wire.QuirkProfile.IpId;
 import io.quirklab.wire.QuirkProfile.PayloadParity;
+import io.quirklab.wire.QuirkProfile.Split;
 import io.quirklab.wire.QuirkProfile.UdpChecksum;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,11 +35,26 @@ public final class CapturedReplies {
      * One reply and the request it answers.
      *
      * @param atMicros        when the reply was captured
-     * @param reply           the reply frame (IPv4)
+     * @param reply           the reply frame (IPv4 or IPv6; for a reply sent in fragments, the datagram put back together
+     *                        behind the first fragment's headers)
      * @param request         the request it answers, or null when none precedes it
      * @param requestAtMicros when that request was captured
+     * @param pieces          the fragments it was put together from, in order; empty for a reply sent whole
      */
-    public record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
+    public record Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros, List<ParsedFrame> pieces) {
+        public Exchange {
+            pieces = List.copyOf(pieces);
+        }
+
+        /** A reply sent whole. */
+        public Exchange(long atMicros, ParsedFrame reply, ParsedFrame request, long requestAtMicros) {
+            this(atMicros, reply, request, requestAtMicros, List.of());
+        }
+
+        /** The frames on the wire: the pieces, or the reply itself. */
+        public List<ParsedFrame> frames() {
+            return pieces.isEmpty() ? List.of(reply) : pieces;
+        }
     }
 
     /** What one field keeps of the replies it is told, one at a time, and what it then tells of the field. */
@@ -131,15 +147,27 @@ public final class CapturedReplies {
         };
     }
 
-    /** A field every reply's IPv4 header shows alike. */
-    static <T> Inference<T> fromHeaders(Function<ParsedFrame.Ipv4, Optional<T>> read) {
+    /**
+     * A field every reply's IP header shows alike (IPv4 through {@code read}, IPv6 through {@code read6}; a reply of a
+     * version the field has no reader for says nothing).
+     */
+    static <T> Inference<T> fromHeaders(Function<ParsedFrame.Ipv4, Optional<T>> read, Function<ParsedFrame.Ipv6, Optional<T>> read6) {
         return field -> new Tally<>() {
             private final Distinct<T> seen = new Distinct<>();
             private boolean unnamed;
 
             @Override
             public void add(Exchange e) {
-                read.apply(e.reply().ipv4().orElseThrow()).ifPresentOrElse(seen::add, () -> unnamed = true);
+                ParsedFrame f = e.reply();
+                Optional<T> value;
+                if (f.ipv4().isPresent() && read != null) {
+                    value = read.apply(f.ipv4().get());
+                } else if (f.ipv6().isPresent() && read6 != null) {
+                    value = read6.apply(f.ipv6().get());
+                } else {
+                    return;
+                }
+                value.ifPresentOrElse(seen::add, () -> unnamed = true);
             }
 
             @Override
@@ -191,6 +219,8 @@ public final class CapturedReplies {
     static Tally<IpId> ipId(QuirkField<IpId> field) {
         return new Tally<>() {
             private long paired;
+            private long replies;
+            private long ipv6;
             private boolean echo = true;
             private boolean zero = true;
             private boolean same = true;
@@ -198,7 +228,9 @@ public final class CapturedReplies {
 
             @Override
             public void add(Exchange e) {
-                if (e.request() == null) {
+                replies++;
+                ipv6 += e.reply().ipv6().isPresent() ? 1 : 0;
+                if (e.request() == null || e.reply().ipv4().isEmpty() || e.request().ipv4().isEmpty()) {
                     return;
                 }
                 int id = e.reply().ipv4().get().id();
@@ -213,7 +245,9 @@ public final class CapturedReplies {
 
             @Override
             public Inferred<IpId> result(QuirkProfile.Builder soFar) {
-                if (paired == 0) {
+                if (paired == 0 && replies > 0 && ipv6 == replies) {
+                    return new Inferred.Silent<>(); // IPv6 has no identification in its header
+                } else if (paired == 0) {
                     return new Inferred.Untold<>("no reply paired with a request", false);
                 } else if (echo) {
                     return new Inferred.Shown<>(IpId.ECHO);
@@ -236,7 +270,7 @@ public final class CapturedReplies {
 
             @Override
             public void add(Exchange e) {
-                if (first == null && e.request() != null) {
+                if (first == null && e.request() != null && e.reply().ipv4().isPresent()) {
                     first = e.reply().ipv4().get().id();
                 }
             }
@@ -250,7 +284,62 @@ public final class CapturedReplies {
     }
 
     static int trailingBytes(ParsedFrame f) {
-        return f.ipv4().get().totalLength() - f.ipv4().get().headerLength() - f.udp().get().length();
+        return f.ipv4().map(ip -> ip.totalLength() - ip.headerLength() - f.udp().get().length()).orElse(0);
+    }
+
+    /** How a reply was cut into fragments: the pieces' sizes tell HALVES, SHORT_HEAD (8 bytes first) and SHORT_TAIL (8 or less last). */
+    static Tally<Split> split(QuirkField<Split> field) {
+        return new Tally<>() {
+            private final Distinct<Split> kinds = new Distinct<>();
+            private int otherCount;
+
+            @Override
+            public void add(Exchange e) {
+                if (e.pieces().isEmpty()) {
+                    kinds.add(Split.NONE);
+                } else if (e.pieces().size() != 2) {
+                    otherCount = e.pieces().size();
+                } else {
+                    int first = e.pieces().get(0).ipv4().get().payloadLength();
+                    int last = e.pieces().get(1).ipv4().get().payloadLength();
+                    kinds.add(first == 8 ? Split.SHORT_HEAD : last <= 8 ? Split.SHORT_TAIL : Split.HALVES);
+                }
+            }
+
+            @Override
+            public Inferred<Split> result(QuirkProfile.Builder soFar) {
+                return otherCount != 0 ? new Inferred.Untold<>("a reply came in " + otherCount + " fragments, not two", false)
+                        : kinds.uniform(field);
+            }
+        };
+    }
+
+    /**
+     * Junk after the IP datagram in frames long enough to need no padding (in a 60-byte frame, bytes after the datagram
+     * are padding and cannot be told from a trailer).
+     */
+    static Tally<Integer> frameTrailer(QuirkField<Integer> field) {
+        return new Tally<>() {
+            private final Distinct<Integer> trailers = new Distinct<>();
+            private boolean any;
+
+            @Override
+            public void add(Exchange e) {
+                for (ParsedFrame f : e.frames()) {
+                    int end = f.ipEnd();
+                    if (end > 0 && f.length() > ReplyFrameBuilder.MIN_FRAME && end <= f.length()) {
+                        any = true;
+                        trailers.add(f.length() - end);
+                    }
+                }
+            }
+
+            @Override
+            public Inferred<Integer> result(QuirkProfile.Builder soFar) {
+                return any ? trailers.uniform(field)
+                        : new Inferred.Untold<>("every reply frame is padded to 60 bytes, so a trailer cannot be told from padding", false);
+            }
+        };
     }
 
     /**
@@ -275,7 +364,8 @@ public final class CapturedReplies {
                 int sum = f.udp().get().checksum();
                 zeros += sum == 0 ? 1 : 0;
                 ffff += sum == 0xFFFF ? 1 : 0;
-                if (!f.udp().get().checksumValid()) {
+                // IPv6 takes no zero checksum (RFC 8200 8.1): a zero there is "none" sent anyway, not a wrong sum
+                if (!f.udp().get().checksumValid() && f.udp().get().checksumPresent()) {
                     anyWrong = true;
                     wrongArePartial &= partialChecksum(f);
                 }
@@ -304,14 +394,8 @@ public final class CapturedReplies {
 
     /** The checksum field holds only the pseudo-header sum (CHECKSUM_PARTIAL: the NIC was to finish it). */
     private static boolean partialChecksum(ParsedFrame f) {
-        ParsedFrame.Ipv4 ip = f.ipv4().get();
-        byte[] s = ip.src().getAddress();
-        byte[] d = ip.dst().getAddress();
-        long sum = ((s[0] & 0xFF) << 8 | (s[1] & 0xFF)) + ((s[2] & 0xFF) << 8 | (s[3] & 0xFF)) + ((d[0] & 0xFF) << 8 | (d[1] & 0xFF))
-                + ((d[2] & 0xFF) << 8 | (d[3] & 0xFF)) + ParsedFrame.PROTO_UDP + f.udp().get().length();
-        while (sum > 0xFFFF) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
+        int sum = InternetChecksum.pseudoHeaderSum(f.ipSource().get(), f.ipDestination().get(), ParsedFrame.PROTO_UDP,
+                f.udp().get().length());
         int value = f.udp().get().checksum();
         return value == sum || value == (~sum & 0xFFFF);
     }
@@ -378,16 +462,17 @@ public final class CapturedReplies {
 
             @Override
             public void add(Exchange e) {
-                ParsedFrame f = e.reply();
-                ParsedFrame.Ipv4 ip = f.ipv4().get();
-                int end = ip.offset() + ip.totalLength();
-                byte[] b = f.bytes();
-                if (end < b.length) {
-                    boolean zeros = true;
-                    for (int i = end; i < b.length; i++) {
-                        zeros &= b[i] == 0;
+                for (ParsedFrame f : e.frames()) {
+                    int end = f.ipEnd();
+                    byte[] b = f.bytes();
+                    // only a frame padded up to the minimum shows padding (a longer one's extra bytes are a trailer)
+                    if (end > 0 && end < b.length && b.length == ReplyFrameBuilder.MIN_FRAME) {
+                        boolean zeros = true;
+                        for (int i = end; i < b.length; i++) {
+                            zeros &= b[i] == 0;
+                        }
+                        kinds.add(zeros ? EthPadding.ZEROS : EthPadding.JUNK);
                     }
-                    kinds.add(zeros ? EthPadding.ZEROS : EthPadding.JUNK);
                 }
             }
 

@@ -1,6 +1,7 @@
 package io.quirklab.wire;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 
 /**
  * The Internet checksum (RFC 1071): the one's complement of the one's-complement sum of 16-bit big-endian words, an
@@ -53,11 +54,26 @@ public final class InternetChecksum {
         return add(add(sum(src, srcOff, 4), sum(dst, dstOff, 4)), add(protocol, length & 0xFFFF));
     }
 
+    /** The sum of the IPv6 pseudo-header (RFC 8200 8.1): both addresses, the 32-bit upper-layer length, the next header. */
+    static int pseudoHeaderSum6(byte[] src, int srcOff, byte[] dst, int dstOff, int protocol, int length) {
+        return add(add(sum(src, srcOff, 16), sum(dst, dstOff, 16)), add(add(protocol, length >>> 16), length & 0xFFFF));
+    }
+
+    /** The pseudo-header sum for either family (both addresses of one). */
+    public static int pseudoHeaderSum(InetAddress src, InetAddress dst, int protocol, int length) {
+        byte[] s = src.getAddress();
+        byte[] d = dst.getAddress();
+        if (s.length != d.length) {
+            throw new IllegalArgumentException("addresses of two families: " + src + ", " + dst);
+        }
+        return s.length == 4 ? pseudoHeaderSum(s, 0, d, 0, protocol, length) : pseudoHeaderSum6(s, 0, d, 0, protocol, length);
+    }
+
     /**
      * The one's complement of the sum over the pseudo-header, a UDP header with a zero checksum field, and
      * {@code payload}. 0x0000 means the sum is zero: RFC 768 then transmits 0xFFFF, as 0x0000 means "no checksum".
      */
-    public static int udpChecksum(Inet4Address src, Inet4Address dst, int srcPort, int dstPort, byte[] payload) {
+    public static int udpChecksum(InetAddress src, InetAddress dst, int srcPort, int dstPort, byte[] payload) {
         int length = 8 + payload.length;
         int s = add(pseudoHeaderSum(src, dst, PROTO_UDP, length), add(add(srcPort, dstPort), length));
         return ~add(s, sum(payload, 0, payload.length)) & 0xFFFF;

@@ -6,7 +6,9 @@ import io.quirklab.wire.QuirkProfile.Fragment;
 import io.quirklab.wire.QuirkProfile.IpChecksum;
 import io.quirklab.wire.QuirkProfile.IpId;
 import io.quirklab.wire.QuirkProfile.IpOptions;
+import io.quirklab.wire.QuirkProfile.Ipv6Ext;
 import io.quirklab.wire.QuirkProfile.PayloadParity;
+import io.quirklab.wire.QuirkProfile.Split;
 import io.quirklab.wire.QuirkProfile.Template;
 import io.quirklab.wire.QuirkProfile.UdpChecksum;
 import java.util.Arrays;
@@ -21,8 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * One row of the quirk table: a field of {@link QuirkProfile} with its YAML key, its values (a choice, a flag or a
- * bounded whole number), what a clean stack sends, what {@code template: request} does with it, how an IPv4 header
- * shows it and how a capture tells it. {@link #ALL} is the table that the persona catalogue, its writer, bisect's
+ * bounded whole number), what a clean stack sends, what {@code template: request} does with it, the IP version it
+ * means something in, how an IPv4 (or IPv6) header shows it and how a capture tells it. {@link #ALL} is the table that the persona catalogue, its writer, bisect's
  * traits and the capture reading iterate; {@link ReplyFrameBuilder} puts each field on the wire.
  *
  * <p>Adding a quirk is a constant here (added to {@link #ALL}) plus its part in {@link ReplyFrameBuilder}.
@@ -34,35 +36,41 @@ public final class QuirkField<T> {
     public static final QuirkField<Template> TEMPLATE = choice("template", Template.class, Template.OFF).build();
     /** Identification: FRESH (a counter, like a kernel), ECHO (the request's), ZERO, FIXED ({@link #IP_ID_VALUE}). */
     public static final QuirkField<IpId> IP_ID = choice("ip-id", IpId.class, IpId.FRESH).templateGives(IpId.ECHO)
-            .inferredBy(CapturedReplies::ipId).build();
+            .inferredBy(CapturedReplies::ipId).only(Family.IPV4).build();
     /** The identification sent with {@code ip-id: fixed}. */
     public static final QuirkField<Integer> IP_ID_VALUE = number("ip-id-value", 0, 0xFFFF, null).detailOf(IP_ID, IpId.FIXED)
-            .inferredBy(CapturedReplies::ipIdValue).build();
+            .inferredBy(CapturedReplies::ipIdValue).only(Family.IPV4).build();
     /** The DF flag. */
     public static final QuirkField<Boolean> DONT_FRAGMENT = flag("dont-fragment", true)
-            .header(ip -> Optional.of(ip.dontFragment())).templateCopies().build();
+            .header(ip -> Optional.of(ip.dontFragment())).templateCopies().only(Family.IPV4).build();
     /** The reserved flag bit (RFC 3514). */
     public static final QuirkField<Boolean> EVIL_BIT = flag("evil-bit", false).header(ip -> Optional.of(ip.evil())).templateCopies()
-            .build();
+            .only(Family.IPV4).build();
     /** NONE, MORE_FRAGMENTS (MF set), OFFSET (a non-zero fragment offset). */
     public static final QuirkField<Fragment> FRAGMENT = choice("fragment", Fragment.class, Fragment.NONE)
             .header(ip -> Optional.of(ip.moreFragments() ? Fragment.MORE_FRAGMENTS : ip.fragmentOffset() != 0 ? Fragment.OFFSET
-                    : Fragment.NONE)).templateCopies().build();
-    /** Time to live. */
-    public static final QuirkField<Integer> TTL = number("ttl", 1, 255, 64).header(ip -> Optional.of(ip.ttl())).templateCopies()
-            .build();
-    /** Type of service: the DSCP and ECN byte. */
-    public static final QuirkField<Integer> TOS = number("tos", 0, 255, 0).header(ip -> Optional.of(ip.tos())).templateCopies()
-            .build();
-    /** NONE, NOP (4 bytes of NOP padding), RECORD_ROUTE. */
+                    : Fragment.NONE)).templateCopies().only(Family.IPV4).build();
+    /** A reply sent as two IPv4 fragments: NONE, HALVES, SHORT_HEAD (UDP header alone), SHORT_TAIL (1..8 bytes last). */
+    public static final QuirkField<Split> SPLIT = choice("split", Split.class, Split.NONE).inferredBy(CapturedReplies::split)
+            .only(Family.IPV4).build();
+    /** Time to live (IPv6: the hop limit). */
+    public static final QuirkField<Integer> TTL = number("ttl", 1, 255, 64).header(ip -> Optional.of(ip.ttl()))
+            .header6(ip -> Optional.of(ip.hopLimit())).templateCopies().build();
+    /** Type of service: the DSCP and ECN byte (IPv6: the traffic class). */
+    public static final QuirkField<Integer> TOS = number("tos", 0, 255, 0).header(ip -> Optional.of(ip.tos()))
+            .header6(ip -> Optional.of(ip.trafficClass())).templateCopies().build();
+    /** NONE, NOP (4 bytes of NOP padding), RECORD_ROUTE, TIMESTAMP (40 bytes: IHL 15). */
     public static final QuirkField<IpOptions> IP_OPTIONS = choice("ip-options", IpOptions.class, IpOptions.NONE)
-            .header(ip -> options(ip.options())).templateCopies().build();
+            .header(ip -> options(ip.options())).templateCopies().only(Family.IPV4).build();
     /** CORRECT, or WRONG (a negative control). */
     public static final QuirkField<IpChecksum> IP_CHECKSUM = choice("ip-checksum", IpChecksum.class, IpChecksum.CORRECT)
-            .header(ip -> Optional.of(ip.headerChecksumValid() ? IpChecksum.CORRECT : IpChecksum.WRONG)).build();
+            .header(ip -> Optional.of(ip.headerChecksumValid() ? IpChecksum.CORRECT : IpChecksum.WRONG)).only(Family.IPV4).build();
+    /** The IPv6 extension header before UDP: NONE, HOP_BY_HOP, DEST_OPTS, ROUTING (type 0, segments left 0), FRAGMENT (atomic). */
+    public static final QuirkField<Ipv6Ext> IPV6_EXT = choice("ipv6-ext", Ipv6Ext.class, Ipv6Ext.NONE)
+            .header6(QuirkField::extension).only(Family.IPV6).build();
     /** Bytes after the UDP datagram counted in the IP total length (the UDP length stays exact). */
     public static final QuirkField<Integer> TRAILING_BYTES = number("trailing-bytes", 0, 64, 0)
-            .inferredBy(CapturedReplies.fromUdp(CapturedReplies::trailingBytes)).build();
+            .inferredBy(CapturedReplies.fromUdp(CapturedReplies::trailingBytes)).only(Family.IPV4).build();
     /**
      * CORRECT, NONE (0x0000), NEGATIVE_ZERO (sum tuned to zero, sent as 0xFFFF), ZERO_AS_NONE (sum tuned to zero, sent as
      * 0x0000), WRONG (a negative control). Only ASF pongs and sessionless replies can be tuned (responder.ChecksumTuner);
@@ -79,9 +87,15 @@ public final class QuirkField<T> {
     /** ZEROS or JUNK bytes padding frames under 60 bytes. */
     public static final QuirkField<EthPadding> ETH_PADDING = choice("eth-padding", EthPadding.class, EthPadding.ZEROS)
             .inferredBy(CapturedReplies::ethPadding).build();
-    /** An 802.1Q tag on replies; a clean stack sends none. */
-    public static final QuirkField<Integer> VLAN_ID = number("vlan-id", 1, 4094, null)
+    /** Junk bytes after the IP datagram in the Ethernet frame, beyond the IP length (a trailer, not padding). */
+    public static final QuirkField<Integer> FRAME_TRAILER = number("frame-trailer", 0, 64, 0).inferredBy(CapturedReplies::frameTrailer)
+            .build();
+    /** An 802.1Q tag on replies (0: a priority tag, RFC-less but 802.1Q's VLAN ID 0); a clean stack sends none. */
+    public static final QuirkField<Integer> VLAN_ID = number("vlan-id", 0, 4094, null)
             .inferredBy(CapturedReplies.fromFrames(f -> f.vlanId().isPresent() ? f.vlanId().getAsInt() : null)).build();
+    /** An 802.1ad S-tag outside the 802.1Q tag: QinQ (needs vlan-id). */
+    public static final QuirkField<Integer> VLAN_OUTER = number("vlan-outer", 0, 4094, null).requires(VLAN_ID)
+            .inferredBy(CapturedReplies.fromFrames(f -> f.outerVlanId().isPresent() ? f.outerVlanId().getAsInt() : null)).build();
     /** UNICAST to the DUT's MAC, or BROADCAST. */
     public static final QuirkField<Destination> DESTINATION = choice("destination", Destination.class, Destination.UNICAST)
             .inferredBy(CapturedReplies.fromFrames(f -> f.dst().equals(MacAddress.BROADCAST) ? Destination.BROADCAST
@@ -93,9 +107,9 @@ public final class QuirkField<T> {
     public static final QuirkField<Boolean> DUPLICATE = flag("duplicate", false).inferredBy(CapturedReplies::duplicate).build();
 
     /** The table, in the order catalogues list the keys, bisect its dimensions and a capture reading its findings. */
-    public static final List<QuirkField<?>> ALL = List.of(TEMPLATE, IP_ID, IP_ID_VALUE, DONT_FRAGMENT, EVIL_BIT, FRAGMENT, TTL, TOS,
-            IP_OPTIONS, IP_CHECKSUM, TRAILING_BYTES, UDP_CHECKSUM, SOURCE_PORT, PAYLOAD_PARITY, ETH_PADDING, VLAN_ID, DESTINATION,
-            DELAY_MILLIS, DUPLICATE);
+    public static final List<QuirkField<?>> ALL = List.of(TEMPLATE, IP_ID, IP_ID_VALUE, DONT_FRAGMENT, EVIL_BIT, FRAGMENT, SPLIT, TTL,
+            TOS, IP_OPTIONS, IP_CHECKSUM, IPV6_EXT, TRAILING_BYTES, UDP_CHECKSUM, SOURCE_PORT, PAYLOAD_PARITY, ETH_PADDING,
+            FRAME_TRAILER, VLAN_ID, VLAN_OUTER, DESTINATION, DELAY_MILLIS, DUPLICATE);
     private static final Map<String, QuirkField<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toMap(QuirkField::name, f -> f, (a, b) -> a, LinkedHashMap::new));
     /** How bisect and descriptions show "nothing sent" (an untagged frame). */
@@ -105,6 +119,9 @@ public final class QuirkField<T> {
     private final Values<T> values;
     private final T clean;
     private final Function<ParsedFrame.Ipv4, Optional<T>> header;
+    private final Function<ParsedFrame.Ipv6, Optional<T>> header6;
+    private final Family family;
+    private final QuirkField<?> requires;
     private final boolean templated;
     private final T templateValue;
     private final QuirkField<?> owner;
@@ -116,11 +133,15 @@ public final class QuirkField<T> {
         this.values = r.values;
         this.clean = r.clean;
         this.header = r.header;
+        this.header6 = r.header6;
+        this.family = r.family;
+        this.requires = r.requires;
         this.templated = r.templated;
         this.templateValue = r.templateValue;
         this.owner = r.owner;
         this.ownerValue = r.ownerValue;
-        this.inference = r.inference != null ? r.inference : r.header != null ? CapturedReplies.fromHeaders(r.header) : Inference.never();
+        this.inference = r.inference != null ? r.inference : r.header != null || r.header6 != null
+                ? CapturedReplies.fromHeaders(r.header, r.header6) : Inference.never();
     }
 
     /** The key in persona catalogues and in descriptions, e.g. {@code dont-fragment}. */
@@ -140,6 +161,36 @@ public final class QuirkField<T> {
     /** The value as an IPv4 header shows it; empty when the field is not in the header or none of its values names it. */
     public Optional<T> read(ParsedFrame.Ipv4 ip) {
         return header == null ? Optional.empty() : header.apply(ip);
+    }
+
+    /** The value as an IPv6 header (and its extension headers) shows it; empty as for IPv4. */
+    public Optional<T> read(ParsedFrame.Ipv6 ip) {
+        return header6 == null ? Optional.empty() : header6.apply(ip);
+    }
+
+    /** The IP version the field means something in. */
+    public Family family() {
+        return family;
+    }
+
+    /** The field this one needs set beside it (vlan-outer needs vlan-id), or empty. */
+    public Optional<QuirkField<?>> requires() {
+        return Optional.ofNullable(requires);
+    }
+
+    /** Which IP version a field belongs to: a persona of the other version is refused it. */
+    public enum Family {
+        ANY, IPV4, IPV6;
+
+        /** True when a persona of IP version {@code ipv6 ? 6 : 4} may set it. */
+        public boolean fits(boolean ipv6) {
+            return this == ANY || (this == IPV6) == ipv6;
+        }
+
+        /** How a refusal names it: "IPv4" or "IPv6". */
+        public String label() {
+            return this == IPV6 ? "IPv6" : "IPv4";
+        }
     }
 
     /** True when {@code template: request} decides this field unless the profile sets it. */
@@ -420,7 +471,7 @@ public final class QuirkField<T> {
         }
     }
 
-    /** Options a reply of ours would carry; empty for others (a timestamp, a router alert). */
+    /** Options a reply of ours would carry; empty for others (a router alert, security). */
     private static Optional<IpOptions> options(byte[] o) {
         if (o.length == 0) {
             return Optional.of(IpOptions.NONE);
@@ -428,7 +479,28 @@ public final class QuirkField<T> {
         if (Arrays.equals(o, ReplyFrameBuilder.NOPS)) {
             return Optional.of(IpOptions.NOP);
         }
+        if (o[0] == ReplyFrameBuilder.TIMESTAMP_OPTION && o.length == ReplyFrameBuilder.MAX_OPTIONS) {
+            return Optional.of(IpOptions.TIMESTAMP);
+        }
         return o[0] == ReplyFrameBuilder.RECORD_ROUTE[0] ? Optional.of(IpOptions.RECORD_ROUTE) : Optional.empty();
+    }
+
+    /** The first extension header of an IPv6 reply, as the table names it; empty for a chain of several or another kind. */
+    private static Optional<Ipv6Ext> extension(ParsedFrame.Ipv6 ip) {
+        List<Integer> ext = ip.extensions();
+        if (ext.isEmpty()) {
+            return Optional.of(Ipv6Ext.NONE);
+        }
+        if (ext.size() > 1) {
+            return Optional.empty();
+        }
+        return switch (ext.get(0)) {
+            case ParsedFrame.EXT_HOP_BY_HOP -> Optional.of(Ipv6Ext.HOP_BY_HOP);
+            case ParsedFrame.EXT_DEST_OPTS -> Optional.of(Ipv6Ext.DEST_OPTS);
+            case ParsedFrame.EXT_ROUTING -> Optional.of(Ipv6Ext.ROUTING);
+            case ParsedFrame.EXT_FRAGMENT -> ip.fragment() != null && ip.fragment().atomic() ? Optional.of(Ipv6Ext.FRAGMENT) : Optional.empty();
+            default -> Optional.empty();
+        };
     }
 
     static String kebab(Enum<?> e) {
@@ -453,6 +525,9 @@ public final class QuirkField<T> {
         final Values<T> values;
         final T clean;
         Function<ParsedFrame.Ipv4, Optional<T>> header;
+        Function<ParsedFrame.Ipv6, Optional<T>> header6;
+        Family family = Family.ANY;
+        QuirkField<?> requires;
         boolean templated;
         T templateValue;
         QuirkField<?> owner;
@@ -468,6 +543,24 @@ public final class QuirkField<T> {
         /** How an IPv4 header shows the value; a capture then tells it from the replies' headers. */
         Row<T> header(Function<ParsedFrame.Ipv4, Optional<T>> read) {
             this.header = read;
+            return this;
+        }
+
+        /** How an IPv6 header shows the value. */
+        Row<T> header6(Function<ParsedFrame.Ipv6, Optional<T>> read) {
+            this.header6 = read;
+            return this;
+        }
+
+        /** Means something in one IP version only. */
+        Row<T> only(Family f) {
+            this.family = f;
+            return this;
+        }
+
+        /** Needs {@code other} set beside it (any value). */
+        Row<T> requires(QuirkField<?> other) {
+            this.requires = other;
             return this;
         }
 

@@ -26,7 +26,17 @@ public record QuirkProfile(Map<QuirkField<?>, Object> set) {
 
     public enum Fragment { NONE, MORE_FRAGMENTS, OFFSET }
 
-    public enum IpOptions { NONE, NOP, RECORD_ROUTE }
+    /**
+     * A reply really sent as two IPv4 fragments: HALVES of about equal size, SHORT_HEAD (the first carries the UDP header
+     * alone: a 60-byte padded frame), SHORT_TAIL (the last carries 1 to 8 bytes: a 60-byte padded frame).
+     */
+    public enum Split { NONE, HALVES, SHORT_HEAD, SHORT_TAIL }
+
+    /** TIMESTAMP fills the header: a 40-byte timestamp option, IHL 15. */
+    public enum IpOptions { NONE, NOP, RECORD_ROUTE, TIMESTAMP }
+
+    /** The IPv6 extension header before UDP: hop-by-hop or destination options (PadN), a routing header, an atomic fragment. */
+    public enum Ipv6Ext { NONE, HOP_BY_HOP, DEST_OPTS, ROUTING, FRAGMENT }
 
     public enum IpChecksum { CORRECT, WRONG }
 
@@ -64,6 +74,11 @@ public record QuirkProfile(Map<QuirkField<?>, Object> set) {
      * ip-id: fixed").
      */
     public static Optional<Broken> broken(QuirkField<?> detail, Map<QuirkField<?>, Object> values) {
+        Optional<QuirkField<?>> needs = detail.requires();
+        if (needs.isPresent() && values.containsKey(detail) && !values.containsKey(needs.get())) {
+            return Optional.of(new Broken(detail, new QuirkField.Refusal(null, "needs " + needs.get().name() + " too ("
+                    + needs.get().values().allowed() + ")")));
+        }
         if (detail.owner().isEmpty()) {
             return Optional.empty();
         }

@@ -60,8 +60,9 @@ class TraitsTest {
     @Test
     void theDimensionsAreTheTablesRowsButTheTemplateAndDetails() {
         Traits clean = Traits.of(QuirkProfile.CLEAN, java.util.Set.of(), true);
-        assertEquals(List.of("ip-id", "dont-fragment", "evil-bit", "fragment", "ttl", "tos", "ip-options", "ip-checksum", "trailing-bytes",
-                "udp-checksum", "source-port", "payload-parity", "eth-padding", "vlan-id", "destination", "delay-millis", "duplicate",
+        assertEquals(List.of("ip-id", "dont-fragment", "evil-bit", "fragment", "split", "ttl", "tos", "ip-options", "ip-checksum", "ipv6-ext",
+                "trailing-bytes", "udp-checksum", "source-port", "payload-parity", "eth-padding", "frame-trailer", "vlan-id", "vlan-outer",
+                "destination", "delay-millis", "duplicate",
                 "ipmi", "firmware-quirk:session-id-zero", "firmware-quirk:reused-sequence", "firmware-quirk:oem-auth-required",
                 "firmware-quirk:auth-none-accepted", "firmware-quirk:cipher-zero"), List.copyOf(clean.values().keySet()));
         assertEquals("fresh", clean.values().get("ip-id"));
@@ -97,7 +98,7 @@ class TraitsTest {
         for (Persona p : BUILT_IN.personas()) {
             entries.add(PersonaYaml.of(new ControlReply.PersonaView(p.name(), p.address().getHostAddress(), p.mac().toString(),
                     p.expected().name(), p.description(), p.bmc().ipmi20() ? "2.0" : "1.5", PersonaYaml.served(p), p.bmc().maxSessions(),
-                    Math.toIntExact(p.bmc().idleTimeout().toSeconds()))));
+                    Math.toIntExact(p.bmc().idleTimeout().toSeconds()), null)));
         }
         PersonaCatalogue back = PersonaCatalogue.parse("put.yaml", PersonaYaml.catalogue(entries),
                 PersonaCatalogue.address(PersonaCatalogue.DEFAULT_BASE));

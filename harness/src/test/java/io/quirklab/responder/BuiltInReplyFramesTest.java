@@ -3,7 +3,6 @@ package io.quirklab.responder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quirklab.bmc.SimulatedBmc;
-import io.quirklab.process.CommandRunner;
 import io.quirklab.ipmi.AsfMessage;
 import io.quirklab.ipmi.AuthType;
 import io.quirklab.ipmi.IpmiRequest;
@@ -11,22 +10,17 @@ import io.quirklab.ipmi.NetFn;
 import io.quirklab.ipmi.RmcpPacket;
 import io.quirklab.ipmi.Session15Packet;
 import io.quirklab.testing.FrameOracle;
-import io.quirklab.testing.Require;
 import io.quirklab.testing.TestFrames;
+import io.quirklab.testing.TsharkText;
 import io.quirklab.wire.ParsedFrame;
-import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import io.quirklab.wire.ReplyFrameBuilder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sends them, written to a pcap and judged by tshark, an oracle that shares no code with the builder.
  */
 class BuiltInReplyFramesTest {
-    private static final Pattern FRAME = Pattern.compile("(?m)^Frame (\\d+):");
     private static final Pattern IP_STATUS = Pattern.compile("\\[Header checksum status: (\\w+)\\]");
     private static final Pattern UDP_STATUS = Pattern.compile("(?s)User Datagram Protocol.*?\\[Checksum Status: ([\\w ]+)\\]");
     private static final Pattern UDP_FIELD = Pattern.compile("(?s)User Datagram Protocol.*?Checksum: (0x[0-9a-f]{4})");
@@ -106,56 +99,18 @@ class BuiltInReplyFramesTest {
 
     @Test
     void tsharkSeesTheChecksumsWeIntended(@TempDir Path dir) throws IOException {
-        CommandRunner runner = new CommandRunner();
-        boolean tshark = runner.run(Duration.ofSeconds(20), List.of("tshark", "--version")).ok();
-        Require.capability(Require.TOOLS, tshark,
-                "Test requires tshark (Debian: apt-get install tshark) as an independent checksum oracle");
         List<Expected> replies = replies();
-        Path pcap = dir.resolve("built-in-personas.pcap");
-        try (OutputStream out = Files.newOutputStream(pcap)) {
-            List<PcapFile.Record> records = new ArrayList<>();
-            for (int i = 0; i < replies.size(); i++) {
-                byte[] f = replies.get(i).frame();
-                records.add(new PcapFile.Record(1_700_000_000_000_000L + i * 1000L, f.length, f));
-            }
-            PcapFile.write(out, records);
-        }
-        CommandRunner.Result r = runner.run(Duration.ofSeconds(60), List.of("tshark", "-n", "-r", pcap.toString(), "-V",
-                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"));
-        assertThat(r.ok()).as("%s: %s", r.commandLine(), r.stderr()).isTrue();
-        List<String> frames = splitFrames(r.stdout());
-        assertThat(frames).hasSize(replies.size());
+        List<String> frames = TsharkText.dissect(dir.resolve("built-in-personas.pcap"), replies.stream().map(Expected::frame).toList());
         for (int i = 0; i < replies.size(); i++) {
             Expected e = replies.get(i);
             String text = frames.get(i);
             String what = "frame " + (i + 1) + " (" + e.persona() + ")";
-            assertThat(group(IP_STATUS, text)).as(what + " IP header checksum").isEqualTo(e.ipStatus());
-            assertThat(group(UDP_STATUS, text)).as(what + " UDP checksum").isEqualTo(e.udpStatus());
+            assertThat(TsharkText.group(IP_STATUS, text)).as(what + " IP header checksum").isEqualTo(e.ipStatus());
+            assertThat(TsharkText.group(UDP_STATUS, text)).as(what + " UDP checksum").isEqualTo(e.udpStatus());
             if (e.udpStatus() != null && e.udpField() >= 0) {
-                assertThat(Integer.parseInt(group(UDP_FIELD, text).substring(2), 16)).as(what + " UDP checksum field")
+                assertThat(Integer.parseInt(TsharkText.group(UDP_FIELD, text).substring(2), 16)).as(what + " UDP checksum field")
                         .isEqualTo(e.udpField());
             }
         }
-    }
-
-    private static List<String> splitFrames(String out) {
-        List<String> frames = new ArrayList<>();
-        Matcher m = FRAME.matcher(out);
-        int start = -1;
-        while (m.find()) {
-            if (start >= 0) {
-                frames.add(out.substring(start, m.start()));
-            }
-            start = m.start();
-        }
-        if (start >= 0) {
-            frames.add(out.substring(start));
-        }
-        return frames;
-    }
-
-    private static String group(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        return m.find() ? m.group(1) : null;
     }
 }

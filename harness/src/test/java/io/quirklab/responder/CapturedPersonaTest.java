@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quirklab.bisect.RequestHeader;
 import io.quirklab.bmc.FirmwareQuirk;
+import io.quirklab.lab.LabFile;
 import io.quirklab.testing.PersonaEquivalence;
 import io.quirklab.testing.TestFrames;
+import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
 import io.quirklab.wire.PcapFile;
 import io.quirklab.wire.QuirkField;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,16 +70,11 @@ class CapturedPersonaTest {
         assertTrue(ping.undetermined().stream().anyMatch(u -> u.startsWith("identity:")));
     }
 
-    /**
-     * Every built-in persona's replies, built by the responder's own frame builder from the real exchange's payloads
-     * (the lab round trip in the scenarios does the same on the wire), come back as an equivalent quirk profile.
-     */
-    @TestFactory
-    List<DynamicTest> everyBuiltInPersonaComesBack() throws Exception {
-        List<PcapFile.Record> real = PcapFile.read(capture("ipmitool_lan_mcinfo.pcap"));
+    /** The request and reply payloads of a real ipmitool session (lan, mc info). */
+    private static List<byte[][]> realExchanges() throws Exception {
         List<byte[][]> exchanges = new ArrayList<>();
         byte[] pending = null;
-        for (PcapFile.Record r : real) {
+        for (PcapFile.Record r : PcapFile.read(capture("ipmitool_lan_mcinfo.pcap"))) {
             ParsedFrame f = ParsedFrame.parse(r.data()).orElseThrow();
             if (f.udp().isEmpty()) {
                 continue;
@@ -88,29 +86,56 @@ class CapturedPersonaTest {
                 pending = null;
             }
         }
+        return exchanges;
+    }
+
+    /**
+     * Every built-in persona's replies, built by the responder's own frame builder from the real exchange's payloads
+     * (the lab round trip in the scenarios does the same on the wire), come back as an equivalent quirk profile.
+     */
+    @TestFactory
+    List<DynamicTest> everyBuiltInPersonaComesBack() throws Exception {
+        return comeBack(PersonaCatalogue.builtIn().personas());
+    }
+
+    /**
+     * So do the catalogue lab's (scenarios/labs/catalogue.yaml): replies in two fragments (put back together by the
+     * reading), short frames padded with junk, a frame trailer, a priority tag and QinQ, IHL 15, tunnel ports, and
+     * IPv6 with its extension headers and a zero checksum.
+     */
+    @TestFactory
+    List<DynamicTest> everyCataloguePersonaComesBack() throws Exception {
+        return comeBack(LabFile.read(Path.of("..").toAbsolutePath().normalize().resolve("scenarios/labs/catalogue.yaml")).personas());
+    }
+
+    private static List<DynamicTest> comeBack(List<Persona> personas) throws Exception {
+        List<byte[][]> exchanges = realExchanges();
         List<DynamicTest> tests = new ArrayList<>();
-        for (Persona persona : PersonaCatalogue.builtIn().personas()) {
+        for (Persona persona : personas) {
             tests.add(DynamicTest.dynamicTest(persona.name(), () -> {
+                boolean v6 = persona.address6() != null;
+                InetAddress self = v6 ? persona.address6() : TestFrames.PERSONA;
+                MacAddress mac = v6 ? persona.mac() : TestFrames.PERSONA_MAC;
                 List<PcapFile.Record> records = new ArrayList<>();
                 AtomicInteger fresh = new AtomicInteger(7000);
                 long t = 1_000_000;
                 int id = 0x4d2e;
                 for (byte[][] x : exchanges) {
-                    TestFrames.Request rq = TestFrames.Request.to623(x[0]).withId(id++);
-                    byte[] rqFrame = rq.frame();
+                    byte[] rqFrame = v6 ? TestFrames.request6(mac, persona.address6(), x[0]) : TestFrames.Request.to623(x[0]).withId(id++).frame();
                     records.add(new PcapFile.Record(t, rqFrame.length, rqFrame));
-                    byte[] reply = ReplyFrameBuilder.udpReply(ParsedFrame.parse(rqFrame).orElseThrow(), TestFrames.PERSONA,
-                            TestFrames.PERSONA_MAC, x[1], persona.quirks(), fresh::incrementAndGet);
+                    List<byte[]> reply = ReplyFrameBuilder.udpReplies(ParsedFrame.parse(rqFrame).orElseThrow(), self, mac, x[1],
+                            persona.quirks(), fresh::incrementAndGet);
                     long at = t + 200 + persona.quirks().effective(QuirkField.DELAY_MILLIS) * 1000L;
-                    records.add(new PcapFile.Record(at, reply.length, reply));
-                    if (persona.quirks().effective(QuirkField.DUPLICATE)) {
-                        records.add(new PcapFile.Record(at + 10, reply.length, reply));
+                    for (int copy = 0; copy < (persona.quirks().effective(QuirkField.DUPLICATE) ? 2 : 1); copy++) {
+                        for (byte[] frame : reply) {
+                            records.add(new PcapFile.Record(at, frame.length, frame));
+                            at += 10;
+                        }
                     }
                     t = at + 5_000;
                 }
-                CapturedPersona clone = CapturedPersona.of(records, Optional.of(TestFrames.PERSONA));
-                Optional<RequestHeader> header = Optional.of(RequestHeader.of(ParsedFrame.parse(records.get(0).data()).orElseThrow()
-                        .ipv4().orElseThrow()));
+                CapturedPersona clone = CapturedPersona.of(records, Optional.of(self));
+                Optional<RequestHeader> header = ParsedFrame.parse(records.get(0).data()).orElseThrow().ipv4().map(RequestHeader::of);
                 assertEquals(List.of(), PersonaEquivalence.differences(persona, clone, header), clone.yaml(persona.name()));
             }));
         }

@@ -81,18 +81,79 @@ class PersonaCatalogueTest {
 
     @Test
     void everyRowOfTheQuirkTableIsReadByItsKey() {
-        StringBuilder yaml = new StringBuilder("personas:\n  - name: all\n    quirks:\n");
-        for (QuirkField<?> f : QuirkField.ALL) {
-            String value = f.detail().map(d -> f.textOf(d.ownerValue())).orElseGet(() -> f.values() instanceof QuirkField.Range r
-                    ? String.valueOf(Math.max(r.min(), 1)) : f.values() instanceof QuirkField.Flag ? String.valueOf(!(Boolean) f.clean())
-                    : ((Enum<?>) f.values().type().getEnumConstants()[1]).name()); // an enum constant's spelling: MORE_FRAGMENTS
-            yaml.append("      ").append(f.name()).append(": ").append(value).append('\n');
+        // every row a persona of its IP version may set: IPv4 rows on an IPv4 persona, IPv6 rows on one reached over IPv6
+        StringBuilder yaml = new StringBuilder("personas:\n");
+        for (boolean v6 : new boolean[] {false, true}) {
+            yaml.append("  - name: all").append(v6 ? "6" : "4").append('\n').append(v6 ? "    address6: 2001:2::44\n" : "")
+                    .append("    quirks:\n");
+            for (QuirkField<?> f : QuirkField.ALL.stream().filter(f -> f.family().fits(v6)).toList()) {
+                String value = f.detail().map(d -> f.textOf(d.ownerValue())).orElseGet(() -> f.values() instanceof QuirkField.Range r
+                        ? String.valueOf(Math.max(r.min(), 1)) : f.values() instanceof QuirkField.Flag ? String.valueOf(!(Boolean) f.clean())
+                        : ((Enum<?>) f.values().type().getEnumConstants()[1]).name()); // an enum constant's spelling: MORE_FRAGMENTS
+                yaml.append("      ").append(f.name()).append(": ").append(value).append('\n');
+            }
         }
-        QuirkProfile q = parse(yaml.toString()).get("all").quirks();
-        assertThat(q.set().keySet()).containsExactlyElementsOf(QuirkField.ALL);
-        for (QuirkField<?> f : QuirkField.ALL) {
-            assertThat(q.get(f)).as(f.name()).isNotEqualTo(java.util.Optional.ofNullable(f.clean()));
+        PersonaCatalogue c = parse(yaml.toString());
+        java.util.Set<QuirkField<?>> read = new java.util.HashSet<>(c.get("all4").quirks().set().keySet());
+        read.addAll(c.get("all6").quirks().set().keySet());
+        assertThat(read).containsExactlyInAnyOrderElementsOf(QuirkField.ALL);
+        for (Persona p : c.personas()) {
+            for (QuirkField<?> f : p.quirks().set().keySet()) {
+                assertThat(p.quirks().get(f)).as(f.name()).isNotEqualTo(java.util.Optional.ofNullable(f.clean()));
+            }
         }
+        assertThat(c.get("all6").address6().getHostAddress()).isEqualTo("2001:2:0:0:0:0:0:44");
+    }
+
+    @Test
+    void aQuirkOfTheOtherIpVersionIsRefusedWithWhatToDo() {
+        assertError("personas:\n  - name: a\n    quirks: { ipv6-ext: dest-opts }\n", "personas.yaml: persona 'a', field 'ipv6-ext' is an "
+                + "IPv6 quirk; give the persona an address6 in 2001:2::/48 to reach it over IPv6 (line 3)");
+        assertError("personas:\n  - name: a\n    address6: 2001:2::50\n    quirks: { dont-fragment: false }\n", "personas.yaml: persona "
+                + "'a', field 'dont-fragment' is an IPv4 quirk, and this persona is reached over IPv6 (address6) (line 4)");
+    }
+
+    @Test
+    void ipv6AddressesKeepToTheBenchmarkingRangeAndTheLabsSubnet() {
+        PersonaCatalogue.Segment virtual = new io.quirklab.lab.LabKind.Virtual().segment();
+        String yaml = "personas:\n  - name: a\n    address6: %s\n";
+        assertThat(PersonaCatalogue.parse("p.yaml", yaml.formatted("2001:2::10"), BASE, virtual).get("a").target().getHostAddress())
+                .isEqualTo("2001:2:0:0:0:0:0:10");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("2001:db8::10"), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': '2001:db8::10' is outside 2001:2::/48, the only IPv6 range test traffic "
+                        + "may use (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("2001:2:0:1::10"), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': '2001:2:0:1::10' is outside the virtual lab's IPv6 subnet 2001:2::/64: "
+                        + "the clients would send to it through another interface, out of the lab (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("2001:2::1"), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': '2001:2::1' is the DUT's own address on the virtual lab (2001:2::1) (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("\"2001:2::\""), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': '2001:2::' is the subnet-router anycast address of the virtual lab's "
+                        + "subnet 2001:2::/64 (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("fe80::1%eth0"), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': 'fe80::1%eth0' is not an IPv6 address like 2001:2::10 (line 3)");
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", yaml.formatted("bmc.example"), BASE, virtual))
+                .hasMessage("p.yaml: persona 'a', field 'address6': 'bmc.example' is not an IPv6 address like 2001:2::10 (line 3)");
+        PersonaCatalogue.Segment noV6 = new io.quirklab.lab.LabKind.SecondNic("eth1", "eth2", PersonaCatalogue.address("198.18.1.10"))
+                .segment();
+        assertThatThrownBy(() -> PersonaCatalogue.parse("p.yaml", "personas:\n  - name: a\n    address: 198.18.1.20\n    address6: "
+                + "2001:2::10\n", BASE, noV6)).hasMessageContaining("is IPv6, and the second-nic lab on eth1 has no IPv6 segment");
+        assertThatThrownBy(() -> parse("personas:\n  - name: a\n    address6: 2001:2::10\n  - name: b\n    address6: 2001:2:0::10\n"))
+                .hasMessage("personas.yaml: persona 'b', field 'address6': '2001:2::10' is already taken by persona 'a' (line 5)");
+    }
+
+    @Test
+    void aFileCanIncludeTheBuiltInPersonasBeforeItsOwn() {
+        PersonaCatalogue c = parse("include: [built-in]\npersonas:\n  - name: mine\n    quirks: { ttl: 9 }\n");
+        List<Persona> builtIn = PersonaCatalogue.builtIn().personas();
+        assertThat(c.personas()).hasSize(builtIn.size() + 1).startsWith(builtIn.toArray(Persona[]::new));
+        Persona mine = c.get("mine");
+        assertThat(mine.address().getHostAddress()).isEqualTo("198.18.0." + (10 + builtIn.size()));
+        assertThat(mine.mac()).isEqualTo(MacAddress.local(builtIn.size() + 1));
+        assertError("include: [others]\npersonas:\n  - name: a\n", "personas.yaml: field 'include': 'others' is not a catalogue this file "
+                + "can include (only built-in) (line 1)");
+        assertError("include: [built-in]\npersonas:\n  - name: clean\n", "personas.yaml: persona 'clean', field 'name': 'clean' is used "
+                + "twice (line 3)");
     }
 
     @Test
@@ -228,7 +289,7 @@ class PersonaCatalogueTest {
         assertError("personas:\n  - name: a\n    quirks: { ttl: 0 }\n",
                 "personas.yaml: persona 'a', field 'ttl': 0 is outside 1..255 (line 3)");
         assertError("personas:\n  - name: a\n    quirks: { vlan-id: 4095 }\n",
-                "personas.yaml: persona 'a', field 'vlan-id': 4095 is outside 1..4094 (line 3)");
+                "personas.yaml: persona 'a', field 'vlan-id': 4095 is outside 0..4094 (line 3)");
         assertError("personas:\n  - name: a\n    quirks: { trailing-bytes: lots }\n",
                 "personas.yaml: persona 'a', field 'trailing-bytes': 'lots' is not a whole number in 0..64 (line 3)");
         assertError("personas:\n  - name: a\n    quirks: { ip-id: fixed }\n",
@@ -241,12 +302,13 @@ class PersonaCatalogueTest {
     void unknownFields() {
         assertError("personas:\n  - name: a\n    quirks: { ttll: 3 }\n",
                 "personas.yaml: persona 'a', field 'ttll' is not a quirk (known: template, ip-id, ip-id-value, dont-fragment, "
-                        + "evil-bit, fragment, ttl, tos, ip-options, ip-checksum, trailing-bytes, udp-checksum, source-port, "
-                        + "payload-parity, eth-padding, vlan-id, destination, delay-millis, duplicate) (line 3)");
+                        + "evil-bit, fragment, split, ttl, tos, ip-options, ip-checksum, ipv6-ext, trailing-bytes, udp-checksum, "
+                        + "source-port, payload-parity, eth-padding, frame-trailer, vlan-id, vlan-outer, destination, delay-millis, "
+                        + "duplicate) (line 3)");
         assertError("personas:\n  - name: a\n    adress: 198.18.0.99\n",
                 "personas.yaml: persona 'a', field 'adress' is not a persona field (known: name, description, expected, "
-                        + "quirks, firmware-quirks, ipmi, address, mac, max-sessions, idle-timeout) (line 3)");
-        assertError("persona:\n  - name: a\n", "personas.yaml: unknown top-level field 'persona' (known: personas) (line 2)");
+                        + "quirks, firmware-quirks, ipmi, address, mac, max-sessions, idle-timeout, address6) (line 3)");
+        assertError("persona:\n  - name: a\n", "personas.yaml: unknown top-level field 'persona' (known: personas, include) (line 2)");
     }
 
     @Test
@@ -316,9 +378,9 @@ class PersonaCatalogueTest {
                     description: "every field"
                     expected: CLIENT_REJECTED
                     quirks: { template: request, ip-id: fixed, ip-id-value: 0x10, dont-fragment: false, evil-bit: true, fragment: offset,
-                              ttl: 7, tos: 0x04, ip-options: record-route, ip-checksum: wrong, trailing-bytes: 3, udp-checksum: zero-as-none,
-                              source-port: 700, payload-parity: odd, eth-padding: junk, vlan-id: 4094, destination: broadcast,
-                              delay-millis: 20, duplicate: true }
+                              split: short-tail, ttl: 7, tos: 0x04, ip-options: record-route, ip-checksum: wrong, trailing-bytes: 3,
+                              udp-checksum: zero-as-none, source-port: 700, payload-parity: odd, eth-padding: junk, frame-trailer: 5,
+                              vlan-id: 4094, vlan-outer: 0, destination: broadcast, delay-millis: 20, duplicate: true }
                     firmware-quirks: [cipher-zero, session-id-zero]
                     ipmi: "1.5"
                     address: 198.18.0.99
@@ -326,8 +388,16 @@ class PersonaCatalogueTest {
                     max-sessions: 9
                     idle-timeout: 33
                 """).get("every");
-        assertThat(every.quirks().set()).hasSize(QuirkField.ALL.size());
+        assertThat(every.quirks().set()).hasSize((int) QuirkField.ALL.stream().filter(f -> f.family().fits(false)).count());
         assertThat(PersonaCatalogue.parse("w.yaml", PersonaYaml.personas(List.of(every)), BASE).personas()).containsExactly(every);
+        Persona every6 = parse("""
+                personas:
+                  - name: every6
+                    address6: 2001:2::abcd
+                    quirks: { template: request, ttl: 2, tos: 0x20, ipv6-ext: routing, udp-checksum: none, frame-trailer: 1 }
+                """).get("every6");
+        assertThat(PersonaCatalogue.parse("w.yaml", PersonaYaml.personas(List.of(every6)), BASE).personas()).containsExactly(every6);
+
         Persona custom = new Persona("own-users", "", BASE, MacAddress.local(1), QuirkProfile.CLEAN,
                 BmcConfig.smdcDefaults().withUsers(BmcConfig.parseUsers(List.of("root:pw:admin"))), Verdict.DELIVERED);
         assertThatThrownBy(() -> PersonaYaml.of(custom)).hasMessageContaining("own-users")
@@ -359,7 +429,7 @@ class PersonaCatalogueTest {
             bomb.append(c).append(": &").append(c).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, "*" + (char) (c - 1))))
                     .append("]\n");
         }
-        assertError(bomb + "personas:\n  - name: a\n", "personas.yaml: unknown top-level field 'a' (known: personas) (line 1)");
+        assertError(bomb + "personas:\n  - name: a\n", "personas.yaml: unknown top-level field 'a' (known: personas, include) (line 1)");
         assertError("personas:\n  - name: a\n    description: &d x\n    expected: *d\n", "personas.yaml: persona 'a', field 'expected': "
                 + "'d' is not one of delivered, delivered-nic-flagged, dropped-in-stack, lost-before-dut, no-request, client-rejected, "
                 + "harness-error, intermittent (line 4)");

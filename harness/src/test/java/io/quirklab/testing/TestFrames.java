@@ -2,6 +2,7 @@ package io.quirklab.testing;
 
 import io.quirklab.wire.MacAddress;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,8 @@ public final class TestFrames {
     public static final MacAddress PERSONA_MAC = MacAddress.local(1);
     public static final Inet4Address DUT = ip("198.18.0.1");
     public static final Inet4Address PERSONA = ip("198.18.0.10");
+    /** The DUT's address on the lab's IPv6 segment. */
+    public static final Inet6Address DUT6 = ip6("2001:2::1");
 
     private TestFrames() {
     }
@@ -86,6 +89,45 @@ public final class TestFrames {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    private static Inet6Address ip6(String literal) {
+        try {
+            return (Inet6Address) InetAddress.getByName(literal); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /**
+     * A request over IPv6 from the DUT (port 45678) to UDP 623 of a persona, written out byte by byte: the 40-byte
+     * header with no extension header, hop limit 64, and UDP with its checksum from {@link FrameOracle}.
+     */
+    public static byte[] request6(MacAddress personaMac, Inet6Address persona, byte[] payload) {
+        int udpLength = 8 + payload.length;
+        byte[] f = new byte[14 + 40 + udpLength];
+        personaMac.writeTo(f, 0);
+        DUT_MAC.writeTo(f, 6);
+        f[12] = (byte) 0x86;
+        f[13] = (byte) 0xDD;
+        f[14] = 0x60;
+        f[18] = (byte) (udpLength >> 8);
+        f[19] = (byte) udpLength;
+        f[20] = 17;
+        f[21] = 64;
+        System.arraycopy(DUT6.getAddress(), 0, f, 22, 16);
+        System.arraycopy(persona.getAddress(), 0, f, 38, 16);
+        f[54] = (byte) (45678 >> 8);
+        f[55] = (byte) 45678;
+        f[56] = (byte) (623 >> 8);
+        f[57] = (byte) 623;
+        f[58] = (byte) (udpLength >> 8);
+        f[59] = (byte) udpLength;
+        System.arraycopy(payload, 0, f, 62, payload.length);
+        int field = 0xFFFF - FrameOracle.udpSum(f);
+        f[60] = (byte) ((field == 0 ? 0xFFFF : field) >> 8);
+        f[61] = (byte) (field == 0 ? 0xFFFF : field);
+        return f;
     }
 
     /** An ARP request from the DUT for {@code target}. */

@@ -32,7 +32,7 @@ class QuirkFieldTest {
         }
         assertThat(QuirkField.ALL).containsExactlyInAnyOrderElementsOf(constants.stream().map(c -> (QuirkField<?>) c).toList());
         assertThat(new HashSet<>(QuirkField.names())).hasSize(QuirkField.ALL.size());
-        assertThat(QuirkField.names()).allMatch(n -> n.matches("[a-z]+(-[a-z]+)*"));
+        assertThat(QuirkField.names()).allMatch(n -> n.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*"));
         for (QuirkField<?> f : QuirkField.ALL) {
             assertThat(QuirkField.named(f.name())).containsSame(f);
         }
@@ -133,7 +133,7 @@ class QuirkFieldTest {
         int at = readme.indexOf("\nQuirk keys");
         assertThat(at).as("the README's Quirk keys paragraph").isPositive();
         String paragraph = readme.substring(at + 1, readme.indexOf("\n\n", at));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z-]+)`").matcher(paragraph);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z0-9-]+)`").matcher(paragraph);
         List<String> keys = new ArrayList<>();
         while (m.find()) {
             keys.add(m.group(1));

@@ -339,7 +339,7 @@ class ReplyFrameBuilderTest {
     void requestMustBeUdp() {
         ParsedFrame arp = ParsedFrame.parse(TestFrames.arpRequest(TestFrames.PERSONA)).orElseThrow();
         assertThatThrownBy(() -> ReplyFrameBuilder.udpReply(arp, TestFrames.PERSONA, TestFrames.PERSONA_MAC, PAYLOAD,
-                QuirkProfile.CLEAN, fresh)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not IPv4");
+                QuirkProfile.CLEAN, fresh)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not UDP");
     }
 
     @Test

@@ -111,7 +111,7 @@ public final class MatrixAnalysis {
      */
     public static Optional<MatrixDocument.Analysis> ofRun(MatrixDocument doc, ResponderControl control,
                                                           java.nio.file.Path runDir) {
-        if (!doc.axes().offload().containsAll(List.of(OffloadState.ON, OffloadState.OFF))) {
+        if (!doc.axes().offload().containsAll(OffloadState.BOTH)) {
             return Optional.empty();
         }
         try {

@@ -37,8 +37,6 @@ final class LiveObservers implements DutObservers {
     static final Path TRACEFS = Path.of("/sys/kernel/tracing");
     /** How long a window waits for the capture and the tracer to catch up with its end. */
     static final Duration CATCH_UP = Duration.ofSeconds(2);
-    /** Frames stamped this long before a window opened still belong to it (clock granularity). */
-    static final long SLACK_MICROS = 2_000;
 
     private final String dutInterface;
     private final HostAdapter host;
@@ -240,7 +238,7 @@ final class LiveObservers implements DutObservers {
             if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
                 return Optional.empty();
             }
-            long replies = capture.frames(persona, startMicros - SLACK_MICROS, nowMicros + SLACK_MICROS, Set.of()).summary().replies();
+            long replies = capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS, Set.of()).summary().replies();
             if (replies == 0 || drops.size() < replies) {
                 return Optional.empty(); // a reply got through to a socket: the client may still take it
             }
@@ -254,11 +252,7 @@ final class LiveObservers implements DutObservers {
             long endMicros = System.currentTimeMillis() * 1000;
             DutCapture.Frames frames = null;
             if (capture != null) {
-                boolean caughtUp = capture.awaitUpTo(endNanos, endMicros, CATCH_UP);
-                frames = capture.frames(persona, startMicros - SLACK_MICROS, endMicros + SLACK_MICROS, ports);
-                if (!caughtUp && capture.failure() != null) {
-                    frames = new DutCapture.Frames(persona, frames.frames(), 0, capture.failure());
-                }
+                frames = capture.window(persona, startMicros, endNanos, endMicros, ports, CATCH_UP);
             }
             List<OsReport.Source> sources = new ArrayList<>();
             OsReport os;

@@ -9,8 +9,10 @@ import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.RepeatedCell;
 import io.quirklab.matrix.RunTotals;
+import io.quirklab.observe.CounterReading;
 import io.quirklab.observe.DutWire;
 import io.quirklab.observe.Evidence;
+import io.quirklab.observe.NicVerdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,9 +154,25 @@ public final class MatrixRecorder {
                 w == null ? null : w.replies(), w == null ? null : w.udpChecksumsValid(), e.os().counterDeltas(),
                 e.os().nicCounterDeltas(), e.os().dropReasons(), r.reasonSource(), e.client().exitCode(), e.client().message(),
                 relative(e.pcap()), relative(r.responderPcap() == null ? null : Path.of(r.responderPcap())), relative(evidenceFile),
-                relative(clientFile));
+                relative(clientFile), nicChecksum(e.os().nicVerdict()));
         return new MatrixDocument.Cell(r.persona(), r.client(), offload, r.verdict(), r.reason(), r.expected(),
                 e.client().attempts(), e.client().answered(), r.durationMillis(), r.explanation(), null, ce);
+    }
+
+    /** The NIC's verdict as matrix.json writes it, or null where the lab's NIC gives none per cell. */
+    static MatrixDocument.NicChecksum nicChecksum(NicVerdict v) {
+        if (v == null) {
+            return null;
+        }
+        return new MatrixDocument.NicChecksum(v.nic(), counter(v.errors()), counter(v.good()), v.byState(),
+                v.packets().stream().map(p -> new MatrixDocument.NicPacket(p.ipSummed(), p.length(), p.dropReason())).toList(), v.source());
+    }
+
+    private static MatrixDocument.NicCounter counter(CounterReading r) {
+        if (r instanceof CounterReading.Told t) {
+            return MatrixDocument.NicCounter.told(t.counter(), t.delta());
+        }
+        return r instanceof CounterReading.NotTold n ? MatrixDocument.NicCounter.notTold(n.why()) : null;
     }
 
     /** A cell as recorded, with its judgement. */

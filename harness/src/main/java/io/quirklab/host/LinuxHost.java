@@ -162,7 +162,7 @@ public final class LinuxHost implements HostAdapter {
         return r.ok() ? keyValues(r.stdout()) : Map.of();
     }
 
-    static Map<String, String> keyValues(String text) {
+    public static Map<String, String> keyValues(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : text.split("\\R")) {
             int colon = line.indexOf(':');
@@ -233,7 +233,7 @@ public final class LinuxHost implements HostAdapter {
     }
 
     /** Stable keys ({@link OffloadKeys}) from ethtool's features. */
-    static Map<String, String> offloads(Map<String, Feature> features) {
+    public static Map<String, String> offloads(Map<String, Feature> features) {
         Map<String, String> out = new TreeMap<>();
         features.forEach((name, f) -> {
             for (String key : FEATURES.getOrDefault(name, List.of())) {
@@ -254,7 +254,7 @@ public final class LinuxHost implements HostAdapter {
     }
 
     /** One ethtool feature. */
-    record Feature(boolean on, boolean fixed) {
+    public record Feature(boolean on, boolean fixed) {
     }
 
     /** {@code ethtool --json -k} (ethtool 5.17+), else the text form. */
@@ -290,7 +290,7 @@ public final class LinuxHost implements HostAdapter {
     }
 
     /** "rx-checksumming: on [fixed]" lines; the "Features for IF:" title and unknown lines are skipped. */
-    static Map<String, Feature> featuresFromText(String text) {
+    public static Map<String, Feature> featuresFromText(String text) {
         Map<String, Feature> out = new TreeMap<>();
         for (String line : text.split("\\R")) {
             Matcher m = FEATURE_LINE.matcher(line);

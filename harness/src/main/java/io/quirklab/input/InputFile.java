@@ -64,7 +64,12 @@ public final class InputFile {
         /** Files under /proc, /sys and tracefs: they say size 0, and some never end. */
         KERNEL("kernel file", 4L << 20),
         /** A tracefs instance's trace of a run's drops, read to its first 200,000 lines (about 30 MiB). */
-        TRACE("kernel trace", 64L << 20);
+        TRACE("kernel trace", 64L << 20),
+        /**
+         * What a vm lab puts into its guest from a Debian package or the host: a kernel (an unpacked 6.12 vmlinux is
+         * about 60 MiB), a module, its config, the static busybox.
+         */
+        GUEST_IMAGE("guest kernel file", 256L << 20);
 
         private final String what;
         private final long limit;

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Puts back what killed quirklab runs left changed on this host, whatever it was: the virtual lab's links, namespace,
- * nftables tables, processes, files and mounts, a second-nic lab's responder, and NIC offload settings. The one
+ * nftables tables, processes, files and mounts, a second-nic lab's responder, a vm lab's guest (QEMU, namespace, tap,
+ * files, kernel cache lock), and NIC offload settings. The one
  * entry point of {@code quirklab lab restore} and {@code quirklab restore}; what a live run still holds is left to it.
  */
 public final class HostRestore {
@@ -65,17 +66,9 @@ public final class HostRestore {
                 notes.add("the second-nic lab's run is still going (" + busy.holder().describe() + "); its responder is left to it");
             }
         }
-        Path containers = ContainerLabSession.defaultStateDir();
-        if (Files.exists(containers.resolve("restore-journal.jsonl"))) {
-            RestoreJournal j = new RestoreJournal(containers.resolve("restore-journal.jsonl"), new CommandRunner());
-            try (LabLock hold = LabLock.take(containers, notes::add, dead -> List.of())) {
-                for (String l : j.undoAll()) {
-                    lines.add("container lab: " + l);
-                    failed |= l.startsWith("could not");
-                }
-            } catch (LabLock.Busy busy) {
-                notes.add("the container lab's run is still going (" + busy.holder().describe() + "); its container is left to it");
-            }
+        failed |= undoJournal(ContainerLabSession.defaultStateDir(), "container lab", "its container", lines, notes);
+        if (!VmLabSession.defaultStateDir().equals(virtualState)) {
+            failed |= undoJournal(VmLabSession.defaultStateDir(), "vm lab", "its guest", lines, notes);
         }
         // agent-lab runs of this host that died: their fault tables (the lease on the agent expires by itself)
         AgentLabSession.sweep(AgentLabSession.defaultStateDir(), lines::add);
@@ -84,5 +77,26 @@ public final class HostRestore {
             failed |= !o.restored();
         }
         return new Report(lines, notes, failed);
+    }
+
+    /**
+     * Undoes the restore journal of a lab kind's state directory unless a live run holds that lab; true when something
+     * could not be removed.
+     */
+    private static boolean undoJournal(Path stateDir, String lab, String whatItHas, List<String> lines, List<String> notes) throws IOException {
+        if (!Files.exists(stateDir.resolve("restore-journal.jsonl"))) {
+            return false;
+        }
+        boolean failed = false;
+        RestoreJournal j = new RestoreJournal(stateDir.resolve("restore-journal.jsonl"), new CommandRunner());
+        try (LabLock hold = LabLock.take(stateDir, notes::add, dead -> List.of())) {
+            for (String l : j.undoAll()) {
+                lines.add(lab + ": " + l);
+                failed |= l.startsWith("could not");
+            }
+        } catch (LabLock.Busy busy) {
+            notes.add("the " + lab + "'s run is still going (" + busy.holder().describe() + "); " + whatItHas + " is left to it");
+        }
+        return failed;
     }
 }

@@ -19,6 +19,10 @@ public final class IngressFault {
     private final CommandRunner runner;
     private boolean journaled;
 
+    /**
+     * @param journal where the table is written down before it is made, or null for a table in a guest, which goes with it
+     * @param runner  runs nft where the interface is (this host, or a guest)
+     */
     public IngressFault(String device, RestoreJournal journal, CommandRunner runner) {
         if (!device.matches("[A-Za-z0-9._-]{1,15}")) {
             throw new IllegalArgumentException("'" + device + "' is not a Linux interface name");
@@ -54,7 +58,7 @@ public final class IngressFault {
         if (!check.ok()) {
             throw new IOException("nftables rejects fault model " + model.name() + " on " + device + ": " + check.firstLine());
         }
-        if (!journaled) {
+        if (!journaled && journal != null) {
             journal.record(new JournalEntry.NftTable(FaultModel.FAMILY, table));
             journaled = true;
         }

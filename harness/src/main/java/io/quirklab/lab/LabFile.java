@@ -13,6 +13,9 @@ import io.quirklab.client.ToolClient;
 import io.quirklab.input.AddressText;
 import io.quirklab.input.InputFile;
 import io.quirklab.input.ParseProblem;
+import io.quirklab.lab.vm.Accelerator;
+import io.quirklab.lab.vm.GuestKernel;
+import io.quirklab.lab.vm.NicModel;
 import io.quirklab.matrix.KnownIssues;
 import io.quirklab.matrix.OffloadState;
 import io.quirklab.matrix.Reason;
@@ -73,6 +76,14 @@ import java.util.Optional;
  *
  * dut-interface: enp3s0             # kind container: an agent the run starts in the responder image
  * responder: { kind: container, interface: eth1, control: 127.0.0.1:8623, image: NAME, arp-timing: rfc5227 }
+ *
+ * kind: vm                          # the machine under test is a QEMU guest with an emulated NIC and its real driver
+ * nic-model: e1000e                 # e1000e, e1000, vmxnet3, rtl8139, virtio-net-pci
+ * kernel: "6.1"                     # the guest kernel from Debian's packages: 6.1 or 6.12
+ * accelerator: auto                 # optional: auto (a bounded KVM test boot decides), kvm, tcg
+ * memory-mb: 512                    # optional
+ * qemu: /opt/qemu/bin/qemu-system-x86_64   # optional: another QEMU (relative to this file)
+ * persona-base: 198.18.9.10         # default; the tap is .1 and the guest .2 of its /24
  * </pre>
  *
  * @param file         where it was read from, or null for the embedded default
@@ -177,15 +188,18 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
     static final String FIELDS = "kind, personas, persona-names, clients, offload, fault-model.name, fault-model.expression, "
             + "fault-models, fault-clients, known-issues[].persona/client/offload/fault/verdict/reason/why, dut-interface, responder.interface, responder.url, "
             + "responder.token-env, responder.token-file, responder.trust, responder.kind, responder.control, responder.image, "
-            + "responder.arp-timing, persona-base, client-paths.ipmitool/ipmiutil/freeipmi, jobs, repeat";
-    static final List<String> KINDS = List.of("virtual", "second-nic", "agent", "container");
+            + "responder.arp-timing, persona-base, nic-model, kernel, accelerator, memory-mb, qemu, client-paths.ipmitool/ipmiutil/freeipmi, "
+            + "jobs, repeat";
+    static final List<String> KINDS = List.of("virtual", "second-nic", "agent", "container", "vm");
 
     record Raw(String kind, String personas, @JsonProperty("persona-names") List<String> personaNames, List<String> clients,
                List<String> offload, @JsonProperty("fault-model") RawFault faultModel,
                @JsonProperty("known-issues") List<RawKnown> knownIssues, @JsonProperty("dut-interface") String dutInterface,
                RawResponder responder, @JsonProperty("persona-base") String personaBase,
                @JsonProperty("client-paths") Map<String, String> clientPaths, Integer jobs, Integer repeat,
-               @JsonProperty("fault-models") List<RawFault> faultModels, @JsonProperty("fault-clients") List<String> faultClients) {
+               @JsonProperty("fault-models") List<RawFault> faultModels, @JsonProperty("fault-clients") List<String> faultClients,
+               @JsonProperty("nic-model") String nicModel, String kernel, String accelerator, @JsonProperty("memory-mb") Integer memoryMb,
+               String qemu) {
     }
 
     record RawResponder(@JsonProperty("interface") String iface, String url, @JsonProperty("token-env") String tokenEnv,
@@ -323,8 +337,16 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             if (!KINDS.contains(id)) {
                 throw problem("kind", InputFile.token(raw.kind()) + " is not supported yet (" + String.join(", ", KINDS) + ")");
             }
+            if (!id.equals("vm")) {
+                String vmField = raw.nicModel() != null ? "nic-model" : raw.kernel() != null ? "kernel" : raw.accelerator() != null
+                        ? "accelerator" : raw.memoryMb() != null ? "memory-mb" : raw.qemu() != null ? "qemu" : null;
+                if (vmField != null) {
+                    throw problem(vmField, "only for kind vm (a QEMU guest as the machine under test)");
+                }
+            }
             try {
                 return switch (id) {
+                    case "vm" -> vm(raw, r);
                     case "second-nic" -> {
                         only(r, "only for kind agent", List.of("interface"));
                         yield new LabKind.SecondNic(raw.dutInterface(), r == null ? null : r.iface(),
@@ -351,6 +373,37 @@ public record LabFile(Path file, LabKind kind, List<Persona> personas, Optional<
             } catch (LabKind.Invalid e) {
                 throw problem(e.field(), e.getMessage());
             }
+        }
+
+        private LabKind.Vm vm(Raw raw, RawResponder r) throws IOException {
+            if (raw.dutInterface() != null || r != null) {
+                throw problem(raw.dutInterface() != null ? "dut-interface" : "responder", "a vm lab makes its own guest NIC, tap and "
+                        + "namespace; it takes nic-model, kernel, accelerator, memory-mb, qemu and persona-base");
+            }
+            NicModel nic;
+            GuestKernel kernel;
+            Accelerator.Request accelerator;
+            try {
+                nic = raw.nicModel() == null ? null : NicModel.of(raw.nicModel());
+            } catch (IllegalArgumentException e) {
+                throw problem("nic-model", InputFile.token(raw.nicModel()) + " is not a NIC model QEMU emulates here (" + NicModel.names() + ")");
+            }
+            try {
+                kernel = raw.kernel() == null ? null : GuestKernel.of(raw.kernel());
+            } catch (IllegalArgumentException e) {
+                throw problem("kernel", InputFile.token(raw.kernel()) + " is not a guest kernel generation (6.1, 6.12; quote it: \"6.1\")");
+            }
+            try {
+                accelerator = raw.accelerator() == null ? null : Accelerator.Request.of(raw.accelerator());
+            } catch (IllegalArgumentException e) {
+                throw problem("accelerator", InputFile.token(raw.accelerator()) + " is not an accelerator (auto, kvm, tcg)");
+            }
+            Optional<Path> qemu = Optional.ofNullable(raw.qemu()).map(dir::resolve);
+            if (qemu.isPresent() && (!Files.isRegularFile(qemu.get()) || !Files.isExecutable(qemu.get()))) {
+                throw problem("qemu", qemu.get() + " is not an executable file");
+            }
+            return new LabKind.Vm(nic, kernel, accelerator, raw.memoryMb() == null ? LabKind.Vm.DEFAULT_MEMORY_MB : raw.memoryMb(), qemu,
+                    base(raw.personaBase(), LabKind.Vm.DEFAULT_BASE));
         }
 
         private LabKind.Agent agent(Raw raw, RawResponder r) throws IOException {

@@ -1,5 +1,8 @@
 package io.quirklab.lab;
 
+import io.quirklab.lab.vm.Accelerator;
+import io.quirklab.lab.vm.GuestKernel;
+import io.quirklab.lab.vm.NicModel;
 import io.quirklab.responder.PersonaCatalogue;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -280,6 +283,79 @@ public sealed interface LabKind {
         @Override
         public boolean emulatesFaults() {
             return false;
+        }
+    }
+
+    /**
+     * The machine under test is a QEMU guest: a Debian kernel drives an emulated NIC with its real driver; the NIC's other
+     * end is a tap in network namespace {@code qvm}, where the responder serves the personas. Offload is the guest NIC's
+     * real receive checksum offload, or an emulated fault model on the guest's NIC ingress ({@code fault-model}).
+     *
+     * @param nic         the emulated NIC ({@code nic-model})
+     * @param kernel      the guest kernel generation ({@code kernel})
+     * @param accelerator auto (a bounded KVM test boot decides), kvm or tcg
+     * @param memoryMb    guest memory
+     * @param qemu        another QEMU binary than qemu-system-x86_64 from the PATH, or empty
+     * @param personaBase the first persona's address; the tap is .1 and the guest .2 of its /24
+     */
+    record Vm(NicModel nic, GuestKernel kernel, Accelerator.Request accelerator, int memoryMb, Optional<Path> qemu,
+              Inet4Address personaBase) implements LabKind {
+        public static final String DEFAULT_BASE = "198.18.9.10";
+        public static final int DEFAULT_MEMORY_MB = 512;
+        /** The tap's host part: the guest's neighbour, which answers its pings after an offload switch. */
+        static final int TAP_HOST = 1;
+        /** The guest's host part. */
+        static final int GUEST_HOST = 2;
+
+        public Vm {
+            if (nic == null) {
+                throw new Invalid("nic-model", "missing; the NIC QEMU emulates (" + NicModel.names() + ")");
+            }
+            if (kernel == null) {
+                throw new Invalid("kernel", "missing; the guest kernel from Debian's packages (6.1, 6.12)");
+            }
+            accelerator = accelerator == null ? Accelerator.Request.AUTO : accelerator;
+            if (memoryMb < 256 || memoryMb > 8192) {
+                throw new Invalid("memory-mb", memoryMb + " is not 256..8192 (MB of guest memory)");
+            }
+            qemu = qemu == null ? Optional.empty() : qemu;
+            requireBase(personaBase);
+            int last = personaBase.getAddress()[3] & 0xFF;
+            if (last <= GUEST_HOST) {
+                throw new Invalid("persona-base", "'" + personaBase.getHostAddress() + "': ." + TAP_HOST + " of its /24 is the tap's and ."
+                        + GUEST_HOST + " the guest's; the personas start above them (e.g. .10)");
+            }
+        }
+
+        @Override
+        public String id() {
+            return "vm";
+        }
+
+        /** The guest NIC's address: .2 of the personas' /24. */
+        public Inet4Address guestAddress() {
+            return host(GUEST_HOST);
+        }
+
+        /** The tap's address in the lab's namespace: .1 of the personas' /24. */
+        public Inet4Address tapAddress() {
+            return host(TAP_HOST);
+        }
+
+        private Inet4Address host(int part) {
+            byte[] b = personaBase.getAddress();
+            return PersonaCatalogue.address((b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + part);
+        }
+
+        @Override
+        public PersonaCatalogue.Segment segment() {
+            return PersonaCatalogue.Segment.around(personaBase, Optional.of(guestAddress()), "the vm lab (" + nic.device() + ", kernel "
+                    + kernel.generation() + ")");
+        }
+
+        @Override
+        public boolean emulatesFaults() {
+            return true;
         }
     }
 

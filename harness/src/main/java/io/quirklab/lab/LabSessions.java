@@ -31,6 +31,9 @@ public final class LabSessions {
         if (kind instanceof LabKind.Socket s) {
             return SocketLabSession.open(file, s, progress);
         }
+        if (kind instanceof LabKind.Vm vm) {
+            return VmLabSession.open(file, vm, launch, stateDir != null ? stateDir : VmLabSession.defaultStateDir(), progress);
+        }
         if (kind instanceof LabKind.Container c) {
             return ContainerLabSession.open(file, c, stateDir != null ? stateDir : ContainerLabSession.defaultStateDir(), progress);
         }

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quirklab.input.InputFile;
 import io.quirklab.process.CommandRunner;
-import io.quirklab.process.LongRunning;
 import io.quirklab.process.ProcessOwner;
 import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
-import io.quirklab.responder.RotatingLog;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -58,14 +55,6 @@ public final class SecondNicLab {
 
     public Path stateFile() {
         return stateDir.resolve("lab.json");
-    }
-
-    Path controlSocket() {
-        return stateDir.resolve("responder.sock");
-    }
-
-    Path responderLog() {
-        return stateDir.resolve("responder.log");
     }
 
     /** Checks the two ports and starts the responder on the second one. */
@@ -144,19 +133,12 @@ public final class SecondNicLab {
     }
 
     private LabState start(LabKind.SecondNic nic, VirtualLab.ResponderLaunch launch) throws IOException {
-        Path socket = controlSocket();
-        journal.record(new JournalEntry.File(socket));
-        journal.record(new JournalEntry.File(responderLog()));
-        journal.record(new JournalEntry.File(RotatingLog.rotated(responderLog())));
         journal.record(new JournalEntry.File(stateFile()));
-        List<String> cmd = new ArrayList<>(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", nic.responderInterface(), "--control", socket.toString(), "--base", nic.personaBase().getHostAddress(),
-                "--log", responderLog().toString()));
-        cmd.addAll(List.of("--personas", VirtualLab.writePersonas(stateDir, journal, launch.personas()).toString()));
-        Process p = LongRunning.start(cmd, LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
-        progress.accept("started the responder on " + nic.responderInterface() + " (pid " + p.pid() + "), waiting for it to answer");
-        List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(VirtualLab.awaitResponder(p, socket, responderLog()));
+        VirtualLab.RunningResponder r = VirtualLab.startResponder(stateDir, journal, launch, Optional.empty(), nic.responderInterface(),
+                nic.personaBase().getHostAddress(), progress);
+        Process p = r.process();
+        Path socket = r.socket();
+        List<LabState.PersonaInfo> personas = r.personas();
         String[] dutAddr = runner.run(COMMAND_TIMEOUT, List.of("ip", "-4", "-o", "addr", "show", "dev", nic.dutInterface())).stdout()
                 .strip().split("\\s+");
         String dutAddress = dutAddr.length > 3 ? dutAddr[3] : null;

@@ -186,25 +186,48 @@ public final class VirtualLab {
         // before any client sends: every persona address, IPv6 too, must be routed out of the lab's own interface
         new LabNetwork(runner).requireRoutedVia(launch.personas(), LabNetwork.VIRTUAL, DUT_IF);
 
-        Path socket = controlSocket();
-        journal.record(new JournalEntry.File(socket));
-        journal.record(new JournalEntry.File(responderLog()));
-        journal.record(new JournalEntry.File(RotatingLog.rotated(responderLog())));
         journal.record(new JournalEntry.File(stateFile()));
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
-        cmd.addAll(launch.javaCommand());
-        cmd.addAll(List.of("responder", "--iface", RESP_IF, "--control", socket.toString(), "--base", PERSONA_BASE,
-                "--log", responderLog().toString()));
-        cmd.addAll(List.of("--personas", writePersonas(stateDir, journal, launch.personas()).toString()));
-        Process p = LongRunning.start(cmd, LongRunning.Output.LOG, responderLog(), false,
-                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
-        progress.accept("started the responder (pid " + p.pid() + "), waiting for it to answer");
-        ControlReply.Status status = awaitResponder(p, socket, responderLog());
-        List<LabState.PersonaInfo> personas = LabState.PersonaInfo.of(status);
-        LabState state = new LabState("virtual", NETNS, DUT_IF, DUT_ADDRESS + "/" + PREFIX, RESP_IF, p.pid(), socket.toString(),
-                null, personas, Instant.now().toString());
+        RunningResponder r = startResponder(stateDir, journal, launch, Optional.of(NETNS), RESP_IF, PERSONA_BASE, progress);
+        LabState state = new LabState("virtual", NETNS, DUT_IF, DUT_ADDRESS + "/" + PREFIX, RESP_IF, r.process().pid(),
+                r.socket().toString(), null, r.personas(), Instant.now().toString());
         writeState(state);
         return state;
+    }
+
+    /**
+     * A responder a lab started.
+     *
+     * @param process  its process
+     * @param socket   its control socket
+     * @param personas what it serves, as it reported on its first answer
+     */
+    record RunningResponder(Process process, Path socket, List<LabState.PersonaInfo> personas) {
+    }
+
+    /**
+     * Starts a lab's responder on {@code iface} (inside {@code netns} when given) with the launch's personas, and waits
+     * (bounded) until it answers: its socket, logs, persona file and process are journaled before they exist.
+     *
+     * @param stateDir where its socket, log and persona file go
+     * @param base     the first persona's address, for personas without one
+     */
+    static RunningResponder startResponder(Path stateDir, RestoreJournal journal, ResponderLaunch launch, Optional<String> netns,
+                                           String iface, String base, Consumer<String> progress) throws IOException {
+        Path socket = stateDir.resolve("responder.sock");
+        Path log = stateDir.resolve("responder.log");
+        journal.record(new JournalEntry.File(socket));
+        journal.record(new JournalEntry.File(log));
+        journal.record(new JournalEntry.File(RotatingLog.rotated(log)));
+        List<String> cmd = new ArrayList<>();
+        netns.ifPresent(n -> cmd.addAll(List.of("ip", "netns", "exec", n)));
+        cmd.addAll(launch.javaCommand());
+        cmd.addAll(List.of("responder", "--iface", iface, "--control", socket.toString(), "--base", base, "--log", log.toString()));
+        cmd.addAll(List.of("--personas", writePersonas(stateDir, journal, launch.personas()).toString()));
+        Process p = LongRunning.start(cmd, LongRunning.Output.LOG, log, false,
+                h -> journal.record(JournalEntry.Process.of("responder", h))).process();
+        progress.accept("started the responder on " + iface + netns.map(n -> " in netns " + n).orElse("") + " (pid " + p.pid()
+                + "), waiting for it to answer");
+        return new RunningResponder(p, socket, LabState.PersonaInfo.of(awaitResponder(p, socket, log)));
     }
 
     /** Waits (bounded) until a just-started responder answers on its control socket; its log's tail explains a failure. */

@@ -245,8 +245,11 @@ public final class Heatmap {
         }
         String verdict = c.verdict().name() + c.repeatShare().filter(s -> c.verdict() == Verdict.INTERMITTENT)
                 .map(s -> " " + s.k() + "/" + s.n()).orElse("");
-        List<String> lines = List.of(verdict, c.reason() == null ? "" : "reason " + c.reason(),
-                c.finding() ? "expected " + c.expected() : "", c.delivered() + "/" + c.attempts() + " delivered");
+        // the NIC's own verdict, where the lab has one per cell, shares the third line with a finding's expectation
+        String nic = c.evidence() == null || c.evidence().nicChecksum() == null ? "" : c.evidence().nicChecksum().brief();
+        String third = c.finding() ? "expected " + c.expected() + (nic.isEmpty() ? "" : " · " + nic) : nic;
+        List<String> lines = List.of(verdict, c.reason() == null ? "" : "reason " + c.reason(), third,
+                c.delivered() + "/" + c.attempts() + " delivered");
         String href = c.evidence() == null ? null : Html.relativeHref(c.evidence().pcap()).orElse(null);
         return new GridPage.CellView(FILLS.get(c.verdict()).cssClass(), lines, badges, marks, title(key, c), href);
     }
@@ -269,11 +272,24 @@ public final class Heatmap {
             if (!c.evidence().counters().isEmpty()) {
                 t.append("\ncounters: ").append(c.evidence().counters());
             }
+            MatrixDocument.NicChecksum nic = c.evidence().nicChecksum();
+            if (nic != null) {
+                t.append("\nNIC's own verdict (").append(nic.nic()).append("): errors ").append(describe(nic.errors()))
+                        .append(", good ").append(describe(nic.good())).append("; ip_summed per packet ").append(nic.ipSummed())
+                        .append(" (").append(nic.source()).append(')');
+            }
             if (c.evidence().pcap() != null) {
                 t.append("\npcap: ").append(c.evidence().pcap());
             }
         }
         return t.toString();
+    }
+
+    private static String describe(MatrixDocument.NicCounter n) {
+        if (n == null) {
+            return "-";
+        }
+        return n.told() ? n.counter() + " " + (n.delta() >= 0 ? "+" : "") + n.delta() : "not told (" + n.notTold() + ")";
     }
 
     private static String header(MatrixDocument doc, Grid grid, Geometry g) {

@@ -352,6 +352,8 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
      * @param responderPcap           the responder's view of the exchange
      * @param evidenceFile            the full evidence record (JSON)
      * @param clientOutput            the client's output
+     * @param nicChecksum             the NIC's own checksum verdict on the cell's replies, where the machine under test
+     *                                reports it per cell (a guest's driver), or null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record CellEvidence(@JsonProperty("replies_sent") int repliesSent, @JsonProperty("requests_seen") int requestsSeen,
@@ -362,12 +364,84 @@ public record MatrixDocument(String schema, Run run, Environment environment, Ax
                                @JsonProperty("reason_source") ReasonSource reasonSource,
                                @JsonProperty("client_exit") Integer clientExit, @JsonProperty("client_message") String clientMessage,
                                String pcap, @JsonProperty("responder_pcap") String responderPcap,
-                               @JsonProperty("evidence_file") String evidenceFile, @JsonProperty("client_output") String clientOutput) {
+                               @JsonProperty("evidence_file") String evidenceFile, @JsonProperty("client_output") String clientOutput,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("nic_checksum") NicChecksum nicChecksum) {
         public CellEvidence {
             counters = counters == null ? Map.of() : new LinkedHashMap<>(counters);
             nicCounters = nicCounters == null ? Map.of() : new LinkedHashMap<>(nicCounters);
             dropReasons = dropReasons == null ? Map.of() : new LinkedHashMap<>(dropReasons);
         }
+
+        /** The evidence of a lab whose NIC gives no verdict of its own per cell (the shape before nic_checksum). */
+        public CellEvidence(int repliesSent, int requestsSeen, Integer repliesOnDutWire, Boolean dutWireUdpChecksumValid,
+                            Map<String, Long> counters, Map<String, Long> nicCounters, Map<String, Long> dropReasons,
+                            ReasonSource reasonSource, Integer clientExit, String clientMessage, String pcap, String responderPcap,
+                            String evidenceFile, String clientOutput) {
+            this(repliesSent, requestsSeen, repliesOnDutWire, dutWireUdpChecksumValid, counters, nicCounters, dropReasons, reasonSource,
+                    clientExit, clientMessage, pcap, responderPcap, evidenceFile, clientOutput, null);
+        }
+    }
+
+    /**
+     * The NIC's own verdict on one cell's replies, beside the wire's truth ({@code dut_wire_udp_checksum_valid}): its
+     * driver's checksum counters over the cell and, per packet, what the driver told the stack.
+     *
+     * @param nic      the NIC and driver ("e1000e on guest kernel 6.1.0-57-amd64")
+     * @param errors   the driver's receive checksum-error counter
+     * @param good     its counter of checksums it verified good
+     * @param ipSummed packets by what the driver told the stack ({@code skb->ip_summed}: "UNNECESSARY" -> 1)
+     * @param packets  each received IPv4 packet in order
+     * @param source   where it was read
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record NicChecksum(String nic, NicCounter errors, NicCounter good, @JsonProperty("ip_summed") Map<String, Long> ipSummed,
+                              List<NicPacket> packets, String source) {
+        public NicChecksum {
+            ipSummed = ipSummed == null ? Map.of() : new LinkedHashMap<>(ipSummed);
+            packets = packets == null ? List.of() : List.copyOf(packets);
+        }
+
+        /** "csum err +1 · NONE": the heatmap's short form. */
+        public String brief() {
+            String counter = errors == null ? "?" : errors.told() ? "csum err " + (errors.delta() >= 0 ? "+" : "") + errors.delta() : "not told";
+            return "NIC " + counter + (ipSummed.isEmpty() ? "" : " · " + String.join(" ", ipSummed.keySet()));
+        }
+    }
+
+    /**
+     * A NIC counter over one cell: its name and change, or why the NIC cannot tell (then no number: a zero from a NIC that
+     * does not check would read as "nothing wrong").
+     *
+     * @param counter the driver's counter ({@code rx_csum_offload_errors}), when told
+     * @param delta   its change, when told
+     * @param notTold why the NIC cannot tell, when not told
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NicCounter(String counter, Long delta, @JsonProperty("not_told") String notTold) {
+        public static NicCounter told(String counter, long delta) {
+            return new NicCounter(counter, delta, null);
+        }
+
+        public static NicCounter notTold(String why) {
+            return new NicCounter(null, null, why);
+        }
+
+        public boolean told() {
+            return notTold == null && delta != null;
+        }
+    }
+
+    /**
+     * One packet the NIC received in a cell.
+     *
+     * @param ipSummed   what the driver told the stack of its checksum
+     * @param length     its length from the IP header on
+     * @param dropReason the stack's drop reason for it, or null when it went up
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record NicPacket(@JsonProperty("ip_summed") String ipSummed, int length,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("drop_reason") String dropReason) {
     }
 
     public MatrixDocument {

@@ -20,9 +20,11 @@ import java.util.TreeMap;
  * @param nicChecksums     the NIC driver's checksum verdict on each received datagram, where the OS logs it (Windows
  *                         TCPIP ETW); empty otherwise. Their counts by judgement are also in {@link #counterDeltas}
  *                         ({@link #ETW_NIC_FLAGGED_BAD}, ...), so a matrix shows how the NIC judged a cell's replies
+ * @param nicVerdict       the NIC driver's checksum counters and per-packet checksum state where a Linux machine under
+ *                         test reports them per cell (a guest), or null
  */
 public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
-                       List<Source> sources, List<Drop> drops, List<NicChecksum> nicChecksums) {
+                       List<Source> sources, List<Drop> drops, List<NicChecksum> nicChecksums, NicVerdict nicVerdict) {
     public static final String SNMP = "snmp";
     public static final String ETHTOOL = "ethtool";
     public static final String KFREE_SKB = "kfree_skb";
@@ -119,6 +121,12 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
         this(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, List.of());
     }
 
+    /** A report without a Linux NIC verdict (every lab but a guest's). */
+    public OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCounterDeltas, Map<String, Long> dropReasons,
+                    List<Source> sources, List<Drop> drops, List<NicChecksum> nicChecksums) {
+        this(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nicChecksums, null);
+    }
+
     public OsReport {
         nicChecksums = nicChecksums == null ? List.of() : List.copyOf(nicChecksums);
         counterDeltas = withNicJudgements(counterDeltas, nicChecksums);
@@ -143,7 +151,12 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
 
     /** This report with the NIC's checksum verdicts (and their counters). */
     public OsReport withNicChecksums(List<NicChecksum> nics) {
-        return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics);
+        return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics, nicVerdict);
+    }
+
+    /** This report with a Linux NIC's verdict of the span. */
+    public OsReport withNicVerdict(NicVerdict verdict) {
+        return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nicChecksums, verdict);
     }
 
     /** A report without any source: nothing was observed. */
@@ -225,10 +238,10 @@ public record OsReport(Map<String, Long> counterDeltas, Map<String, Long> nicCou
         }
         List<NicChecksum> nics = nicChecksums.stream().filter(n -> flows.stream().anyMatch(f -> f.matches(n.packet()))).toList();
         if (drops.isEmpty()) {
-            return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics);
+            return new OsReport(counterDeltas, nicCounterDeltas, dropReasons, sources, drops, nics, nicVerdict);
         }
         List<Drop> mine = drops.stream().filter(d -> flows.stream().anyMatch(f -> f.matches(d.packet()))).toList();
-        return new OsReport(counterDeltas, nicCounterDeltas, count(mine), sources, mine, nics);
+        return new OsReport(counterDeltas, nicCounterDeltas, count(mine), sources, mine, nics, nicVerdict);
     }
 
     /** The NIC checksum verdicts with this judgement. */

@@ -31,6 +31,8 @@ public final class RunCapture implements AutoCloseable {
             + " or arp or (vlan and (net 198.18.0.0/15 or net 2001:2::/48))))";
     static final Duration POLL = Duration.ofMillis(2);
     public static final int DEFAULT_MAX_FRAMES = 400_000;
+    /** Frames stamped this long before a window opened or after it closed still belong to it (clock granularity). */
+    public static final long SLACK_MICROS = 2_000;
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
     /** A kept frame with what demultiplexing needs. */
@@ -191,6 +193,18 @@ public final class RunCapture implements AutoCloseable {
         synchronized (kept) {
             return evicted;
         }
+    }
+
+    /**
+     * The persona's frames of one observation window that ended at {@code endNanos}/{@code endMicros}: the capture is
+     * given {@code catchUp} to reach the end, and frames stamped {@link #SLACK_MICROS} around the window still belong to it
+     * (clock granularity). A capture that failed before catching up says so in the frames.
+     */
+    public DutCapture.Frames window(InetAddress persona, long startMicros, long endNanos, long endMicros, Set<Integer> dutPorts,
+                                    Duration catchUp) {
+        boolean caughtUp = awaitUpTo(endNanos, endMicros, catchUp);
+        DutCapture.Frames frames = frames(persona, startMicros - SLACK_MICROS, endMicros + SLACK_MICROS, dutPorts);
+        return !caughtUp && failure() != null ? new DutCapture.Frames(persona, frames.frames(), 0, failure()) : frames;
     }
 
     /** Null while capturing; else why the capture ended. */

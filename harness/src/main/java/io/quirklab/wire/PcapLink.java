@@ -136,7 +136,9 @@ public final class PcapLink {
         if (iface == null || iface.isBlank() || iface.length() > 15 || iface.contains("/") || iface.contains(" ")) {
             throw new IOException("not an interface name: '" + iface + "'");
         }
-        Optional<List<String>> names = interfaceNames(Path.of("/proc/net/dev"));
+        // thread-self: a thread that entered another network namespace (setns) sees that namespace's interfaces there
+        Path threadSelf = Path.of("/proc/thread-self/net/dev");
+        Optional<List<String>> names = interfaceNames(Files.isReadable(threadSelf) ? threadSelf : Path.of("/proc/net/dev"));
         if (names.isPresent() && !names.get().contains(iface)) {
             throw new IOException("no such interface: " + iface + " (this network namespace has " + String.join(", ", names.get()) + ")");
         }

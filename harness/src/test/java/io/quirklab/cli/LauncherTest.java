@@ -63,12 +63,17 @@ class LauncherTest {
     }
 
     private Ran launcher(String... args) throws Exception {
+        return launcherOnPath(dir.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), args);
+    }
+
+    /** The launcher with this PATH (the stand-ins first). */
+    private Ran launcherOnPath(String path, String... args) throws Exception {
         Require.capability(Require.TOOLS, Files.isExecutable(Path.of("/bin/bash")), "the launcher is a bash script: bash is missing");
-        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         Map<String, String> env = pb.environment();
-        env.put("PATH", dir.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("PATH", path);
         env.remove("QUIRKLAB_NO_INSTALL");
         pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
         Process p = pb.start();
@@ -120,6 +125,27 @@ class LauncherTest {
             assertThat(loops).as("the busy loops").isNotEmpty().noneMatch(ProcessHandle::isAlive);
         }
         assertThat(calls()).noneMatch(c -> c.startsWith("apt-get"));
+    }
+
+    @Test
+    void aVmLabFileMakesRunInstallQemuAndABusyboxForTheGuestAndNoOtherLabFileDoes() throws Exception {
+        Require.root("run installs packages only as root");
+        ldconfigWith(true);
+        // a PATH of the stand-ins and the few tools the launcher itself uses: QEMU, xz and the clients are missing there
+        Path base = dir.resolve("base");
+        Files.createDirectories(base);
+        for (String t : List.of("dirname", "id", "head", "tr", "grep", "find", "awk", "mkdir", "mktemp", "wc", "rm", "tail")) {
+            Files.createSymbolicLink(base.resolve(t), io.quirklab.process.CommandRunner.which(t).orElseThrow());
+        }
+        Path vm = Files.writeString(dir.resolve("vm.yaml"), "kind: vm   # a guest\nnic-model: e1000e\nkernel: \"6.1\"\n");
+        Path virtual = Files.writeString(dir.resolve("virtual.yaml"), "kind: virtual\n");
+        String path = dir.resolve("bin") + ":" + base;
+        Ran withVm = launcherOnPath(path, "run", "--lab", vm.toString());
+        assertThat(withVm.err()).contains("qemu-system-x86").contains("xz-utils");
+        assertThat(calls()).anyMatch(c -> c.startsWith("apt-get announced") && c.contains("install") && c.contains("qemu-system-x86"));
+        Files.deleteIfExists(dir.resolve("calls"));
+        launcherOnPath(path, "run", "--lab=" + virtual);
+        assertThat(calls()).anyMatch(c -> c.startsWith("apt-get") && c.contains("install")).noneMatch(c -> c.contains("qemu-system-x86"));
     }
 
     private List<String> calls() throws IOException {

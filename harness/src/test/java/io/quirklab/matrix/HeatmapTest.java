@@ -152,6 +152,35 @@ class HeatmapTest {
         assertThat(select(page, "//h1").get(0).getTextContent()).isEqualTo("Delivery matrix <run>");
     }
 
+    @Test
+    void aCellShowsTheNicsOwnVerdictBesideTheWiresAndANicThatCannotTellIsNotToldNotZero() {
+        Cell flagged = withNic(Matrices.cell("bad-udp-csum", "ipmitool-lan", OffloadState.ON, Verdict.DROPPED_IN_STACK, "UDP_CSUM",
+                Verdict.DROPPED_IN_STACK), new MatrixDocument.NicChecksum("e1000e on guest kernel 6.1.0-57-amd64",
+                MatrixDocument.NicCounter.told("rx_csum_offload_errors", 2), MatrixDocument.NicCounter.told("rx_csum_offload_good", 0),
+                Map.of("NONE", 2L), List.of(new MatrixDocument.NicPacket("NONE", 56, "UDP_CSUM"), new MatrixDocument.NicPacket("NONE", 56,
+                "UDP_CSUM")), "guest"));
+        Cell notTold = withNic(Matrices.cell("bad-udp-csum", "ipmitool-lan", OffloadState.OFF, Verdict.DELIVERED, null, Verdict.DROPPED_IN_STACK),
+                new MatrixDocument.NicChecksum("vmxnet3", MatrixDocument.NicCounter.notTold("vmxnet3 has no such checksum counter"),
+                        MatrixDocument.NicCounter.notTold("vmxnet3 has no such checksum counter"), Map.of("NONE", 1L), List.of(), "guest"));
+        Document page = HtmlPages.parse(Heatmap.render(document("r", environment("6.1"), List.of(flagged, notTold))));
+        Element on = cell(page, 0, 0, 0);
+        assertThat(line(on, 3)).isEqualTo("NIC csum err +2 · NONE");
+        assertThat(on.getAttribute("title")).contains("NIC's own verdict (e1000e on guest kernel 6.1.0-57-amd64): errors rx_csum_offload_errors +2, "
+                + "good rx_csum_offload_good +0; ip_summed per packet {NONE=2}");
+        Element off = cell(page, 1, 0, 0);
+        assertThat(line(off, 3)).as("a finding keeps its expectation first").isEqualTo("expected DROPPED_IN_STACK · NIC not told · NONE");
+        assertThat(off.getAttribute("title")).contains("errors not told (vmxnet3 has no such checksum counter)").doesNotContain("+0");
+        assertThat(line(cell(HtmlPages.parse(Heatmap.render(REALISTIC)), 0, 0, 0), 3)).as("no NIC verdict, no line").isEmpty();
+    }
+
+    private static Cell withNic(Cell c, MatrixDocument.NicChecksum nic) {
+        MatrixDocument.CellEvidence e = c.evidence();
+        return new Cell(c.persona(), c.client(), c.offload(), c.verdict(), c.reason(), c.expected(), c.attempts(), c.delivered(),
+                c.durationMs(), c.explanation(), c.known(), new MatrixDocument.CellEvidence(e.repliesSent(), e.requestsSeen(),
+                e.repliesOnDutWire(), e.dutWireUdpChecksumValid(), e.counters(), e.nicCounters(), e.dropReasons(), e.reasonSource(),
+                e.clientExit(), e.clientMessage(), e.pcap(), null, null, null, nic));
+    }
+
     private static Cell withPcap(Cell c, String pcap) {
         MatrixDocument.CellEvidence e = c.evidence();
         return new Cell(c.persona(), c.client(), c.offload(), c.verdict(), c.reason(), c.expected(), c.attempts(), c.delivered(),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class MatrixContractDocTest {
     /** Maps whose keys are data (counter names, offload keys, client families), not fields of the contract. */
-    static final Set<String> DATA_MAPS = Set.of("counters", "nic_counters", "drop_reasons", "offloads", "clients");
+    static final Set<String> DATA_MAPS = Set.of("counters", "nic_counters", "drop_reasons", "offloads", "clients", "ip_summed");
 
     @Test
     void everyFieldTheDocumentCarriesIsDescribed() throws Exception {
@@ -28,8 +28,14 @@ class MatrixContractDocTest {
         ObjectMapper json = new ObjectMapper();
         MatrixDocument baseline = MatrixDocument.read(root.resolve("reports/baselines/virtual-debian12.json"));
         MatrixDocument.Cell one = baseline.cells().get(0);
+        MatrixDocument.CellEvidence e = one.evidence();
+        MatrixDocument.CellEvidence withNic = new MatrixDocument.CellEvidence(e.repliesSent(), e.requestsSeen(), e.repliesOnDutWire(),
+                e.dutWireUdpChecksumValid(), e.counters(), e.nicCounters(), e.dropReasons(), e.reasonSource(), e.clientExit(),
+                e.clientMessage(), e.pcap(), e.responderPcap(), e.evidenceFile(), e.clientOutput(), new MatrixDocument.NicChecksum("e1000e",
+                MatrixDocument.NicCounter.told("rx_csum_offload_errors", 1), MatrixDocument.NicCounter.notTold("rx checksumming is off"),
+                Map.of("NONE", 1L), List.of(new MatrixDocument.NicPacket("NONE", 56, "UDP_CSUM")), "guest"));
         MatrixDocument.Cell repeated = new MatrixDocument.Cell(one.persona(), one.client(), one.offload(), Verdict.INTERMITTENT, null,
-                one.expected(), 10, 4, 900, "4 of 10 delivered", null, one.evidence(), List.of(0.17, 0.69),
+                one.expected(), 10, 4, 900, "4 of 10 delivered", null, withNic, List.of(0.17, 0.69),
                 List.of(Verdict.DELIVERED, Verdict.DROPPED_IN_STACK));
         MatrixDocument.Run run = new MatrixDocument.Run("r", "2026-12-02T00:00:00Z", null, "0.1.0", new MatrixDocument.Lab("agent", "lab.yaml",
                 "df-clear"), List.of(new MatrixDocument.OffloadStateChange(OffloadState.ON, "eth1", "rx_udp4_checksum", "off", "on", "on", true, 1200,
@@ -40,7 +46,8 @@ class MatrixContractDocTest {
         Set<String> fields = new TreeSet<>();
         collect(json.valueToTree(full), fields);
         collect(json.valueToTree(baseline), fields);
-        assertThat(fields).contains("attempt_verdicts", "interval", "analysis", "offload_changes", "drop_reasons", "reason_source");
+        assertThat(fields).contains("attempt_verdicts", "interval", "analysis", "offload_changes", "drop_reasons", "reason_source",
+                "nic_checksum", "not_told", "ip_summed", "drop_reason");
         // written as `field` or as the last part of a path, `run.lab.kind`
         assertThat(fields).allSatisfy(f -> assertThat(java.util.regex.Pattern.compile("[`.]" + java.util.regex.Pattern.quote(f) + "[`.]")
                 .matcher(page).find()).as("docs/matrix.md describes `%s`", f).isTrue());

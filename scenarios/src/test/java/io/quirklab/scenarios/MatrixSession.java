@@ -204,7 +204,8 @@ final class MatrixSession implements AutoCloseable, RunListener {
                 .orElse(List.of());
     }
 
-    private static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
+    /** The responder as a run of this JVM starts it: the same Java and class path, the given personas. */
+    static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"), QuirklabCommand.class.getName()),
                 personas);

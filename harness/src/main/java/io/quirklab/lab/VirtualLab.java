@@ -156,16 +156,38 @@ public final class VirtualLab {
         }
     }
 
+    /** Where the lab that made netns {@value #NETNS} writes its state directory, for the next lab that finds it up. */
+    public static final Path OWNER = Path.of("/run/quirklab/owner-of-" + NETNS);
+
+    /** Whose the namespace is, and how to take it down, as far as its owner said. */
+    private String otherOwner() {
+        try {
+            String dir = InputFile.text(OWNER, InputFile.Kind.STATE).strip();
+            // the harness wrote it; anything else in it (control characters, a relative path) is not repeated
+            if (!dir.isEmpty() && dir.chars().allMatch(c -> c >= 0x20 && c != 0x7f) && dir.startsWith("/")) {
+                return "the lab whose state is in " + dir + " made it (a run that ended or was killed): "
+                        + "'quirklab lab down --state-dir " + dir + "' removes it";
+            }
+        } catch (InputFile.Unusable e) {
+            // no owner said: made by a lab before owners were written, or by something else
+        }
+        return "another lab (a different --state-dir) or something else uses it; take that lab down first";
+    }
+
     private LabState create(ResponderLaunch launch) throws IOException {
         // Never journal (and so never later remove) what someone else made: refuse before touching anything.
         for (Path p : List.of(Path.of("/run/netns", NETNS), Path.of("/sys/class/net", DUT_IF))) {
             if (Files.exists(p)) {
-                throw new IOException(p + " already exists but is not in this lab's journal (" + journal.file()
-                        + "): another lab (a different --state-dir) or something else uses it; take that lab down first");
+                throw new IOException(p + " already exists but is not in this lab's journal (" + journal.file() + "): "
+                        + otherOwner());
             }
         }
         journal.record(new JournalEntry.Netns(NETNS));
         host("ip", "netns", "add", NETNS);
+        // say whose namespace it is, so that a run that finds it knows which lab to take down
+        journal.record(new JournalEntry.File(OWNER));
+        Files.createDirectories(OWNER.getParent());
+        Files.writeString(OWNER, stateDir.toAbsolutePath() + "\n");
         journal.record(new JournalEntry.Link(DUT_IF));
         host("ip", "link", "add", DUT_IF, "type", "veth", "peer", "name", RESP_IF, "netns", NETNS);
         // IPv6 off on both ends before they go up: no link-local addresses, no router solicitations in captures.

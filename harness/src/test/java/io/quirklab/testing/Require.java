@@ -14,6 +14,8 @@ public final class Require {
     public static final String ROOT = "root";
     public static final String TOOLS = "tools";
     public static final String CAPTURES = "captures";
+    /** No other lab holds what a test's lab needs (its namespace and links). */
+    public static final String FREE_LAB = "free lab";
 
     private Require() {
     }

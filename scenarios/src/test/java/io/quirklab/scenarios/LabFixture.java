@@ -7,6 +7,7 @@ import io.quirklab.process.CommandRunner;
 import io.quirklab.lab.VirtualLab;
 import io.quirklab.testing.Require;
 import io.quirklab.wire.PcapLink;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -33,8 +34,17 @@ final class LabFixture {
         }
         Optional<String> pcap = PcapLink.available();
         Require.capability(Require.TOOLS, pcap.isEmpty(), "Test requires packet capture: " + pcap.orElse(""));
-        Require.capability(Require.ROOT, !Files.exists(Path.of("/sys/class/net", VirtualLab.DUT_IF)),
-                "a virtual lab is already up on this host (" + VirtualLab.DUT_IF + " exists): run 'quirklab lab down' first");
+        Require.capability(Require.FREE_LAB, !Files.exists(Path.of("/sys/class/net", VirtualLab.DUT_IF)),
+                "a virtual lab is already up on this host (" + VirtualLab.DUT_IF + " exists): " + takeDown());
+    }
+
+    /** How to take down the lab that is up, as its owner file says (the harness writes it when it makes the namespace). */
+    private static String takeDown() {
+        try {
+            return "run 'quirklab lab down --state-dir " + Files.readString(VirtualLab.OWNER).strip() + "' first";
+        } catch (IOException e) {
+            return "run 'quirklab lab down' (with the --state-dir it was made with) first";
+        }
     }
 
     /** The delivery matrix needs root, the lab's tools and pcap; a lab already up is used as it is. */

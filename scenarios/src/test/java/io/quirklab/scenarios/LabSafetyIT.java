@@ -113,6 +113,19 @@ class LabSafetyIT {
                     .contains(", clean, ").contains(", smdc-tyan, ");
             assertThat(probeOut).doesNotExist();
 
+            // a run with a state directory of its own finds this lab up: it is told whose it is and how to take it
+            // down, and touches nothing of it
+            Path other = Files.createTempDirectory("quirklab-safety-other");
+            LabFixture.Cli elsewhere = LabFixture.cli("run", "--personas", "clean", "--clients", "java-lan", "--offload", "off",
+                    "--state-dir", other.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
+            assertThat(elsewhere.exit()).as(elsewhere.out() + elsewhere.err()).isNotZero();
+            assertThat(elsewhere.out() + elsewhere.err()).contains("is not in this lab's journal")
+                    .contains("'quirklab lab down --state-dir " + stateDir.toAbsolutePath() + "' removes it");
+            assertThat(new VirtualLab(stateDir, l -> { }).readState().orElseThrow().responderPid()).isEqualTo(responder);
+            assertThat(dutLink()).isTrue();
+            assertThat(other.resolve("lab.json")).doesNotExist();
+            assertThat(other.resolve("restore-journal.jsonl")).doesNotExist();
+
             // a holder that died (here: a process of ours that has exited) and made nothing: the lab it used stays
             Process dead = new ProcessBuilder("true").start();
             dead.waitFor();

@@ -15,7 +15,7 @@ public final class Require {
     public static final String TOOLS = "tools";
     public static final String CAPTURES = "captures";
     /** No other lab holds what a test's lab needs (its namespace and links). */
-    public static final String FREE_LAB = "free lab";
+    public static final String FREE_LAB = "free-lab";
 
     private Require() {
     }

@@ -67,7 +67,7 @@ class AgentIT {
     static void cable() throws Exception {
         LabFixture.requireMatrixPrerequisites();
         Tools.require("ipmitool", "ipmitool");
-        work = Files.createTempDirectory("quirklab-agent-it");
+        work = Scratch.dir("quirklab-agent-it");
         for (String ns : List.of(AGENT_NS, DUT2_NS)) {
             assertThat(Path.of("/run/netns", ns)).as("left over by someone else: " + ns).doesNotExist();
         }

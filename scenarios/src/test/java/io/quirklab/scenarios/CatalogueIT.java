@@ -77,8 +77,8 @@ class CatalogueIT {
     void up() throws Exception {
         LabFixture.requirePrerequisites();
         Tools.require("bmc-info", "freeipmi-tools");
-        state = Files.createTempDirectory("quirklab-catalogue-state");
-        reports = Files.createTempDirectory("quirklab-catalogue-reports");
+        state = Scratch.dir("quirklab-catalogue-state");
+        reports = Scratch.dir("quirklab-catalogue-reports");
         LabFixture.Cli up = LabFixture.cli("lab", "up", "--state-dir", state.toString(), "--lab", LAB.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {

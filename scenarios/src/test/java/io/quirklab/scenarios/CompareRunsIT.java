@@ -25,7 +25,7 @@ class CompareRunsIT {
     @Test
     void compareListsExactlyTheCellsTheFaultModelChanged() throws Exception {
         LabFixture.requirePrerequisites();
-        Path work = Files.createTempDirectory("quirklab-compare");
+        Path work = Scratch.dir("quirklab-compare");
         Path before = run(work, "df-clear");
         Path after = run(work, "id-echo");
         LabFixture.assertNoTrace(work.resolve("state"));

@@ -89,7 +89,7 @@ class ContainerLabIT {
     @Order(1)
     void theSeedIsReproducedThroughAContainerisedResponderAndNothingIsLeft() throws Exception {
         String image = image();
-        Path work = Files.createTempDirectory("quirklab-container-lab");
+        Path work = Scratch.dir("quirklab-container-lab");
         try {
             cable();
             Path lab = labFile(work, image, "persona-names: [clean, smdc-tyan]");
@@ -121,7 +121,7 @@ class ContainerLabIT {
     @Order(2)
     void aRunKilledWhileItsContainerServesLeavesNothingAfterRestore() throws Exception {
         String image = image();
-        Path work = Files.createTempDirectory("quirklab-container-kill");
+        Path work = Scratch.dir("quirklab-container-kill");
         try {
             cable();
             // every persona with the fault on: the run is still busy when it is killed

@@ -51,7 +51,7 @@ class JenkinsPipelineIT {
         Tools.require("mvn", "maven");
         Path root = MatrixSession.rootDir();
         Jenkinsfile pipeline = Jenkinsfile.parse(root.resolve("Jenkinsfile"));
-        Path workspace = Files.createTempDirectory("quirklab-jenkins");
+        Path workspace = Scratch.dir("quirklab-jenkins");
         try {
             checkout(root, workspace);
             String cellOutput = "";

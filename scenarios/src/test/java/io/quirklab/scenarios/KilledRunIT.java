@@ -19,7 +19,7 @@ class KilledRunIT {
     @BeforeEach
     void prerequisites() throws Exception {
         LabFixture.requirePrerequisites();
-        stateDir = Files.createTempDirectory("quirklab-kill-state");
+        stateDir = Scratch.dir("quirklab-kill-state");
     }
 
     private void awaitPath(Path p, Duration max) {

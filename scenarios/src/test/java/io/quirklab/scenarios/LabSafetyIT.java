@@ -28,8 +28,8 @@ class LabSafetyIT {
     @BeforeEach
     void prerequisites() throws Exception {
         LabFixture.requirePrerequisites();
-        stateDir = Files.createTempDirectory("quirklab-safety-state");
-        reports = Files.createTempDirectory("quirklab-safety-reports");
+        stateDir = Scratch.dir("quirklab-safety-state");
+        reports = Scratch.dir("quirklab-safety-reports");
     }
 
     private static boolean dutLink() {
@@ -115,7 +115,7 @@ class LabSafetyIT {
 
             // a run with a state directory of its own finds this lab up: it is told whose it is and how to take it
             // down, and touches nothing of it
-            Path other = Files.createTempDirectory("quirklab-safety-other");
+            Path other = Scratch.dir("quirklab-safety-other");
             LabFixture.Cli elsewhere = LabFixture.cli("run", "--personas", "clean", "--clients", "java-lan", "--offload", "off",
                     "--state-dir", other.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
             assertThat(elsewhere.exit()).as(elsewhere.out() + elsewhere.err()).isNotZero();

@@ -15,8 +15,8 @@ class MainRunIT {
     @Test
     void reproducesTheSeedAndCleansUp() throws Exception {
         LabFixture.requirePrerequisites();
-        Path stateDir = Files.createTempDirectory("quirklab-run-state");
-        Path reports = Files.createTempDirectory("quirklab-run-reports");
+        Path stateDir = Scratch.dir("quirklab-run-state");
+        Path reports = Scratch.dir("quirklab-run-reports");
         LabFixture.Cli run = LabFixture.cli("run", "--personas", "clean,smdc-tyan", "--clients", "java-lan,ipmitool-lan",
                 "--state-dir", stateDir.toString(), "--reports", reports.toString(), "--lab", MatrixSession.labFilePath().toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();

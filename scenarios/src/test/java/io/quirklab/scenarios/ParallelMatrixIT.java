@@ -36,7 +36,7 @@ class ParallelMatrixIT {
         LabFixture.requirePrerequisites();
         Tools.require("bpftrace", "bpftrace");
         Tools.require("ipmiutil", "ipmiutil");
-        Path work = Files.createTempDirectory("quirklab-parallel");
+        Path work = Scratch.dir("quirklab-parallel");
         Path fullWait = run(work, "full-wait", "--jobs", "12", "--full-wait");
         Path evidence = run(work, "evidence", "--jobs", "12");
         LabFixture.assertNoTrace(work.resolve("state"));
@@ -70,7 +70,7 @@ class ParallelMatrixIT {
     void aHiddenFaultOnOnePersonaChangesOnlyThatPersonasCells() throws Exception {
         LabFixture.requirePrerequisites();
         Tools.require("bpftrace", "bpftrace");
-        Path work = Files.createTempDirectory("quirklab-hidden");
+        Path work = Scratch.dir("quirklab-hidden");
         Path state = work.resolve("state");
         assertThat(LabFixture.cli("lab", "--state-dir", state.toString(), "up").exit()).isZero();
         try {

@@ -41,7 +41,7 @@ class SecondNicIT {
     static void cable() throws Exception {
         LabFixture.requireMatrixPrerequisites();
         Tools.require("ipmitool", "ipmitool");
-        work = Files.createTempDirectory("quirklab-second-nic");
+        work = Scratch.dir("quirklab-second-nic");
         offloadState = work.resolve("offload-state");
         // The "cable": a veth pair, the DUT port with an address in the personas' /24, the responder port without one.
         RUN.require(Duration.ofSeconds(10), List.of("ip", "link", "add", DUT, "type", "veth", "peer", "name", RESP));

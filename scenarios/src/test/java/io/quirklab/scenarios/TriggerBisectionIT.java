@@ -51,9 +51,9 @@ class TriggerBisectionIT {
     @BeforeAll
     void up() throws Exception {
         LabFixture.requirePrerequisites();
-        state = Files.createTempDirectory("quirklab-bisect-state");
-        reports = Files.createTempDirectory("quirklab-bisect-reports");
-        Path dir = Files.createTempDirectory("quirklab-bisect-lab");
+        state = Scratch.dir("quirklab-bisect-state");
+        reports = Scratch.dir("quirklab-bisect-reports");
+        Path dir = Scratch.dir("quirklab-bisect-lab");
         String builtIn;
         try (InputStream in = PersonaCatalogue.class.getResourceAsStream(PersonaCatalogue.BUILT_IN)) {
             builtIn = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -35,8 +35,8 @@ class VirtualLabIT {
     @BeforeAll
     static void up() throws IOException {
         LabFixture.requirePrerequisites();
-        stateDir = Files.createTempDirectory("quirklab-it-state");
-        evidence = Files.createTempDirectory("quirklab-it-evidence");
+        stateDir = Scratch.dir("quirklab-it-state");
+        evidence = Scratch.dir("quirklab-it-evidence");
         LabFixture.Cli up = LabFixture.cli("lab", "--state-dir", stateDir.toString(), "up");
         assertThat(up.exit()).as(up.err()).isZero();
         state = new VirtualLab(stateDir, l -> { }).readState().orElseThrow();

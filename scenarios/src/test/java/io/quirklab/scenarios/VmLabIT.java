@@ -83,7 +83,7 @@ class VmLabIT {
         Require.capability(Require.TOOLS, pcap.isEmpty(), "Test requires packet capture: " + pcap.orElse(""));
         Require.capability(Require.ROOT, !Netns.exists(VmConfig.DEFAULT_NETNS),
                 "network namespace " + VmConfig.DEFAULT_NETNS + " exists: a vm lab runs here already (quirklab lab restore removes a dead one's)");
-        work = Files.createTempDirectory("quirklab-vm");
+        work = Scratch.dir("quirklab-vm");
     }
 
     static boolean staticBusybox() {

@@ -2,7 +2,6 @@ package io.quirklab.engine;
 
 import io.quirklab.bisect.MatrixAnalysis;
 import io.quirklab.client.ClientKind;
-import io.quirklab.client.Failure;
 import io.quirklab.client.IpmiClient;
 import io.quirklab.host.HostAdapter;
 import io.quirklab.lab.FaultModel;
@@ -15,13 +14,9 @@ import io.quirklab.lab.VirtualLab;
 import io.quirklab.matrix.CellJudge;
 import io.quirklab.matrix.MatrixDocument;
 import io.quirklab.matrix.OffloadState;
-import io.quirklab.matrix.Reason;
-import io.quirklab.matrix.ReasonSource;
 import io.quirklab.matrix.RunTotals;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.DutObservers;
-import io.quirklab.observe.Evidence;
-import io.quirklab.observe.OsReport;
 import io.quirklab.process.CommandRunner;
 import io.quirklab.report.AllureResults;
 import io.quirklab.responder.ResponderControl;
@@ -30,15 +25,17 @@ import io.quirklab.wire.QuirkProfile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -172,7 +169,7 @@ public final class MatrixEngine {
      */
     public record DropTimes(int cells, int ended, long medianMillis, long maxMillis) {
         static DropTimes of(List<Probe.Result> results) {
-            List<Long> t = results.stream().map(Probe.Result::afterFirstDropMillis).filter(java.util.Objects::nonNull).sorted().toList();
+            List<Long> t = results.stream().map(Probe.Result::afterFirstDropMillis).filter(Objects::nonNull).sorted().toList();
             int ended = (int) results.stream().filter(r -> r.afterFirstDropMillis() != null && r.ended() != null).count();
             return new DropTimes(t.size(), ended, t.isEmpty() ? 0 : t.get((t.size() - 1) / 2), t.isEmpty() ? 0 : t.get(t.size() - 1));
         }
@@ -182,7 +179,7 @@ public final class MatrixEngine {
             if (cells == 0) {
                 return "no cell had a drop seen per packet";
             }
-            return String.format(java.util.Locale.ROOT, "%d cells with drops seen per packet ended %.2f s after their first drop (median; at most %.2f s), "
+            return String.format(Locale.ROOT, "%d cells with drops seen per packet ended %.2f s after their first drop (median; at most %.2f s), "
                     + "%d of them ended by the harness at the evidence", cells, medianMillis / 1000.0, maxMillis / 1000.0, ended);
         }
     }
@@ -288,11 +285,11 @@ public final class MatrixEngine {
         long start;
         int jobs;
         Pace pace = request.pace();
-        List<Probe.Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Probe.Result> results = Collections.synchronizedList(new ArrayList<>());
         try (DutObservers observers = world.observers(session, line -> l.note("observers: " + line))) {
             jobs = jobs(request, observers, plan, cells, l);
             ResponderControl responder = world.responder(session);
-            Map<String, Long> estimates = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Long> estimates = new ConcurrentHashMap<>();
             try (PersonaInstances instances = instances(session, request, plan, responder, observers, cells, jobs, l)) {
                 l.started(new Started(recorder.runId(), plan, cells, env, offloadDescription, jobs, observers.describe(),
                         recorder.runDir(), describePace(pace, observers, request, session, plan, instances)));
@@ -315,7 +312,7 @@ public final class MatrixEngine {
                         }
                         LabState state = session.offload(p.offload(), p.fault());
                         l.phase(p);
-                        Phase ph = new Phase(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
+                        PhaseScheduler ph = new PhaseScheduler(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
                                 estimates, results, c -> pace == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(),
                                 request.attempts(), state.persona(c.persona()), c.offload(), fault(p, session)).isEmpty());
                         ph.run(pool, jobs, order(phase, state, estimates, pace));
@@ -459,7 +456,7 @@ public final class MatrixEngine {
         return out;
     }
 
-    private static String estimateKey(MatrixPlan.Planned c) {
+    static String estimateKey(MatrixPlan.Planned c) {
         return c.persona() + "/" + c.client().id();
     }
 
@@ -482,147 +479,6 @@ public final class MatrixEngine {
             default -> 1;
         };
         return 100 * client * personaWeight(p);
-    }
-
-    /** One offload state's cells, handed to the workers as instances of their personas come free. */
-    private static final class Phase {
-        private final LabState state;
-        private final PersonaInstances instances;
-        private final Probe probe;
-        private final Map<ClientKind, IpmiClient> clients;
-        private final MatrixRecorder recorder;
-        private final RunListener l;
-        private final AtomicInteger done;
-        private final AtomicInteger running;
-        private final int total;
-        private final int attempts;
-        private final Map<String, Long> estimates;
-        private final List<Probe.Result> results;
-        private final java.util.function.Predicate<MatrixPlan.Planned> endAtEvidence;
-        /** Cells not yet taken, longest first; free instances per persona. */
-        private final List<MatrixPlan.Planned> waiting = new ArrayList<>();
-        private final Map<String, java.util.Deque<LabState.PersonaInfo>> free = new LinkedHashMap<>();
-
-        Phase(LabState state, PersonaInstances instances, Probe probe, Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder,
-              RunListener l, AtomicInteger done, AtomicInteger running, int total, int attempts, Map<String, Long> estimates,
-              List<Probe.Result> results, java.util.function.Predicate<MatrixPlan.Planned> endAtEvidence) {
-            this.state = state;
-            this.instances = instances;
-            this.probe = probe;
-            this.clients = clients;
-            this.recorder = recorder;
-            this.l = l;
-            this.done = done;
-            this.running = running;
-            this.total = total;
-            this.attempts = attempts;
-            this.estimates = estimates;
-            this.results = results;
-            this.endAtEvidence = endAtEvidence;
-        }
-
-        /** A cell to probe now and the instance it takes; null when none are left; waits while every left one's persona is busy. */
-        private synchronized Taken take() throws InterruptedException {
-            while (!waiting.isEmpty()) {
-                for (int i = 0; i < waiting.size(); i++) {
-                    MatrixPlan.Planned c = waiting.get(i);
-                    java.util.Deque<LabState.PersonaInfo> f = free.get(c.persona());
-                    if (!f.isEmpty()) {
-                        waiting.remove(i);
-                        return new Taken(c, f.pop());
-                    }
-                }
-                wait();
-            }
-            return null;
-        }
-
-        private synchronized void giveBack(MatrixPlan.Planned c, LabState.PersonaInfo instance) {
-            free.get(c.persona()).push(instance);
-            notifyAll();
-        }
-
-        private record Taken(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
-        }
-
-        void run(ExecutorService pool, int jobs, List<MatrixPlan.Planned> cells) throws IOException {
-            waiting.addAll(cells);
-            for (MatrixPlan.Planned c : cells) {
-                free.computeIfAbsent(c.persona(), p -> {
-                    List<LabState.PersonaInfo> all = instances.of(p);
-                    java.util.Deque<LabState.PersonaInfo> d = new java.util.ArrayDeque<>();
-                    // the instance's persona as this state of the lab has it (fault model), at the instance's address
-                    all.forEach(d::addLast);
-                    if (d.isEmpty()) {
-                        d.add(state.persona(p));
-                    }
-                    return d;
-                });
-            }
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < Math.min(jobs, cells.size()); i++) {
-                workers.add(pool.submit(() -> {
-                    Taken t;
-                    while (!Thread.currentThread().isInterrupted() && (t = take()) != null) {
-                        try {
-                            cell(t.cell(), t.instance());
-                        } finally {
-                            giveBack(t.cell(), t.instance());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                try {
-                    w.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    throw c instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(c.getMessage(), c);
-                }
-            }
-        }
-
-        private void cell(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
-            long cellStart = System.nanoTime();
-            running.incrementAndGet();
-            l.cellStarted(cell, new Progress(done.get(), running.get(), total));
-            boolean early = endAtEvidence.test(cell);
-            List<Probe.Result> tries = new ArrayList<>();
-            for (int a = 1; a <= attempts; a++) {
-                tries.add(probeCell(probe, state, cell, instance, clients.get(cell.client()),
-                        attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a), early));
-            }
-            results.addAll(tries);
-            MatrixRecorder.Recorded rec;
-            try {
-                rec = recorder.record(cell, tries);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
-            } finally {
-                running.decrementAndGet();
-            }
-            estimates.put(estimateKey(cell), (System.nanoTime() - cellStart) / 1_000_000);
-            l.cellFinished(cell, rec, new Progress(done.incrementAndGet(), running.get(), total));
-        }
-    }
-
-    /** One probe; a probe that cannot be run at all is recorded as the harness error it is, and the run goes on. */
-    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, LabState.PersonaInfo instance,
-                                          IpmiClient client, Path dir, boolean endAtEvidence) {
-        LabState.PersonaInfo p = state.persona(cell.persona());
-        try {
-            return probe.run(p, instance, client, dir, endAtEvidence);
-        } catch (IOException | RuntimeException e) {
-            String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            Evidence ev = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,
-                    OsReport.none(), false, null);
-            return new Probe.Result(p.name(), p.address(), cell.client().id(), p.expected(), Verdict.HARNESS_ERROR, Reason.HARNESS,
-                    why, ev, why, 0, null, ReasonSource.HARNESS);
-        }
     }
 
     /** Front ends need not be thread-safe: the engine tells them one thing at a time. */

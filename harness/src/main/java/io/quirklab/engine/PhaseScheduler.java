@@ -1,0 +1,169 @@
+package io.quirklab.engine;
+
+import io.quirklab.client.ClientKind;
+import io.quirklab.client.Failure;
+import io.quirklab.client.IpmiClient;
+import io.quirklab.lab.LabState;
+import io.quirklab.matrix.Reason;
+import io.quirklab.matrix.ReasonSource;
+import io.quirklab.matrix.Verdict;
+import io.quirklab.observe.Evidence;
+import io.quirklab.observe.OsReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * One phase of a run (an offload state, or a fault model) on the workers: its cells, longest first, handed out as
+ * instances of their personas come free ({@link PersonaInstances}), each probed, recorded and reported.
+ */
+final class PhaseScheduler {
+    private final LabState state;
+    private final PersonaInstances instances;
+    private final Probe probe;
+    private final Map<ClientKind, IpmiClient> clients;
+    private final MatrixRecorder recorder;
+    private final RunListener l;
+    private final AtomicInteger done;
+    private final AtomicInteger running;
+    private final int total;
+    private final int attempts;
+    private final Map<String, Long> estimates;
+    private final List<Probe.Result> results;
+    private final Predicate<MatrixPlan.Planned> endAtEvidence;
+    /** Cells not yet taken, longest first; free instances per persona. */
+    private final List<MatrixPlan.Planned> waiting = new ArrayList<>();
+    private final Map<String, Deque<LabState.PersonaInfo>> free = new LinkedHashMap<>();
+
+    PhaseScheduler(LabState state, PersonaInstances instances, Probe probe, Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder,
+                   RunListener l, AtomicInteger done, AtomicInteger running, int total, int attempts, Map<String, Long> estimates,
+                   List<Probe.Result> results, Predicate<MatrixPlan.Planned> endAtEvidence) {
+        this.state = state;
+        this.instances = instances;
+        this.probe = probe;
+        this.clients = clients;
+        this.recorder = recorder;
+        this.l = l;
+        this.done = done;
+        this.running = running;
+        this.total = total;
+        this.attempts = attempts;
+        this.estimates = estimates;
+        this.results = results;
+        this.endAtEvidence = endAtEvidence;
+    }
+
+    /** A cell to probe now and the instance it takes; null when none are left; waits while every left one's persona is busy. */
+    private synchronized Taken take() throws InterruptedException {
+        while (!waiting.isEmpty()) {
+            for (int i = 0; i < waiting.size(); i++) {
+                MatrixPlan.Planned c = waiting.get(i);
+                Deque<LabState.PersonaInfo> f = free.get(c.persona());
+                if (!f.isEmpty()) {
+                    waiting.remove(i);
+                    return new Taken(c, f.pop());
+                }
+            }
+            wait();
+        }
+        return null;
+    }
+
+    private synchronized void giveBack(MatrixPlan.Planned c, LabState.PersonaInfo instance) {
+        free.get(c.persona()).push(instance);
+        notifyAll();
+    }
+
+    private record Taken(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
+    }
+
+    void run(ExecutorService pool, int jobs, List<MatrixPlan.Planned> cells) throws IOException {
+        waiting.addAll(cells);
+        for (MatrixPlan.Planned c : cells) {
+            free.computeIfAbsent(c.persona(), p -> {
+                List<LabState.PersonaInfo> all = instances.of(p);
+                Deque<LabState.PersonaInfo> d = new ArrayDeque<>();
+                // the instance's persona as this state of the lab has it (fault model), at the instance's address
+                all.forEach(d::addLast);
+                if (d.isEmpty()) {
+                    d.add(state.persona(p));
+                }
+                return d;
+            });
+        }
+        List<Future<?>> workers = new ArrayList<>();
+        for (int i = 0; i < Math.min(jobs, cells.size()); i++) {
+            workers.add(pool.submit(() -> {
+                Taken t;
+                while (!Thread.currentThread().isInterrupted() && (t = take()) != null) {
+                    try {
+                        cell(t.cell(), t.instance());
+                    } finally {
+                        giveBack(t.cell(), t.instance());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            try {
+                w.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof UncheckedIOException u ? u.getCause() : new IOException(c.getMessage(), c);
+            }
+        }
+    }
+
+    private void cell(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
+        long cellStart = System.nanoTime();
+        running.incrementAndGet();
+        l.cellStarted(cell, new MatrixEngine.Progress(done.get(), running.get(), total));
+        boolean early = endAtEvidence.test(cell);
+        List<Probe.Result> tries = new ArrayList<>();
+        for (int a = 1; a <= attempts; a++) {
+            tries.add(probeCell(probe, state, cell, instance, clients.get(cell.client()),
+                    attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a), early));
+        }
+        results.addAll(tries);
+        MatrixRecorder.Recorded rec;
+        try {
+            rec = recorder.record(cell, tries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record " + cell + ": " + e.getMessage(), e);
+        } finally {
+            running.decrementAndGet();
+        }
+        estimates.put(MatrixEngine.estimateKey(cell), (System.nanoTime() - cellStart) / 1_000_000);
+        l.cellFinished(cell, rec, new MatrixEngine.Progress(done.incrementAndGet(), running.get(), total));
+    }
+
+    /** One probe; a probe that cannot be run at all is recorded as the harness error it is, and the run goes on. */
+    private static Probe.Result probeCell(Probe probe, LabState state, MatrixPlan.Planned cell, LabState.PersonaInfo instance,
+                                          IpmiClient client, Path dir, boolean endAtEvidence) {
+        LabState.PersonaInfo p = state.persona(cell.persona());
+        try {
+            return probe.run(p, instance, client, dir, endAtEvidence);
+        } catch (IOException | RuntimeException e) {
+            String why = "the harness could not probe this cell: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            Evidence ev = new Evidence(new Evidence.Client(Failure.IO_ERROR, why, null, 0, 0), 0, 0, null,
+                    OsReport.none(), false, null);
+            return new Probe.Result(p.name(), p.address(), cell.client().id(), p.expected(), Verdict.HARNESS_ERROR, Reason.HARNESS,
+                    why, ev, why, 0, null, ReasonSource.HARNESS);
+        }
+    }
+}

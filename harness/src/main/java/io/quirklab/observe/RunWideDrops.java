@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  */
 abstract class RunWideDrops implements FlowDrops {
     private final int capacity;
-    private final Deque<FlowDrops.Drop> kept = new ArrayDeque<>();
+    private final Deque<Kept> kept = new ArrayDeque<>();
     private long read;
     private String ended;
 
@@ -25,7 +25,7 @@ abstract class RunWideDrops implements FlowDrops {
     }
 
     final synchronized void add(FlowDrops.Drop drop) {
-        kept.addLast(drop);
+        kept.addLast(new Kept(drop, canonical(drop.packet().src()), canonical(drop.packet().dst())));
         while (kept.size() > capacity) {
             kept.removeFirst();
         }
@@ -73,9 +73,10 @@ abstract class RunWideDrops implements FlowDrops {
         String from = canonical(src);
         String to = dst == null ? null : canonical(dst);
         List<FlowDrops.Drop> out = new ArrayList<>();
-        for (FlowDrops.Drop d : kept) {
-            if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && from.equals(canonical(d.packet().src()))
-                    && (to == null || to.equals(canonical(d.packet().dst())))
+        for (Kept k : kept) {
+            FlowDrops.Drop d = k.drop();
+            if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && from.equals(k.src())
+                    && (to == null || to.equals(k.dst()))
                     && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
                 out.add(d);
             }
@@ -83,9 +84,13 @@ abstract class RunWideDrops implements FlowDrops {
         return out;
     }
 
+    /** A drop as read, with its addresses spelled once for matching (cells ask on every new drop). */
+    private record Kept(FlowDrops.Drop drop, String src, String dst) {
+    }
+
     /** One spelling per address: IPv6 literals as Java writes them (literals only: no name is ever looked up). */
     static String canonical(String address) {
-        if (!address.contains(":")) {
+        if (address == null || !address.contains(":")) {
             return address;
         }
         try {

@@ -7,7 +7,6 @@ import io.quirklab.observe.DutObservers;
 import io.quirklab.wire.QuirkField;
 import io.quirklab.wire.QuirkProfile;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one rule for ending a cell before its client does (verdicts at the speed of the evidence). A probe ends its
@@ -18,7 +17,7 @@ import java.util.Set;
  *   <li>the cell is probed once: repeats are asked for to see what varies;</li>
  *   <li>the persona cannot deliver later: its replies are neither delayed nor duplicated;</li>
  *   <li>what drops a reply drops the next one too: offload off (no fault but the persona's own quirks), or an emulated
- *       fault model that matches what a persona puts in every reply ({@link #SAME_FATE}); not one that depends on each
+ *       fault model that matches what a persona puts in every reply ({@link FaultModel#sameFateForEveryReply}); not one that depends on each
  *       reply's IP ID or checksum (id-echo, csum-ffff), a custom expression (it may draw random numbers) or a real
  *       NIC's offload (its faults may come and go).</li>
  * </ol>
@@ -28,8 +27,6 @@ import java.util.Set;
 public final class EarlyVerdict {
     /** What an ended client's outcome says. */
     public static final String ENDED = "ended by the harness after the evidence decided";
-    /** Fault models under which a persona's replies share one fate: DF and the IP/UDP lengths are the persona's. */
-    static final Set<String> SAME_FATE = Set.of("df-clear", "trailing-bytes");
 
     private EarlyVerdict() {
     }
@@ -66,7 +63,7 @@ public final class EarlyVerdict {
             if (fault.isEmpty()) {
                 return Optional.of("a real NIC's offload may drop one reply and pass the next");
             }
-            if (!SAME_FATE.contains(fault.get().name())) {
+            if (!fault.get().sameFateForEveryReply()) {
                 return Optional.of("fault model " + fault.get().name() + " may drop one reply and pass the next");
             }
         }

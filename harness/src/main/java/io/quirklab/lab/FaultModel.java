@@ -106,6 +106,15 @@ public record FaultModel(String name, String expression) {
         return new FaultModel("custom", expression);
     }
 
+    /**
+     * Whether the model matches only what a persona puts in every reply (DF, the IP and UDP lengths), so that what it
+     * drops of one reply it drops of the next; not a model that looks at each reply's IP ID or checksum (id-echo,
+     * csum-ffff), a custom expression (it may draw random numbers) or a catalogue model.
+     */
+    public boolean sameFateForEveryReply() {
+        return name.equals("df-clear") || name.equals("trailing-bytes");
+    }
+
     /** One line for status output. */
     public String describe() {
         return switch (name) {

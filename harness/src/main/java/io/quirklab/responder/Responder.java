@@ -89,6 +89,14 @@ public final class Responder implements AutoCloseable {
     private volatile Served served;
     /** Persona name -> the probe now running for it (frames are tagged with it in the journal). */
     private final Map<String, String> probes = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Probe -> replies handed to the interface and not yet journaled (guarded by itself). The kernel can drop a reply, the
+     * harness see that drop and ask for the probe's journal, all before the thread that sent the reply has written it down:
+     * a probe's journal waits for those (see {@link #journalPage}).
+     */
+    private final Map<String, Integer> sending = new HashMap<>();
+    /** How long a probe's journal waits for replies still being sent: a send is microseconds, this only bounds a stall. */
+    static final Duration SENDING_WAIT = Duration.ofSeconds(2);
     private final Inet4Address base;
     /** An address in the /64 of the IPv6 personas it started with (a replacement set keeps to it), or null. */
     private final Inet6Address subnet6;
@@ -259,10 +267,15 @@ public final class Responder implements AutoCloseable {
         List<String> summaries = frames.stream().map(fr -> ParsedFrame.parse(fr).map(ParsedFrame::toString).orElse("reply")).toList();
         int copies = q.effective(QuirkField.DUPLICATE) ? 2 : 1;
         Runnable sendAll = () -> {
-            for (int i = 0; i < copies; i++) {
-                for (int k = 0; k < frames.size(); k++) {
-                    send(l, ResponderJournal.Kind.RMCP, peer, probe, frames.get(k), summaries.get(k));
+            sendingBegins(probe);
+            try {
+                for (int i = 0; i < copies; i++) {
+                    for (int k = 0; k < frames.size(); k++) {
+                        send(l, ResponderJournal.Kind.RMCP, peer, probe, frames.get(k), summaries.get(k));
+                    }
                 }
+            } finally {
+                sendingEnds(probe);
             }
         };
         if (q.effective(QuirkField.DELAY_MILLIS) > 0) {
@@ -270,6 +283,43 @@ public final class Responder implements AutoCloseable {
         } else {
             sendAll.run();
         }
+    }
+
+    private void sendingBegins(String probe) {
+        if (probe != null) {
+            synchronized (sending) {
+                sending.merge(probe, 1, Integer::sum);
+            }
+        }
+    }
+
+    private void sendingEnds(String probe) {
+        if (probe != null) {
+            synchronized (sending) {
+                sending.computeIfPresent(probe, (k, n) -> n > 1 ? n - 1 : null);
+                sending.notifyAll();
+            }
+        }
+    }
+
+    /** Waits, at most {@code max}, until no reply of the probe is between the interface and the journal; false if one still is. */
+    boolean awaitSent(String probe, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (sending) {
+            while (sending.containsKey(probe)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(sending, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void send(Live l, ResponderJournal.Kind kind, String peer, String probe, byte[] frame, String summary) {
@@ -355,6 +405,10 @@ public final class Responder implements AutoCloseable {
         boolean more = false;
         long cursor = journal.cursor();
         if (rq.probe() != null) {
+            if (!awaitSent(rq.probe(), SENDING_WAIT)) {
+                log.accept("probe " + rq.probe() + ": a reply was still being sent after " + SENDING_WAIT.toSeconds()
+                        + " s; its journal may lack it");
+            }
             entries = journal.probe(rq.probe());
         } else {
             entries = journal.since(rq.since() == null ? 0 : rq.since(), rq.persona(), rq.pageSize() + 1);

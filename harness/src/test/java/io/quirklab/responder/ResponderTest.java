@@ -144,6 +144,49 @@ class ResponderTest {
         assertThat(ip.headerChecksumValid()).isTrue();
     }
 
+    /**
+     * The kernel can drop a reply, and the harness see the drop, end the client and ask for the probe's journal, while the
+     * thread that sent the reply has not yet written it down (a CI run judged such a cell "the BMC stayed silent").
+     */
+    @Test
+    void aProbesJournalWaitsForTheReplyBeingSentAndHasIt() throws Exception {
+        java.util.concurrent.CountDownLatch inSend = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FrameInjector slow = new FrameInjector() {
+            @Override
+            public long send(byte[] frame) {
+                inSend.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return System.currentTimeMillis() * 1000;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Persona p = persona("clean", 1, QuirkProfile.builder().build());
+        Responder r = new Responder(List.of(p), NO_TAP, slow, new ResponderJournal(100, 1 << 20), s -> { });
+        r.control(new ControlRequest.ProbeBegin("clean", "probe-1"));
+        Thread sender = new Thread(() -> r.handle(new FrameTap.Captured(1, udpRequest(p.address(), p.mac(), 1, true, asfPing(1)))));
+        sender.start();
+        assertThat(inSend.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        r.control(new ControlRequest.ProbeEnd("clean", "probe-1"));
+        java.util.concurrent.CompletableFuture<ControlReply.JournalPage> page = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> (ControlReply.JournalPage) r.control(ControlRequest.Journal.ofProbe("probe-1", null)));
+        Thread.sleep(200);
+        assertThat(page).as("the journal is not answered while the reply is between the interface and the journal").isNotDone();
+        release.countDown();
+        ControlReply.JournalPage got = page.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(got.requestsSeen()).isEqualTo(1);
+        assertThat(got.repliesSent()).isEqualTo(1);
+        sender.join(5000);
+        r.close();
+    }
+
     @Test
     void duplicateAndDelayedRepliesAreSentAsAsked() throws Exception {
         Collecting out = new Collecting();

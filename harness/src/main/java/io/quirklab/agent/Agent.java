@@ -482,6 +482,7 @@ public final class Agent implements AutoCloseable {
         boolean more = false;
         long cursor;
         if (q.probe() != null) {
+            responder.awaitSent(q.probe(), Responder.SENDING_WAIT); // a reply the kernel dropped at once may not be written down yet
             entries = j.probe(q.probe(), persona);
             cursor = j.cursor();
         } else {

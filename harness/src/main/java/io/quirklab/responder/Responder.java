@@ -96,7 +96,7 @@ public final class Responder implements AutoCloseable {
      */
     private final Map<String, Integer> sending = new HashMap<>();
     /** How long a probe's journal waits for replies still being sent: a send is microseconds, this only bounds a stall. */
-    static final Duration SENDING_WAIT = Duration.ofSeconds(2);
+    public static final Duration SENDING_WAIT = Duration.ofSeconds(2);
     private final Inet4Address base;
     /** An address in the /64 of the IPv6 personas it started with (a replacement set keeps to it), or null. */
     private final Inet6Address subnet6;
@@ -303,7 +303,7 @@ public final class Responder implements AutoCloseable {
     }
 
     /** Waits, at most {@code max}, until no reply of the probe is between the interface and the journal; false if one still is. */
-    boolean awaitSent(String probe, Duration max) {
+    public boolean awaitSent(String probe, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (sending) {
             while (sending.containsKey(probe)) {

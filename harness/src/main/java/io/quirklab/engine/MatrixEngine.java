@@ -43,12 +43,17 @@ import java.util.stream.Collectors;
 /**
  * A delivery-matrix run, whichever front end asked for it: plan -> lab session -> per cell (client call, observers,
  * verdict) -> recorder -> outputs, with progress told to a {@link RunListener}. Cells of different personas run at
- * the same time when the run's observers attribute their evidence per flow ({@link DutObservers#perFlow}); the cells of
- * one persona run one after another, and the offload axis switches only between phases, when no cell runs.
+ * the same time when the run's observers attribute their evidence per flow ({@link DutObservers#perFlow}); a persona's
+ * cells run at once on instances of it ({@link PersonaInstances}) where the lab serves them, else one after another. The
+ * offload axis switches only between phases, when no cell runs; on a lab whose fault can act on some addresses only
+ * ({@link LabSession#scopesFault}) offload=off and offload=on run as one phase, on instances apart.
  */
 public final class MatrixEngine {
-    /** Most cells at once by default: enough to keep the longest persona's lane the critical path on two cores. */
-    public static final int DEFAULT_PARALLEL = 12;
+    /**
+     * Most cells at once by default. Most of a cell is waiting (for a client's timeout, a late reply): on two cores the
+     * built-in matrix took 18 s at 12, 14 s at 16, and no less at 24 or 32.
+     */
+    public static final int DEFAULT_PARALLEL = 16;
     /** An upper bound for --jobs: each job is a client process or socket and a few threads. */
     public static final int MAX_JOBS = LabFile.MAX_JOBS;
 
@@ -290,9 +295,11 @@ public final class MatrixEngine {
             jobs = jobs(request, observers, plan, cells, l);
             ResponderControl responder = world.responder(session);
             Map<String, Long> estimates = new ConcurrentHashMap<>();
-            try (PersonaInstances instances = instances(session, request, plan, responder, observers, cells, jobs, l)) {
+            boolean together = statesTogether(session, request, plan, observers, jobs);
+            try (PersonaInstances instances = instances(session, request, plan, responder, observers, cells, jobs, together, l)) {
+                Optional<PersonaInstances.Split> split = together ? instances.split(plan.personas()) : Optional.empty();
                 l.started(new Started(recorder.runId(), plan, cells, env, offloadDescription, jobs, observers.describe(),
-                        recorder.runDir(), describePace(pace, observers, request, session, plan, instances)));
+                        recorder.runDir(), describePace(pace, observers, request, session, plan, instances, split.isPresent())));
                 start = System.nanoTime();
                 Probe probe = new Probe(observers, responder);
                 Map<ClientKind, IpmiClient> clients = new LinkedHashMap<>();
@@ -305,17 +312,30 @@ public final class MatrixEngine {
                     return t;
                 });
                 try {
-                    for (MatrixPlan.Phase p : plan.phases()) {
-                        List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.in(p)).toList();
-                        if (phase.isEmpty()) {
-                            continue;
+                    if (split.isPresent()) {
+                        // both offload states at once: the fault acts on the offload=on instances' replies only
+                        PersonaInstances.Split two = split.get();
+                        LabState state = session.faultOnlyFor(two.secondAddresses());
+                        plan.phases().forEach(l::phase);
+                        PhaseScheduler ph = new PhaseScheduler(state, c -> (c.offload().on() ? two.second() : two.first())
+                                .getOrDefault(c.persona(), List.of()), probe, clients, recorder, l, done, running, cells.size(),
+                                request.attempts(), estimates, results, c -> endsAtEvidence(c, phaseOf(plan, c), state, observers, request, session));
+                        ph.run(pool, jobs, order(cells, state, estimates, pace));
+                        MatrixPlan.Phase last = plan.phases().get(plan.phases().size() - 1);
+                        session.offload(last.offload(), last.fault()); // the lab as phases one after another leave it
+                    } else {
+                        for (MatrixPlan.Phase p : plan.phases()) {
+                            List<MatrixPlan.Planned> phase = cells.stream().filter(c -> c.in(p)).toList();
+                            if (phase.isEmpty()) {
+                                continue;
+                            }
+                            LabState state = session.offload(p.offload(), p.fault());
+                            l.phase(p);
+                            PhaseScheduler ph = new PhaseScheduler(state, c -> instances.of(c.persona()), probe, clients, recorder, l, done,
+                                    running, cells.size(), request.attempts(), estimates, results,
+                                    c -> endsAtEvidence(c, p, state, observers, request, session));
+                            ph.run(pool, jobs, order(phase, state, estimates, pace));
                         }
-                        LabState state = session.offload(p.offload(), p.fault());
-                        l.phase(p);
-                        PhaseScheduler ph = new PhaseScheduler(state, instances, probe, clients, recorder, l, done, running, cells.size(), request.attempts(),
-                                estimates, results, c -> pace == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(),
-                                request.attempts(), state.persona(c.persona()), c.offload(), fault(p, session)).isEmpty());
-                        ph.run(pool, jobs, order(phase, state, estimates, pace));
                     }
                 } finally {
                     pool.shutdownNow();
@@ -376,13 +396,41 @@ public final class MatrixEngine {
         return (int) Math.max(1, Math.min(asked != null ? asked : DEFAULT_PARALLEL, widest));
     }
 
+    /** Whether a cell of {@code phase} ends when the evidence decides it ({@link EarlyVerdict}). */
+    private static boolean endsAtEvidence(MatrixPlan.Planned c, MatrixPlan.Phase phase, LabState state, DutObservers observers,
+                                          Request request, LabSession session) {
+        return request.pace() == Pace.EVIDENCE && EarlyVerdict.mustWait(true, observers.perFlow(), request.attempts(),
+                state.persona(c.persona()), c.offload(), fault(phase, session)).isEmpty();
+    }
+
+    private static MatrixPlan.Phase phaseOf(MatrixPlan plan, MatrixPlan.Planned c) {
+        return plan.phases().stream().filter(c::in).findFirst().orElseThrow(() -> new IllegalStateException("no phase for " + c));
+    }
+
+    /**
+     * Whether the run's offload=off and offload=on cells can run at once, each state on persona instances of its own: at
+     * the evidence's pace with per-flow evidence and more than one job, on a lab that can put its fault model on for
+     * some addresses only ({@link LabSession#scopesFault}), for a plan of exactly those two states under the lab's own
+     * model, one that names no address, and IPv4 personas only (instances are IPv4).
+     */
+    static boolean statesTogether(LabSession session, Request request, MatrixPlan plan, DutObservers observers, int jobs) {
+        List<MatrixPlan.Phase> phases = plan.phases();
+        return request.pace() == Pace.EVIDENCE && observers.perFlow() && jobs >= 2 && session.scopesFault()
+                && (session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
+                && phases.size() == 2 && phases.stream().allMatch(p -> p.fault().isEmpty())
+                && phases.stream().map(MatrixPlan.Phase::offload).distinct().count() == 2
+                && session.faultModel().filter(f -> !namesAddresses(f)).isPresent()
+                && plan.personas().stream().noneMatch(p -> session.state().persona(p).ipv6());
+    }
+
     /**
      * The instances a run serves: at the evidence's pace, on a lab whose responder this host drives (virtual, second NIC)
      * with per-flow evidence and more than one job, each persona gets as many as its cells in a phase (at most the
      * jobs), slowest personas first while the segment has addresses; otherwise every persona is served once.
      */
     private static PersonaInstances instances(LabSession session, Request request, MatrixPlan plan, ResponderControl responder,
-                                              DutObservers observers, List<MatrixPlan.Planned> cells, int jobs, RunListener l) {
+                                              DutObservers observers, List<MatrixPlan.Planned> cells, int jobs, boolean together,
+                                              RunListener l) {
         Optional<String> why = request.pace() == Pace.FULL_WAIT ? Optional.of("the full wait's pace")
                 : jobs < 2 ? Optional.of("one cell at a time")
                 : !(session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
@@ -396,7 +444,14 @@ public final class MatrixEngine {
         for (OffloadState o : OffloadState.values()) {
             Map<String, Long> n = new LinkedHashMap<>();
             cells.stream().filter(c -> c.offload() == o).forEach(c -> n.merge(c.persona(), 1L, Long::sum));
-            n.forEach((p, k) -> cellsPerPersona.merge(p, k, Math::max));
+            // states that run at once need instances apart: as many for each as it has cells (at most the jobs)
+            n.forEach((p, k) -> cellsPerPersona.merge(together ? p + "/" + o : p, Math.min(k, jobs), Math::max));
+        }
+        if (together) {
+            Map<String, Long> sum = new LinkedHashMap<>();
+            cellsPerPersona.forEach((k, v) -> sum.merge(k.substring(0, k.lastIndexOf('/')), v, Long::sum));
+            cellsPerPersona.clear();
+            cellsPerPersona.putAll(sum);
         }
         Map<String, Integer> wanted = new LinkedHashMap<>();
         cellsPerPersona.entrySet().stream()
@@ -404,7 +459,8 @@ public final class MatrixEngine {
                         .thenComparing(Map.Entry::getKey))
                 .forEach(e -> wanted.put(e.getKey(), (int) Math.min(e.getValue(), jobs)));
         try {
-            return PersonaInstances.serve(session.state(), responder, request.labFile().personas(), session.kind().segment(), wanted);
+            return PersonaInstances.serve(session.state(), responder, request.labFile().personas(), session.kind().segment(), wanted,
+                    together ? 2 : 1);
         } catch (IOException | RuntimeException e) {
             l.note("note: no persona instances (" + e.getMessage() + "): a persona's cells run one after another");
             return PersonaInstances.none(session.state());
@@ -424,7 +480,7 @@ public final class MatrixEngine {
 
     /** The run's pace in words, for its header. */
     private static String describePace(Pace pace, DutObservers observers, Request request, LabSession session, MatrixPlan plan,
-                                       PersonaInstances instances) {
+                                       PersonaInstances instances, boolean together) {
         if (pace == Pace.FULL_WAIT) {
             return "full wait: every client runs to its own end, a persona's cells one after another";
         }
@@ -442,7 +498,8 @@ public final class MatrixEngine {
         int copies = instances.copies();
         return early + "; " + (copies == 0 ? "a persona's cells run one after another"
                 : "a persona's cells run at once, each on an instance of its own (" + instances.describe() + "; " + copies
-                + " copies served besides the personas)");
+                + " copies served besides the personas)") + (together ? "; offload off and on at once, on instances apart (the fault "
+                + "acts on the offload=on instances' replies only)" : "");
     }
 
     /**

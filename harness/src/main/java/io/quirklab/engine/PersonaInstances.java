@@ -66,6 +66,15 @@ final class PersonaInstances implements AutoCloseable {
      */
     static PersonaInstances serve(LabState lab, ResponderControl control, List<Persona> typed, PersonaCatalogue.Segment segment,
                                   Map<String, Integer> wanted) throws IOException {
+        return serve(lab, control, typed, segment, wanted, 1);
+    }
+
+    /**
+     * The same, every persona first given up to {@code floor} instances (as far as addresses allow), then the slowest
+     * the rest: offload states that run at once need at least one instance each of every persona.
+     */
+    static PersonaInstances serve(LabState lab, ResponderControl control, List<Persona> typed, PersonaCatalogue.Segment segment,
+                                  Map<String, Integer> wanted, int floor) throws IOException {
         ControlReply.Status status = control.status();
         if (status == null || status.personas() == null) {
             return none(lab);
@@ -95,22 +104,25 @@ final class PersonaInstances implements AutoCloseable {
         Map<String, List<LabState.PersonaInfo>> byPersona = new LinkedHashMap<>();
         lab.personas().forEach(p -> byPersona.put(p.name(), new ArrayList<>(List.of(p))));
         int next = 0;
-        for (Map.Entry<String, Integer> w : wanted.entrySet()) {
-            Persona p = copyable.get(w.getKey());
-            List<LabState.PersonaInfo> list = byPersona.get(w.getKey());
-            if (p == null || list == null || list.get(0).ipv6()) {
-                continue; // an IPv6 persona keeps one instance: copies take addresses from the IPv4 segment
-            }
-            LabState.PersonaInfo info = list.get(0);
-            for (int i = 2; i <= w.getValue() && next < free.size(); i++) {
-                Inet4Address a = free.get(next++);
-                String name = p.name() + "--" + i;
-                String mac = mac(a);
-                PersonaYaml.Entry e = PersonaYaml.of(p);
-                all.add(new PersonaYaml.Entry(name, e.description(), e.expected(), e.quirks(), e.firmware(), e.ipmi(), a.getHostAddress(), mac,
-                        e.maxSessions(), e.idleTimeoutSeconds(), null));
-                list.add(new LabState.PersonaInfo(name, a.getHostAddress(), mac, info.expected(), info.quirks(), info.description(),
-                        info.ipmi(), info.port()));
+        for (int round = 0; round < 2; round++) {
+            for (Map.Entry<String, Integer> w : wanted.entrySet()) {
+                Persona p = copyable.get(w.getKey());
+                List<LabState.PersonaInfo> list = byPersona.get(w.getKey());
+                if (p == null || list == null || list.get(0).ipv6()) {
+                    continue; // an IPv6 persona keeps one instance: copies take addresses from the IPv4 segment
+                }
+                LabState.PersonaInfo info = list.get(0);
+                int upTo = round == 0 ? Math.min(floor, w.getValue()) : w.getValue();
+                for (int i = list.size() + 1; i <= upTo && next < free.size(); i++) {
+                    Inet4Address a = free.get(next++);
+                    String name = p.name() + "--" + i;
+                    String mac = mac(a);
+                    PersonaYaml.Entry e = PersonaYaml.of(p);
+                    all.add(new PersonaYaml.Entry(name, e.description(), e.expected(), e.quirks(), e.firmware(), e.ipmi(), a.getHostAddress(), mac,
+                            e.maxSessions(), e.idleTimeoutSeconds(), null));
+                    list.add(new LabState.PersonaInfo(name, a.getHostAddress(), mac, info.expected(), info.quirks(), info.description(),
+                            info.ipmi(), info.port()));
+                }
             }
         }
         String originalCatalogue = PersonaYaml.catalogue(own);
@@ -155,6 +167,46 @@ final class PersonaInstances implements AutoCloseable {
     /** The persona and its instances, the persona itself first. */
     List<LabState.PersonaInfo> of(String persona) {
         return byPersona.getOrDefault(persona, List.of());
+    }
+
+    /**
+     * Two sets of instances apart, for offload states that run at once: of each persona's instances, the first half (the
+     * persona itself among them) and the rest.
+     *
+     * @param first  persona -> its instances for the one state
+     * @param second persona -> its instances for the other
+     */
+    record Split(Map<String, List<LabState.PersonaInfo>> first, Map<String, List<LabState.PersonaInfo>> second) {
+        /** The addresses of the second set (where a fault is put on only). */
+        List<Inet4Address> secondAddresses() {
+            List<Inet4Address> out = new ArrayList<>();
+            for (List<LabState.PersonaInfo> l : second.values()) {
+                for (LabState.PersonaInfo i : l) {
+                    try {
+                        out.add((Inet4Address) InetAddress.getByName(i.address()));
+                    } catch (IOException | ClassCastException e) {
+                        throw new IllegalStateException("instance " + i.name() + " has no IPv4 address: " + i.address(), e);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** {@link Split} of {@code personas}, or empty when one of them has fewer than two instances (no set to spare). */
+    java.util.Optional<Split> split(java.util.Collection<String> personas) {
+        Map<String, List<LabState.PersonaInfo>> first = new LinkedHashMap<>();
+        Map<String, List<LabState.PersonaInfo>> second = new LinkedHashMap<>();
+        for (String p : personas) {
+            List<LabState.PersonaInfo> all = of(p);
+            if (all.size() < 2) {
+                return java.util.Optional.empty();
+            }
+            int half = (all.size() + 1) / 2;
+            first.put(p, List.copyOf(all.subList(0, half)));
+            second.put(p, List.copyOf(all.subList(half, all.size())));
+        }
+        return java.util.Optional.of(new Split(first, second));
     }
 
     /** Instances served besides the personas themselves. */

@@ -22,15 +22,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * One phase of a run (an offload state, or a fault model) on the workers: its cells, longest first, handed out as
- * instances of their personas come free ({@link PersonaInstances}), each probed, recorded and reported.
+ * One phase of a run (an offload state, or a fault model; or both offload states at once, on instances apart) on the
+ * workers: its cells, longest first, handed out as instances of their personas come free ({@link PersonaInstances}),
+ * each probed, recorded and reported.
  */
 final class PhaseScheduler {
     private final LabState state;
-    private final PersonaInstances instances;
+    private final Function<MatrixPlan.Planned, List<LabState.PersonaInfo>> instancesOf;
     private final Probe probe;
     private final Map<ClientKind, IpmiClient> clients;
     private final MatrixRecorder recorder;
@@ -46,11 +48,15 @@ final class PhaseScheduler {
     private final List<MatrixPlan.Planned> waiting = new ArrayList<>();
     private final Map<String, Deque<LabState.PersonaInfo>> free = new LinkedHashMap<>();
 
-    PhaseScheduler(LabState state, PersonaInstances instances, Probe probe, Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder,
+    /**
+     * @param instancesOf where a cell may be probed: its persona and the instances of it for the cell's offload state
+     *                    (empty: the persona as {@code state} has it)
+     */
+    PhaseScheduler(LabState state, Function<MatrixPlan.Planned, List<LabState.PersonaInfo>> instancesOf, Probe probe, Map<ClientKind, IpmiClient> clients, MatrixRecorder recorder,
                    RunListener l, AtomicInteger done, AtomicInteger running, int total, int attempts, Map<String, Long> estimates,
                    List<Probe.Result> results, Predicate<MatrixPlan.Planned> endAtEvidence) {
         this.state = state;
-        this.instances = instances;
+        this.instancesOf = instancesOf;
         this.probe = probe;
         this.clients = clients;
         this.recorder = recorder;
@@ -69,7 +75,7 @@ final class PhaseScheduler {
         while (!waiting.isEmpty()) {
             for (int i = 0; i < waiting.size(); i++) {
                 MatrixPlan.Planned c = waiting.get(i);
-                Deque<LabState.PersonaInfo> f = free.get(c.persona());
+                Deque<LabState.PersonaInfo> f = free.get(pool(c));
                 if (!f.isEmpty()) {
                     waiting.remove(i);
                     return new Taken(c, f.pop());
@@ -81,8 +87,13 @@ final class PhaseScheduler {
     }
 
     private synchronized void giveBack(MatrixPlan.Planned c, LabState.PersonaInfo instance) {
-        free.get(c.persona()).push(instance);
+        free.get(pool(c)).push(instance);
         notifyAll();
+    }
+
+    /** The instances a cell takes from: its persona's, per offload state (the states can run at once, on instances apart). */
+    private static String pool(MatrixPlan.Planned c) {
+        return c.persona() + "/" + c.offload();
     }
 
     private record Taken(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
@@ -91,13 +102,10 @@ final class PhaseScheduler {
     void run(ExecutorService pool, int jobs, List<MatrixPlan.Planned> cells) throws IOException {
         waiting.addAll(cells);
         for (MatrixPlan.Planned c : cells) {
-            free.computeIfAbsent(c.persona(), p -> {
-                List<LabState.PersonaInfo> all = instances.of(p);
-                Deque<LabState.PersonaInfo> d = new ArrayDeque<>();
-                // the instance's persona as this state of the lab has it (fault model), at the instance's address
-                all.forEach(d::addLast);
+            free.computeIfAbsent(pool(c), k -> {
+                Deque<LabState.PersonaInfo> d = new ArrayDeque<>(instancesOf.apply(c));
                 if (d.isEmpty()) {
-                    d.add(state.persona(p));
+                    d.add(state.persona(c.persona()));
                 }
                 return d;
             });

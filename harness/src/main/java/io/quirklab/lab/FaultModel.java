@@ -1,6 +1,8 @@
 package io.quirklab.lab;
 
+import java.net.Inet4Address;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,11 +142,36 @@ public record FaultModel(String name, String expression) {
 
     /** The same in a table of another name (one per DUT interface when the DUT is not the virtual lab's). */
     public String ruleset(String device, String table) {
+        return ruleset(device, table, null);
+    }
+
+    /**
+     * Whether the model can be limited to replies from some addresses ({@link #ruleset(String, String, Collection)}): a
+     * built-in or custom model, which matches IPv4 replies only; not a catalogue model (IPv6, later fragments).
+     */
+    public boolean scopable() {
+        return !catalogue();
+    }
+
+    /**
+     * The ruleset with the model acting on replies from {@code only} (IPv4 addresses), or from every address when null: so
+     * that one run's offload=off and offload=on cells can run at once, each state on persona instances of its own.
+     */
+    public String ruleset(String device, String table, Collection<Inet4Address> only) {
         String dev = "\"" + device + "\"";
+        if (only != null && (!scopable() || only.isEmpty())) {
+            throw new IllegalArgumentException(only.isEmpty() ? "a fault model limited to no address would do nothing"
+                    : "fault model " + name + " cannot be limited to some addresses");
+        }
         if (catalogue()) {
             return catalogueRuleset(dev, table, EMULATIONS.get(name));
         }
         StringBuilder sets = new StringBuilder();
+        if (only != null) {
+            sets.append("  set faulted { type ipv4_addr; elements = { ")
+                    .append(only.stream().map(Inet4Address::getHostAddress).sorted().distinct().collect(Collectors.joining(", ")))
+                    .append(" } }\n");
+        }
         StringBuilder egress = new StringBuilder();
         String predicate = switch (name) {
             case "df-clear" -> "ip frag-off & 0x4000 == 0";
@@ -166,7 +193,7 @@ public record FaultModel(String name, String expression) {
             }
             default -> expression.trim();
         };
-        String match = "udp sport 623 " + predicate;
+        String match = (only != null ? "ip saddr @faulted " : "") + "udp sport 623 " + predicate;
         // Two rules so the field always ends up wrong, whatever it held: 0x5555 becomes 0x2aaa, anything else 0x5555.
         return "table " + FAMILY + " " + table + " {\n" + sets
                 + "  chain ingress {\n    type filter hook ingress device " + dev + " priority 0;\n"

@@ -9,6 +9,8 @@ import io.quirklab.matrix.OffloadState;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.SocketControl;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.Collection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +39,23 @@ public interface LabSession extends AutoCloseable {
                     + ")");
         }
         return offload(state);
+    }
+
+    /**
+     * Whether the lab can put its fault model on for replies from some addresses only ({@link #faultOnlyFor}), so that a
+     * run's offload=off and offload=on cells run at once, each state on persona instances of its own: an emulated fault
+     * the model of which can be limited so (the virtual lab's), not a real NIC's offload, which is the whole interface's.
+     */
+    default boolean scopesFault() {
+        return false;
+    }
+
+    /**
+     * Puts the lab's fault model on for replies from {@code addresses} only (the offload=on cells' instances); the other
+     * addresses are offload=off. Only where {@link #scopesFault()}.
+     */
+    default LabState faultOnlyFor(Collection<Inet4Address> addresses) throws IOException {
+        throw new IOException("a " + kind().id() + " lab cannot limit its offload state to some addresses");
     }
 
     /** What offload=on means here, for reports ("emulated fault df-clear", "ethtool -K qlab-dut rx on"). */

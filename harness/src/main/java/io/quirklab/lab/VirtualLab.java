@@ -306,13 +306,18 @@ public final class VirtualLab {
 
     /** Switches the emulated offload fault; null turns it off. */
     public LabState fault(FaultModel model) throws IOException {
+        return fault(model, null);
+    }
+
+    /** The same, the model acting on replies from {@code only} (null: from every address; {@link FaultModel#ruleset(String, String, java.util.Collection)}). */
+    public LabState fault(FaultModel model, java.util.Collection<java.net.Inet4Address> only) throws IOException {
         try (FileLock lock = lock()) {
             LabState state = readState().orElseThrow(() -> new IOException("the lab is not up (run: quirklab lab up)"));
             if (runner.run(COMMAND_TIMEOUT, List.of("nft", "list", "table", FaultModel.FAMILY, FaultModel.TABLE)).ok()) {
                 host("nft", "delete", "table", FaultModel.FAMILY, FaultModel.TABLE);
             }
             if (model != null) {
-                String rules = model.ruleset(DUT_IF);
+                String rules = model.ruleset(DUT_IF, FaultModel.TABLE, only);
                 CommandRunner.Result check = runner.run(COMMAND_TIMEOUT, List.of("nft", "-c", "-f", "-"), rules.getBytes());
                 if (!check.ok()) {
                     throw new IOException("nftables rejects fault model " + model.name()

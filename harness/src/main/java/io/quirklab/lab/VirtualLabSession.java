@@ -2,6 +2,8 @@ package io.quirklab.lab;
 
 import io.quirklab.matrix.OffloadState;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -81,6 +83,17 @@ public final class VirtualLabSession implements LabSession {
     @Override
     public synchronized LabState offload(OffloadState offload, Optional<FaultModel> fault) throws IOException {
         state = lab.fault(offload.on() ? fault.orElse(model) : null);
+        return state;
+    }
+
+    @Override
+    public boolean scopesFault() {
+        return model.scopable();
+    }
+
+    @Override
+    public synchronized LabState faultOnlyFor(Collection<Inet4Address> addresses) throws IOException {
+        state = lab.fault(model, addresses);
         return state;
     }
 

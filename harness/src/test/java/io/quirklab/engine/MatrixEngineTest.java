@@ -59,7 +59,7 @@ class MatrixEngineTest {
         volatile OffloadState offload = OffloadState.OFF;
     }
 
-    static final class FakeLab implements LabSession {
+    static class FakeLab implements LabSession {
         final LabState state;
         final Traffic t;
 
@@ -317,6 +317,47 @@ class MatrixEngineTest {
         assertThat(f.totals().failed()).as("drop-df dropped with the offload on: a finding per client").isEqualTo(3);
         assertThat(f.totals().broken()).isZero();
         assertThat(dir.resolve("runs").resolve(doc.run().id()).resolve("matrix.html")).isNotEmptyFile();
+    }
+
+    /** A fake lab whose fault, like the virtual lab's, can act on some addresses only. */
+    static final class ScopingLab extends FakeLab {
+        final List<List<Inet4Address>> scoped = new ArrayList<>();
+
+        ScopingLab(List<String> personas, Traffic t) {
+            super(personas, t);
+        }
+
+        @Override
+        public boolean scopesFault() {
+            return true;
+        }
+
+        @Override
+        public LabState faultOnlyFor(java.util.Collection<Inet4Address> addresses) {
+            scoped.add(List.copyOf(addresses));
+            return state;
+        }
+    }
+
+    /** Offload off and on run at once only where nothing but the instances' addresses tells the states apart. */
+    @Test
+    void offloadStatesRunTogetherOnlyOnALabThatScopesItsFaultAtTheEvidencesPaceWithPerFlowEvidence(@TempDir Path dir) {
+        Traffic t = new Traffic();
+        ScopingLab scoping = new ScopingLab(List.of("clean", "drop-df"), t);
+        FakeLab plain = new FakeLab(List.of("clean", "drop-df"), t);
+        MatrixEngine engine = new MatrixEngine(world(scoping, t, true, 1));
+        MatrixEngine.Request rq = request(dir, 8);
+        DutObservers perFlow = new FakeObservers(t, true, "", "");
+        DutObservers hostWide = new FakeObservers(t, false, "", "");
+        MatrixPlan plan = engine.plan(scoping, rq);
+        assertThat(MatrixEngine.statesTogether(scoping, rq, plan, perFlow, 8)).isTrue();
+        assertThat(MatrixEngine.statesTogether(plain, rq, plan, perFlow, 8)).as("a lab that cannot scope its fault").isFalse();
+        assertThat(MatrixEngine.statesTogether(scoping, rq, plan, hostWide, 8)).as("host-wide evidence").isFalse();
+        assertThat(MatrixEngine.statesTogether(scoping, rq, plan, perFlow, 1)).as("one job").isFalse();
+        assertThat(MatrixEngine.statesTogether(scoping, rq.withPace(MatrixEngine.Pace.FULL_WAIT), plan, perFlow, 8)).as("full wait").isFalse();
+        MatrixEngine.Request offOnly = new MatrixEngine.Request(LabFile.embedded(), List.of(), List.of("java-lan"), List.of(OffloadState.OFF),
+                Optional.empty(), dir, 8, new AllureResults(dir.resolve("allure")), true);
+        assertThat(MatrixEngine.statesTogether(scoping, offOnly, engine.plan(scoping, offOnly), perFlow, 8)).as("one state").isFalse();
     }
 
     @Test

@@ -154,6 +154,28 @@ class PersonaInstancesTest {
         assertThat(control.status().personas()).extracting(ControlReply.PersonaView::name).hasSize(before).doesNotContain(persona);
     }
 
+    /** Offload states that run at once take instances apart: the persona itself in the first set, no address in both. */
+    @Test
+    void aSplitGivesTwoStatesInstancesApartOrNothingWhenAPersonaHasOnlyItself() throws Exception {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put("delayed-300ms", 6);
+        wanted.put("smdc-tyan", 3);
+        wanted.put("clean", 1);
+        LabState lab = lab();
+        try (PersonaInstances instances = PersonaInstances.serve(lab, control, typed, new LabKind.Virtual().segment(), wanted)) {
+            PersonaInstances.Split two = instances.split(List.of("delayed-300ms", "smdc-tyan")).orElseThrow();
+            assertThat(two.first().get("delayed-300ms")).hasSize(3).first().isEqualTo(lab.persona("delayed-300ms"));
+            assertThat(two.second().get("delayed-300ms")).hasSize(3);
+            assertThat(two.first().get("smdc-tyan")).hasSize(2);
+            assertThat(two.second().get("smdc-tyan")).hasSize(1);
+            List<String> second = two.secondAddresses().stream().map(java.net.Inet4Address::getHostAddress).toList();
+            assertThat(second).hasSize(4).doesNotContain(lab.persona("delayed-300ms").address(), lab.persona("smdc-tyan").address());
+            assertThat(two.first().values().stream().flatMap(List::stream).map(LabState.PersonaInfo::address))
+                    .doesNotContainAnyElementsOf(second);
+            assertThat(instances.split(List.of("delayed-300ms", "clean"))).as("clean has no instance to spare").isEmpty();
+        }
+    }
+
     @Test
     void instancesAKilledRunLeftAreNotTakenForTheLabsOwn() throws Exception {
         // a run killed with its instances served

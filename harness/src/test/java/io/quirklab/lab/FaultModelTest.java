@@ -93,4 +93,33 @@ class FaultModelTest {
         CommandRunner.Result r = new CommandRunner().run(Duration.ofSeconds(20), List.of("nft", "-c", "-f", "-"), m.ruleset("lo").getBytes());
         assertThat(r.ok()).as(r.stderr()).isTrue();
     }
+
+    /** Limited to some addresses, a model acts on their replies only: the run's offload=on instances, beside offload=off ones. */
+    @ParameterizedTest
+    @ValueSource(strings = {"df-clear", "id-echo", "csum-ffff", "trailing-bytes", "custom"})
+    void aModelLimitedToSomeAddressesMatchesTheirRepliesOnlyAndNftAcceptsIt(String name) throws Exception {
+        FaultModel m = name.equals("custom") ? FaultModel.custom("ip ttl 255") : FaultModel.of(name);
+        List<java.net.Inet4Address> only = List.of((java.net.Inet4Address) java.net.InetAddress.getByName("198.18.0.253"),
+                (java.net.Inet4Address) java.net.InetAddress.getByName("198.18.0.20"));
+        String rules = m.ruleset("lo", FaultModel.TABLE, only);
+        assertThat(rules).contains("set faulted { type ipv4_addr; elements = { 198.18.0.20, 198.18.0.253 } }");
+        assertThat(rules.lines().filter(l -> l.contains("udp checksum set"))).hasSize(2)
+                .allSatisfy(l -> assertThat(l.trim()).startsWith("ip saddr @faulted udp sport 623 "));
+        assertThat(m.ruleset("lo")).doesNotContain("@faulted");
+        Require.root("nft -c needs CAP_NET_ADMIN even to check a ruleset");
+        Require.capability(Require.TOOLS, CommandRunner.which("nft").isPresent(), "Test requires nft: apt-get install nftables");
+        CommandRunner.Result r = new CommandRunner().run(Duration.ofSeconds(20), List.of("nft", "-c", "-f", "-"), rules.getBytes());
+        assertThat(r.ok()).as(r.stderr()).isTrue();
+    }
+
+    @Test
+    void aCatalogueModelOrNoAddressCannotBeALimit() throws Exception {
+        List<java.net.Inet4Address> one = List.of((java.net.Inet4Address) java.net.InetAddress.getByName("198.18.0.20"));
+        assertThat(FaultModel.of("igb-short-frame").scopable()).isFalse();
+        assertThat(FaultModel.of("df-clear").scopable()).isTrue();
+        assertThatThrownBy(() -> FaultModel.of("igb-short-frame").ruleset("lo", FaultModel.TABLE, one))
+                .hasMessageContaining("cannot be limited");
+        assertThatThrownBy(() -> FaultModel.of("df-clear").ruleset("lo", FaultModel.TABLE, List.of()))
+                .hasMessageContaining("no address");
+    }
 }

@@ -21,6 +21,9 @@ import java.util.Optional;
  *       reply's IP ID or checksum (id-echo, csum-ffff), a custom expression (it may draw random numbers) or a real
  *       NIC's offload (its faults may come and go).</li>
  * </ol>
+ * A reply the stack holds for a reassembly that cannot happen (a lone fragment) counts as dropped for a persona whose
+ * every reply is one ({@link #lonePieces}): no drop is seen until the stack's reassembly timeout, but the capture shows
+ * the piece and, once the pieces sent with it have had time to arrive, that none came.
  * Otherwise the cell waits for its client as before. Either way the verdict comes from the evidence alone: an ended
  * client's outcome is the timeout it was bound to reach, and its message says the harness ended it ({@link #ENDED}).
  */
@@ -70,9 +73,22 @@ public final class EarlyVerdict {
         return Optional.empty();
     }
 
+    /**
+     * Whether every reply of the persona is a lone IPv4 fragment (MF set, or a non-zero offset, and not a reply split
+     * into pieces that complete each other): the stack holds such replies for a reassembly that cannot happen, which is
+     * as decided as a drop once the capture shows them ({@link io.quirklab.observe.HeldFragments}).
+     */
+    static boolean lonePieces(QuirkProfile q) {
+        return q.effective(QuirkField.FRAGMENT) != QuirkProfile.Fragment.NONE && q.effective(QuirkField.SPLIT) == QuirkProfile.Split.NONE;
+    }
+
     /** The words an ended client's outcome carries. */
     static String words(DutObservers.Dropped d) {
-        return ENDED + ": " + (d.replies() == 1 ? "its one reply on the DUT wire was" : "all " + d.replies() + " replies on the DUT wire were")
-                + " dropped in the stack (" + d.source() + " " + d.reason() + ")";
+        String replies = d.replies() == 1 ? "its one reply on the DUT wire was" : "all " + d.replies() + " replies on the DUT wire were";
+        if (d.held()) {
+            return ENDED + ": " + replies + " held in the stack as fragments of datagrams whose other pieces never came ("
+                    + d.source() + ")";
+        }
+        return ENDED + ": " + replies + " dropped in the stack (" + d.source() + " " + d.reason() + ")";
     }
 }

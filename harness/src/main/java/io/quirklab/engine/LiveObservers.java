@@ -8,11 +8,13 @@ import io.quirklab.observe.DutObservers;
 import io.quirklab.observe.EthtoolStats;
 import io.quirklab.observe.EvidenceSession;
 import io.quirklab.observe.FlowDrops;
+import io.quirklab.observe.HeldFragments;
 import io.quirklab.observe.KfreeSkbTracer;
 import io.quirklab.observe.PktmonDropStream;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.RunCapture;
 import io.quirklab.process.CommandRunner;
+import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -37,6 +39,13 @@ final class LiveObservers implements DutObservers {
     static final Path TRACEFS = Path.of("/sys/kernel/tracing");
     /** How long a window waits for the capture and the tracer to catch up with its end. */
     static final Duration CATCH_UP = Duration.ofSeconds(2);
+    /** How often a window that counts held fragments looks for them (they cause no drop to wake it). */
+    static final Duration HELD_POLL = Duration.ofMillis(50);
+    /**
+     * How long the pieces of a datagram sent together are given to arrive before a lone one counts as held: the
+     * responder sends them back to back, microseconds apart; this covers a stalled thread on a busy machine.
+     */
+    static final Duration HELD_SETTLE = Duration.ofMillis(300);
 
     private final String dutInterface;
     private final HostAdapter host;
@@ -199,6 +208,11 @@ final class LiveObservers implements DutObservers {
 
         @Override
         public Optional<Dropped> awaitDropped(Duration max) {
+            return awaitDropped(max, false);
+        }
+
+        @Override
+        public Optional<Dropped> awaitDropped(Duration max, boolean held) {
             if (!perFlow()) {
                 return Optional.empty();
             }
@@ -207,9 +221,12 @@ final class LiveObservers implements DutObservers {
             try {
                 while (true) {
                     long count = tracer.count();
-                    if (count != seen) {
+                    if (count != seen || held) {
                         seen = count;
                         Optional<Dropped> d = everyReplyDropped();
+                        if (d.isEmpty() && held) {
+                            d = everyReplyHeld();
+                        }
                         if (d.isPresent()) {
                             return d;
                         }
@@ -218,7 +235,8 @@ final class LiveObservers implements DutObservers {
                     if (left <= 0 || tracer.ended() != null) {
                         return Optional.empty();
                     }
-                    tracer.awaitMore(seen, Duration.ofNanos(left)); // every drop read wakes it
+                    // every drop read wakes it; held fragments cause no drop, so they are looked for every HELD_POLL
+                    tracer.awaitMore(seen, Duration.ofNanos(held ? Math.min(left, HELD_POLL.toNanos()) : left));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -244,6 +262,24 @@ final class LiveObservers implements DutObservers {
             }
             FlowDrops.Drop first = drops.get(0);
             return Optional.of(new Dropped(replies, drops.size(), first.reason(), tracer.source(), first.monoNanos()));
+        }
+
+        /** The persona's replies so far, if every one is a fragment the stack holds for a reassembly that cannot happen. */
+        private Optional<Dropped> everyReplyHeld() {
+            long nowNanos = System.nanoTime();
+            long nowMicros = System.currentTimeMillis() * 1000;
+            if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
+                return Optional.empty();
+            }
+            List<FrameTap.Captured> frames = capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS,
+                    Set.of()).frames();
+            HeldFragments.Seen s = HeldFragments.of(frames, persona, nowMicros - HELD_SETTLE.toNanos() / 1000);
+            if (!s.allHeld()) {
+                return Optional.empty();
+            }
+            long firstNanos = nowNanos - (nowMicros - s.oldestMicros()) * 1000;
+            return Optional.of(new Dropped(s.replies(), 0, "FRAGMENT (held for a reassembly that cannot happen)", io.quirklab.matrix.ReasonSource.CAPTURE.token(),
+                    firstNanos, true));
         }
 
         @Override

@@ -126,7 +126,8 @@ public final class Probe {
         ControlReply.JournalPage journal;
         Cancellation end = new Cancellation();
         try {
-            Future<?> watcher = endAtEvidence ? watchers.submit(() -> window.awaitDropped(WATCH)
+            boolean held = EarlyVerdict.lonePieces(p.profile());
+            Future<?> watcher = endAtEvidence ? watchers.submit(() -> window.awaitDropped(WATCH, held)
                     .ifPresent(d -> end.cancel(EarlyVerdict.words(d)))) : null;
             try {
                 outcome = client.deviceId(served.target(), served.udpPort(), BmcConfig.DEFAULT_USER, BmcConfig.DEFAULT_PASSWORD, end);

@@ -50,6 +50,14 @@ public interface DutObservers extends AutoCloseable {
         default Optional<Dropped> awaitDropped(Duration max) {
             return Optional.empty();
         }
+
+        /**
+         * The same, where {@code held} also counts replies the stack holds for a reassembly that cannot happen
+         * ({@link HeldFragments}) as decided: asked for a persona whose every reply is a lone fragment.
+         */
+        default Optional<Dropped> awaitDropped(Duration max, boolean held) {
+            return awaitDropped(max);
+        }
     }
 
     /**
@@ -60,8 +68,13 @@ public interface DutObservers extends AutoCloseable {
      * @param reason         the first drop's reason (kfree_skb's, PktMon's)
      * @param source         the source that saw them ({@link OsReport#KFREE_SKB}, {@link OsReport#PKTMON})
      * @param firstDropNanos when the first was dropped (System.nanoTime's clock)
+     * @param held           the replies are fragments held for a reassembly that cannot happen ({@link HeldFragments}), not
+     *                       dropped yet: {@code reason} says so, {@code firstDropNanos} is when the first arrived
      */
-    record Dropped(long replies, long drops, String reason, String source, long firstDropNanos) {
+    record Dropped(long replies, long drops, String reason, String source, long firstDropNanos, boolean held) {
+        public Dropped(long replies, long drops, String reason, String source, long firstDropNanos) {
+            this(replies, drops, reason, source, firstDropNanos, false);
+        }
     }
 
     /**

@@ -58,6 +58,10 @@ class ParallelMatrixIT {
         // the dropped cells ended at the evidence, and the client's outcome says so; at the full wait none did
         assertThat(e.cells()).filteredOn(c -> Reason.UDP_CSUM.equals(c.reason()) || Reason.IP_CSUM.equals(c.reason()))
                 .allSatisfy(c -> assertThat(c.evidence().clientMessage()).as(c.key().toString()).contains(EarlyVerdict.ENDED));
+        // so did the lone fragments', which the stack holds for a reassembly that cannot happen (no drop until its timeout)
+        assertThat(e.cells()).filteredOn(c -> List.of("mf-set", "frag-offset").contains(c.persona())).hasSizeGreaterThanOrEqualTo(12)
+                .allSatisfy(c -> assertThat(c.evidence().clientMessage()).as(c.key().toString()).contains(EarlyVerdict.ENDED)
+                        .contains("held in the stack as fragments"));
         assertThat(w.cells()).allSatisfy(c -> assertThat(String.valueOf(c.evidence().clientMessage())).doesNotContain(EarlyVerdict.ENDED));
         double waitSecs = seconds(w);
         double evidenceSecs = seconds(e);

@@ -72,11 +72,14 @@ public final class Responder implements AutoCloseable {
             Map<Inet4Address, Live> byAddress = new LinkedHashMap<>();
             Map<MacAddress, Live> byMac = new HashMap<>();
             Map<Inet6Address, Live> byAddress6 = new HashMap<>();
-            int i = 0;
             for (Persona p : personas) {
                 Live old = previous.get(p.address());
-                // Distinct starting points per persona so "fresh" IDs of two personas never march in step.
-                Live l = old != null && (old.persona == p || old.persona.equals(p)) ? old : new Live(p, 0x1000 * (++i) + 1);
+                // A random starting point per persona, as stacks do: "fresh" IDs of two personas do not march in step,
+                // and a run does not repeat the (address, ID) pairs of the run before, whose lone fragments the DUT's
+                // stack still holds for 30 s (it would drop the new ones as duplicates: evidence that depends on the
+                // run before).
+                Live l = old != null && (old.persona == p || old.persona.equals(p)) ? old
+                        : new Live(p, java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 0x10000));
                 if (byAddress.put(p.address(), l) != null || byMac.put(p.mac(), l) != null
                         || p.address6() != null && byAddress6.put(p.address6(), l) != null) {
                     throw new IllegalArgumentException("persona " + p.name() + " shares its address or MAC with another");

@@ -69,10 +69,16 @@ public final class LabCommand implements Runnable {
         return LabLock.take(lab.stateDir(), this::progress, restoreDeadHolder ? lab::restoreLeftoversOf : dead -> List.of());
     }
 
+    /**
+     * The responder's JIT: its first tier only. It answers a few thousand datagrams per run, and on two cores the second
+     * tier's compiling took CPU from the run's cells.
+     */
+    public static final String RESPONDER_JIT = "-XX:TieredStopAtLevel=1";
+
     /** The responder started by this very program (its JVM and class path), serving {@code personas}. */
     static VirtualLab.ResponderLaunch launch(List<Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"),
+        return new VirtualLab.ResponderLaunch(List.of(java, RESPONDER_JIT, "-cp", System.getProperty("java.class.path"),
                 QuirklabCommand.class.getName()), personas);
     }
 

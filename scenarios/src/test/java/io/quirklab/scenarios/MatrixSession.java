@@ -207,7 +207,8 @@ final class MatrixSession implements AutoCloseable, RunListener {
     /** The responder as a run of this JVM starts it: the same Java and class path, the given personas. */
     static VirtualLab.ResponderLaunch launch(List<io.quirklab.responder.Persona> personas) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new VirtualLab.ResponderLaunch(List.of(java, "-cp", System.getProperty("java.class.path"), QuirklabCommand.class.getName()),
+        return new VirtualLab.ResponderLaunch(List.of(java, io.quirklab.cli.LabCommand.RESPONDER_JIT, "-cp", System.getProperty("java.class.path"),
+                QuirklabCommand.class.getName()),
                 personas);
     }
 

@@ -1,5 +1,6 @@
 package io.quirklab.engine;
 
+import io.quirklab.input.AddressText;
 import io.quirklab.lab.LabState;
 import io.quirklab.responder.ControlReply;
 import io.quirklab.responder.Persona;
@@ -182,11 +183,7 @@ final class PersonaInstances implements AutoCloseable {
             List<Inet4Address> out = new ArrayList<>();
             for (List<LabState.PersonaInfo> l : second.values()) {
                 for (LabState.PersonaInfo i : l) {
-                    try {
-                        out.add((Inet4Address) InetAddress.getByName(i.address()));
-                    } catch (IOException | ClassCastException e) {
-                        throw new IllegalStateException("instance " + i.name() + " has no IPv4 address: " + i.address(), e);
-                    }
+                    out.add(AddressText.ipv4(i.address())); // an instance's address is IPv4 (serve)
                 }
             }
             return out;

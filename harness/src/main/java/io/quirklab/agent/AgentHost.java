@@ -37,7 +37,12 @@ public final class AgentHost implements AutoCloseable {
      * @param journal     the journal ring's bounds
      */
     public record Config(InetSocketAddress control, String token, Path personas, ArpGuard.Timing timing, SSLContext tls,
-                         Duration maxLifetime, int journalEntries, long journalBytes) {
+                         Duration maxLifetime, int journalEntries, long journalBytes, AgentServer.Deadlines deadlines) {
+        /** With the agent's deadlines. */
+        public Config(InetSocketAddress control, String token, Path personas, ArpGuard.Timing timing, SSLContext tls,
+                      Duration maxLifetime, int journalEntries, long journalBytes) {
+            this(control, token, personas, timing, tls, maxLifetime, journalEntries, journalBytes, AgentServer.Deadlines.AGENT);
+        }
     }
 
     private final Responder responder;
@@ -78,7 +83,7 @@ public final class AgentHost implements AutoCloseable {
         AgentHost[] self = new AgentHost[1];
         AgentServer server;
         try {
-            server = new AgentServer(agent, c.control(), c.token(), c.tls(), () -> self[0].close(), log);
+            server = new AgentServer(agent, c.control(), c.token(), c.tls(), () -> self[0].close(), log, c.deadlines());
         } catch (IOException | RuntimeException e) {
             agent.close();
             throw new IOException("cannot listen on " + c.control() + ": " + e.getMessage(), e);

@@ -103,11 +103,32 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /**
+     * How long a connection may say nothing, a request take to arrive, and an idle connection last while the server is at
+     * its connection cap.
+     */
+    public record Deadlines(Duration idle, Duration request, Duration idleAtCap) {
+        /** The agent's: {@link #IDLE_TIMEOUT}, {@link #REQUEST_DEADLINE}, {@link #IDLE_TIMEOUT_AT_CAP}. */
+        public static final Deadlines AGENT = new Deadlines(IDLE_TIMEOUT, REQUEST_DEADLINE, IDLE_TIMEOUT_AT_CAP);
+
+        public Deadlines {
+            if (idle.compareTo(request) <= 0 || request.isNegative() || request.isZero() || idleAtCap.isNegative() || idleAtCap.isZero()) {
+                throw new IllegalArgumentException("deadlines must be positive and the idle timeout longer than a request's deadline");
+            }
+        }
+    }
+
+    /**
      * @param tls        an SSL context for HTTPS, or null for plain HTTP
      * @param onShutdown what {@code POST /shutdown} does after answering
      */
     public AgentServer(Agent agent, InetSocketAddress bind, String token, SSLContext tls, Runnable onShutdown, Consumer<String> log)
             throws IOException {
+        this(agent, bind, token, tls, onShutdown, log, Deadlines.AGENT);
+    }
+
+    /** The same with other deadlines (tests that watch slow peers being cut off need not wait the agent's). */
+    public AgentServer(Agent agent, InetSocketAddress bind, String token, SSLContext tls, Runnable onShutdown, Consumer<String> log,
+                       Deadlines deadlines) throws IOException {
         if (token == null || token.length() < 16) {
             throw new IllegalArgumentException("the agent token must be at least 16 characters");
         }
@@ -128,18 +149,18 @@ public final class AgentServer implements AutoCloseable {
                 : new ServerConnector(server, 1, 1, new SslConnectionFactory(tlsFactory(tls), plain.getProtocol()), plain);
         connector.setHost(bind.getAddress().getHostAddress());
         connector.setPort(bind.getPort());
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setIdleTimeout(deadlines.idle().toMillis());
         connector.setAcceptQueueSize(64);
         connector.setAcceptedTcpNoDelay(true); // answers leave at once, not after the client's delayed ACK (Nagle)
         connector.addBean(perPeer);
         server.addConnector(connector);
         NetworkConnectionLimit cap = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
-        cap.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_CAP.toMillis());
+        cap.setEndPointIdleTimeout(deadlines.idleAtCap().toMillis());
         server.addBean(cap);
         server.setErrorHandler(new JsonErrors());
         server.setHandler(new Api());
         server.setStopTimeout(2000);
-        connector.addBean(new RequestDeadline(connector.getScheduler(), REQUEST_DEADLINE));
+        connector.addBean(new RequestDeadline(connector.getScheduler(), deadlines.request()));
         try {
             server.start();
         } catch (Exception e) {

@@ -31,8 +31,14 @@ final class AgentFixture implements AutoCloseable {
     final List<String> log = new CopyOnWriteArrayList<>();
 
     AgentFixture() throws IOException {
+        this(AgentServer.Deadlines.AGENT);
+    }
+
+    /** An agent whose server cuts slow peers off after {@code deadlines}. */
+    AgentFixture(AgentServer.Deadlines deadlines) throws IOException {
         host = AgentHost.start(new AgentHost.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, null,
-                ArpGuard.Timing.FAST, null, Duration.ofMinutes(5), 10_000, 8 << 20), segment.responderTap, segment.arpTap, segment, log::add);
+                ArpGuard.Timing.FAST, null, Duration.ofMinutes(5), 10_000, 8 << 20, deadlines), segment.responderTap, segment.arpTap, segment,
+                log::add);
         runner = new Thread(host::run, "agent-under-test");
         runner.setDaemon(true);
         runner.start();

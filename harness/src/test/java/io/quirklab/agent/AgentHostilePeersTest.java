@@ -32,9 +32,17 @@ class AgentHostilePeersTest {
     AgentFixture agent;
     final List<Socket> sockets = new ArrayList<>();
 
+    /**
+     * The agent's deadlines shortened, kept in their proportions to a run's lease (renewed every 10 s, 30 s to live):
+     * what is tested is that slow peers are cut off at the deadlines and never delay a renewal, not the agent's values
+     * ({@link AgentServer.Deadlines#AGENT}, which the other agent tests run with).
+     */
+    static final AgentServer.Deadlines DEADLINES = new AgentServer.Deadlines(Duration.ofSeconds(6), Duration.ofSeconds(3),
+            Duration.ofSeconds(2));
+
     @BeforeEach
     void start() throws Exception {
-        agent = new AgentFixture();
+        agent = new AgentFixture(DEADLINES);
     }
 
     @AfterEach
@@ -97,17 +105,17 @@ class AgentHostilePeersTest {
 
         Socket silent = quiet("127.0.1.99", ""); // connects and sends nothing at all: the idle timeout's
         long silentSince = System.nanoTime();
-        Duration bound = AgentServer.REQUEST_DEADLINE.plusSeconds(3);
+        Duration bound = DEADLINES.request().plusSeconds(3);
         for (Socket s : sockets.subList(0, 200)) {
             assertThat(closedWithin(s, bound.minusMillis(millisSince(opened)))).as("closed by the agent within " + bound).isTrue();
         }
         long halfSent = millisSince(opened);
-        assertThat(closedWithin(silent, AgentServer.IDLE_TIMEOUT.plusSeconds(3))).as("a silent connection is closed too").isTrue();
+        assertThat(closedWithin(silent, DEADLINES.idle().plusSeconds(3))).as("a silent connection is closed too").isTrue();
         System.out.printf("all 200 half-sent requests closed by the agent %d ms after they went quiet (request deadline %d s); "
-                + "a silent connection after %d ms (idle timeout %d s)%n", halfSent, AgentServer.REQUEST_DEADLINE.toSeconds(),
-                millisSince(silentSince), AgentServer.IDLE_TIMEOUT.toSeconds());
-        assertThat(halfSent).isGreaterThanOrEqualTo(AgentServer.REQUEST_DEADLINE.toMillis() - 500);
-        assertThat(millisSince(silentSince)).isGreaterThanOrEqualTo(AgentServer.IDLE_TIMEOUT.toMillis() - 500);
+                + "a silent connection after %d ms (idle timeout %d s)%n", halfSent, DEADLINES.request().toSeconds(),
+                millisSince(silentSince), DEADLINES.idle().toSeconds());
+        assertThat(halfSent).isGreaterThanOrEqualTo(DEADLINES.request().toMillis() - 500);
+        assertThat(millisSince(silentSince)).isGreaterThanOrEqualTo(DEADLINES.idle().toMillis() - 500);
         assertThat(run.renew().run()).isEqualTo("run-slow");
     }
 
@@ -139,7 +147,7 @@ class AgentHostilePeersTest {
         long lineMs = line.get();
         long bodyMs = body.get();
         System.out.printf("dribbled a byte every 200 ms: request line cut off after %d ms, body after %d ms%n", lineMs, bodyMs);
-        long bound = 2 * AgentServer.REQUEST_DEADLINE.toMillis() + 2000;
+        long bound = 2 * DEADLINES.request().toMillis() + 2000;
         assertThat(lineMs).isLessThan(bound);
         assertThat(bodyMs).isLessThan(bound);
         assertThat(agent.rawFrom("127.0.3.3", "GET", "/health", null, null).status()).isEqualTo(200);

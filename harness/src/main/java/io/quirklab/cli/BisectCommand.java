@@ -117,8 +117,9 @@ public final class BisectCommand implements Callable<Integer> {
                     Duration.ofMillis(timeoutMillis));
             try (DutObservers observers = MatrixEngine.live(lab, LabCommand.launch(lab.personas()), stateDir.dir)
                     .observers(session, line -> spec.commandLine().getErr().println("observers: " + Terminal.text(line)));
+                 // a composed persona's attempts at once, each on a copy of its own, where every drop is seen with its flow
                  LabOracle oracle = new LabOracle(state, control, (p, dir) -> new Probe(observers, control).run(p, ipmi, dir),
-                         kind, evidence, target.ipv6())) {
+                         kind, evidence, target.ipv6(), observers.perFlow() ? Math.min(n, LabOracle.MAX_AT_ONCE) : 1)) {
                 // one exchange with the reference shows what the DUT's requests carry, which template fields copy
                 Path warmUp = evidence.resolve("warm-up");
                 new Probe(observers, control).run(state.persona(ref.name()), ipmi, warmUp);

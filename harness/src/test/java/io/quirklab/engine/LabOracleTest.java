@@ -13,19 +13,15 @@ import io.quirklab.matrix.Reason;
 import io.quirklab.matrix.Verdict;
 import io.quirklab.observe.Evidence;
 import io.quirklab.responder.ControlReply;
-import io.quirklab.responder.ControlRequest;
 import io.quirklab.responder.Persona;
 import io.quirklab.responder.PersonaCatalogue;
 import io.quirklab.responder.Responder;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
-import io.quirklab.wire.FrameInjector;
-import io.quirklab.wire.FrameTap;
+import io.quirklab.testing.InProcessResponder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,63 +37,6 @@ class LabOracleTest {
         assertEquals("198.18.1.254", LabOracle.slotAddress("198.18.1.1/24", Set.of()));
     }
 
-    /** A real responder (no interface) behind an in-process control API, as the lab's socket would carry it. */
-    static ResponderControl control(Responder r) {
-        return new ResponderControl() {
-            @Override
-            public ControlReply.Status status() {
-                return (ControlReply.Status) r.control(new ControlRequest.Status());
-            }
-
-            @Override
-            public void beginProbe(String persona, String probe) {
-                r.control(new ControlRequest.ProbeBegin(persona, probe));
-            }
-
-            @Override
-            public void endProbe(String persona, String probe) {
-                r.control(new ControlRequest.ProbeEnd(persona, probe));
-            }
-
-            @Override
-            public ControlReply.JournalPage journal(ControlRequest.Journal query) {
-                return (ControlReply.JournalPage) r.control(query);
-            }
-
-            @Override
-            public ControlReply.Status putPersonas(String catalogue) {
-                return (ControlReply.Status) r.control(new ControlRequest.PutPersonas(catalogue));
-            }
-
-            @Override
-            public void shutdown() {
-                r.close();
-            }
-        };
-    }
-
-    static final FrameTap NO_TAP = new FrameTap() {
-        @Override
-        public Optional<Captured> next(Duration timeout) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    static final FrameInjector NOWHERE = new FrameInjector() {
-        @Override
-        public long send(byte[] frame) {
-            return System.currentTimeMillis() * 1000;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
     /**
      * A composed persona's attempts run at once, each on a copy at a slot of its own (address and MAC), never two on one
      * copy, in the order asked; the lab's own personas (the anchors) one after another; close puts the lab's set back.
@@ -105,8 +44,8 @@ class LabOracleTest {
     @Test
     void attemptsRunAtOnceOnCopiesOfTheComposedPersonaEachCopyOneAttemptAtATime(@TempDir Path dir) throws Exception {
         List<Persona> typed = PersonaCatalogue.builtIn().personas();
-        Responder responder = new Responder(typed, NO_TAP, NOWHERE, new ResponderJournal(100, 1 << 20), line -> { });
-        ResponderControl control = control(responder);
+        Responder responder = new Responder(typed, InProcessResponder.NO_TAP, InProcessResponder.NOWHERE, new ResponderJournal(100, 1 << 20), line -> { });
+        ResponderControl control = InProcessResponder.control(responder);
         LabState lab = new LabState("virtual", "qlab", "qlab-dut", "198.18.0.1/24", "qlab-resp", 1, "/nonexistent", null,
                 LabState.PersonaInfo.of(control.status()), "now");
         AtomicInteger running = new AtomicInteger();

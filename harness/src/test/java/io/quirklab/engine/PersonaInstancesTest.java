@@ -64,37 +64,7 @@ class PersonaInstancesTest {
     final Thread serving = new Thread(() -> responder.run(Duration.ofMinutes(1)), "test-responder");
 
     /** The responder's control API in this process, as the lab's socket would carry it. */
-    final ResponderControl control = new ResponderControl() {
-        @Override
-        public ControlReply.Status status() {
-            return (ControlReply.Status) responder.control(new ControlRequest.Status());
-        }
-
-        @Override
-        public void beginProbe(String persona, String probe) {
-            responder.control(new ControlRequest.ProbeBegin(persona, probe));
-        }
-
-        @Override
-        public void endProbe(String persona, String probe) {
-            responder.control(new ControlRequest.ProbeEnd(persona, probe));
-        }
-
-        @Override
-        public ControlReply.JournalPage journal(ControlRequest.Journal query) {
-            return (ControlReply.JournalPage) responder.control(query);
-        }
-
-        @Override
-        public ControlReply.Status putPersonas(String catalogue) {
-            return (ControlReply.Status) responder.control(new ControlRequest.PutPersonas(catalogue));
-        }
-
-        @Override
-        public void shutdown() {
-            responder.close();
-        }
-    };
+    final ResponderControl control = io.quirklab.testing.InProcessResponder.control(responder);
 
     LabState lab() throws IOException {
         return new LabState("virtual", "qlab", "qlab-dut", "198.18.0.1/24", "qlab-resp", 1, "/nonexistent", null,

@@ -14,7 +14,6 @@ import io.quirklab.observe.PktmonDropStream;
 import io.quirklab.observe.OsReport;
 import io.quirklab.observe.RunCapture;
 import io.quirklab.process.CommandRunner;
-import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.PcapLink;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -252,11 +251,11 @@ final class LiveObservers implements DutObservers {
                 return Optional.empty();
             }
             // a reply is captured before the stack sees it: the capture has every dropped one once it caught up with now
-            long nowMicros = System.currentTimeMillis() * 1000;
-            if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
+            Optional<DutCapture.Frames> frames = framesUpTo(nowNanos);
+            if (frames.isEmpty()) {
                 return Optional.empty();
             }
-            long replies = capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS, Set.of()).summary().replies();
+            long replies = frames.get().summary().replies();
             if (replies == 0 || drops.size() < replies) {
                 return Optional.empty(); // a reply got through to a socket: the client may still take it
             }
@@ -268,18 +267,26 @@ final class LiveObservers implements DutObservers {
         private Optional<Dropped> everyReplyHeld() {
             long nowNanos = System.nanoTime();
             long nowMicros = System.currentTimeMillis() * 1000;
-            if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
+            Optional<DutCapture.Frames> frames = framesUpTo(nowNanos);
+            if (frames.isEmpty()) {
                 return Optional.empty();
             }
-            List<FrameTap.Captured> frames = capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS,
-                    Set.of()).frames();
-            HeldFragments.Seen s = HeldFragments.of(frames, persona, nowMicros - HELD_SETTLE.toNanos() / 1000);
+            HeldFragments.Seen s = HeldFragments.of(frames.get().frames(), persona, nowMicros - HELD_SETTLE.toNanos() / 1000);
             if (!s.allHeld()) {
                 return Optional.empty();
             }
             long firstNanos = nowNanos - (nowMicros - s.oldestMicros()) * 1000;
             return Optional.of(new Dropped(s.replies(), 0, "FRAGMENT (held for a reassembly that cannot happen)", io.quirklab.matrix.ReasonSource.CAPTURE.token(),
                     firstNanos, true));
+        }
+
+        /** The persona's frames since the window opened, once the capture caught up with {@code nowNanos}; empty if it did not. */
+        private Optional<DutCapture.Frames> framesUpTo(long nowNanos) {
+            long nowMicros = System.currentTimeMillis() * 1000;
+            if (!capture.awaitUpTo(nowNanos, nowMicros, CATCH_UP)) {
+                return Optional.empty();
+            }
+            return Optional.of(capture.frames(persona, startMicros - RunCapture.SLACK_MICROS, nowMicros + RunCapture.SLACK_MICROS, Set.of()));
         }
 
         @Override

@@ -416,7 +416,6 @@ public final class MatrixEngine {
     static boolean statesTogether(LabSession session, Request request, MatrixPlan plan, DutObservers observers, int jobs) {
         List<MatrixPlan.Phase> phases = plan.phases();
         return request.pace() == Pace.EVIDENCE && observers.perFlow() && jobs >= 2 && session.scopesFault()
-                && (session.kind() instanceof LabKind.Virtual || session.kind() instanceof LabKind.SecondNic)
                 && phases.size() == 2 && phases.stream().allMatch(p -> p.fault().isEmpty())
                 && phases.stream().map(MatrixPlan.Phase::offload).distinct().count() == 2
                 && session.faultModel().filter(f -> !namesAddresses(f)).isPresent()
@@ -445,13 +444,7 @@ public final class MatrixEngine {
             Map<String, Long> n = new LinkedHashMap<>();
             cells.stream().filter(c -> c.offload() == o).forEach(c -> n.merge(c.persona(), 1L, Long::sum));
             // states that run at once need instances apart: as many for each as it has cells (at most the jobs)
-            n.forEach((p, k) -> cellsPerPersona.merge(together ? p + "/" + o : p, Math.min(k, jobs), Math::max));
-        }
-        if (together) {
-            Map<String, Long> sum = new LinkedHashMap<>();
-            cellsPerPersona.forEach((k, v) -> sum.merge(k.substring(0, k.lastIndexOf('/')), v, Long::sum));
-            cellsPerPersona.clear();
-            cellsPerPersona.putAll(sum);
+            n.forEach((p, k) -> cellsPerPersona.merge(p, Math.min(k, jobs), together ? Long::sum : Math::max));
         }
         Map<String, Integer> wanted = new LinkedHashMap<>();
         cellsPerPersona.entrySet().stream()

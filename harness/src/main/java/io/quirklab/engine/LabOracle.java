@@ -45,8 +45,6 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
     private final List<String> slots;
     /** The IPv6 slot composed personas take when the target is reached over IPv6, or null. */
     private final String slot6;
-    /** Attempts of one composed persona at once, each on a copy of it at a slot of its own. */
-    private final int atOnce;
     private String served;
     private int servedCopies;
     private LabState current;
@@ -87,10 +85,10 @@ public final class LabOracle implements TriggerOracle, AutoCloseable {
         this.client = client;
         this.evidenceDir = evidenceDir;
         this.original = control.status().personas().stream().map(PersonaYaml::of).toList();
-        this.atOnce = ipv6 ? 1 : atOnce;
+        int copies = ipv6 ? 1 : atOnce; // one IPv6 slot
         Set<String> taken = new java.util.HashSet<>(original.stream().map(PersonaYaml.Entry::address).collect(Collectors.toSet()));
         List<String> free = new ArrayList<>();
-        for (int i = 0; i < this.atOnce; i++) {
+        for (int i = 0; i < copies; i++) {
             String a;
             try {
                 a = slotAddress(lab.dutAddress(), taken);

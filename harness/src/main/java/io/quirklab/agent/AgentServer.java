@@ -196,6 +196,7 @@ public final class AgentServer implements AutoCloseable {
             InetAddress peer = peer(rq);
             if (!(path.equals("/health") && method.equals("GET")) && !authorised(rq)) {
                 rs.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"quirklab-agent\"");
+                closeIfBodyUnread(rq, rs);
                 write(rs, cb, problem(401, "missing or wrong 'Authorization: Bearer TOKEN' (the agent printed its token at start, or "
                         + "read it from --token-file / QUIRKLAB_AGENT_TOKEN)"));
                 return true;
@@ -203,12 +204,25 @@ public final class AgentServer implements AutoCloseable {
             if (!method.equals("POST") && !method.equals("PUT")) {
                 write(rs, cb, answer(method, path, rq.getHttpURI().getQuery(), null, peer));
             } else if (rq.getLength() > DRAIN_LIMIT) {
+                closeIfBodyUnread(rq, rs);
                 write(rs, cb, tooBig(rq.getLength()));
             } else {
                 new BodyReader(rq, body -> write(rs, cb, body.over() ? tooBig(body.declared())
                         : answer(method, path, rq.getHttpURI().getQuery(), body.bytes(), peer)), cb::failed).run();
             }
             return true;
+        }
+    }
+
+    /**
+     * An answer given without reading the request's body leaves the body on the connection, which therefore cannot carry
+     * another request: say so ({@code Connection: close}), or a client that pools connections sends its next request into
+     * a socket the server is closing (a POST then fails with a broken pipe; Jetty decides to close only after the answer's
+     * head went out, too late to say it).
+     */
+    private static void closeIfBodyUnread(Request rq, Response rs) {
+        if (rq.getLength() > 0 || rq.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            rs.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 

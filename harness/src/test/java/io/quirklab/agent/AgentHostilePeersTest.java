@@ -154,6 +154,31 @@ class AgentHostilePeersTest {
     }
 
     /**
+     * A request the agent answers without reading its body (no token: 401; a declared length over the drain limit: 413)
+     * leaves the body unread on the connection, so the connection cannot carry another request: the answer must say
+     * {@code Connection: close}, or a client that pools connections sends its next request into a closing socket (a
+     * POST then fails with a broken pipe: the conformance test once did, after its 401 provoker).
+     */
+    @Test
+    void anAnswerGivenWithoutReadingTheBodySaysTheConnectionCloses() throws Exception {
+        for (String[] c : new String[][] {{"401", "POST /leases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\n\r\n"},
+            {"413", "PUT /personas?lease=x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + AgentFixture.TOKEN + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + (AgentServer.DRAIN_LIMIT + 1) + "\r\n\r\n"}}) {
+            Socket s = quiet("127.0.3.4", c[1]); // the body never follows
+            s.setSoTimeout(5000);
+            StringBuilder head = new StringBuilder();
+            while (head.indexOf("\r\n\r\n") < 0) {
+                int b = s.getInputStream().read();
+                assertThat(b).as(c[0] + ": the answer's head, then the body").isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head).as(c[0]).startsWith("HTTP/1.1 " + c[0] + " ").containsIgnoringCase("\r\nConnection: close\r\n");
+            assertThat(closedWithin(s, Duration.ofSeconds(2))).as(c[0] + ": closed").isTrue();
+        }
+    }
+
+    /**
      * Sends {@code head} at once and {@code text} a byte every 200 ms, far under the idle timeout; returns when the agent
      * cut it off (ms), or fails.
      */

@@ -391,8 +391,10 @@ public final class MatrixEngine {
             }
             return 1;
         }
+        // at the evidence's pace a phase's attempts can all run at once, each on an instance of its persona
         long widest = request.pace() == Pace.FULL_WAIT ? plan.personas().size()
-                : plan.offload().stream().mapToLong(o -> cells.stream().filter(c -> c.offload() == o).count()).max().orElse(1);
+                : plan.offload().stream().mapToLong(o -> cells.stream().filter(c -> c.offload() == o).count()).max().orElse(1)
+                * request.attempts();
         return (int) Math.max(1, Math.min(asked != null ? asked : DEFAULT_PARALLEL, widest));
     }
 
@@ -424,8 +426,8 @@ public final class MatrixEngine {
 
     /**
      * The instances a run serves: at the evidence's pace, on a lab whose responder this host drives (virtual, second NIC)
-     * with per-flow evidence and more than one job, each persona gets as many as its cells in a phase (at most the
-     * jobs), slowest personas first while the segment has addresses; otherwise every persona is served once.
+     * with per-flow evidence and more than one job, each persona gets as many as its cells' attempts in a phase (at most
+     * the jobs), slowest personas first while the segment has addresses; otherwise every persona is served once.
      */
     private static PersonaInstances instances(LabSession session, Request request, MatrixPlan plan, ResponderControl responder,
                                               DutObservers observers, List<MatrixPlan.Planned> cells, int jobs, boolean together,
@@ -442,8 +444,9 @@ public final class MatrixEngine {
         Map<String, Long> cellsPerPersona = new LinkedHashMap<>();
         for (OffloadState o : OffloadState.values()) {
             Map<String, Long> n = new LinkedHashMap<>();
-            cells.stream().filter(c -> c.offload() == o).forEach(c -> n.merge(c.persona(), 1L, Long::sum));
-            // states that run at once need instances apart: as many for each as it has cells (at most the jobs)
+            // a repeated cell's attempts run at once too, each on an instance of its own
+            cells.stream().filter(c -> c.offload() == o).forEach(c -> n.merge(c.persona(), (long) request.attempts(), Long::sum));
+            // states that run at once need instances apart: as many for each as it has attempts (at most the jobs)
             n.forEach((p, k) -> cellsPerPersona.merge(p, Math.min(k, jobs), together ? Long::sum : Math::max));
         }
         Map<String, Integer> wanted = new LinkedHashMap<>();
@@ -496,8 +499,8 @@ public final class MatrixEngine {
     }
 
     /**
-     * The cells of one phase, the longest first (the longest cell is the phase's critical path): by how long the same
-     * persona and client took in the phase before, else by a guess ({@link #guess}).
+     * The cells of one phase, the longest first (the longest cell is the phase's critical path): by how long an attempt
+     * of the same persona and client took in the phase before, else by a guess ({@link #guess}).
      */
     static List<MatrixPlan.Planned> order(List<MatrixPlan.Planned> phase, LabState state, Map<String, Long> estimates, Pace pace) {
         List<MatrixPlan.Planned> out = new ArrayList<>(phase);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,9 @@ import java.util.function.Predicate;
 /**
  * One phase of a run (an offload state, or a fault model; or both offload states at once, on instances apart) on the
  * workers: its cells, longest first, handed out as instances of their personas come free ({@link PersonaInstances}),
- * each probed, recorded and reported.
+ * each probed, recorded and reported. A repeated cell's attempts are handed out one by one, so they run at once where its
+ * persona has instances enough (each attempt on an instance of its own, never two on one), and one after another where
+ * it has one; the cell is recorded, its attempts in order, once the last is done.
  */
 final class PhaseScheduler {
     private final LabState state;
@@ -44,9 +47,10 @@ final class PhaseScheduler {
     private final Map<String, Long> estimates;
     private final List<Probe.Result> results;
     private final Predicate<MatrixPlan.Planned> endAtEvidence;
-    /** Cells not yet taken, longest first; free instances per persona. */
-    private final List<MatrixPlan.Planned> waiting = new ArrayList<>();
+    /** Attempts not yet taken, the longest cells' first; free instances per persona; cells with attempts under way. */
+    private final List<Attempt> waiting = new ArrayList<>();
     private final Map<String, Deque<LabState.PersonaInfo>> free = new LinkedHashMap<>();
+    private final Map<MatrixPlan.Planned, CellRun> started = new HashMap<>();
 
     /**
      * @param instancesOf where a cell may be probed: its persona and the instances of it for the cell's offload state
@@ -70,15 +74,15 @@ final class PhaseScheduler {
         this.endAtEvidence = endAtEvidence;
     }
 
-    /** A cell to probe now and the instance it takes; null when none are left; waits while every left one's persona is busy. */
+    /** An attempt to probe now and the instance it takes; null when none are left; waits while every left one's persona is busy. */
     private synchronized Taken take() throws InterruptedException {
         while (!waiting.isEmpty()) {
             for (int i = 0; i < waiting.size(); i++) {
-                MatrixPlan.Planned c = waiting.get(i);
-                Deque<LabState.PersonaInfo> f = free.get(pool(c));
+                Attempt a = waiting.get(i);
+                Deque<LabState.PersonaInfo> f = free.get(pool(a.cell()));
                 if (!f.isEmpty()) {
                     waiting.remove(i);
-                    return new Taken(c, f.pop());
+                    return new Taken(a, f.pop(), started.computeIfAbsent(a.cell(), c -> new CellRun()));
                 }
             }
             wait();
@@ -96,11 +100,45 @@ final class PhaseScheduler {
         return c.persona() + "/" + c.offload();
     }
 
-    private record Taken(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
+    /** Attempt {@code n} (1-based) of a cell. */
+    private record Attempt(MatrixPlan.Planned cell, int n) {
+    }
+
+    private record Taken(Attempt attempt, LabState.PersonaInfo instance, CellRun run) {
+    }
+
+    /** A cell whose attempts are under way: their results in order, and whether it may end at the evidence. */
+    private final class CellRun {
+        private final Probe.Result[] tries = new Probe.Result[attempts];
+        private int left = attempts;
+        private Boolean early;
+
+        /** Whether this is the cell's first attempt to start (then it has started now). */
+        synchronized boolean begin(MatrixPlan.Planned cell) {
+            if (early != null) {
+                return false;
+            }
+            early = endAtEvidence.test(cell);
+            return true;
+        }
+
+        synchronized boolean early() {
+            return early;
+        }
+
+        /** Records attempt {@code n}'s result; true when it was the last one left. */
+        synchronized boolean done(int n, Probe.Result r) {
+            tries[n - 1] = r;
+            return --left == 0;
+        }
     }
 
     void run(ExecutorService pool, int jobs, List<MatrixPlan.Planned> cells) throws IOException {
-        waiting.addAll(cells);
+        for (MatrixPlan.Planned c : cells) {
+            for (int a = 1; a <= attempts; a++) {
+                waiting.add(new Attempt(c, a));
+            }
+        }
         for (MatrixPlan.Planned c : cells) {
             free.computeIfAbsent(pool(c), k -> {
                 Deque<LabState.PersonaInfo> d = new ArrayDeque<>(instancesOf.apply(c));
@@ -111,14 +149,15 @@ final class PhaseScheduler {
             });
         }
         List<Future<?>> workers = new ArrayList<>();
-        for (int i = 0; i < Math.min(jobs, cells.size()); i++) {
+        int n = Math.min(jobs, cells.size() * attempts); // not waiting.size(): the workers take from it as they start
+        for (int i = 0; i < n; i++) {
             workers.add(pool.submit(() -> {
                 Taken t;
                 while (!Thread.currentThread().isInterrupted() && (t = take()) != null) {
                     try {
-                        cell(t.cell(), t.instance());
+                        attempt(t);
                     } finally {
-                        giveBack(t.cell(), t.instance());
+                        giveBack(t.attempt().cell(), t.instance());
                     }
                 }
                 return null;
@@ -137,16 +176,22 @@ final class PhaseScheduler {
         }
     }
 
-    private void cell(MatrixPlan.Planned cell, LabState.PersonaInfo instance) {
-        long cellStart = System.nanoTime();
-        running.incrementAndGet();
-        l.cellStarted(cell, new MatrixEngine.Progress(done.get(), running.get(), total));
-        boolean early = endAtEvidence.test(cell);
-        List<Probe.Result> tries = new ArrayList<>();
-        for (int a = 1; a <= attempts; a++) {
-            tries.add(probeCell(probe, state, cell, instance, clients.get(cell.client()),
-                    attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), a), early));
+    private void attempt(Taken t) {
+        MatrixPlan.Planned cell = t.attempt().cell();
+        int n = t.attempt().n();
+        if (t.run().begin(cell)) {
+            running.incrementAndGet();
+            l.cellStarted(cell, new MatrixEngine.Progress(done.get(), running.get(), total));
         }
+        long attemptStart = System.nanoTime();
+        Probe.Result r = probeCell(probe, state, cell, t.instance(), clients.get(cell.client()),
+                attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), n), t.run().early());
+        // what an attempt of this persona and client takes: the order of the next phase's cells
+        estimates.put(MatrixEngine.estimateKey(cell), (System.nanoTime() - attemptStart) / 1_000_000);
+        if (!t.run().done(n, r)) {
+            return;
+        }
+        List<Probe.Result> tries = List.of(t.run().tries);
         results.addAll(tries);
         MatrixRecorder.Recorded rec;
         try {
@@ -156,7 +201,6 @@ final class PhaseScheduler {
         } finally {
             running.decrementAndGet();
         }
-        estimates.put(MatrixEngine.estimateKey(cell), (System.nanoTime() - cellStart) / 1_000_000);
         l.cellFinished(cell, rec, new MatrixEngine.Progress(done.incrementAndGet(), running.get(), total));
     }
 

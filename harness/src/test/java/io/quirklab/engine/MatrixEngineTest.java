@@ -464,4 +464,88 @@ class MatrixEngineTest {
                 MatrixEngine.Pace.EVIDENCE);
         assertThat(measured.get(0)).isEqualTo(new MatrixPlan.Planned("clean", ClientKind.JAVA_LAN, OffloadState.OFF));
     }
+
+    /**
+     * A repeated cell's attempts are handed out one by one: with instances of its persona they run at once, each on an
+     * instance of its own (never two on one), and the cell is recorded once the last is done, its attempts in order
+     * although they finished in another; with the persona alone they run one after another.
+     */
+    @Test
+    void aRepeatedCellsAttemptsRunAtOnceOnInstancesApartAndAreRecordedInTheirOrder(@TempDir Path dir) throws Exception {
+        for (int copies : new int[] {3, 1}) {
+            Traffic t = new Traffic();
+            FakeLab lab = new FakeLab(List.of("clean"), t);
+            LabState.PersonaInfo clean = lab.state().personas().get(0);
+            List<LabState.PersonaInfo> instances = new ArrayList<>(List.of(clean));
+            Map<String, String> names = new ConcurrentHashMap<>(Map.of(clean.address(), clean.name()));
+            for (int i = 2; i <= copies; i++) {
+                LabState.PersonaInfo c = new LabState.PersonaInfo("clean--" + i, "198.18.0." + (250 + i), "02:00:00:00:02:0" + i,
+                        clean.expected(), clean.quirks(), clean.description(), clean.ipmi());
+                instances.add(c);
+                names.put(c.address(), c.name());
+            }
+            // the first attempt (on the persona itself) is the slowest; the last instance's replies are dropped
+            String last = instances.get(instances.size() - 1).address();
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(copies);
+            IpmiClient client = new IpmiClient() {
+                @Override
+                public ClientKind kind() {
+                    return ClientKind.JAVA_LAN;
+                }
+
+                @Override
+                public Optional<String> unavailable() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public ClientOutcome deviceId(String host, int port, String user, String password) {
+                    // attempts that run at once all get here before any goes on (one after another, each waits out 2 s)
+                    inside.countDown();
+                    try {
+                        inside.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ClientOutcome o = new FakeClient(ClientKind.JAVA_LAN, t, names, host.equals(clean.address()) ? 400 : 100).deviceId(host,
+                            port, user, password);
+                    return copies > 1 && host.equals(last) ? new ClientOutcome(Failure.TIMEOUT, "no answer", null, 2, 0, true, "timeout", 0) : o;
+                }
+            };
+            MatrixEngine.World world = world(lab, t, true, 40);
+            MatrixEngine.Request rq = new MatrixEngine.Request(LabFile.embedded(), List.of("clean"), List.of("java-lan"),
+                    List.of(OffloadState.OFF), Optional.empty(), dir.resolve("c" + copies), 4, new AllureResults(dir.resolve("allure")), false, 3);
+            MatrixPlan plan = new MatrixEngine(world).plan(lab, rq);
+            MatrixRecorder recorder = MatrixRecorder.start(rq.reports(), lab, plan, world.fingerprint(lab));
+            Heard heard = new Heard();
+            List<MatrixRecorder.Recorded> recorded = new CopyOnWriteArrayList<>();
+            RunListener l = new RunListener() {
+                @Override
+                public void cellFinished(MatrixPlan.Planned cell, MatrixRecorder.Recorded r, MatrixEngine.Progress p) {
+                    recorded.add(r);
+                    heard.cellFinished(cell, r, p);
+                }
+            };
+            List<Probe.Result> results = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                new PhaseScheduler(lab.state(), c -> instances, new Probe(new FakeObservers(t, true, "", copies > 1 ? last : ""),
+                        new FakeResponder(t)), Map.of(ClientKind.JAVA_LAN, client), recorder, l, new AtomicInteger(), new AtomicInteger(), 1, 3,
+                        new ConcurrentHashMap<>(), results, c -> false).run(pool, 4, plan.cells(lab.state()));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(t.maxPerPersona.get()).as(copies + " instances: attempts on one instance at once").isEqualTo(1);
+            assertThat(t.maxRunning.get()).as(copies + " instances: attempts at once").isEqualTo(copies);
+            assertThat(results).hasSize(3);
+            assertThat(heard.progress).as("the cell is reported once").hasSize(1);
+            MatrixDocument.Cell cell = recorded.get(0).cell();
+            if (copies == 3) {
+                assertThat(cell.attemptVerdicts()).containsExactly(Verdict.DELIVERED, Verdict.DELIVERED, Verdict.DROPPED_IN_STACK);
+                assertThat(cell.verdict()).isEqualTo(Verdict.INTERMITTENT);
+            } else {
+                assertThat(cell.attemptVerdicts()).containsExactly(Verdict.DELIVERED, Verdict.DELIVERED, Verdict.DELIVERED);
+            }
+        }
+    }
 }

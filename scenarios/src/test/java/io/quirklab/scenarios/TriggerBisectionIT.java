@@ -61,10 +61,12 @@ class TriggerBisectionIT {
         Files.writeString(dir.resolve("personas.yaml"), builtIn.stripTrailing() + "\n" + PAIR_PERSONA);
         labFile = dir.resolve("lab.yaml");
         Files.writeString(labFile, "kind: virtual\npersonas: personas.yaml\nclients: [java-lan]\n");
-        // a fault that drops three in ten of the matching replies: a session of six exchanges with one retry each
-        // fails about four times in ten, so eight attempts nearly always disagree
+        // a fault that drops three in ten of the matching replies: a session of six exchanges with one retry each fails
+        // when the Activate Session reply is lost (its retry is not answered: the challenge it answered is spent) or
+        // both tries of another exchange are, about 56 times in a hundred (measured: 11 of 24 attempts delivered);
+        // eight attempts all agreed about once in a hundred runs, sixteen (run at once) about once in ten thousand
         noisyLab = dir.resolve("noisy.yaml");
-        Files.writeString(noisyLab, "kind: virtual\npersonas: personas.yaml\nclients: [java-lan]\nrepeat: 8\n"
+        Files.writeString(noisyLab, "kind: virtual\npersonas: personas.yaml\nclients: [java-lan]\nrepeat: 16\n"
                 + "fault-model: { name: custom, expression: \"ip frag-off & 0x4000 == 0 numgen random mod 10 < 3\" }\n");
         LabFixture.Cli up = LabFixture.cli("lab", "up", "--state-dir", state.toString(), "--lab", labFile.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
@@ -131,11 +133,11 @@ class TriggerBisectionIT {
         Path matrix = Path.of(run.out().lines().filter(l -> l.startsWith("matrix.json: ")).findFirst().orElseThrow().substring(13));
         MatrixDocument doc = MatrixDocument.read(matrix);
         MatrixDocument.Cell tyan = doc.cell("smdc-tyan", "java-lan", OffloadState.ON).orElseThrow();
-        assertThat(tyan.attemptVerdicts()).hasSize(8);
+        assertThat(tyan.attemptVerdicts()).hasSize(16);
         assertThat(tyan.verdict()).as(tyan.explanation()).isEqualTo(Verdict.INTERMITTENT);
         assertThat(tyan.interval()).hasSize(2).allMatch(v -> v >= 0 && v <= 1);
         assertThat(doc.cell("clean", "java-lan", OffloadState.ON).orElseThrow().verdict()).isEqualTo(Verdict.DELIVERED);
-        assertThat(run.out()).contains("intermittent ");
+        assertThat(run.out()).containsPattern("intermittent \\d+/16 "); // the table's column holds the whole share
         // six in ten of the matching replies dropped: most sessions fail, and bisect separates that from the reference
         BisectDocument d = bisect("smdc-tyan", "--fault", "custom", "--expr", "ip frag-off & 0x4000 == 0 numgen random mod 10 < 6",
                 "--repeat", "10");

@@ -50,13 +50,22 @@ public final class DropReasonTrace implements AutoCloseable {
 
     /** The tracefs root that offers kfree_skb, if any. */
     static Optional<Path> root() {
-        return ROOTS.stream().filter(r -> Files.isDirectory(r.resolve(EVENT))).findFirst();
+        return root(ROOTS);
+    }
+
+    static Optional<Path> root(List<Path> roots) {
+        return roots.stream().filter(r -> Files.isDirectory(r.resolve(EVENT))).findFirst();
     }
 
     /** Why drop reasons cannot be traced here (one sentence), or empty when they can. */
     public static Optional<String> unavailable() {
-        if (root().isEmpty()) {
-            return Optional.of("kfree_skb drop reasons unavailable: tracefs is not mounted (no " + ROOTS.get(0).resolve(EVENT)
+        return unavailable(ROOTS);
+    }
+
+    /** The same for tracefs looked for at {@code roots} (the first is the one named). */
+    static Optional<String> unavailable(List<Path> roots) {
+        if (root(roots).isEmpty()) {
+            return Optional.of("kfree_skb drop reasons unavailable: tracefs is not mounted (no " + roots.get(0).resolve(EVENT)
                     + "); mount -t tracefs nodev /sys/kernel/tracing on a 5.17+ kernel to get them");
         }
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -71,11 +80,15 @@ public final class DropReasonTrace implements AutoCloseable {
      * @param problems one line when the instance cannot be removed again (at stop, close or JVM exit)
      */
     public static DropReasonTrace start(Consumer<String> problems) throws IOException {
-        Optional<String> why = unavailable();
+        return start(ROOTS, problems);
+    }
+
+    static DropReasonTrace start(List<Path> roots, Consumer<String> problems) throws IOException {
+        Optional<String> why = unavailable(roots);
         if (why.isPresent()) {
             throw new IOException(why.get());
         }
-        return start(root().orElseThrow(), "quirklab-" + ProcessHandle.current().pid(), problems);
+        return start(root(roots).orElseThrow(), "quirklab-" + ProcessHandle.current().pid(), problems);
     }
 
     static DropReasonTrace start(Path root, String instanceName, Consumer<String> problems) throws IOException {

@@ -112,39 +112,22 @@ final class ActivationLimiter {
         return Admission.ADMITTED;
     }
 
-    /**
-     * Gives back the tokens of a set-up that ended in an authenticated session, to its source and to the global bucket.
-     * The source has shown it is no flooder: its set-ups that never authenticated (a client's retransmissions when an
-     * answer was slow or lost under a flood) no longer count as its demand. It gets a place in the exact table even when
-     * a flood holds every place (the least recently seen source gives its place up and is written into the sketch, so
-     * nothing it did is forgotten): in the sketch, whose slots flooders share, its demand could not be cleared alone.
-     */
+    /** Gives back the tokens of a set-up that ended in an authenticated session, to its source and to the global bucket. */
     void reward(InetAddress source, int tokens, long nowMillis) {
         long now = nowMillis * 1000;
         long back = tokens * INTERVAL;
         global = Math.max(now, global - tokens * GLOBAL_INTERVAL);
         Bucket b = exact(source, now);
-        if (b == null) {
-            b = displace(source, now);
+        if (b != null) {
+            b.allowed = Math.max(now, b.allowed - back);
+            b.demand = Math.max(now, b.demand - DEMAND_INTERVAL_MICROS); // the one new set-up the session came from
+            return;
         }
-        b.allowed = Math.max(now, b.allowed - back);
-        b.demand = now;
-    }
-
-    /** A place in the full exact table for {@code source}: the least recently seen source moves to the sketch. */
-    private Bucket displace(InetAddress source, long now) {
-        Iterator<Map.Entry<InetAddress, Bucket>> eldest = table.entrySet().iterator();
-        Map.Entry<InetAddress, Bucket> e = eldest.next();
-        int[] its = slots(e.getKey());
-        raise(sketchAllowed, its, e.getValue().allowed);
-        raise(sketchDemand, its, e.getValue().demand);
-        eldest.remove();
         int[] slots = slots(source);
-        Bucket b = new Bucket();
-        b.allowed = now + sketch(sketchAllowed, slots, now);
-        b.demand = now + sketch(sketchDemand, slots, now);
-        table.put(source, b);
-        return b;
+        for (int s : slots) {
+            sketchAllowed[s] = Math.max(now, sketchAllowed[s] - back);
+            sketchDemand[s] = Math.max(now, sketchDemand[s] - DEMAND_INTERVAL_MICROS);
+        }
     }
 
     /** Whether {@code source} has asked for more than a client starting its login would (without counting this as asking). */

@@ -150,8 +150,9 @@ final class MatrixRun implements RunListener {
         out.printf("%ndelivery matrix on %s; %s%n", Terminal.text(doc.environment().label()), offloadMeaning);
         out.println("(! a finding: not what a correct stack does; ~ a known deviation; - not applicable)");
         List<String> clients = doc.axes().clients();
-        // as wide as the longest entry (a repeated cell's "!intermittent 7/16 IGNORED" too), at most 40
-        int texts = doc.cells().stream().mapToInt(c -> shortText(c, judgements.get(c.key())).length()).max().orElse(0);
+        // wide enough for a repeated cell's share ("!intermittent 7/16 IGNORED"); other long entries are cut with "~"
+        int texts = doc.cells().stream().filter(c -> c.verdict() == Verdict.INTERMITTENT)
+                .mapToInt(c -> shortText(c, judgements.get(c.key())).length()).max().orElse(0);
         int w = Math.min(40, Math.max(Math.max(19, texts + 2), clients.stream().mapToInt(String::length).max().orElse(10) + 2));
         int pw = Math.max(18, doc.axes().personas().stream().mapToInt(String::length).max().orElse(10) + 1);
         for (OffloadState offload : doc.axes().offload()) {

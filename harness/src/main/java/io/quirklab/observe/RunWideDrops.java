@@ -1,6 +1,9 @@
 package io.quirklab.observe;
 
 import io.quirklab.input.AddressText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,9 +67,29 @@ abstract class RunWideDrops implements FlowDrops {
         return read;
     }
 
+    /** The kernel's drop reason when a datagram's fragments waited out the reassembly time. */
+    static final String REASSEMBLY_TIMEOUT = "FRAG_REASM_TIMEOUT";
+    /**
+     * How long the stack holds fragments before it drops them as {@link #REASSEMBLY_TIMEOUT} (this host's
+     * {@code net.ipv4.ipfrag_time}, 30 s by default), less a second for the clocks: such a drop within a window younger
+     * than this is of fragments that arrived before the window (an earlier cell's or run's at the same address).
+     */
+    static final long REASSEMBLY_NANOS = reassemblySeconds(Path.of("/proc/sys/net/ipv4/ipfrag_time")) * 1_000_000_000L - 1_000_000_000L;
+
+    /** (Read by lines: {@code Files.readString} of this /proc file gave "3" for "30" here, the size procfs reports.) */
+    static long reassemblySeconds(Path ipfragTime) {
+        try {
+            return Math.max(2, Long.parseLong(Files.readAllLines(ipfragTime).get(0).strip()));
+        } catch (IOException | RuntimeException e) {
+            return 30;
+        }
+    }
+
     /**
      * A later fragment (port 0) matches any port. Addresses compare as addresses: an IPv6 one in any of its spellings
-     * ({@code 2001:2::10}, {@code 2001:2:0:0:0:0:0:10}).
+     * ({@code 2001:2::10}, {@code 2001:2:0:0:0:0:0:10}). A reassembly timeout sooner after {@code fromNanos} than the
+     * reassembly time is left out: it cannot be of the window's own fragments (a lone fragment's is not seen within a
+     * cell's window; its flow has no ports, so an earlier run's at the same address would otherwise match).
      */
     @Override
     public final synchronized List<FlowDrops.Drop> drops(String src, String dst, Set<Integer> dstPorts, long fromNanos, long toNanos) {
@@ -77,7 +100,8 @@ abstract class RunWideDrops implements FlowDrops {
             FlowDrops.Drop d = k.drop();
             if (d.monoNanos() >= fromNanos && d.monoNanos() <= toNanos && from.equals(k.src())
                     && (to == null || to.equals(k.dst()))
-                    && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))) {
+                    && (dstPorts.isEmpty() || d.packet().dstPort() == 0 || dstPorts.contains(d.packet().dstPort()))
+                    && !(REASSEMBLY_TIMEOUT.equals(d.reason()) && d.monoNanos() - REASSEMBLY_NANOS < fromNanos)) {
                 out.add(d);
             }
         }

@@ -1,8 +1,8 @@
 package io.quirklab.observe;
 
 import io.quirklab.input.AddressText;
+import io.quirklab.input.InputFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -76,10 +76,10 @@ abstract class RunWideDrops implements FlowDrops {
      */
     static final long REASSEMBLY_NANOS = reassemblySeconds(Path.of("/proc/sys/net/ipv4/ipfrag_time")) * 1_000_000_000L - 1_000_000_000L;
 
-    /** (Read by lines: {@code Files.readString} of this /proc file gave "3" for "30" here, the size procfs reports.) */
+    /** (Read as a stream, as the gate reads kernel files: {@code Files.readString} of it gave "3" for "30" here.) */
     static long reassemblySeconds(Path ipfragTime) {
         try {
-            return Math.max(2, Long.parseLong(Files.readAllLines(ipfragTime).get(0).strip()));
+            return Math.max(2, Long.parseLong(InputFile.lenient(ipfragTime, InputFile.Kind.KERNEL).strip()));
         } catch (IOException | RuntimeException e) {
             return 30;
         }

@@ -82,7 +82,13 @@ final class PhaseScheduler {
                 Deque<LabState.PersonaInfo> f = free.get(pool(a.cell()));
                 if (!f.isEmpty()) {
                     waiting.remove(i);
-                    return new Taken(a, f.pop(), started.computeIfAbsent(a.cell(), c -> new CellRun()));
+                    CellRun run = started.get(a.cell());
+                    boolean first = run == null;
+                    if (first) {
+                        run = new CellRun(endAtEvidence.test(a.cell()));
+                        started.put(a.cell(), run);
+                    }
+                    return new Taken(a, f.pop(), run, first);
                 }
             }
             wait();
@@ -104,26 +110,18 @@ final class PhaseScheduler {
     private record Attempt(MatrixPlan.Planned cell, int n) {
     }
 
-    private record Taken(Attempt attempt, LabState.PersonaInfo instance, CellRun run) {
+    /** @param first whether this is the cell's first attempt to be taken (the cell starts with it) */
+    private record Taken(Attempt attempt, LabState.PersonaInfo instance, CellRun run, boolean first) {
     }
 
     /** A cell whose attempts are under way: their results in order, and whether it may end at the evidence. */
     private final class CellRun {
         private final Probe.Result[] tries = new Probe.Result[attempts];
+        private final boolean early;
         private int left = attempts;
-        private Boolean early;
 
-        /** Whether this is the cell's first attempt to start (then it has started now). */
-        synchronized boolean begin(MatrixPlan.Planned cell) {
-            if (early != null) {
-                return false;
-            }
-            early = endAtEvidence.test(cell);
-            return true;
-        }
-
-        synchronized boolean early() {
-            return early;
+        CellRun(boolean early) {
+            this.early = early;
         }
 
         /** Records attempt {@code n}'s result; true when it was the last one left. */
@@ -179,13 +177,13 @@ final class PhaseScheduler {
     private void attempt(Taken t) {
         MatrixPlan.Planned cell = t.attempt().cell();
         int n = t.attempt().n();
-        if (t.run().begin(cell)) {
+        if (t.first()) {
             running.incrementAndGet();
             l.cellStarted(cell, new MatrixEngine.Progress(done.get(), running.get(), total));
         }
         long attemptStart = System.nanoTime();
         Probe.Result r = probeCell(probe, state, cell, t.instance(), clients.get(cell.client()),
-                attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), n), t.run().early());
+                attempts == 1 ? recorder.cellDir(cell.key()) : recorder.attemptDir(cell.key(), n), t.run().early);
         // what an attempt of this persona and client takes: the order of the next phase's cells
         estimates.put(MatrixEngine.estimateKey(cell), (System.nanoTime() - attemptStart) / 1_000_000);
         if (!t.run().done(n, r)) {

@@ -180,6 +180,32 @@ class MatrixEngineTest {
         }
     }
 
+    /** One Get Device ID exchange of a test's own client. */
+    @FunctionalInterface
+    interface Exchange {
+        ClientOutcome deviceId(String host, int port, String user, String password);
+    }
+
+    /** A client of {@code kind}, always available, whose exchange is {@code exchange}. */
+    static IpmiClient client(ClientKind kind, Exchange exchange) {
+        return new IpmiClient() {
+            @Override
+            public ClientKind kind() {
+                return kind;
+            }
+
+            @Override
+            public Optional<String> unavailable() {
+                return Optional.empty();
+            }
+
+            @Override
+            public ClientOutcome deviceId(String host, int port, String user, String password) {
+                return exchange.deviceId(host, port, user, password);
+            }
+        };
+    }
+
     /** Observers that see one valid reply per request on the wire, and a kfree_skb drop for each dropped one. */
     record FakeObservers(Traffic t, boolean perFlow, String dropAddress, String negAddress) implements DutObservers {
         @Override
@@ -487,31 +513,18 @@ class MatrixEngineTest {
             // the first attempt (on the persona itself) is the slowest; the last instance's replies are dropped
             String last = instances.get(instances.size() - 1).address();
             java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(copies);
-            IpmiClient client = new IpmiClient() {
-                @Override
-                public ClientKind kind() {
-                    return ClientKind.JAVA_LAN;
+            IpmiClient client = client(ClientKind.JAVA_LAN, (host, port, user, password) -> {
+                // attempts that run at once all get here before any goes on (one after another, each waits out 2 s)
+                inside.countDown();
+                try {
+                    inside.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-
-                @Override
-                public Optional<String> unavailable() {
-                    return Optional.empty();
-                }
-
-                @Override
-                public ClientOutcome deviceId(String host, int port, String user, String password) {
-                    // attempts that run at once all get here before any goes on (one after another, each waits out 2 s)
-                    inside.countDown();
-                    try {
-                        inside.await(2, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    ClientOutcome o = new FakeClient(ClientKind.JAVA_LAN, t, names, host.equals(clean.address()) ? 400 : 100).deviceId(host,
-                            port, user, password);
-                    return copies > 1 && host.equals(last) ? new ClientOutcome(Failure.TIMEOUT, "no answer", null, 2, 0, true, "timeout", 0) : o;
-                }
-            };
+                ClientOutcome o = new FakeClient(ClientKind.JAVA_LAN, t, names, host.equals(clean.address()) ? 400 : 100).deviceId(host,
+                        port, user, password);
+                return copies > 1 && host.equals(last) ? new ClientOutcome(Failure.TIMEOUT, "no answer", null, 2, 0, true, "timeout", 0) : o;
+            });
             MatrixEngine.World world = world(lab, t, true, 40);
             MatrixEngine.Request rq = new MatrixEngine.Request(LabFile.embedded(), List.of("clean"), List.of("java-lan"),
                     List.of(OffloadState.OFF), Optional.empty(), dir.resolve("c" + copies), 4, new AllureResults(dir.resolve("allure")), false, 3);

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,24 +22,11 @@ class ProbeTest {
     void aToolsTimeoutWithRepliesNoDropAccountsForIsAnIgnoredReply(@TempDir Path dir) throws Exception {
         MatrixEngineTest.Traffic t = new MatrixEngineTest.Traffic();
         MatrixEngineTest.FakeLab lab = new MatrixEngineTest.FakeLab(List.of("clean"), t);
-        IpmiClient timesOut = new IpmiClient() {
-            @Override
-            public ClientKind kind() {
-                return ClientKind.IPMITOOL_LAN;
-            }
-
-            @Override
-            public Optional<String> unavailable() {
-                return Optional.empty();
-            }
-
-            @Override
-            public ClientOutcome deviceId(String host, int port, String user, String password) {
-                new MatrixEngineTest.FakeClient(ClientKind.IPMITOOL_LAN, t, Map.of(host, "clean"), 1).deviceId(host, port, user, password);
-                return new ClientOutcome(Failure.TIMEOUT, "ipmitool: Unable to establish IPMI v1.5 / RMCP session", 1, 0, 0, false,
-                        "Error: Unable to establish IPMI v1.5 / RMCP session", 1000);
-            }
-        };
+        IpmiClient timesOut = MatrixEngineTest.client(ClientKind.IPMITOOL_LAN, (host, port, user, password) -> {
+            new MatrixEngineTest.FakeClient(ClientKind.IPMITOOL_LAN, t, Map.of(host, "clean"), 1).deviceId(host, port, user, password);
+            return new ClientOutcome(Failure.TIMEOUT, "ipmitool: Unable to establish IPMI v1.5 / RMCP session", 1, 0, 0, false,
+                    "Error: Unable to establish IPMI v1.5 / RMCP session", 1000);
+        });
         Probe probe = new Probe(new MatrixEngineTest.FakeObservers(t, true, "", ""), lab.control());
         Probe.Result r = probe.run(lab.state().persona("clean"), timesOut, dir.resolve("cell"));
         assertThat(r.verdict()).isEqualTo(Verdict.CLIENT_REJECTED);

@@ -112,7 +112,14 @@ final class ActivationLimiter {
         return Admission.ADMITTED;
     }
 
-    /** Gives back the tokens of a set-up that ended in an authenticated session, to its source and to the global bucket. */
+    /**
+     * Gives back the tokens of a set-up that ended in an authenticated session, to its source and to the global bucket.
+     * The source has shown it is no flooder: the set-ups it left unanswered (a client's retransmitted challenges when an
+     * answer came late or was lost under a flood) stop counting as its demand, in its exact place and in the sketch alike,
+     * so it is a light source again wherever it is counted next (its exact place may go to another source once idle).
+     * Lowering the sketch's slots lowers them for the few sources that share one (a flooder sharing all of its slots
+     * with a source that authenticates is about as likely as a hash collision), and only until they ask again.
+     */
     void reward(InetAddress source, int tokens, long nowMillis) {
         long now = nowMillis * 1000;
         long back = tokens * INTERVAL;
@@ -120,13 +127,16 @@ final class ActivationLimiter {
         Bucket b = exact(source, now);
         if (b != null) {
             b.allowed = Math.max(now, b.allowed - back);
-            b.demand = Math.max(now, b.demand - DEMAND_INTERVAL_MICROS); // the one new set-up the session came from
+            b.demand = now;
+        }
+        if (sketchAllowed == null) {
             return;
         }
-        int[] slots = slots(source);
-        for (int s : slots) {
-            sketchAllowed[s] = Math.max(now, sketchAllowed[s] - back);
-            sketchDemand[s] = Math.max(now, sketchDemand[s] - DEMAND_INTERVAL_MICROS);
+        for (int s : slots(source)) {
+            if (b == null) {
+                sketchAllowed[s] = Math.max(now, sketchAllowed[s] - back);
+            }
+            sketchDemand[s] = Math.min(sketchDemand[s], now);
         }
     }
 

@@ -218,6 +218,41 @@ class SessionDefenceTest {
         assertThat(bmc.pendingHandshakes()).isLessThanOrEqualTo(SessionTable.MAX_PENDING);
     }
 
+    /**
+     * A client that retransmits its Get Session Challenge (the answer was slow or lost under a flood) leaves set-ups that
+     * never authenticate; once it logs in, it has shown it is no flooder, so they no longer count against it. Logins in
+     * a row, each after two unanswered tries, while a flood holds the global budget in its reserve: every one gets in.
+     * (Seen on a loaded machine in SessionFloodTest: the eighth such login was refused "node busy".)
+     */
+    @Test
+    void aClientThatRetransmitsItsChallengeUnderAFloodStillLogsInTimeAfterTime() throws IpmiCallException {
+        SimulatedBmc bmc = bmc(BmcConfig.smdcDefaults());
+        InetSocketAddress admin = new InetSocketAddress("198.18.251.1", 50000);
+        for (int round = -ActivationLimiter.LIGHT - 2; round < 12; round++) {
+            for (int i = 0; i < 3 * ActivationLimiter.MAX_SOURCES; i++) {
+                console(bmc, "wrong", AuthType.MD5, source(i)).challenge(); // the flood keeps the global budget spent
+            }
+            clock.advance(Duration.ofMillis(100));
+            if (round < 0) {
+                continue; // until every flood source has asked more than a client starting its login would
+            }
+            int login = round;
+            TestConsole retried = console(bmc, "secret", AuthType.MD5, admin);
+            for (int t = 0; t < 2; t++) {
+                assertThat(retried.challenge().completionCode()).as("login %d, try %d", login, t).isZero(); // its answer lost
+            }
+            TestConsole c;
+            try {
+                c = console(bmc, "secret", AuthType.MD5, admin).open(Privilege.ADMINISTRATOR);
+            } catch (AssertionError e) {
+                throw new AssertionError("login " + login + ": " + e.getMessage(), e);
+            }
+            assertThat(c.call(NetFn.APP, Cmd.GET_DEVICE_ID).completionCode()).as("login %d", login).isZero();
+            assertThat(c.closeSession().completionCode()).isZero();
+        }
+        assertThat(bmc.refusedByGlobalBudget()).as("the flood met the global budget").isPositive();
+    }
+
     /** With NONE enabled (the quirk), four NONE sessions kept alive do not hold the table against a password. */
     @Test
     void sessionsThatNeverAuthenticatedGiveTheirSlotsToAnAuthenticatedClient() {

@@ -45,6 +45,15 @@ final class LiveObservers implements DutObservers {
      * responder sends them back to back, microseconds apart; this covers a stalled thread on a busy machine.
      */
     static final Duration HELD_SETTLE = Duration.ofMillis(300);
+    /**
+     * How far past a window's end its drops are still its own: the capture counts frames stamped up to
+     * {@link RunCapture#SLACK_MICROS} after the end (whose wall-clock stamp is a millisecond coarse), so a reply that
+     * came as the client gave up is a reply of the window, and its drop, a few microseconds after it was captured, must
+     * be as well (without it such a reply counted as read by the client: "the client read replies it did not accept",
+     * seen once in CatalogueIT for FreeIPMI's last retransmission). Not at the start: drops just before it are the
+     * previous cell's, whose window has taken them.
+     */
+    static final long DROP_SLACK_NANOS = RunCapture.SLACK_MICROS * 1000 + 2_000_000L;
 
     private final String dutInterface;
     private final HostAdapter host;
@@ -145,6 +154,12 @@ final class LiveObservers implements DutObservers {
         boolean nicDecisive = nic.available() && !nic.checksumErrorCounters().isEmpty();
         return new LiveObservers(dutInterface, host, runner, capture, captureProblem, tracer, tracerDetail, tracerProblem, nicDecisive,
                 journal, mount, tracerEntry);
+    }
+
+    /** Observers made of parts already started (tests): nothing is mounted or journaled, the NIC counters do not decide. */
+    static LiveObservers of(String dutInterface, HostAdapter host, CommandRunner runner, RunCapture capture, FlowDrops tracer) {
+        return new LiveObservers(dutInterface, host, runner, capture, capture == null ? "no capture" : null, tracer,
+                tracer == null ? null : tracer.describe(), tracer == null ? "no tracer" : null, false, null, null, null);
     }
 
     /** Records a process of the run's in the journal (none: not recorded); the entry, or null. */
@@ -293,6 +308,9 @@ final class LiveObservers implements DutObservers {
         public Observed close(Set<Integer> ports) {
             long endNanos = System.nanoTime();
             long endMicros = System.currentTimeMillis() * 1000;
+            // the tracer first: once it has read past the window's end and DROP_SLACK, the capture has the frames up to
+            // that end and its slack as well (a frame is captured before the stack drops it)
+            boolean complete = tracer != null && tracer.awaitUpTo(endNanos + DROP_SLACK_NANOS, CATCH_UP);
             DutCapture.Frames frames = null;
             if (capture != null) {
                 frames = capture.window(persona, startMicros, endNanos, endMicros, ports, CATCH_UP);
@@ -313,10 +331,9 @@ final class LiveObservers implements DutObservers {
             }
             long firstDrop = -1;
             if (tracer != null) {
-                boolean complete = tracer.awaitUpTo(endNanos, CATCH_UP);
                 List<OsReport.Drop> drops = new ArrayList<>();
                 Map<ReasonFlow, Long> byFlow = new java.util.LinkedHashMap<>();
-                for (FlowDrops.Drop d : tracer.drops(address, null, ports, startNanos, endNanos)) {
+                for (FlowDrops.Drop d : tracer.drops(address, null, ports, startNanos, endNanos + DROP_SLACK_NANOS)) {
                     byFlow.merge(new ReasonFlow(d.reason(), d.detail(), d.component(), d.packet()), 1L, Long::sum);
                     firstDrop = firstDrop < 0 ? d.monoNanos() : Math.min(firstDrop, d.monoNanos());
                 }

@@ -19,7 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,8 @@ import picocli.CommandLine;
  */
 @Timeout(600)
 abstract class PipedCommandLine {
+    /** JVMs started at once for the help of every command: one a core. */
+    static final int HELP_AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
     static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
     static final Path BASELINE = PROJECT.resolve("reports/baselines/virtual-debian12.json");
 
@@ -98,19 +104,32 @@ abstract class PipedCommandLine {
         });
     }
 
+    /**
+     * Each command's help in a JVM of its own, started {@link #HELP_AT_ONCE} at a time ahead of the test that reads it
+     * (the runs are independent; one after another they were half of this class's time).
+     */
     @TestFactory
     Stream<DynamicTest> everyCommandsHelpReachesThePipe() {
         List<List<String>> commands = new ArrayList<>(List.of(List.of()));
         commands.addAll(commands());
         assertThat(commands).as("the command tree").hasSizeGreaterThan(23);
-        return commands.stream().map(c -> DynamicTest.dynamicTest(String.join(" ", c) + " --help", () -> {
+        ExecutorService pool = Executors.newFixedThreadPool(HELP_AT_ONCE);
+        List<Future<Ran>> runs = new ArrayList<>();
+        for (List<String> c : commands) {
             List<String> args = new ArrayList<>(c);
             args.add("--help");
-            Ran r = run(args.toArray(String[]::new));
-            assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).as("standard output").contains(("Usage: quirklab " + String.join(" ", c)).strip());
-            assertThat(r.err()).as("standard error").isEmpty();
-        }));
+            runs.add(pool.submit(() -> run(args.toArray(String[]::new))));
+        }
+        pool.shutdown();
+        return IntStream.range(0, commands.size()).mapToObj(i -> {
+            List<String> c = commands.get(i);
+            return DynamicTest.dynamicTest(String.join(" ", c) + " --help", () -> {
+                Ran r = runs.get(i).get(150, TimeUnit.SECONDS);
+                assertThat(r.exit()).as(r.err()).isZero();
+                assertThat(r.out()).as("standard output").contains(("Usage: quirklab " + String.join(" ", c)).strip());
+                assertThat(r.err()).as("standard error").isEmpty();
+            });
+        }).onClose(pool::shutdownNow);
     }
 
     @Test

@@ -168,8 +168,11 @@ public final class VerdictRules {
 
     private static Optional<Found> kernelDropReason(Evidence e) {
         Map<String, Long> reasons = e.os().dropReasons();
+        String mine = corroborated(e, reasons).orElse(null);
+        // the reason the capture corroborates first, then by count
         List<Map.Entry<String, Long>> byCount = reasons.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Comparator.comparing((Map.Entry<String, Long> x) -> !x.getKey().equals(mine))
+                        .thenComparing(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
         String top = byCount.get(0).getKey();
         DutWire w = e.dutWire();
@@ -187,6 +190,25 @@ public final class VerdictRules {
         return Optional.of(new Found(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
                 + (e.os().perFlow() ? " for this flow's packets" : " (" + kernelDropTool(e) + ")")
                 + wireNote(e, token) + others, ReasonSource.KFREE_SKB));
+    }
+
+    /**
+     * Host-wide reasons (not per flow) count every packet the host dropped meanwhile, other traffic's too: the one the
+     * capture shows the replies would be dropped for (UDP_CSUM for replies with wrong UDP checksums, IP_CSUM for wrong
+     * IP header checksums) is this cell's, however often another reason came up. Per flow, every reason is the cell's.
+     */
+    private static Optional<String> corroborated(Evidence e, Map<String, Long> reasons) {
+        DutWire w = e.dutWire();
+        if (e.os().perFlow() || w == null) {
+            return Optional.empty();
+        }
+        if (w.badUdpChecksums() > 0 && reasons.containsKey("UDP_CSUM")) {
+            return Optional.of("UDP_CSUM");
+        }
+        if (w.badIpChecksums() > 0 && reasons.containsKey("IP_CSUM")) {
+            return Optional.of("IP_CSUM");
+        }
+        return Optional.empty();
     }
 
     /** NOT_SPECIFIED drops that were all later fragments (no ports) of replies the capture shows fragmented. */

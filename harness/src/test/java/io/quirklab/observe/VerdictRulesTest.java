@@ -114,6 +114,29 @@ class VerdictRulesTest {
                 .contains("also NO_SOCKET x1");
     }
 
+    /**
+     * Host-wide kernel reasons count other traffic's drops too (VethCaptureTest beside the scenario suites saw OTHERHOST
+     * outnumber its one UDP_CSUM): the reason the capture corroborates is the cell's. Per flow, the count decides.
+     */
+    @Test
+    void aHostWideReasonTheCaptureCorroboratesComesBeforeMoreFrequentOnes() {
+        DutWire oneCorrupt = new DutWire(1, 1, 0, 0, 0, 0, 0);
+        OsReport hostWide = new OsReport(Map.of(), Map.of(), Map.of("OTHERHOST", 7L, "UDP_CSUM", 1L),
+                List.of(SNMP, new OsReport.Source(OsReport.KFREE_SKB, true, "tracefs filter: protocol == 2048 && reason != 2")));
+        VerdictRules.Decision d = decide(onWire(oneCorrupt, hostWide));
+        assertThat(d.reason()).isEqualTo(Reason.UDP_CSUM);
+        assertThat(d.explanation()).contains("kfree_skb reason UDP_CSUM x1 (tracefs)").contains("they arrived corrupt")
+                .contains("also OTHERHOST x7");
+        assertThat(decide(onWire(new DutWire(1, 0, 1, 0, 0, 0, 0), new OsReport(Map.of(), Map.of(), Map.of("OTHERHOST", 7L, "IP_CSUM", 1L),
+                List.of()))).reason()).isEqualTo(Reason.IP_CSUM);
+        assertThat(decide(onWire(FOUR_GOOD_REPLIES, hostWide)).reason()).as("valid on the wire: nothing to corroborate").hasToString("OTHERHOST");
+        OsReport perFlow = OsReport.withDrops(Map.of(), Map.of(), List.of(new OsReport.Source(OsReport.PER_FLOW, true, "per flow")),
+                List.of(new OsReport.Drop(OsReport.KFREE_SKB, "OTHERHOST", null, null, 7, new OsReport.Flow("198.18.0.10", 623, null, 0), null),
+                        new OsReport.Drop(OsReport.KFREE_SKB, "UDP_CSUM", null, null, 1, new OsReport.Flow("198.18.0.10", 623, null, 0), null)));
+        assertThat(perFlow.perFlow()).isTrue();
+        assertThat(decide(onWire(oneCorrupt, perFlow)).reason()).as("per flow").hasToString("OTHERHOST");
+    }
+
     @Test
     void kernelReasonsWithAMeaningOfOursAreTranslated() {
         OsReport os = new OsReport(Map.of(), Map.of(), Map.of("NO_SOCKET", 4L), List.of());

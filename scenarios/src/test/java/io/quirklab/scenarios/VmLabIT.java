@@ -51,8 +51,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Real NIC drivers: QEMU's emulated Intel 82574L driven by Debian's e1000e on kernels 6.1 and 6.12, the guest as the
@@ -65,9 +63,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @DisplayName("vm lab: real NIC drivers in a QEMU guest")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(85)
-// beside the virtual-lab suites (it has names of its own: qvm, qvm-t0, 198.18.9.0/24, its state directory); its tests
-// one after another in its thread (SAME_THREAD), one guest at a time
-@Execution(ExecutionMode.CONCURRENT)
 class VmLabIT {
     static final List<String> PERSONAS = List.of("clean", "smdc-tyan", "bad-udp-csum");
     static final String CLIENT = "ipmitool-lan";
@@ -105,7 +100,6 @@ class VmLabIT {
 
     @Test
     @Order(1)
-    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void e1000eOnKernel61() throws Exception {
         kernel("vm-e1000e.yaml", "6.1");
@@ -113,7 +107,6 @@ class VmLabIT {
 
     @Test
     @Order(2)
-    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void e1000eOnKernel612() throws Exception {
         kernel("vm-e1000e-6.12.yaml", "6.12");
@@ -263,7 +256,6 @@ class VmLabIT {
     /** The two kernels' matrices side by side: compare names the driver versions, fleet merge makes them two machines. */
     @Test
     @Order(3)
-    @Execution(ExecutionMode.SAME_THREAD)
     void compareAndFleetMergeSetTheTwoDriverVersionsSideBySide() throws Exception {
         Assumptions.assumeTrue(RX_RUNS.size() == 2, "both kernels' runs are needed");
         Path old = RX_RUNS.get("6.1");
@@ -287,7 +279,6 @@ class VmLabIT {
      */
     @Test
     @Order(4)
-    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aVmxnet3CellIsNotToldAndAKilledRunLeavesNothingAfterRestore() throws Exception {
         Path lab = Files.writeString(work.resolve("vm-vmxnet3.yaml"), "kind: vm\nnic-model: vmxnet3\nkernel: \"6.1\"\nclients: [ipmitool-lan]\n"

@@ -186,12 +186,13 @@ class JenkinsfileTest {
         return problems;
     }
 
-    /** A path the cell's build writes: reports/allure-results (scenarios/pom.xml), reports/runs (the matrix recorder), failsafe's reports. */
+    /** A path the cell's build writes: reports/allure-results (scenarios/pom.xml), reports/runs (the matrix recorder), failsafe's reports (scenarios/ and scenarios-vm/). */
     private static List<String> written(String pattern) throws IOException {
         Map<String, String[]> outputs = Map.of(
                 "reports/allure-results/", new String[] {"scenarios/pom.xml", "${project.basedir}/../reports/allure-results"},
                 "reports/runs/", new String[] {"harness/src/main/java/io/quirklab/engine/MatrixRecorder.java", "reportsDir.resolve(\"runs\")"},
-                "scenarios/target/failsafe-reports/", new String[] {"reports/pom.xml", "scenarios/target/failsafe-reports"});
+                "scenarios/target/failsafe-reports/", new String[] {"reports/pom.xml", "scenarios/target/failsafe-reports"},
+                "scenarios*/target/failsafe-reports/", new String[] {"reports/pom.xml", "scenarios-vm/target/failsafe-reports"});
         for (Map.Entry<String, String[]> o : outputs.entrySet()) {
             if (pattern.startsWith(o.getKey())) {
                 return Files.readString(ROOT.resolve(o.getValue()[0])).contains(o.getValue()[1]) ? List.of()

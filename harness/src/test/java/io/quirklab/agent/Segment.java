@@ -1,19 +1,16 @@
 package io.quirklab.agent;
 
+import io.quirklab.testing.QueueTap;
 import io.quirklab.wire.FrameInjector;
 import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory Ethernet segment for the agent's unit tests: what the agent injects is collected (and copied to its
@@ -23,28 +20,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Segment implements FrameInjector {
     final List<byte[]> sent = new CopyOnWriteArrayList<>();
-    final Tap responderTap = new Tap();
-    final Tap arpTap = new Tap();
+    final QueueTap responderTap = new QueueTap();
+    final QueueTap arpTap = new QueueTap();
     /** address -> MAC of another host that owns it. */
     final Map<Inet4Address, MacAddress> others = new ConcurrentHashMap<>();
-
-    static final class Tap implements FrameTap {
-        final LinkedBlockingQueue<Captured> queue = new LinkedBlockingQueue<>();
-
-        @Override
-        public Optional<Captured> next(Duration timeout) throws java.io.IOException {
-            try {
-                return Optional.ofNullable(queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     /** A frame from some other station arrives at the agent's interface. */
     void arrive(byte[] frame) {

@@ -12,8 +12,8 @@ import io.quirklab.responder.PersonaYaml;
 import io.quirklab.responder.Responder;
 import io.quirklab.responder.ResponderControl;
 import io.quirklab.responder.ResponderJournal;
+import io.quirklab.testing.QueueTap;
 import io.quirklab.wire.FrameInjector;
-import io.quirklab.wire.FrameTap;
 import io.quirklab.wire.MacAddress;
 import io.quirklab.wire.ParsedFrame;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,24 +32,10 @@ import org.junit.jupiter.api.Test;
 /** Persona instances on a real responder (frames through queues instead of an interface). */
 class PersonaInstancesTest {
     static final MacAddress DUT_MAC = MacAddress.parse("02:00:00:00:00:01");
-    final BlockingQueue<FrameTap.Captured> in = new LinkedBlockingQueue<>();
+    final QueueTap in = new QueueTap();
     final BlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
     final List<Persona> typed = PersonaCatalogue.builtIn().personas();
-    final Responder responder = new Responder(typed, new FrameTap() {
-        @Override
-        public Optional<Captured> next(Duration timeout) {
-            try {
-                return Optional.ofNullable(in.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }, new FrameInjector() {
+    final Responder responder = new Responder(typed, in, new FrameInjector() {
         @Override
         public long send(byte[] frame) {
             out.add(frame);
@@ -113,7 +98,7 @@ class PersonaInstancesTest {
             });
             // the responder answers ARP for an instance with the instance's MAC
             LabState.PersonaInfo copy = delayed.get(3);
-            in.add(new FrameTap.Captured(System.currentTimeMillis() * 1000, arpRequest(copy.address())));
+            in.arrive(arpRequest(copy.address()));
             byte[] reply = out.poll(5, TimeUnit.SECONDS);
             assertThat(reply).as("an ARP reply").isNotNull();
             ParsedFrame f = ParsedFrame.parse(reply).orElseThrow();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,38 +19,9 @@ class RunWideDropsTest {
     static final String DUT = "198.18.0.1";
     static final long S = 1_000_000_000L;
 
-    static final class Drops extends RunWideDrops {
-        Drops() {
-            super(100);
-        }
-
-        @Override
-        public String source() {
-            return OsReport.KFREE_SKB;
-        }
-
-        @Override
-        public String describe() {
-            return "test";
-        }
-
-        @Override
-        public boolean awaitUpTo(long monoNanos, Duration max) {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        void drop(long at, String reason, int port) {
-            add(new FlowDrops.Drop(at, reason, "kfree_skb reason " + reason, new OsReport.Flow(PERSONA, 623, DUT, port), null));
-        }
-    }
-
     @Test
     void aReassemblyTimeoutCountsForAWindowOnlyOnceTheWindowIsAsOldAsTheReassemblyTime() {
-        Drops d = new Drops();
+        TestDrops d = new TestDrops(PERSONA, DUT);
         long start = 1_000 * S;
         d.drop(start + S, RunWideDrops.REASSEMBLY_TIMEOUT, 0); // an earlier datagram's fragments, timed out now
         d.drop(start + 2 * S, "UDP_CSUM", 40000); // this window's own reply

@@ -18,6 +18,15 @@ import java.util.function.BooleanSupplier;
  * source's reader thread adds, the cells' threads ask.
  */
 abstract class RunWideDrops implements FlowDrops {
+    /** The kernel's drop reason when a datagram's fragments waited out the reassembly time. */
+    static final String REASSEMBLY_TIMEOUT = "FRAG_REASM_TIMEOUT";
+    /**
+     * How long the stack holds fragments before it drops them as {@link #REASSEMBLY_TIMEOUT} (this host's
+     * {@code net.ipv4.ipfrag_time}, 30 s by default), less a second for the clocks: such a drop within a window younger
+     * than this is of fragments that arrived before the window (an earlier cell's or run's at the same address).
+     */
+    static final long REASSEMBLY_NANOS = reassemblySeconds(Path.of("/proc/sys/net/ipv4/ipfrag_time")) * 1_000_000_000L - 1_000_000_000L;
+
     private final int capacity;
     private final Deque<Kept> kept = new ArrayDeque<>();
     private long read;
@@ -66,15 +75,6 @@ abstract class RunWideDrops implements FlowDrops {
         }
         return read;
     }
-
-    /** The kernel's drop reason when a datagram's fragments waited out the reassembly time. */
-    static final String REASSEMBLY_TIMEOUT = "FRAG_REASM_TIMEOUT";
-    /**
-     * How long the stack holds fragments before it drops them as {@link #REASSEMBLY_TIMEOUT} (this host's
-     * {@code net.ipv4.ipfrag_time}, 30 s by default), less a second for the clocks: such a drop within a window younger
-     * than this is of fragments that arrived before the window (an earlier cell's or run's at the same address).
-     */
-    static final long REASSEMBLY_NANOS = reassemblySeconds(Path.of("/proc/sys/net/ipv4/ipfrag_time")) * 1_000_000_000L - 1_000_000_000L;
 
     /** (Read as a stream, as the gate reads kernel files: {@code Files.readString} of it gave "3" for "30" here.) */
     static long reassemblySeconds(Path ipfragTime) {

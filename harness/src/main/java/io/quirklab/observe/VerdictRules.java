@@ -168,26 +168,26 @@ public final class VerdictRules {
 
     private static Optional<Found> kernelDropReason(Evidence e) {
         Map<String, Long> reasons = e.os().dropReasons();
-        String mine = corroborated(e, reasons).orElse(null);
+        String mine = corroborated(e, reasons);
         // the reason the capture corroborates first, then by count
-        List<Map.Entry<String, Long>> byCount = reasons.entrySet().stream()
+        List<Map.Entry<String, Long>> ranked = reasons.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<String, Long> x) -> !x.getKey().equals(mine))
                         .thenComparing(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).thenComparing(Map.Entry.comparingByKey()))
                 .toList();
-        String top = byCount.get(0).getKey();
+        String top = ranked.get(0).getKey();
         DutWire w = e.dutWire();
         // every fragment reason (DUP_FRAG, FRAG_REASM_TIMEOUT, FRAG_TOO_FAR, ...) says the same: reassembly never finished;
         // so does a fragment without its UDP header freed without a reason (a reassembly queue purged)
         Reason token = top.contains("FRAG") || unspecifiedFragments(e, top) ? Reason.FRAGMENT : KERNEL_REASONS.getOrDefault(top, Reason.of(top));
         if (OTHERHOST.equals(top) && w != null && w.vlanTagged() > 0 && !e.dutVlanDevice()) {
             // untagged by the stack with no Reason.VLAN device to take them, tagged frames become "for another host"
-            return Optional.of(new Found(Reason.VLAN, "kfree_skb reason " + top + " x" + byCount.get(0).getValue() + ": " + w.vlanTagged()
+            return Optional.of(new Found(Reason.VLAN, "kfree_skb reason " + top + " x" + ranked.get(0).getValue() + ": " + w.vlanTagged()
                     + " of " + w.replies() + " replies on the wire carry an 802.1Q tag and the DUT has no Reason.VLAN device for it",
                     ReasonSource.KFREE_SKB));
         }
-        String others = byCount.size() == 1 ? "" : "; also " + byCount.subList(1, byCount.size()).stream()
+        String others = ranked.size() == 1 ? "" : "; also " + ranked.subList(1, ranked.size()).stream()
                 .map(x -> x.getKey() + " x" + x.getValue()).collect(Collectors.joining(", "));
-        return Optional.of(new Found(token, "kfree_skb reason " + top + " x" + byCount.get(0).getValue()
+        return Optional.of(new Found(token, "kfree_skb reason " + top + " x" + ranked.get(0).getValue()
                 + (e.os().perFlow() ? " for this flow's packets" : " (" + kernelDropTool(e) + ")")
                 + wireNote(e, token) + others, ReasonSource.KFREE_SKB));
     }
@@ -196,19 +196,17 @@ public final class VerdictRules {
      * Host-wide reasons (not per flow) count every packet the host dropped meanwhile, other traffic's too: the one the
      * capture shows the replies would be dropped for (UDP_CSUM for replies with wrong UDP checksums, IP_CSUM for wrong
      * IP header checksums) is this cell's, however often another reason came up. Per flow, every reason is the cell's.
+     * Null when there is none.
      */
-    private static Optional<String> corroborated(Evidence e, Map<String, Long> reasons) {
+    private static String corroborated(Evidence e, Map<String, Long> reasons) {
         DutWire w = e.dutWire();
         if (e.os().perFlow() || w == null) {
-            return Optional.empty();
+            return null;
         }
         if (w.badUdpChecksums() > 0 && reasons.containsKey("UDP_CSUM")) {
-            return Optional.of("UDP_CSUM");
+            return "UDP_CSUM";
         }
-        if (w.badIpChecksums() > 0 && reasons.containsKey("IP_CSUM")) {
-            return Optional.of("IP_CSUM");
-        }
-        return Optional.empty();
+        return w.badIpChecksums() > 0 && reasons.containsKey("IP_CSUM") ? "IP_CSUM" : null;
     }
 
     /** NOT_SPECIFIED drops that were all later fragments (no ports) of replies the capture shows fragmented. */

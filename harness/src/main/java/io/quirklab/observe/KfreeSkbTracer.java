@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  * {@code tracepoint:skb:kfree_skb} reads the addresses and ports from the {@code struct sk_buff} through the kernel's
  * BTF (no headers), so each drop belongs to one flow and cells can run in parallel. One process for a whole run; it
  * prints a tick every {@link #TICK}, which tells a reader that every drop before the tick has been read
- * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 and 2001:2::/48 are reported, filtered in the kernel. The process ends with
- * {@link #close}, and by itself when the JVM dies (its next write fails on the closed pipe).
+ * ({@link #awaitUpTo}). Only packets from 198.18.0.0/15 and 2001:2::/48 are reported, and only those dropped in the
+ * network namespace of the machine under test (the run's own; drops on no device are kept), filtered in the kernel:
+ * kfree_skb is host-wide, and another namespace's lab (a container's, another run's in a namespace of its own) may use
+ * the same addresses. The process ends with {@link #close}, and by itself when the JVM dies (its next write fails on
+ * the closed pipe).
  */
 public final class KfreeSkbTracer extends RunWideDrops {
     static final Duration TICK = Duration.ofMillis(2);
@@ -38,14 +41,16 @@ public final class KfreeSkbTracer extends RunWideDrops {
     /**
      * The bpftrace program: 0x12c6 / 0xfeff is 198.18.0.0/15 as the kernel's network-order u32 reads on little-endian;
      * an IPv6 source is tested byte by byte against 2001:2::/48, and its ports are read at the transport header the
-     * stack set (past any extension headers it walked).
+     * stack set (past any extension headers it walked). NETNS is the inode of the namespace whose drops count: the
+     * device's namespace ({@code skb->dev->nd_net}), where the skb has a device.
      */
     static final String PROGRAM = """
             tracepoint:skb:kfree_skb /args->protocol == 0x0800/ {
               $skb = (struct sk_buff *)args->skbaddr;
               $ip = (struct iphdr *)($skb->head + $skb->network_header);
               $s = $ip->saddr;
-              if (($s & 0xfeff) == 0x12c6) {
+              $dev = $skb->dev;
+              if (($s & 0xfeff) == 0x12c6 && ($dev == 0 || $dev->nd_net.net->ns.inum == NETNS)) {
                 $b0 = *(uint8 *)$ip;
                 $fo = ((*(uint8 *)((uint8 *)$ip + 6) << 8) | *(uint8 *)((uint8 *)$ip + 7)) & 0x1fff;
                 $l4 = (uint8 *)$ip + ($b0 & 0x0f) * 4;
@@ -58,7 +63,9 @@ public final class KfreeSkbTracer extends RunWideDrops {
               $skb6 = (struct sk_buff *)args->skbaddr;
               $ip6 = (struct ipv6hdr *)($skb6->head + $skb6->network_header);
               $a = $ip6->saddr.in6_u.u6_addr8;
-              if ($a[0] == 0x20 && $a[1] == 0x01 && $a[2] == 0 && $a[3] == 0x02 && $a[4] == 0 && $a[5] == 0) {
+              $dev6 = $skb6->dev;
+              if ($a[0] == 0x20 && $a[1] == 0x01 && $a[2] == 0 && $a[3] == 0x02 && $a[4] == 0 && $a[5] == 0
+                  && ($dev6 == 0 || $dev6->nd_net.net->ns.inum == NETNS)) {
                 $t = (uint8 *)($skb6->head + $skb6->transport_header);
                 printf("D %lld %d %s %d %s %d %d %d\\n", nsecs, args->reason, ntop($ip6->saddr.in6_u.u6_addr8),
                        (*(uint8 *)$t << 8) | *(uint8 *)($t + 1), ntop($ip6->daddr.in6_u.u6_addr8),
@@ -72,6 +79,7 @@ public final class KfreeSkbTracer extends RunWideDrops {
     private static final Set<Integer> V6_EXTENSIONS = Set.of(0, 43, 44, 60);
     private static final Pattern DROP = Pattern.compile("^D (\\d+) (\\d+) (\\S+) (\\d+) (\\S+) (\\d+) (\\d+) (\\d+)$");
     private static final Pattern TICK_LINE = Pattern.compile("^T (\\d+)$");
+    private static final Pattern NS_LINK = Pattern.compile("net:\\[(\\d+)]");
     private static final Pattern SYMBOL = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
 
     private final Process process;
@@ -114,12 +122,21 @@ public final class KfreeSkbTracer extends RunWideDrops {
      * @param started  told the process once it runs (to journal it)
      */
     public static KfreeSkbTracer start(Path tracefs, Consumer<ProcessHandle> started) throws IOException {
+        return start(tracefs, ownNetns(), started);
+    }
+
+    /**
+     * Starts bpftrace for the drops in one network namespace (tests: a namespace made for them).
+     *
+     * @param netns the namespace's inode ({@link #netnsOf})
+     */
+    public static KfreeSkbTracer start(Path tracefs, long netns, Consumer<ProcessHandle> started) throws IOException {
         Optional<String> why = unavailable(tracefs);
         if (why.isPresent()) {
             throw new IOException(why.get());
         }
         Map<Integer, String> names = reasonNames(InputFile.lenient(tracefs.resolve(FORMAT), InputFile.Kind.KERNEL));
-        Process p = LongRunning.start(List.of("bpftrace", "-e", PROGRAM), LongRunning.Output.PIPE,
+        Process p = LongRunning.start(List.of("bpftrace", "-e", program(netns)), LongRunning.Output.PIPE,
                 null, false, started).process();
         KfreeSkbTracer t = new KfreeSkbTracer(p, names);
         t.reader.start();
@@ -143,6 +160,33 @@ public final class KfreeSkbTracer extends RunWideDrops {
             throw new IOException(why2 + t.errorTail());
         }
         return t;
+    }
+
+    /** The program for the drops in the namespace with inode {@code netns}. */
+    static String program(long netns) {
+        return PROGRAM.replace("NETNS", Long.toString(netns));
+    }
+
+    /** The inode of this process's network namespace: the machine under test's, whose drops the tracer reports. */
+    static long ownNetns() throws IOException {
+        return netnsOf(Path.of("/proc/self/ns/net"));
+    }
+
+    /**
+     * The inode of a network namespace from its link ({@code /proc/PID/ns/net} reads {@code net:[4026531840]}) or
+     * from a file bound to it ({@code /run/netns/NAME}).
+     */
+    public static long netnsOf(Path nsFile) throws IOException {
+        if (Files.isSymbolicLink(nsFile)) {
+            String link = Files.readSymbolicLink(nsFile).toString();
+            Matcher m = NS_LINK.matcher(link);
+            if (!m.matches()) {
+                throw new IOException(nsFile + " is not a network namespace's link: " + link);
+            }
+            return Long.parseLong(m.group(1));
+        }
+        Object ino = Files.getAttribute(nsFile, "unix:ino");
+        return ((Number) ino).longValue();
     }
 
     /** The reason names of the event's print format: {@code { 2, "NOT_SPECIFIED" }, { 11, "UDP_CSUM" }, ...}. */

@@ -88,8 +88,8 @@ class KilledRunIT {
         LabFixture.assertNoTrace(stateDir);
         assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before").isEqualTo(tracefsBefore);
         // a bpftrace whose reader died ends at its next write
-        await("no kfree_skb tracer left").atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
-                .map(p -> p.info().commandLine().orElse("")).noneMatch(c -> c.contains("kfree_skb")));
+        await("no kfree_skb tracer left").atMost(Duration.ofSeconds(5)).until(() -> LabFixture.commandLinesOfThisGroup()
+                .noneMatch(c -> c.contains("kfree_skb")));
     }
 
     private static java.util.Optional<Path> matrixOf(Path reports) throws java.io.IOException {

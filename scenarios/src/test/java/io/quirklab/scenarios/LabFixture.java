@@ -111,14 +111,44 @@ final class LabFixture {
         assertThat(links).doesNotContain(VirtualLab.DUT_IF).doesNotContain(VirtualLab.RESP_IF);
         assertThat(RUN.run(Duration.ofSeconds(10), List.of("ip", "netns", "list")).stdout()).doesNotContain(VirtualLab.NETNS);
         assertThat(RUN.run(Duration.ofSeconds(10), List.of("nft", "list", "tables")).stdout()).doesNotContain("qlab");
-        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
-        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("bpftrace") && c.contains("kfree_skb"))).as("the kfree_skb tracer").isEmpty();
+        assertThat(commandLinesOfThisGroup().filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
+        assertThat(commandLinesOfThisGroup().filter(c -> c.contains("bpftrace") && c.contains("kfree_skb"))).as("the kfree_skb tracer")
+                .isEmpty();
         assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before the tests")
                 .isEqualTo(TRACEFS_AT_START);
         assertThat(stateDir.resolve("lab.json")).doesNotExist();
         assertThat(stateDir.resolve("restore-journal.jsonl")).doesNotExist();
+    }
+
+    /**
+     * The command lines of the processes this group of suites started: scenarios/ and scenarios-isolated/ run at once
+     * (the latter in namespaces of its own), each with QUIRKLAB_SUITE_GROUP set to its name, which every process they
+     * start inherits; a group looks for what it left behind among its own. Without the variable (a suite run some
+     * other way), every process on the host.
+     */
+    static java.util.stream.Stream<String> commandLinesOfThisGroup() {
+        String group = System.getenv(SUITE_GROUP);
+        return ProcessHandle.allProcesses().filter(p -> group == null || group.equals(environ(p.pid()).get(SUITE_GROUP)))
+                .map(p -> p.info().commandLine().orElse(""));
+    }
+
+    static final String SUITE_GROUP = "QUIRKLAB_SUITE_GROUP";
+
+    /** A process's environment (empty when it is gone or unreadable). */
+    private static java.util.Map<String, String> environ(long pid) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        try {
+            for (String kv : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            // gone, or not ours to read: not of this group
+        }
+        return env;
     }
 
     static CommandRunner.Result ipmitool(String host, String... command) {

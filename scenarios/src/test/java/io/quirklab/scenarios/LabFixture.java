@@ -73,10 +73,14 @@ final class LabFixture {
         return new Cli(rc, out.toString(), err.toString());
     }
 
-    /** The quirklab command line as a separate process (for kill -9 tests). */
+    /**
+     * The quirklab command line as a separate process (for kill -9 tests), with the JIT's first tier only, as the
+     * launcher runs it, and the serial collector, as the test JVMs have.
+     */
     static List<String> cliProcess(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> c = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), QuirklabCommand.class.getName()));
+        List<String> c = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                QuirklabCommand.class.getName()));
         c.addAll(List.of(args));
         return c;
     }

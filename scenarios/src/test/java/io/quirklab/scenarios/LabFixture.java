@@ -22,6 +22,8 @@ final class LabFixture {
     static final CommandRunner RUN = new CommandRunner();
     /** Whether tracefs was mounted before any lab test ran: a run that mounts it must unmount it again. */
     static final boolean TRACEFS_AT_START = io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"));
+    /** The suite group a module's failsafe sets (scenarios, scenarios-isolated): {@link #commandLinesOfThisGroup}. */
+    static final String SUITE_GROUP = "QUIRKLAB_SUITE_GROUP";
 
     private LabFixture() {
     }
@@ -115,9 +117,9 @@ final class LabFixture {
         assertThat(links).doesNotContain(VirtualLab.DUT_IF).doesNotContain(VirtualLab.RESP_IF);
         assertThat(RUN.run(Duration.ofSeconds(10), List.of("ip", "netns", "list")).stdout()).doesNotContain(VirtualLab.NETNS);
         assertThat(RUN.run(Duration.ofSeconds(10), List.of("nft", "list", "tables")).stdout()).doesNotContain("qlab");
-        assertThat(commandLinesOfThisGroup().filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
-        assertThat(commandLinesOfThisGroup().filter(c -> c.contains("bpftrace") && c.contains("kfree_skb"))).as("the kfree_skb tracer")
-                .isEmpty();
+        List<String> ours = commandLinesOfThisGroup().toList();
+        assertThat(ours.stream().filter(c -> c.contains("responder --iface " + VirtualLab.RESP_IF))).isEmpty();
+        assertThat(ours.stream().filter(c -> c.contains("bpftrace") && c.contains("kfree_skb"))).as("the kfree_skb tracer").isEmpty();
         assertThat(io.quirklab.lab.RestoreJournal.mounted(Path.of("/sys/kernel/tracing"))).as("tracefs mounted as before the tests")
                 .isEqualTo(TRACEFS_AT_START);
         assertThat(stateDir.resolve("lab.json")).doesNotExist();
@@ -132,27 +134,18 @@ final class LabFixture {
      */
     static java.util.stream.Stream<String> commandLinesOfThisGroup() {
         String group = System.getenv(SUITE_GROUP);
-        return ProcessHandle.allProcesses().filter(p -> group == null || group.equals(environ(p.pid()).get(SUITE_GROUP)))
+        return ProcessHandle.allProcesses().filter(p -> group == null || inEnvironment(p.pid(), SUITE_GROUP + "=" + group))
                 .map(p -> p.info().commandLine().orElse(""));
     }
 
-    static final String SUITE_GROUP = "QUIRKLAB_SUITE_GROUP";
-
-    /** A process's environment (empty when it is gone or unreadable). */
-    private static java.util.Map<String, String> environ(long pid) {
-        java.util.Map<String, String> env = new java.util.HashMap<>();
+    /** Whether a process's environment has {@code entry} ("NAME=value"); false when it is gone or unreadable. */
+    private static boolean inEnvironment(long pid, String entry) {
         try {
-            for (String kv : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
-                    java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-            }
+            String env = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), java.nio.charset.StandardCharsets.UTF_8);
+            return List.of(env.split("\0")).contains(entry);
         } catch (IOException e) {
-            // gone, or not ours to read: not of this group
+            return false; // gone, or not ours to read: not of this group
         }
-        return env;
     }
 
     static CommandRunner.Result ipmitool(String host, String... command) {
